@@ -1,0 +1,124 @@
+/**
+ * The simulated Telegram world's public shapes. The Bot API server (HTTP), the MTProto
+ * server (TCP) and the control API all read and change ONE World through these.
+ *
+ * Ids: users and chats keep Telegram's native ids. A supergroup or channel with native id N
+ * is -100N in the Bot API (-(1e12 + N)); a basic group with native id N is -N.
+ */
+
+export type ChatType = "group" | "supergroup" | "channel";
+
+/** MTProto chatAdminRights, as booleans. `manageCall` is the Bot API's `can_manage_video_chats`. */
+export interface AdminRights {
+  changeInfo?: boolean;
+  postMessages?: boolean;
+  editMessages?: boolean;
+  deleteMessages?: boolean;
+  banUsers?: boolean;
+  inviteUsers?: boolean;
+  pinMessages?: boolean;
+  addAdmins?: boolean;
+  anonymous?: boolean;
+  manageCall?: boolean;
+  other?: boolean;
+}
+
+export type MemberRole =
+  | { status: "owner"; anonymous?: boolean }
+  | { status: "admin"; rights: AdminRights }
+  | { status: "member" }
+  | { status: "left" }
+  | { status: "banned" };
+
+export interface WorldUser {
+  id: number;
+  firstName: string;
+  lastName?: string;
+  username?: string;
+  isBot?: boolean;
+  /** Per-user access hash given to MTProto clients (decimal string of a long). */
+  accessHash: string;
+}
+
+export interface WorldChat {
+  /** Native id (positive). */
+  id: number;
+  type: ChatType;
+  title: string;
+  username?: string;
+  /** Decimal string of a long; basic groups have none. */
+  accessHash: string;
+  members: Map<number, MemberRole>;
+  /** For a channel: its discussion group's native id. */
+  linkedChatId?: number;
+}
+
+export type GroupCallState = "scheduled" | "active" | "discarded";
+
+export interface WorldGroupCall {
+  /** Decimal strings of longs. */
+  id: string;
+  accessHash: string;
+  chatId: number;
+  title?: string;
+  /** Unix seconds, while scheduled. */
+  scheduleDate?: number;
+  rtmp: boolean;
+  state: GroupCallState;
+  createdBy: number;
+  /** The random_id and account it was created with, for deduplication. */
+  randomId: number;
+  startedAt?: number;
+  /** Seconds, once discarded. */
+  duration?: number;
+  version: number;
+  startSubscribed: Set<number>;
+}
+
+export interface WorldMessage {
+  /** Per-chat message id (Bot API message_id; MTProto id for that chat). */
+  id: number;
+  /** Bot API chat id where it lives; for the private chat with the bot, the user id. */
+  chatId: number;
+  fromUserId?: number;
+  /** Set when an anonymous admin or a channel posts as the chat. */
+  senderChatId?: number;
+  date: number;
+  text?: string;
+  entities?: unknown[];
+  replyMarkup?: unknown;
+  replyToMessageId?: number;
+  /** One of the video_chat_* service payloads, as the Bot API shows them. */
+  service?:
+    | { kind: "video_chat_scheduled"; startDate: number }
+    | { kind: "video_chat_started" }
+    | { kind: "video_chat_ended"; duration: number }
+    | { kind: "video_chat_participants_invited"; userIds: number[] };
+  /** Every earlier text of a bot message, oldest first, for tests that check edits. */
+  editHistory: string[];
+  deleted?: boolean;
+}
+
+/** An error Telegram would answer with. Both protocols render it in their own shape. */
+export class TelegramRpcError extends Error {
+  constructor(
+    readonly code: number,
+    /** MTProto error_message, e.g. "CHAT_ADMIN_REQUIRED" or "FLOOD_WAIT_30". */
+    readonly errorMessage: string,
+  ) {
+    super(`${code} ${errorMessage}`);
+    this.name = "TelegramRpcError";
+  }
+}
+
+/** Events the world emits; protocol servers turn them into updates for their clients. */
+export interface WorldEvents {
+  /** A message appeared (user message, bot message or service message). */
+  message: [WorldMessage];
+  /** A bot message's text or markup was edited. */
+  messageEdited: [WorldMessage];
+  /** A group call was created or changed. */
+  groupCall: [WorldGroupCall];
+  /** A member's role changed. */
+  memberChanged: [{ chatId: number; userId: number; role: MemberRole }];
+}

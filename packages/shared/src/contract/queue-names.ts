@@ -1,0 +1,13 @@
+/**
+ * Queue names shared by the bot and the worker. Tests pass a unique BullMQ `prefix`
+ * rather than changing these names.
+ */
+export const QUEUE_NAMES = {
+  /** Requests for the userbot: bot -> worker. */
+  calls: "callbot-calls",
+  /** Outcomes and notices: worker -> bot. */
+  results: "callbot-results",
+} as const;
+
+/** Job names on the calls queue. */
+export const CALL_JOB_NAMES = { createCall: "create-call" } as const;

@@ -1,0 +1,3 @@
+export * from "./contract/call-request.ts";
+export * from "./contract/call-result.ts";
+export * from "./contract/queue-names.ts";
