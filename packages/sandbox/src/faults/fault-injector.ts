@@ -1,0 +1,79 @@
+/** What the MTProto server does instead of (or before) answering a request. */
+export type MtprotoFaultAction =
+  | { kind: "error"; code: number; message: string }
+  | { kind: "flood"; seconds: number }
+  | { kind: "delay"; ms: number }
+  | { kind: "hang" }
+  | { kind: "drop" };
+
+/** What the Bot API server does instead of (or before) answering a request. */
+export type BotApiFaultAction =
+  | { kind: "429"; retryAfter: number }
+  | { kind: "5xx"; status?: number }
+  | { kind: "slow"; ms: number };
+
+export interface MtprotoFaultRule {
+  /** TL method name as gramjs spells it in `className` with the namespace, e.g. "phone.createGroupCall", or "*". */
+  method: string;
+  /** Only for this userbot account (user id); every account when absent. */
+  account?: number;
+  action: MtprotoFaultAction;
+  /** How many matching requests it applies to; forever when absent. */
+  times?: number;
+}
+
+export interface BotApiFaultRule {
+  /** Bot API method, e.g. "sendMessage"; every method when absent. */
+  method?: string;
+  action: BotApiFaultAction;
+  times?: number;
+}
+
+interface Armed<R> {
+  rule: R;
+  remaining: number;
+}
+
+/**
+ * Faults armed by tests (in-process or through the control API) and consumed by the two
+ * protocol servers, one matching request at a time, oldest rule first.
+ */
+export class FaultInjector {
+  private mtprotoRules: Armed<MtprotoFaultRule>[] = [];
+  private botApiRules: Armed<BotApiFaultRule>[] = [];
+
+  mtproto(rule: MtprotoFaultRule): void {
+    this.mtprotoRules.push({ rule, remaining: rule.times ?? Number.POSITIVE_INFINITY });
+  }
+
+  botApi(rule: BotApiFaultRule): void {
+    this.botApiRules.push({ rule, remaining: rule.times ?? Number.POSITIVE_INFINITY });
+  }
+
+  clear(): void {
+    this.mtprotoRules = [];
+    this.botApiRules = [];
+  }
+
+  /** The fault for this MTProto request, if one is armed; using it counts one of its times. */
+  takeMtproto(method: string, account: number): MtprotoFaultAction | undefined {
+    return take(
+      this.mtprotoRules,
+      (r) => (r.method === "*" || r.method === method) && (r.account === undefined || r.account === account),
+    )?.action;
+  }
+
+  /** The fault for this Bot API request, if one is armed. */
+  takeBotApi(method: string): BotApiFaultAction | undefined {
+    return take(this.botApiRules, (r) => r.method === undefined || r.method === method)?.action;
+  }
+}
+
+function take<R>(rules: Armed<R>[], matches: (rule: R) => boolean): R | undefined {
+  const index = rules.findIndex((armed) => armed.remaining > 0 && matches(armed.rule));
+  if (index < 0) return undefined;
+  const armed = rules[index]!;
+  armed.remaining -= 1;
+  if (armed.remaining <= 0) rules.splice(index, 1);
+  return armed.rule;
+}

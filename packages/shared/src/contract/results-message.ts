@@ -1,0 +1,7 @@
+import { z } from "zod";
+import { CreateCallResultSchema } from "./call-result.ts";
+import { WorkerAlertSchema } from "./worker-alert.ts";
+
+/** Everything that travels worker -> bot on the results queue. */
+export const ResultsMessageSchema = z.discriminatedUnion("kind", [CreateCallResultSchema, WorkerAlertSchema]);
+export type ResultsMessage = z.infer<typeof ResultsMessageSchema>;
