@@ -94,6 +94,8 @@ export interface WorldMessage {
     | { kind: "video_chat_started" }
     | { kind: "video_chat_ended"; duration: number }
     | { kind: "video_chat_participants_invited"; userIds: number[] };
+  /** For video_chat_* service messages: the group call they are about. */
+  callId?: string;
   /** Every earlier text of a bot message, oldest first, for tests that check edits. */
   editHistory: string[];
   deleted?: boolean;
@@ -121,4 +123,8 @@ export interface WorldEvents {
   groupCall: [WorldGroupCall];
   /** A member's role changed. */
   memberChanged: [{ chatId: number; userId: number; role: MemberRole }];
+  /** A message was deleted. */
+  messageDeleted: [WorldMessage];
+  /** The whole world was replaced (control API: load a world); servers drop what they cached. */
+  loaded: [];
 }

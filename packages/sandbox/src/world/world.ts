@@ -1,0 +1,553 @@
+import { EventEmitter } from "node:events";
+import { readFileSync } from "node:fs";
+import { botApiChatId, nativeChatRef } from "./bot-api-ids.ts";
+import { seededLong, seededToken } from "./deterministic-ids.ts";
+import { type FixtureMember, type WorldFixture, worldFixtureSchema } from "./fixture-schema.ts";
+import {
+  assertMayManageCalls,
+  assertValidCallTitle,
+  assertValidScheduleDate,
+  isPresentMember,
+} from "./group-call-rules.ts";
+import {
+  type MemberRole,
+  TelegramRpcError,
+  type WorldChat,
+  type WorldEvents,
+  type WorldGroupCall,
+  type WorldMessage,
+  type WorldUser,
+} from "./types.ts";
+
+const DEFAULT_SEED = "callbot-sandbox";
+/** Telegram's RTMP ingest for livestreams; the sandbox hands out the same shape. */
+const RTMP_URL = "rtmps://dc4-1.rtmp.t.me/s/";
+
+export interface WorldBot {
+  id: number;
+  username: string;
+  firstName: string;
+  token: string;
+}
+
+export interface CreateGroupCallParams {
+  /** Non-zero int32 the client picks; the same (account, random_id) never creates a second call. */
+  randomId: number;
+  title?: string;
+  /** Unix seconds; makes a scheduled call. */
+  scheduleDate?: number;
+  rtmp: boolean;
+}
+
+export type WorldServiceAction = NonNullable<WorldMessage["service"]>;
+
+export interface PostMessageParams {
+  /** Bot API chat id; for the private chat with the bot, the user's id. */
+  chatId: number;
+  fromUserId?: number;
+  senderChatId?: number;
+  text?: string;
+  entities?: unknown[];
+  replyMarkup?: unknown;
+  replyToMessageId?: number;
+  service?: WorldServiceAction;
+  callId?: string;
+  /** Unix seconds; now by default. */
+  date?: number;
+}
+
+export interface EditMessageParams {
+  text?: string;
+  entities?: unknown[];
+  /** `null` removes the keyboard; `undefined` keeps it. */
+  replyMarkup?: unknown | null;
+}
+
+export type ResolvedUsername = { kind: "user"; user: WorldUser } | { kind: "chat"; chat: WorldChat };
+
+/**
+ * The simulated Telegram: users, chats, members, messages and group calls, with Telegram's rules
+ * and no protocol in it. The Bot API and MTProto servers both read and change this one object,
+ * so a right granted on one side (can_manage_video_chats) is the same fact on the other
+ * (manage_call). Changes are announced as events (WorldEvents) that the servers turn into updates.
+ */
+export class World extends EventEmitter<WorldEvents> {
+  seed = DEFAULT_SEED;
+  bot!: WorldBot;
+  /** Accounts the sandbox issues MTProto sessions for. */
+  userbotIds: number[] = [];
+
+  private users = new Map<number, WorldUser>();
+  private chats = new Map<number, WorldChat>();
+  private messagesByChat = new Map<number, WorldMessage[]>();
+  private calls = new Map<string, WorldGroupCall>();
+  /** `${account}:${chat}:${randomId}` -> call id, for random_id deduplication. */
+  private callsByRandomId = new Map<string, string>();
+  private callCounter = 0;
+  /** Per chat: how many times the RTMP key was revoked (the key derives from it). */
+  private rtmpKeyGeneration = new Map<number, number>();
+  private startedBot = new Set<number>();
+  private blockedBot = new Set<number>();
+
+  constructor(fixture: WorldFixture | unknown) {
+    super();
+    // Servers, the control API and tests all listen; Node's default of 10 is too low.
+    this.setMaxListeners(100);
+    this.reset(worldFixtureSchema.parse(fixture));
+  }
+
+  static fromFile(path: string): World {
+    return new World(readWorldFixture(path));
+  }
+
+  /** Replaces everything with a new fixture, keeping this object (servers hold a reference). */
+  load(fixture: WorldFixture | unknown): void {
+    this.reset(worldFixtureSchema.parse(fixture));
+    this.emit("loaded");
+  }
+
+  private reset(fixture: WorldFixture): void {
+    this.seed = fixture.seed ?? DEFAULT_SEED;
+    this.bot = { ...fixture.bot };
+    this.userbotIds = [...fixture.userbots];
+    this.users.clear();
+    this.chats.clear();
+    this.messagesByChat.clear();
+    this.calls.clear();
+    this.callsByRandomId.clear();
+    this.callCounter = 0;
+    this.rtmpKeyGeneration.clear();
+    this.startedBot.clear();
+    this.blockedBot.clear();
+
+    this.users.set(fixture.bot.id, {
+      id: fixture.bot.id,
+      firstName: fixture.bot.firstName,
+      username: fixture.bot.username,
+      isBot: true,
+      accessHash: seededLong(this.seed, "user", fixture.bot.id),
+    });
+    for (const user of fixture.users) {
+      this.users.set(user.id, {
+        id: user.id,
+        firstName: user.firstName,
+        ...(user.lastName !== undefined && { lastName: user.lastName }),
+        ...(user.username !== undefined && { username: user.username }),
+        accessHash: seededLong(this.seed, "user", user.id),
+      });
+      if (user.startedBot) this.startedBot.add(user.id);
+      if (user.blockedBot) this.blockedBot.add(user.id);
+    }
+    for (const chat of fixture.chats) {
+      this.chats.set(chat.id, {
+        id: chat.id,
+        type: chat.type,
+        title: chat.title,
+        ...(chat.username !== undefined && { username: chat.username }),
+        // Basic groups have no access hash in MTProto; "0" keeps the field a valid long.
+        accessHash: chat.type === "group" ? "0" : seededLong(this.seed, "chat", chat.id),
+        members: new Map(chat.members.map((m) => [m.userId, roleFromFixture(m)])),
+        ...(chat.linkedChatId !== undefined && { linkedChatId: chat.linkedChatId }),
+      });
+    }
+  }
+
+  // ---- users and chats ----
+
+  getUser(id: number): WorldUser | undefined {
+    return this.users.get(id);
+  }
+
+  allUsers(): WorldUser[] {
+    return [...this.users.values()];
+  }
+
+  getChat(nativeId: number): WorldChat | undefined {
+    return this.chats.get(nativeId);
+  }
+
+  allChats(): WorldChat[] {
+    return [...this.chats.values()];
+  }
+
+  chatByBotApiId(botApiId: number): WorldChat | undefined {
+    const ref = nativeChatRef(botApiId);
+    if (!ref) return undefined;
+    const chat = this.chats.get(ref.id);
+    if (!chat) return undefined;
+    return (ref.kind === "group") === (chat.type === "group") ? chat : undefined;
+  }
+
+  botApiIdOf(chat: WorldChat): number {
+    return botApiChatId(chat);
+  }
+
+  resolveUsername(username: string): ResolvedUsername | undefined {
+    const wanted = username.replace(/^@/, "").toLowerCase();
+    for (const user of this.users.values()) {
+      if (user.username?.toLowerCase() === wanted) return { kind: "user", user };
+    }
+    for (const chat of this.chats.values()) {
+      if (chat.username?.toLowerCase() === wanted) return { kind: "chat", chat };
+    }
+    return undefined;
+  }
+
+  // ---- members ----
+
+  memberRole(chatNativeId: number, userId: number): MemberRole | undefined {
+    return this.chats.get(chatNativeId)?.members.get(userId);
+  }
+
+  /** Owner, admin or member (not left, not banned). */
+  isMember(chatNativeId: number, userId: number): boolean {
+    return isPresentMember(this.memberRole(chatNativeId, userId));
+  }
+
+  /** Owner or admin posting as the chat itself (Bot API: sender_chat; from = GroupAnonymousBot). */
+  isAnonymousAdmin(chatNativeId: number, userId: number): boolean {
+    const role = this.memberRole(chatNativeId, userId);
+    if (role?.status === "owner") return role.anonymous === true;
+    if (role?.status === "admin") return role.rights.anonymous === true;
+    return false;
+  }
+
+  chatsOf(userId: number): WorldChat[] {
+    return [...this.chats.values()].filter((chat) => this.isMember(chat.id, userId));
+  }
+
+  setRole(chatNativeId: number, userId: number, role: MemberRole): void {
+    const chat = this.requireChat(chatNativeId);
+    if (!this.users.has(userId)) throw new TelegramRpcError(400, "USER_ID_INVALID");
+    chat.members.set(userId, role);
+    this.emit("memberChanged", { chatId: chatNativeId, userId, role });
+  }
+
+  // ---- the bot's private chats ----
+
+  /** Telegram lets a bot write to a user only after the user started it (wrote to it first). */
+  hasStartedBot(userId: number): boolean {
+    return this.startedBot.has(userId);
+  }
+
+  hasBlockedBot(userId: number): boolean {
+    return this.blockedBot.has(userId);
+  }
+
+  setBlockedBot(userId: number, blocked: boolean): void {
+    if (blocked) this.blockedBot.add(userId);
+    else this.blockedBot.delete(userId);
+  }
+
+  // ---- group calls ----
+
+  createGroupCall(
+    byUserId: number,
+    chatNativeId: number,
+    params: CreateGroupCallParams,
+    now = Date.now(),
+  ): WorldGroupCall {
+    const chat = this.chats.get(chatNativeId);
+    if (!chat) throw new TelegramRpcError(400, "PEER_ID_INVALID");
+    if (params.randomId === 0) throw new TelegramRpcError(400, "RANDOM_ID_INVALID");
+
+    // A retry of a request that already succeeded gets the same call back, and no second
+    // service message: that is what random_id is for. ASSUMPTION: the key is (account, chat,
+    // random_id); Telegram does not document the scope, and a random_id that happens to repeat
+    // in another chat must not hand back a call in the wrong chat.
+    const dedupKey = `${byUserId}:${chatNativeId}:${params.randomId}`;
+    const earlierId = this.callsByRandomId.get(dedupKey);
+    const earlier = earlierId === undefined ? undefined : this.calls.get(earlierId);
+    if (earlier) return earlier;
+
+    const role = this.memberRole(chatNativeId, byUserId);
+    assertMayManageCalls(chat, role);
+    // core.telegram.org: only the chat's owner may start an RTMP livestream.
+    if (params.rtmp && role?.status !== "owner") throw new TelegramRpcError(400, "CHAT_ADMIN_REQUIRED");
+    const title = params.title === "" ? undefined : params.title;
+    assertValidCallTitle(title);
+    assertValidScheduleDate(params.scheduleDate, now);
+    // ASSUMPTION: Telegram's answer to a second call while one runs (or is scheduled) is
+    // undocumented (peers report an "already exists" error); the sandbox answers
+    // 400 GROUPCALL_ALREADY_STARTED and leaves the running call alone.
+    if (this.currentCall(chatNativeId)) throw new TelegramRpcError(400, "GROUPCALL_ALREADY_STARTED");
+
+    this.callCounter += 1;
+    const scheduled = params.scheduleDate !== undefined;
+    const call: WorldGroupCall = {
+      id: seededLong(this.seed, "call", this.callCounter),
+      accessHash: seededLong(this.seed, "call-access-hash", this.callCounter),
+      chatId: chatNativeId,
+      ...(title !== undefined && { title }),
+      ...(scheduled && { scheduleDate: params.scheduleDate }),
+      rtmp: params.rtmp,
+      state: scheduled ? "scheduled" : "active",
+      createdBy: byUserId,
+      randomId: params.randomId,
+      ...(!scheduled && { startedAt: Math.floor(now / 1000) }),
+      version: 1,
+      startSubscribed: new Set(),
+    };
+    this.calls.set(call.id, call);
+    this.callsByRandomId.set(dedupKey, call.id);
+    this.emit("groupCall", call);
+    this.postCallServiceMessage(
+      call,
+      byUserId,
+      scheduled
+        ? { kind: "video_chat_scheduled", startDate: params.scheduleDate! }
+        : { kind: "video_chat_started" },
+      now,
+    );
+    return call;
+  }
+
+  getGroupCall(callId: string): WorldGroupCall | undefined {
+    return this.calls.get(callId);
+  }
+
+  /** The chat's scheduled or active call, if any. */
+  currentCall(chatNativeId: number): WorldGroupCall | undefined {
+    for (const call of this.calls.values()) {
+      if (call.chatId === chatNativeId && call.state !== "discarded") return call;
+    }
+    return undefined;
+  }
+
+  /** Every call a chat ever had, oldest first. */
+  callsOf(chatNativeId: number): WorldGroupCall[] {
+    return [...this.calls.values()].filter((call) => call.chatId === chatNativeId);
+  }
+
+  startScheduledGroupCall(byUserId: number, callId: string, now = Date.now()): WorldGroupCall {
+    const call = this.calls.get(callId);
+    if (!call || call.state === "discarded") throw new TelegramRpcError(400, "GROUPCALL_INVALID");
+    this.assertMayManage(call.chatId, byUserId);
+    if (call.state === "active") throw new TelegramRpcError(403, "GROUPCALL_ALREADY_STARTED");
+    call.state = "active";
+    delete call.scheduleDate;
+    call.startedAt = Math.floor(now / 1000);
+    call.version += 1;
+    this.emit("groupCall", call);
+    this.postCallServiceMessage(call, byUserId, { kind: "video_chat_started" }, now);
+    return call;
+  }
+
+  discardGroupCall(byUserId: number, callId: string, now = Date.now()): WorldGroupCall {
+    const call = this.calls.get(callId);
+    if (!call) throw new TelegramRpcError(400, "GROUPCALL_INVALID");
+    if (call.state === "discarded") throw new TelegramRpcError(400, "GROUPCALL_ALREADY_DISCARDED");
+    this.assertMayManage(call.chatId, byUserId);
+    const duration = call.startedAt === undefined ? 0 : Math.max(0, Math.floor(now / 1000) - call.startedAt);
+    call.state = "discarded";
+    call.duration = duration;
+    delete call.scheduleDate;
+    call.version += 1;
+    this.emit("groupCall", call);
+    this.postCallServiceMessage(call, byUserId, { kind: "video_chat_ended", duration }, now);
+    return call;
+  }
+
+  editGroupCallTitle(byUserId: number, callId: string, title: string): WorldGroupCall {
+    const call = this.requireLiveCall(callId);
+    this.assertMayManage(call.chatId, byUserId);
+    assertValidCallTitle(title);
+    if (title === "") delete call.title;
+    else call.title = title;
+    call.version += 1;
+    this.emit("groupCall", call);
+    return call;
+  }
+
+  /** Invite links exist only for public chats (t.me/<username>?videochat=<hash>). */
+  exportGroupCallInvite(byUserId: number, callId: string): string {
+    const call = this.requireLiveCall(callId);
+    const chat = this.requireChat(call.chatId);
+    if (!this.isMember(chat.id, byUserId)) throw new TelegramRpcError(403, "GROUPCALL_FORBIDDEN");
+    if (!chat.username) throw new TelegramRpcError(403, "PUBLIC_CHANNEL_MISSING");
+    return `https://t.me/${chat.username}?videochat=${seededToken(this.seed, 20, "invite", call.id)}`;
+  }
+
+  /**
+   * The RTMP ingest for a chat's livestream. TDLib lets can_manage_video_chats admins read it
+   * but only the owner may revoke (rotate) the key. The key stays the same until revoked.
+   */
+  getGroupCallStreamRtmpUrl(
+    byUserId: number,
+    chatNativeId: number,
+    revoke: boolean,
+  ): { url: string; key: string } {
+    const chat = this.chats.get(chatNativeId);
+    if (!chat) throw new TelegramRpcError(400, "PEER_ID_INVALID");
+    const role = this.memberRole(chatNativeId, byUserId);
+    assertMayManageCalls(chat, role);
+    if (revoke && role?.status !== "owner") throw new TelegramRpcError(400, "CHAT_ADMIN_REQUIRED");
+    let generation = this.rtmpKeyGeneration.get(chatNativeId) ?? 0;
+    if (revoke) {
+      generation += 1;
+      this.rtmpKeyGeneration.set(chatNativeId, generation);
+    }
+    const secret = seededToken(this.seed, 22, "rtmp", chatNativeId, generation);
+    return { url: RTMP_URL, key: `${chatNativeId}:${secret}` };
+  }
+
+  toggleGroupCallStartSubscription(byUserId: number, callId: string, subscribed: boolean): WorldGroupCall {
+    const call = this.calls.get(callId);
+    if (!call) throw new TelegramRpcError(400, "GROUPCALL_INVALID");
+    if (call.state === "discarded") throw new TelegramRpcError(403, "GROUPCALL_FORBIDDEN");
+    if (call.state === "active") throw new TelegramRpcError(403, "GROUPCALL_ALREADY_STARTED");
+    if (!this.isMember(call.chatId, byUserId)) throw new TelegramRpcError(403, "GROUPCALL_FORBIDDEN");
+    if (subscribed) call.startSubscribed.add(byUserId);
+    else call.startSubscribed.delete(byUserId);
+    call.version += 1;
+    this.emit("groupCall", call);
+    return call;
+  }
+
+  /** Users invited to a running call: posts video_chat_participants_invited. */
+  inviteToGroupCall(byUserId: number, callId: string, userIds: number[]): WorldMessage {
+    const call = this.requireLiveCall(callId);
+    if (!this.isMember(call.chatId, byUserId)) throw new TelegramRpcError(403, "GROUPCALL_FORBIDDEN");
+    return this.postCallServiceMessage(call, byUserId, { kind: "video_chat_participants_invited", userIds });
+  }
+
+  // ---- messages ----
+
+  postMessage(params: PostMessageParams): WorldMessage {
+    const list = this.messageListFor(params.chatId);
+    const message: WorldMessage = {
+      id: list.length + 1,
+      chatId: params.chatId,
+      ...(params.fromUserId !== undefined && { fromUserId: params.fromUserId }),
+      ...(params.senderChatId !== undefined && { senderChatId: params.senderChatId }),
+      date: params.date ?? Math.floor(Date.now() / 1000),
+      ...(params.text !== undefined && { text: params.text }),
+      ...(params.entities !== undefined && params.entities.length > 0 && { entities: params.entities }),
+      ...(params.replyMarkup !== undefined && { replyMarkup: params.replyMarkup }),
+      ...(params.replyToMessageId !== undefined && { replyToMessageId: params.replyToMessageId }),
+      ...(params.service !== undefined && { service: params.service }),
+      ...(params.callId !== undefined && { callId: params.callId }),
+      editHistory: [],
+    };
+    list.push(message);
+    // Writing to the bot in private is what "starting" it means.
+    if (params.chatId > 0 && params.fromUserId === params.chatId) this.startedBot.add(params.chatId);
+    this.emit("message", message);
+    return message;
+  }
+
+  /** Edits text and/or markup. Throws 400 MESSAGE_ID_INVALID or MESSAGE_NOT_MODIFIED. */
+  editMessage(chatId: number, messageId: number, changes: EditMessageParams): WorldMessage {
+    const message = this.getMessage(chatId, messageId);
+    if (!message) throw new TelegramRpcError(400, "MESSAGE_ID_INVALID");
+    const newText = changes.text ?? message.text;
+    const newEntities = changes.text !== undefined ? changes.entities : message.entities;
+    const newMarkup =
+      changes.replyMarkup === undefined ? message.replyMarkup : (changes.replyMarkup ?? undefined);
+    const unchanged =
+      newText === message.text &&
+      JSON.stringify(newEntities ?? []) === JSON.stringify(message.entities ?? []) &&
+      JSON.stringify(newMarkup ?? null) === JSON.stringify(message.replyMarkup ?? null);
+    if (unchanged) throw new TelegramRpcError(400, "MESSAGE_NOT_MODIFIED");
+    if (changes.text !== undefined) {
+      message.editHistory.push(message.text ?? "");
+      message.text = changes.text;
+      if (newEntities && newEntities.length > 0) message.entities = newEntities;
+      else delete message.entities;
+    }
+    if (newMarkup === undefined) delete message.replyMarkup;
+    else message.replyMarkup = newMarkup;
+    this.emit("messageEdited", message);
+    return message;
+  }
+
+  deleteMessage(chatId: number, messageId: number): WorldMessage {
+    const message = this.getMessage(chatId, messageId);
+    if (!message) throw new TelegramRpcError(400, "MESSAGE_ID_INVALID");
+    message.deleted = true;
+    this.emit("messageDeleted", message);
+    return message;
+  }
+
+  /** A live (not deleted) message. */
+  getMessage(chatId: number, messageId: number): WorldMessage | undefined {
+    const message = this.messagesByChat.get(chatId)?.[messageId - 1];
+    return message && !message.deleted ? message : undefined;
+  }
+
+  /** A chat's live messages, oldest first. `chatId` is a Bot API id (a user id for a private chat). */
+  messages(chatId: number): WorldMessage[] {
+    return (this.messagesByChat.get(chatId) ?? []).filter((m) => !m.deleted);
+  }
+
+  // ---- internals ----
+
+  private messageListFor(chatId: number): WorldMessage[] {
+    if (chatId > 0 ? !this.users.has(chatId) : !this.chatByBotApiId(chatId)) {
+      throw new TelegramRpcError(400, "PEER_ID_INVALID");
+    }
+    let list = this.messagesByChat.get(chatId);
+    if (!list) {
+      list = [];
+      this.messagesByChat.set(chatId, list);
+    }
+    return list;
+  }
+
+  private requireChat(chatNativeId: number): WorldChat {
+    const chat = this.chats.get(chatNativeId);
+    if (!chat) throw new TelegramRpcError(400, "PEER_ID_INVALID");
+    return chat;
+  }
+
+  private requireLiveCall(callId: string): WorldGroupCall {
+    const call = this.calls.get(callId);
+    if (!call) throw new TelegramRpcError(400, "GROUPCALL_INVALID");
+    if (call.state === "discarded") throw new TelegramRpcError(403, "GROUPCALL_FORBIDDEN");
+    return call;
+  }
+
+  private assertMayManage(chatNativeId: number, userId: number): void {
+    assertMayManageCalls(this.requireChat(chatNativeId), this.memberRole(chatNativeId, userId));
+  }
+
+  /**
+   * Service messages come from the acting user in groups, from the chat itself in channels and
+   * for anonymous admins, as Telegram shows them.
+   */
+  private postCallServiceMessage(
+    call: WorldGroupCall,
+    byUserId: number,
+    service: WorldServiceAction,
+    now = Date.now(),
+  ): WorldMessage {
+    const chat = this.requireChat(call.chatId);
+    const asChat = chat.type === "channel" || this.isAnonymousAdmin(chat.id, byUserId);
+    return this.postMessage({
+      chatId: botApiChatId(chat),
+      ...(asChat ? { senderChatId: botApiChatId(chat) } : { fromUserId: byUserId }),
+      service,
+      callId: call.id,
+      date: Math.floor(now / 1000),
+    });
+  }
+}
+
+function roleFromFixture(member: FixtureMember): MemberRole {
+  switch (member.role) {
+    case "owner":
+      return member.anonymous ? { status: "owner", anonymous: true } : { status: "owner" };
+    case "admin":
+      return {
+        status: "admin",
+        rights: { ...member.rights, ...(member.anonymous !== undefined && { anonymous: member.anonymous }) },
+      };
+    default:
+      return { status: member.role };
+  }
+}
+
+/** Reads and validates a fixture file (JSON). */
+export function readWorldFixture(path: string): WorldFixture {
+  return worldFixtureSchema.parse(JSON.parse(readFileSync(path, "utf8")));
+}
