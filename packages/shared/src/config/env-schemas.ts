@@ -1,0 +1,157 @@
+import { z } from "zod";
+
+/**
+ * One zod schema per environment variable. Each takes the raw string (or undefined when the
+ * variable is unset or empty) and gives the typed value. Messages say what is wrong without
+ * repeating the value, because some values are secrets; the variable's meaning is added by
+ * parseEnvVariables.
+ */
+
+export const BotTokenSchema = z
+  .string()
+  .regex(/^\d+:[A-Za-z0-9_-]+$/, "expected the bot's numeric id, a colon, then letters, digits, _ or -");
+
+export const BotApiRootSchema = z
+  .string()
+  .optional()
+  .superRefine((value, ctx) => {
+    if (value === undefined) return;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: "custom", message: `"${value}" is not a URL` });
+      return;
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      ctx.addIssue({ code: "custom", message: `"${value}" must start with http:// or https://` });
+    }
+    // grammY appends "/bot<token>/<method>" to the root; a trailing slash would give "//bot...".
+    if (value.endsWith("/")) {
+      ctx.addIssue({
+        code: "custom",
+        message: `"${value}" must not end with "/"; write ${value.replace(/\/+$/, "")}`,
+      });
+    }
+  });
+
+export const OwnerIdsSchema = z.string().transform((value, ctx) => {
+  const parts = value
+    .split(",")
+    .map((part) => part.trim())
+    .filter((part) => part !== "");
+  const ids: number[] = [];
+  for (const part of parts) {
+    const id = /^\d+$/.test(part) ? Number(part) : Number.NaN;
+    if (!Number.isSafeInteger(id) || id <= 0) {
+      ctx.addIssue({ code: "custom", message: `"${part}" is not a positive user id` });
+    } else if (!ids.includes(id)) {
+      ids.push(id);
+    }
+  }
+  if (parts.length === 0) ctx.addIssue({ code: "custom", message: "no user id given" });
+  return ids;
+});
+
+export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+
+export const RedisUrlSchema = z
+  .string()
+  .default(DEFAULT_REDIS_URL)
+  .superRefine((value, ctx) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || (url.protocol !== "redis:" && url.protocol !== "rediss:")) {
+      // Not echoed: the URL may hold a password.
+      ctx.addIssue({ code: "custom", message: "expected a URL starting with redis:// or rediss://" });
+    }
+  });
+
+export const TgApiIdSchema = z
+  .string()
+  .regex(/^\d+$/, "expected a whole number")
+  .transform(Number)
+  .pipe(
+    z
+      .number()
+      .int()
+      .positive("expected a positive number")
+      .max(2 ** 31 - 1, "too large for an api_id"),
+  );
+
+/** Any non-empty string: the sandbox and test servers use hashes of their own shape. */
+export const TgApiHashSchema = z.string().min(1);
+
+/** Telegram's real api_hash values: checked when NODE_ENV=production. */
+export const PRODUCTION_API_HASH_PATTERN = /^[0-9a-f]{32}$/i;
+
+export const TgSessionSchema = z.string().optional();
+export const TgSessionFileSchema = z.string().optional();
+
+export interface HostAndPort {
+  host: string;
+  port: number;
+}
+
+export const TgDcSchema = z
+  .string()
+  .optional()
+  .transform((value, ctx): HostAndPort | undefined => {
+    if (value === undefined) return undefined;
+    // "[::1]:443" for IPv6, "host:443" otherwise.
+    const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(value);
+    const host = match?.[1] ?? match?.[2];
+    const port = Number(match?.[3]);
+    if (host === undefined || !Number.isInteger(port) || port < 1 || port > 65535) {
+      ctx.addIssue({ code: "custom", message: `"${value}" is not host:port (like 149.154.167.50:443)` });
+      return undefined;
+    }
+    return { host, port };
+  });
+
+export function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const TimeZoneSchema = z
+  .string()
+  .default("UTC")
+  .superRefine((value, ctx) => {
+    if (!isValidTimeZone(value))
+      ctx.addIssue({ code: "custom", message: `"${value}" is not an IANA time zone` });
+  });
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const LogLevelSchema = z
+  .string()
+  .default("info")
+  .transform((value) => value.toLowerCase())
+  .pipe(z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(", ")}` }));
+
+export const FlagSchema = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined) return false;
+    const normalised = value.toLowerCase();
+    if (["1", "true", "yes"].includes(normalised)) return true;
+    if (["0", "false", "no"].includes(normalised)) return false;
+    ctx.addIssue({ code: "custom", message: `"${value}" is not 1 or 0` });
+    return false;
+  });
+
+export const NodeEnvSchema = z
+  .string()
+  .optional()
+  .transform((value) => value === "production");

@@ -1,0 +1,34 @@
+/**
+ * Every environment variable callbot reads, with what it means. The meaning is part of every
+ * configuration error message, so an operator learns what to set, not just that something is wrong.
+ */
+export const ENV_VARIABLE_MEANINGS = {
+  BOT_TOKEN: "the token @BotFather gave your bot, like 123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11",
+  BOT_API_ROOT:
+    "where the Bot API server is, without a trailing slash, like https://api.telegram.org (the default when unset) or http://127.0.0.1:8081",
+  OWNER_IDS:
+    "the Telegram user ids allowed to use the bot, comma-separated, like 1001,1002 (a user can learn their id from @userinfobot)",
+  REDIS_URL: "where Redis runs, like redis://127.0.0.1:6379 (the default) or redis://:password@host:6379/0",
+  TG_API_ID: "the api_id of your Telegram application from https://my.telegram.org, a number like 1234567",
+  TG_API_HASH: "the api_hash of your Telegram application from https://my.telegram.org, 32 hex characters",
+  TG_SESSION:
+    "the assistant account's gramjs session string; set TG_SESSION or TG_SESSION_FILE, exactly one of them",
+  TG_SESSION_FILE:
+    "the path of a file holding the assistant account's gramjs session string; set TG_SESSION or TG_SESSION_FILE, exactly one of them",
+  TG_DC:
+    "optional host:port of the Telegram server the worker connects to, like 149.154.167.50:443; leave unset for Telegram's own",
+  DEFAULT_TIME_ZONE:
+    "the IANA time zone for times typed without one, like Europe/Berlin or America/New_York (default UTC)",
+  LOG_LEVEL: "how much to log: fatal, error, warn, info, debug, trace or silent (default info)",
+  ALLOW_REDIS_EVICTION:
+    "set to 1 to start even though Redis may evict keys (maxmemory-policy other than noeviction); this risks losing queued calls",
+  NODE_ENV: "production makes the checks strict (TG_API_HASH must be 32 hex characters)",
+} as const;
+
+export type EnvVariableName = keyof typeof ENV_VARIABLE_MEANINGS;
+
+/** Variables whose values must never be printed, not even in an error message. */
+export const SECRET_ENV_VARIABLES: readonly EnvVariableName[] = ["BOT_TOKEN", "TG_SESSION", "TG_API_HASH"];
+
+/** An environment: process.env in production, a plain object in tests. */
+export type Env = Readonly<Record<string, string | undefined>>;
