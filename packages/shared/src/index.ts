@@ -1,6 +1,5 @@
-// The contract between the bot and the worker: job and result schemas, queue names.
-
-// Configuration: one parse of the environment at start-up.
+// Everything @callbot/shared offers: the bot/worker contract (contract/), configuration (config/),
+// Redis (redis/), queues (queues/), Telegram facts (telegram/) and logging (logging/).
 export * from "./config/bot-config.ts";
 export * from "./config/config-error.ts";
 export * from "./config/describe-config.ts";
@@ -12,7 +11,6 @@ export * from "./contract/call-request.ts";
 export * from "./contract/call-result.ts";
 export * from "./contract/queue-names.ts";
 export * from "./contract/results-message.ts";
+export * from "./contract/userbot-identity.ts";
 export * from "./contract/worker-alert.ts";
-
-// Redis.
 export * from "./redis/redact-redis-url.ts";
