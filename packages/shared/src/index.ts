@@ -13,4 +13,7 @@ export * from "./contract/queue-names.ts";
 export * from "./contract/results-message.ts";
 export * from "./contract/userbot-identity.ts";
 export * from "./contract/worker-alert.ts";
+export * from "./queues/call-job-options.ts";
+export * from "./queues/job-id.ts";
 export * from "./redis/redact-redis-url.ts";
+export * from "./telegram/random-id.ts";

@@ -1,0 +1,21 @@
+/**
+ * The idempotency key of a /newcall command, also its BullMQ job id: one command message gives
+ * one job, however often Telegram delivers the update (a bot restart re-reads unconfirmed
+ * updates), because BullMQ ignores an add whose job id already exists.
+ *
+ * Why "_" and not ":": BullMQ 6 rejects custom ids containing ":" ("Custom Id cannot contain :",
+ * Job#validateOptions) except for a legacy three-part form its authors plan to remove, since
+ * ":" separates the parts of its Redis keys. It also rejects ids that parse as integers; the
+ * "newcall_" prefix rules that out.
+ *
+ * @example jobIdForCommand(-1001500000001, 42) // "newcall_-1001500000001_42"
+ */
+export function jobIdForCommand(chatId: number, messageId: number): string {
+  if (!Number.isSafeInteger(chatId) || chatId === 0) {
+    throw new RangeError(`jobIdForCommand: chatId must be a non-zero integer, got ${chatId}`);
+  }
+  if (!Number.isSafeInteger(messageId) || messageId <= 0) {
+    throw new RangeError(`jobIdForCommand: messageId must be a positive integer, got ${messageId}`);
+  }
+  return `newcall_${chatId}_${messageId}`;
+}
