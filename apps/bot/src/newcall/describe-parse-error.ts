@@ -1,0 +1,56 @@
+import { MAX_SCHEDULE_AHEAD_SECONDS, MIN_SCHEDULE_AHEAD_SECONDS } from "@callbot/shared";
+import type { NewCallParseError } from "./parse-new-call-command.ts";
+
+const TIME_FORMS = "at 18:00, tomorrow 18:30, in 2h, in 90m, in 1h30m, or 2026-12-01T18:00";
+const RANGE = `between ${MIN_SCHEDULE_AHEAD_SECONDS} seconds and ${MAX_SCHEDULE_AHEAD_SECONDS / 86_400} days from now`;
+
+/**
+ * What the user reads when /newcall cannot be understood: what was wrong and what to write
+ * instead. Plain text (sent without parse_mode), so echoed input cannot break formatting.
+ */
+export function describeParseError(error: NewCallParseError, ctx: { timeZone: string }): string {
+  const zone = `Times are read in ${ctx.timeZone}.`;
+  switch (error.kind) {
+    case "not-for-this-bot":
+    case "not-a-newcall-command":
+      return "Send /newcall followed by a title and, optionally, a time. See /help for examples.";
+    case "input-too-long":
+      return `That command is too long (the limit is ${error.max} characters). Send a title of up to 64 characters and, optionally, a time.`;
+    case "missing-target":
+      return [
+        "In this private chat, first name the group or channel the call is for, for example:",
+        "/newcall @yourgroup Weekly sync tomorrow 18:00",
+        "/newcall t.me/yourchannel Launch stream in 2h rtmp",
+        "/newcall -1001234567890 Standup",
+        "Or send /newcall in the group itself.",
+      ].join("\n");
+    case "invalid-target":
+      if (error.reason === "user-id") {
+        return `${error.given} is a user id, not a group or channel. Use the chat's @username, its t.me link or its -100… id.`;
+      }
+      if (error.reason === "invite-link") {
+        return "Invite links (t.me/+…) cannot be looked up by bots. Use the chat's @username, or its -100… id, or send /newcall in the group itself.";
+      }
+      return `"${error.given}" is not a chat I can look up. Use @username, a t.me/username link, or a -100… id.`;
+    case "unknown-flag":
+      return `Unknown option "${error.flag}". The only option is rtmp (or livestream), for a livestream. To use "${error.flag}" in the title, put the title in quotes.`;
+    case "unclosed-quote":
+      return 'The title\'s opening quote has no closing quote. Write it like: /newcall "Q&A at noon" tomorrow 12:00';
+    case "words-after-quoted-title":
+      return `I did not understand "${error.words}" after the quoted title. After the title you may add a time (${TIME_FORMS}) and rtmp.`;
+    case "several-times":
+      return `Give only one time, at the end: ${TIME_FORMS}. To use a time in the title itself, put the title in quotes.`;
+    case "malformed-time":
+      return `I could not read the time "${error.phrase}". Write it like: ${TIME_FORMS}. ${zone} If those words belong to the title, put the title in quotes.`;
+    case "nonexistent-local-time":
+      return `"${error.phrase}" does not exist in ${ctx.timeZone}: the clocks skip that hour for daylight saving time. Pick a time outside the skipped hour.`;
+    case "time-in-past":
+      return `"${error.phrase}" is in the past. A call can be scheduled ${RANGE}. ${zone}`;
+    case "time-too-soon":
+      return `"${error.phrase}" is too soon. A call can be scheduled ${RANGE}; leave out the time to start the call now. ${zone}`;
+    case "time-too-far":
+      return `"${error.phrase}" is too far ahead. Telegram allows scheduling a call ${RANGE}. ${zone}`;
+    case "title-too-long":
+      return `The title is ${error.length} characters long; Telegram allows at most ${error.max}. Please shorten it.`;
+  }
+}

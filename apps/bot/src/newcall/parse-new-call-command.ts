@@ -1,0 +1,199 @@
+import { type CleanTitleResult, cleanTitle } from "./clean-title.ts";
+import { type ChatRef, type ChatRefError, looksLikeChatRef, parseChatRef } from "./parse-chat-ref.ts";
+import { looksLikeIsoDate, parseWhen, type WhenError } from "./parse-when.ts";
+
+/**
+ * The /newcall grammar (documented in /help and the README):
+ *
+ *   in a group:        /newcall [title] [time] [rtmp]
+ *   in a private chat: /newcall <@username | t.me/username | -100… id> [title] [time] [rtmp]
+ *
+ * - The title is whatever words remain; wrap it in quotes ("…", “…”, «…») to use words that would
+ *   otherwise be read as a time or as `rtmp`.
+ * - The time and `rtmp` (or `livestream`) are recognised at the END, in either order.
+ * - No time: the call starts now.
+ * - Words starting with `--` are flags; only `--rtmp` and `--livestream` exist.
+ */
+export interface NewCallCommand {
+  target: ChatRef;
+  title: string | undefined;
+  /** Unix seconds; undefined: start now. */
+  scheduleDate: number | undefined;
+  rtmp: boolean;
+}
+
+export type NewCallParseError =
+  /** `/newcall@otherbot`: another bot's command, to be left alone. */
+  | { kind: "not-for-this-bot" }
+  | { kind: "not-a-newcall-command" }
+  | { kind: "input-too-long"; max: number }
+  /** Private chat, and the first word does not name a chat. */
+  | { kind: "missing-target" }
+  | ChatRefError
+  | { kind: "unknown-flag"; flag: string }
+  | { kind: "unclosed-quote" }
+  | { kind: "words-after-quoted-title"; words: string }
+  | { kind: "several-times" }
+  | WhenError
+  | Extract<CleanTitleResult, { ok: false }>["error"];
+
+export type NewCallParseResult =
+  | { ok: true; command: NewCallCommand }
+  | { ok: false; error: NewCallParseError };
+
+export interface NewCallParseContext {
+  /** Where the command was sent. */
+  chatType: "private" | "group" | "supergroup" | "channel";
+  /** This bot's username, without "@". */
+  botUsername: string;
+  /** Unix milliseconds. */
+  now: number;
+  /** The requester's IANA time zone. */
+  timeZone: string;
+}
+
+/** Longer arguments than this are not a plausible command (title 64 + chat + time fit easily). */
+export const MAX_ARGUMENTS_LENGTH = 300;
+
+const COMMAND = /^\/newcall(?:@([a-z0-9_]+))?(?=\s|$)([\s\S]*)$/i;
+const RTMP_WORDS = new Set(["rtmp", "livestream", "--rtmp", "--livestream"]);
+const FLAG = /^(?:--|\u2014|\u2013)\S/; // Some clients turn "--" into an em or en dash.
+const QUOTES: Record<string, string[]> = {
+  '"': ['"'],
+  "\u201c": ["\u201d", '"'],
+  "\u201e": ["\u201c", "\u201d"],
+  "\u00ab": ["\u00bb"],
+};
+const TIME_STARTERS = new Set(["at", "today", "tomorrow", "in"]);
+
+/** Parses the whole text of a /newcall message. Pure; never throws. */
+export function parseNewCallCommand(text: string, ctx: NewCallParseContext): NewCallParseResult {
+  const match = COMMAND.exec(text);
+  if (!match) return fail({ kind: "not-a-newcall-command" });
+  const mention = match[1];
+  if (mention !== undefined && mention.toLowerCase() !== ctx.botUsername.toLowerCase()) {
+    return fail({ kind: "not-for-this-bot" });
+  }
+  let args = (match[2] ?? "").trim();
+  if (args.length > MAX_ARGUMENTS_LENGTH) return fail({ kind: "input-too-long", max: MAX_ARGUMENTS_LENGTH });
+
+  let target: ChatRef = { kind: "here" };
+  if (ctx.chatType === "private") {
+    const first = args.split(/\s+/, 1)[0] ?? "";
+    if (first.length === 0 || !looksLikeChatRef(first)) return fail({ kind: "missing-target" });
+    const ref = parseChatRef(first);
+    if (!ref.ok) return fail(ref.error);
+    target = ref.ref;
+    args = args.slice(first.length).trim();
+  }
+
+  const quoted = splitQuotedTitle(args);
+  if (quoted === "unclosed") return fail({ kind: "unclosed-quote" });
+
+  const words = (quoted ? quoted.rest : args).split(/\s+/).filter((w) => w.length > 0);
+  const trailing = takeTrailingOptions(words, ctx);
+  if (!trailing.ok) return fail(trailing.error);
+
+  let rawTitle: string;
+  if (quoted) {
+    if (trailing.remaining.length > 0) {
+      return fail({ kind: "words-after-quoted-title", words: trailing.remaining.join(" ") });
+    }
+    rawTitle = quoted.title;
+  } else {
+    const flag = trailing.remaining.find((w) => FLAG.test(w));
+    if (flag !== undefined) return fail({ kind: "unknown-flag", flag });
+    rawTitle = trailing.remaining.join(" ");
+  }
+
+  const title = cleanTitle(rawTitle);
+  if (!title.ok) return fail(title.error);
+
+  return {
+    ok: true,
+    command: { target, title: title.title, scheduleDate: trailing.scheduleDate, rtmp: trailing.rtmp },
+  };
+}
+
+function fail(error: NewCallParseError): NewCallParseResult {
+  return { ok: false, error };
+}
+
+function splitQuotedTitle(args: string): { title: string; rest: string } | "unclosed" | undefined {
+  const open = args[0];
+  if (open === undefined) return undefined;
+  const closers = QUOTES[open];
+  if (!closers) return undefined;
+  let end = -1;
+  for (const closer of closers) {
+    const at = args.indexOf(closer, 1);
+    if (at !== -1 && (end === -1 || at < end)) end = at;
+  }
+  if (end === -1) return "unclosed";
+  return { title: args.slice(1, end), rest: args.slice(end + 1) };
+}
+
+type Trailing =
+  | { ok: true; remaining: string[]; scheduleDate: number | undefined; rtmp: boolean }
+  | { ok: false; error: NewCallParseError };
+
+/** Pops `rtmp` and one time phrase off the end of the words, in any order. */
+function takeTrailingOptions(words: string[], ctx: NewCallParseContext): Trailing {
+  const remaining = [...words];
+  let rtmp = false;
+  let scheduleDate: number | undefined;
+  let timeFound = false;
+
+  for (;;) {
+    const last = remaining.at(-1);
+    if (last === undefined) break;
+    if (RTMP_WORDS.has(last.toLowerCase())) {
+      rtmp = true;
+      remaining.pop();
+      continue;
+    }
+    const phraseLength = findTimePhraseLength(remaining);
+    if (phraseLength === 0) break;
+    if (timeFound) return { ok: false, error: { kind: "several-times" } };
+    const when = parseWhen(remaining.slice(-phraseLength), { now: ctx.now, timeZone: ctx.timeZone });
+    if (!when.ok) return { ok: false, error: when.error };
+    scheduleDate = when.scheduleDate;
+    timeFound = true;
+    remaining.splice(-phraseLength);
+  }
+  return { ok: true, remaining, scheduleDate, rtmp };
+}
+
+/**
+ * How many words at the end form an attempt at a time (0: none). A failed attempt still counts,
+ * so that `at 25:00` is reported as a bad time rather than silently becoming part of the title
+ * (and the call starting now). Titles that really end like that can be quoted.
+ */
+function findTimePhraseLength(words: readonly string[]): number {
+  const n = words.length;
+  // Longest first: "in 1 h 30 min" (5 words), "tomorrow at 18:30", "in 2 hours", "at 18:00", "2026-12-01T18:00".
+  for (const k of [5, 4, 3, 2, 1]) {
+    if (k > n) continue;
+    const phrase = words.slice(n - k).map((w) => w.toLowerCase());
+    if (isTimeAttempt(phrase)) return k;
+  }
+  return 0;
+}
+
+function isTimeAttempt(phrase: readonly string[]): boolean {
+  const [first, second, third] = phrase;
+  if (first === undefined) return false;
+  if (phrase.length === 1) return looksLikeIsoDate(first) || first === "today" || first === "tomorrow";
+  if (phrase.length === 2 && looksLikeIsoDate(first) && /^\d/.test(second ?? "")) return true;
+  if (!TIME_STARTERS.has(first)) return false;
+  if (first === "in") {
+    // "in 2h" / "in 2 hours" / "in 1 h 30 min": the word after "in" must start with a digit.
+    if (!/^\d/.test(second ?? "")) return false;
+    if (phrase.length === 2) return true;
+    return phrase.slice(2).every((w, i) => (i % 2 === 0 ? /^[a-z]+$/.test(w) : /^\d/.test(w)));
+  }
+  if ((first === "today" || first === "tomorrow") && second === "at") {
+    return phrase.length === 3 && /\d/.test(third ?? "");
+  }
+  return phrase.length === 2 && /\d/.test(second ?? "");
+}

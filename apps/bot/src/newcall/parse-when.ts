@@ -1,0 +1,176 @@
+import { MAX_SCHEDULE_AHEAD_SECONDS, MIN_SCHEDULE_AHEAD_SECONDS } from "@callbot/shared";
+import { DateTime } from "luxon";
+
+/**
+ * Reads the time part of a /newcall command, in the requester's time zone.
+ *
+ * Accepted phrases (case-insensitive):
+ * - `at 18:00`: the next 18:00 (today if still ahead, otherwise tomorrow)
+ * - `today 18:00`, `today at 18:00`: today only (refused if already past)
+ * - `tomorrow 18:30`, `tomorrow at 18:30`
+ * - `in 2h`, `in 90m`, `in 1h30m`, `in 45min`, `in 2 hours`, `in 30 minutes`
+ * - ISO 8601: `2026-12-01T18:00`, `2026-12-01 18:00`, `2026-12-01T18:00+01:00`, `...Z`
+ *   (without an offset it is read in the requester's zone)
+ *
+ * Telegram accepts a schedule date only 10 s to 8 days ahead (SCHEDULE_DATE_INVALID otherwise),
+ * so anything outside that range is refused here, where the user can still fix it.
+ */
+export type WhenError =
+  | { kind: "malformed-time"; phrase: string }
+  /** A wall-clock time skipped by a daylight-saving change in the zone (e.g. 02:30 on spring-forward day). */
+  | { kind: "nonexistent-local-time"; phrase: string }
+  | { kind: "time-in-past"; phrase: string }
+  | { kind: "time-too-soon"; phrase: string }
+  | { kind: "time-too-far"; phrase: string };
+
+export type WhenResult = { ok: true; scheduleDate: number } | { ok: false; error: WhenError };
+
+export interface WhenContext {
+  /** Unix milliseconds. */
+  now: number;
+  /** IANA zone, e.g. "Europe/Berlin". */
+  timeZone: string;
+}
+
+const CLOCK = /^([01]?\d|2[0-3])[:.]([0-5]\d)$/;
+const COMPACT_DURATION = /^(?:(\d{1,3})h)?(?:(\d{1,5})m(?:in|ins)?)?(?:(\d{1,6})s)?$/;
+const UNIT_SECONDS: Record<string, number> = {
+  h: 3600,
+  hr: 3600,
+  hrs: 3600,
+  hour: 3600,
+  hours: 3600,
+  m: 60,
+  min: 60,
+  mins: 60,
+  minute: 60,
+  minutes: 60,
+  s: 1,
+  sec: 1,
+  secs: 1,
+  second: 1,
+  seconds: 1,
+};
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const ISO_TIME = /^\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/** The words that may start a time phrase; used by the command parser to find one at the end. */
+export const TIME_PHRASE_STARTERS = ["at", "today", "tomorrow", "in"] as const;
+
+/** Whether a single word looks like an ISO 8601 date-time attempt (so a bad one is reported, not taken as title). */
+export function looksLikeIsoDate(word: string): boolean {
+  return /^\d{4}-\d{1,2}-\d{1,2}(?:[T ].*)?$/i.test(word);
+}
+
+/**
+ * Parses a time phrase given as words (already split on whitespace). Returns unix seconds.
+ * Never throws.
+ */
+export function parseWhen(words: readonly string[], ctx: WhenContext): WhenResult {
+  const phrase = words.join(" ");
+  const lower = words.map((w) => w.toLowerCase());
+  const nowLocal = DateTime.fromMillis(ctx.now, { zone: ctx.timeZone });
+  if (!nowLocal.isValid) return malformed(phrase);
+
+  const first = lower[0];
+  let target: DateTime | undefined;
+
+  if (first === "in") {
+    const seconds = parseDurationSeconds(lower.slice(1));
+    if (seconds === undefined) return malformed(phrase);
+    return checkRange(Math.floor(ctx.now / 1000) + seconds, phrase, ctx);
+  }
+
+  if (first === "at" && lower.length === 2) {
+    const clock = parseClock(lower[1]!);
+    if (!clock) return malformed(phrase);
+    const today = atClock(nowLocal, clock);
+    if (!today) return { ok: false, error: { kind: "nonexistent-local-time", phrase } };
+    target = today.toMillis() > ctx.now ? today : atClock(nowLocal.plus({ days: 1 }), clock);
+    if (!target) return { ok: false, error: { kind: "nonexistent-local-time", phrase } };
+  } else if (first === "today" || first === "tomorrow") {
+    const rest = lower[1] === "at" ? lower.slice(2) : lower.slice(1);
+    if (rest.length !== 1) return malformed(phrase);
+    const clock = parseClock(rest[0]!);
+    if (!clock) return malformed(phrase);
+    const day = first === "today" ? nowLocal : nowLocal.plus({ days: 1 });
+    target = atClock(day, clock);
+    if (!target) return { ok: false, error: { kind: "nonexistent-local-time", phrase } };
+  } else {
+    const iso = joinIso(words);
+    if (iso === undefined) return malformed(phrase);
+    const parsed = DateTime.fromISO(iso, { zone: ctx.timeZone });
+    if (!parsed.isValid) return malformed(phrase);
+    if (!hasOffset(iso) && !sameWallClock(parsed, iso)) {
+      return { ok: false, error: { kind: "nonexistent-local-time", phrase } };
+    }
+    target = parsed;
+  }
+
+  return checkRange(Math.floor(target.toMillis() / 1000), phrase, ctx);
+}
+
+function checkRange(scheduleDate: number, phrase: string, ctx: WhenContext): WhenResult {
+  const ahead = scheduleDate - ctx.now / 1000;
+  if (ahead <= 0) return { ok: false, error: { kind: "time-in-past", phrase } };
+  if (ahead < MIN_SCHEDULE_AHEAD_SECONDS) return { ok: false, error: { kind: "time-too-soon", phrase } };
+  if (ahead > MAX_SCHEDULE_AHEAD_SECONDS) return { ok: false, error: { kind: "time-too-far", phrase } };
+  return { ok: true, scheduleDate };
+}
+
+function malformed(phrase: string): WhenResult {
+  return { ok: false, error: { kind: "malformed-time", phrase } };
+}
+
+function parseClock(word: string): { hour: number; minute: number } | undefined {
+  const match = CLOCK.exec(word);
+  if (!match) return undefined;
+  return { hour: Number(match[1]), minute: Number(match[2]) };
+}
+
+/** The given day at hh:mm in its zone, or undefined when that wall-clock time does not exist (DST gap). */
+function atClock(day: DateTime, clock: { hour: number; minute: number }): DateTime | undefined {
+  const result = day.set({ hour: clock.hour, minute: clock.minute, second: 0, millisecond: 0 });
+  // Luxon moves a time inside a DST gap forward; a user who asked for 02:30 must not get 03:30 silently.
+  if (result.hour !== clock.hour || result.minute !== clock.minute) return undefined;
+  return result;
+}
+
+function parseDurationSeconds(words: readonly string[]): number | undefined {
+  let seconds: number | undefined;
+  if (words.length === 1) {
+    const match = COMPACT_DURATION.exec(words[0]!);
+    if (!match || (!match[1] && !match[2] && !match[3])) return undefined;
+    seconds = Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0);
+  } else if (words.length === 2 || words.length === 4) {
+    // "2 hours", "1 h 30 min" style.
+    seconds = 0;
+    for (let i = 0; i < words.length; i += 2) {
+      const amount = words[i]!;
+      const unit = UNIT_SECONDS[words[i + 1]!];
+      if (!/^\d{1,5}$/.test(amount) || unit === undefined) return undefined;
+      seconds += Number(amount) * unit;
+    }
+  }
+  return seconds;
+}
+
+/** "2026-12-01T18:00" or the two words "2026-12-01 18:00" as one ISO string. */
+function joinIso(words: readonly string[]): string | undefined {
+  if (words.length === 1 && ISO_DATE_TIME.test(words[0]!)) return words[0]!;
+  if (words.length === 2 && ISO_DATE.test(words[0]!) && ISO_TIME.test(words[1]!)) {
+    return `${words[0]}T${words[1]}`;
+  }
+  return undefined;
+}
+
+function hasOffset(iso: string): boolean {
+  return /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(iso.slice(10));
+}
+
+function sameWallClock(parsed: DateTime, iso: string): boolean {
+  const hour = Number(iso.slice(11, 13));
+  const minute = Number(iso.slice(14, 16));
+  return parsed.hour === hour && parsed.minute === minute;
+}
