@@ -16,4 +16,8 @@ export * from "./contract/worker-alert.ts";
 export * from "./queues/call-job-options.ts";
 export * from "./queues/job-id.ts";
 export * from "./redis/redact-redis-url.ts";
+export * from "./telegram/describe-telegram-error.ts";
+export * from "./telegram/format-wait.ts";
+export * from "./telegram/parse-telegram-error-name.ts";
 export * from "./telegram/random-id.ts";
+export * from "./telegram/telegram-error-catalogue.ts";
