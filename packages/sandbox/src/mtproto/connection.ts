@@ -1,0 +1,129 @@
+import { randomBytes } from "node:crypto";
+import type { Socket } from "node:net";
+import { Api } from "telegram";
+import {
+  decryptClientMessage,
+  encryptServerMessage,
+  ProtocolViolation,
+  readAuthKeyId,
+} from "./crypto/encrypted-message.ts";
+import { long } from "./rpc/tl-mappers.ts";
+import type { AuthKeyRegistry, RegisteredAuthKey } from "./session/auth-key-registry.ts";
+import { ServerMessageIds } from "./session/server-message-ids.ts";
+import { detectTransport } from "./transport/detect.ts";
+import type { Transport } from "./transport/transport.ts";
+
+export interface ConnectionHandlers {
+  registry: AuthKeyRegistry;
+  /** One decrypted message body (may be a container) from an authenticated client. */
+  onMessage(connection: ClientConnection, msgId: bigint, body: Buffer): void;
+  onClose(connection: ClientConnection): void;
+}
+
+/**
+ * One TCP client: transport framing, MTProto 2.0 encryption and the per-connection counters
+ * (server msg_ids, seq_no). Anything unreadable (garbage, a bad CRC, an unknown auth key, a
+ * wrong msg_key) closes this connection only.
+ */
+export class ClientConnection {
+  /** The account whose issued auth key this client uses; set by its first message. */
+  account: RegisteredAuthKey | undefined;
+  /** The layer announced with invokeWithLayer. */
+  layer: number | undefined;
+  closed = false;
+
+  private transport: Transport | undefined;
+  private head: Buffer = Buffer.alloc(0);
+  private readonly msgIds = new ServerMessageIds();
+  private contentMessagesSent = 0;
+  private sessionId: bigint | undefined;
+  /** The salt this connection announces in new_session_created (any salt is accepted). */
+  readonly serverSalt = randomBytes(8).readBigInt64LE(0);
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly handlers: ConnectionHandlers,
+  ) {
+    socket.setNoDelay(true);
+    socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    socket.on("error", () => this.close());
+    socket.on("close", () => this.close());
+  }
+
+  get accountId(): number | undefined {
+    return this.account?.userId;
+  }
+
+  /** Sends one content-related message (rpc_result, pong, updates...). */
+  send(body: Buffer, kind: "response" | "push"): void {
+    if (this.closed || !this.account || !this.transport || this.sessionId === undefined) return;
+    const encrypted = encryptServerMessage(this.account.key, this.account.id, {
+      salt: this.serverSalt,
+      sessionId: this.sessionId,
+      msgId: this.msgIds.next(kind),
+      seqNo: this.contentMessagesSent * 2 + 1,
+      body,
+    });
+    this.contentMessagesSent += 1;
+    this.socket.write(this.transport.encoder.encode(encrypted));
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.destroy();
+    this.handlers.onClose(this);
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    try {
+      for (const payload of this.decodeFrames(chunk)) {
+        this.onPayload(payload);
+        if (this.closed) return;
+      }
+    } catch {
+      // Garbage, a truncated or corrupt frame, an unknown key: a real server drops the
+      // connection without an answer, and so does the sandbox. Other clients are unaffected.
+      this.close();
+    }
+  }
+
+  private decodeFrames(chunk: Buffer): Buffer[] {
+    if (this.transport) return this.transport.decoder.push(chunk);
+    this.head = Buffer.concat([this.head, chunk]);
+    const detected = detectTransport(this.head);
+    if (!detected) return [];
+    this.transport = detected.transport;
+    const rest = this.head.subarray(detected.tagLength);
+    this.head = Buffer.alloc(0);
+    return this.transport.decoder.push(rest);
+  }
+
+  private onPayload(payload: Buffer): void {
+    const keyId = readAuthKeyId(payload);
+    const registered = this.handlers.registry.find(keyId);
+    // An all-zero key id is an unencrypted message, i.e. a DH key exchange: the sandbox only
+    // serves the sessions it issued.
+    if (!registered) throw new ProtocolViolation("unknown auth key");
+    if (this.account && this.account !== registered)
+      throw new ProtocolViolation("auth key changed mid-connection");
+    const message = decryptClientMessage(registered.key, payload);
+    this.account = registered;
+    if (this.sessionId !== message.sessionId) {
+      this.sessionId = message.sessionId;
+      this.announceNewSession(message.msgId);
+    }
+    this.handlers.onMessage(this, message.msgId, message.body);
+  }
+
+  /** Tells the client the salt to use from now on (it starts with salt 0). */
+  private announceNewSession(firstMsgId: bigint): void {
+    const notice = new Api.NewSessionCreated({
+      firstMsgId: long(firstMsgId),
+      uniqueId: long(randomBytes(8).readBigInt64LE(0)),
+      serverSalt: long(this.serverSalt),
+    });
+    this.send(notice.getBytes(), "push");
+  }
+}

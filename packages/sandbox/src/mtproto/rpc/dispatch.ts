@@ -1,0 +1,153 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { Api } from "telegram";
+import { BinaryReader } from "telegram/extensions/index.js";
+import type { RequestCounters } from "../../counters/request-counters.ts";
+import type { FaultInjector } from "../../faults/fault-injector.ts";
+import { TelegramRpcError } from "../../world/types.ts";
+import type { World } from "../../world/world.ts";
+import type { ClientConnection } from "../connection.ts";
+import type { WorldEventTap } from "../updates/world-event-tap.ts";
+import { methodTable } from "./method-table.ts";
+import type { RequestContext } from "./request-context.ts";
+import { tlMethodName } from "./tl-method-name.ts";
+import { rpcError, rpcResult, serializeAnswer } from "./wire-replies.ts";
+
+/** The layer of telegram@2.26.22's Api classes, the only layer the sandbox can serialise. */
+export const SERVED_LAYER = 198;
+
+const INVOKE_WITH_LAYER = Api.InvokeWithLayer.CONSTRUCTOR_ID >>> 0;
+
+export interface DispatchDeps {
+  world: World;
+  faults: FaultInjector;
+  counters: RequestCounters;
+  tap: WorldEventTap;
+  apiId: number;
+  server: { host: string; port: number };
+  /** Told about exceptions in the sandbox's own method code (the client gets 500). */
+  onInternalError?: (method: string, error: unknown) => void;
+}
+
+/**
+ * One API request, start to answer: unwrap invokeWithLayer / initConnection /
+ * invokeWithoutUpdates, count it, apply an armed fault, run the method and send exactly one
+ * rpc_result (or, for hang and drop faults, deliberately none).
+ */
+export async function dispatchRequest(
+  deps: DispatchDeps,
+  connection: ClientConnection,
+  reqMsgId: bigint,
+  body: Buffer,
+): Promise<void> {
+  const reply = (result: Buffer) => connection.send(rpcResult(reqMsgId, result), "response");
+  const replyError = (code: number, message: string) =>
+    connection.send(rpcError(reqMsgId, code, message), "response");
+
+  // Read the announced layer before parsing the rest: a client of another layer sends
+  // constructors that layer 198's tables may not know (or know with other fields).
+  if (body.length >= 8 && body.readUInt32LE(0) === INVOKE_WITH_LAYER) connection.layer = body.readInt32LE(4);
+  if (connection.layer !== undefined && connection.layer !== SERVED_LAYER) {
+    replyError(400, `LAYER_${connection.layer}_NOT_SUPPORTED_SANDBOX_SERVES_LAYER_${SERVED_LAYER}`);
+    return;
+  }
+
+  let parsed: TlObject;
+  try {
+    parsed = new BinaryReader(body).tgReadObject();
+  } catch {
+    const constructorId = body.length >= 4 ? body.readUInt32LE(0).toString(16).padStart(8, "0") : "none";
+    replyError(400, `METHOD_NOT_IMPLEMENTED_0x${constructorId}`);
+    return;
+  }
+  const request = unwrapQuery(parsed, connection, deps.apiId);
+  if (request instanceof ApiIdMismatch) {
+    replyError(400, "API_ID_INVALID");
+    return;
+  }
+  const accountId = connection.accountId;
+  if (accountId === undefined) return;
+
+  const method = tlMethodName(request.className);
+  deps.counters.increment("mtproto", method);
+
+  const fault = deps.faults.takeMtproto(method, accountId);
+  if (fault) {
+    switch (fault.kind) {
+      case "error":
+        replyError(fault.code, fault.message);
+        return;
+      case "flood":
+        replyError(420, `FLOOD_WAIT_${fault.seconds}`);
+        return;
+      case "hang":
+        return;
+      case "drop":
+        connection.close();
+        return;
+      case "delay":
+        await sleep(fault.ms);
+        if (connection.closed) return;
+        break;
+    }
+  }
+
+  const handler = methodTable.get(method);
+  if (!handler || request.classType !== "request") {
+    replyError(400, `METHOD_NOT_IMPLEMENTED_${method}`);
+    return;
+  }
+  const ctx: RequestContext = {
+    world: deps.world,
+    accountId,
+    now: Date.now(),
+    server: deps.server,
+    capture: (change) => deps.tap.capture(connection, change),
+  };
+  let answer: Buffer;
+  try {
+    answer = serializeAnswer(handler(ctx, request));
+  } catch (error) {
+    if (error instanceof TelegramRpcError) {
+      replyError(error.code, error.errorMessage);
+      return;
+    }
+    // A bug in the sandbox must be visible to the client, never silence.
+    deps.onInternalError?.(method, error);
+    replyError(500, "INTERNAL_SANDBOX_ERROR");
+    return;
+  }
+  reply(answer);
+}
+
+interface TlObject {
+  className: string;
+  classType: string;
+}
+
+/** initConnection named another api_id than the sandbox's (Telegram: 400 API_ID_INVALID). */
+class ApiIdMismatch {}
+
+/** Peels the wrappers off a query, recording the layer and checking api_id on the way. */
+function unwrapQuery(
+  object: TlObject,
+  connection: ClientConnection,
+  apiId?: number,
+): TlObject | ApiIdMismatch {
+  let current: TlObject = object;
+  for (;;) {
+    if (current instanceof Api.InvokeWithLayer) {
+      connection.layer = current.layer;
+    } else if (current instanceof Api.InitConnection) {
+      if (apiId !== undefined && current.apiId !== apiId) return new ApiIdMismatch();
+    } else if (
+      !(
+        current instanceof Api.InvokeWithoutUpdates ||
+        current instanceof Api.InvokeAfterMsg ||
+        current instanceof Api.InvokeAfterMsgs
+      )
+    ) {
+      return current;
+    }
+    current = (current as unknown as { query: TlObject }).query;
+  }
+}

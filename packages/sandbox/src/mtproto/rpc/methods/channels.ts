@@ -1,0 +1,98 @@
+import { Api } from "telegram";
+import { TelegramRpcError, type WorldChat } from "../../../world/types.ts";
+import { assertCanSeeChat, chatFromInputChannel, userFromInputPeer } from "../peers.ts";
+import type { MethodHandler, RequestContext } from "../request-context.ts";
+import { adminRightsToTl, chatToTl, inputGroupCallOf, long, OWNER_RIGHTS, userToTl } from "../tl-mappers.ts";
+
+const MEMBER_SINCE = 1_700_000_000;
+
+function ownerOf(chat: WorldChat): number | undefined {
+  return [...chat.members].find(([, role]) => role.status === "owner")?.[0];
+}
+
+function fullChannel(ctx: RequestContext, chat: WorldChat): Api.messages.ChatFull {
+  const { world, accountId } = ctx;
+  assertCanSeeChat(ctx, chat);
+  const call = world.currentCall(chat.id);
+  const roles = [...chat.members.values()];
+  const linked = chat.linkedChatId === undefined ? undefined : world.getChat(chat.linkedChatId);
+  const lastId = world.messages(world.botApiIdOf(chat)).at(-1)?.id ?? 0;
+  return new Api.messages.ChatFull({
+    fullChat: new Api.ChannelFull({
+      canViewParticipants: chat.type === "supergroup",
+      id: long(chat.id),
+      about: "",
+      participantsCount: roles.filter((r) => r.status !== "left" && r.status !== "banned").length,
+      adminsCount: roles.filter((r) => r.status === "owner" || r.status === "admin").length,
+      readInboxMaxId: lastId,
+      readOutboxMaxId: lastId,
+      unreadCount: 0,
+      chatPhoto: new Api.PhotoEmpty({ id: long(0) }),
+      notifySettings: new Api.PeerNotifySettings({}),
+      botInfo: [],
+      ...(linked && { linkedChatId: long(linked.id) }),
+      pts: Math.max(1, lastId),
+      ...(call && { call: inputGroupCallOf(call) }),
+    }),
+    chats: [chat, ...(linked ? [linked] : [])].map((c) => chatToTl(world, c, accountId)),
+    users: [],
+  });
+}
+
+function participantOf(ctx: RequestContext, chat: WorldChat, userId: number): Api.TypeChannelParticipant {
+  const role = chat.members.get(userId);
+  const owner = ownerOf(chat) ?? userId;
+  const self = userId === ctx.accountId;
+  switch (role?.status) {
+    case "owner":
+      return new Api.ChannelParticipantCreator({
+        userId: long(userId),
+        adminRights: adminRightsToTl(OWNER_RIGHTS),
+      });
+    case "admin":
+      return new Api.ChannelParticipantAdmin({
+        self,
+        canEdit: ctx.world.memberRole(chat.id, ctx.accountId)?.status === "owner",
+        userId: long(userId),
+        ...(self && { inviterId: long(owner) }),
+        promotedBy: long(owner),
+        date: MEMBER_SINCE,
+        adminRights: adminRightsToTl(role.rights),
+      });
+    case "member":
+      return self
+        ? new Api.ChannelParticipantSelf({ userId: long(userId), inviterId: long(owner), date: MEMBER_SINCE })
+        : new Api.ChannelParticipant({ userId: long(userId), date: MEMBER_SINCE });
+    case "banned":
+      return new Api.ChannelParticipantBanned({
+        peer: new Api.PeerUser({ userId: long(userId) }),
+        kickedBy: long(owner),
+        date: MEMBER_SINCE,
+        bannedRights: new Api.ChatBannedRights({ viewMessages: true, untilDate: 0 }),
+      });
+    default:
+      throw new TelegramRpcError(400, "USER_NOT_PARTICIPANT");
+  }
+}
+
+export const channelsMethods: Record<string, MethodHandler> = {
+  "channels.getChannels": (ctx, request: Api.channels.GetChannels) =>
+    new Api.messages.Chats({
+      chats: request.id.map((input) => chatToTl(ctx.world, chatFromInputChannel(ctx, input), ctx.accountId)),
+    }),
+
+  "channels.getFullChannel": (ctx, request: Api.channels.GetFullChannel) =>
+    fullChannel(ctx, chatFromInputChannel(ctx, request.channel)),
+
+  "channels.getParticipant": (ctx, request: Api.channels.GetParticipant) => {
+    const chat = chatFromInputChannel(ctx, request.channel);
+    assertCanSeeChat(ctx, chat);
+    const user = userFromInputPeer(ctx, request.participant);
+    const participant = participantOf(ctx, chat, user.id);
+    return new Api.channels.ChannelParticipant({
+      participant,
+      chats: [chatToTl(ctx.world, chat, ctx.accountId)],
+      users: [userToTl(user, ctx.accountId)],
+    });
+  },
+};

@@ -1,0 +1,111 @@
+import { Api } from "telegram";
+import { TelegramRpcError, type WorldChat } from "../../../world/types.ts";
+import type { MethodHandler, RequestContext } from "../request-context.ts";
+import { chatToTl, inputGroupCallOf, long, messageToTl, peerOfChat, userToTl } from "../tl-mappers.ts";
+
+/** Every chat the account is in, newest activity first, with each chat's last message. */
+function dialogsOf(ctx: RequestContext): Api.messages.Dialogs {
+  const { world, accountId } = ctx;
+  const entries = world.chatsOf(accountId).map((chat) => {
+    const last = world.messages(world.botApiIdOf(chat)).at(-1);
+    const tl = (last && messageToTl(world, last, accountId)) ?? creationMessageOf(chat);
+    return { chat, last, tl };
+  });
+  entries.sort((a, b) => b.tl.date - a.tl.date);
+  const userIds = new Set<number>([accountId]);
+  for (const entry of entries) if (entry.last?.fromUserId !== undefined) userIds.add(entry.last.fromUserId);
+  return new Api.messages.Dialogs({
+    dialogs: entries.map(
+      ({ chat, tl }) =>
+        new Api.Dialog({
+          peer: peerOfChat(chat),
+          topMessage: tl.id,
+          readInboxMaxId: tl.id,
+          readOutboxMaxId: tl.id,
+          unreadCount: 0,
+          unreadMentionsCount: 0,
+          unreadReactionsCount: 0,
+          notifySettings: new Api.PeerNotifySettings({}),
+          ...(chat.type !== "group" && { pts: Math.max(1, tl.id) }),
+        }),
+    ),
+    messages: entries.map(({ tl }) => tl),
+    chats: entries.map(({ chat }) => chatToTl(world, chat, accountId)),
+    users: [...userIds].flatMap((id) => {
+      const user = world.getUser(id);
+      return user ? [userToTl(user, accountId)] : [];
+    }),
+  });
+}
+
+/**
+ * gramjs builds a Dialog only around its top message, and in Telegram every chat has at least
+ * the "created" service message. The world starts chats empty, so an empty chat shows a
+ * synthetic creation message with id 1 (gramjs refuses to serialise id 0). Once the world posts
+ * its own message 1 the dialog shows that instead.
+ */
+function creationMessageOf(chat: WorldChat): Api.MessageService {
+  return new Api.MessageService({
+    id: 1,
+    peerId: peerOfChat(chat),
+    date: CHAT_CREATED_DATE,
+    action:
+      chat.type === "group"
+        ? new Api.MessageActionChatCreate({ title: chat.title, users: [] })
+        : new Api.MessageActionChannelCreate({ title: chat.title }),
+  });
+}
+
+const CHAT_CREATED_DATE = 1_700_000_000;
+
+function basicGroup(ctx: RequestContext, chatId: number): WorldChat {
+  const chat = ctx.world.getChat(chatId);
+  if (chat?.type !== "group") throw new TelegramRpcError(400, "CHAT_ID_INVALID");
+  return chat;
+}
+
+function fullBasicGroup(ctx: RequestContext, chat: WorldChat): Api.messages.ChatFull {
+  const { world, accountId } = ctx;
+  if (!world.isMember(chat.id, accountId)) throw new TelegramRpcError(400, "CHAT_ID_INVALID");
+  const owner = [...chat.members].find(([, role]) => role.status === "owner")?.[0] ?? accountId;
+  // Left and banned members are not participants.
+  const participants = [...chat.members].flatMap(([userId, role]): Api.TypeChatParticipant[] => {
+    if (role.status === "owner") return [new Api.ChatParticipantCreator({ userId: long(userId) })];
+    if (role.status === "admin") {
+      return [
+        new Api.ChatParticipantAdmin({ userId: long(userId), inviterId: long(owner), date: 1_700_000_000 }),
+      ];
+    }
+    if (role.status === "member") {
+      return [new Api.ChatParticipant({ userId: long(userId), inviterId: long(owner), date: 1_700_000_000 })];
+    }
+    return [];
+  });
+  const call = world.currentCall(chat.id);
+  return new Api.messages.ChatFull({
+    fullChat: new Api.ChatFull({
+      id: long(chat.id),
+      about: "",
+      participants: new Api.ChatParticipants({ chatId: long(chat.id), participants, version: 1 }),
+      notifySettings: new Api.PeerNotifySettings({}),
+      ...(call && { call: inputGroupCallOf(call) }),
+    }),
+    chats: [chatToTl(world, chat, accountId)],
+    users: participants.flatMap((participant) => {
+      const user = world.getUser(participant.userId.toJSNumber());
+      return user ? [userToTl(user, accountId)] : [];
+    }),
+  });
+}
+
+export const messagesMethods: Record<string, MethodHandler> = {
+  "messages.getDialogs": (ctx) => dialogsOf(ctx),
+
+  "messages.getChats": (ctx, request: Api.messages.GetChats) =>
+    new Api.messages.Chats({
+      chats: request.id.map((id) => chatToTl(ctx.world, basicGroup(ctx, id.toJSNumber()), ctx.accountId)),
+    }),
+
+  "messages.getFullChat": (ctx, request: Api.messages.GetFullChat) =>
+    fullBasicGroup(ctx, basicGroup(ctx, request.chatId.toJSNumber())),
+};
