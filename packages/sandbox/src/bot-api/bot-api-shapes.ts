@@ -1,0 +1,113 @@
+import type { MemberRole, WorldChat, WorldMessage, WorldUser } from "../world/types.ts";
+import type { World } from "../world/world.ts";
+import { rightsToBotApi } from "./admin-rights-mapping.ts";
+
+/** The placeholder user Telegram puts in `from` when an anonymous admin writes as the group. */
+export const GROUP_ANONYMOUS_BOT = {
+  id: 1087968824,
+  is_bot: true,
+  first_name: "Group",
+  username: "GroupAnonymousBot",
+} as const;
+
+export function toBotApiUser(user: WorldUser): Record<string, unknown> {
+  return {
+    id: user.id,
+    is_bot: user.isBot === true,
+    first_name: user.firstName,
+    ...(user.lastName !== undefined && { last_name: user.lastName }),
+    ...(user.username !== undefined && { username: user.username }),
+  };
+}
+
+export function toBotApiChat(world: World, chat: WorldChat): Record<string, unknown> {
+  return {
+    id: world.botApiIdOf(chat),
+    type: chat.type,
+    title: chat.title,
+    ...(chat.username !== undefined && { username: chat.username }),
+  };
+}
+
+export function toBotApiPrivateChat(user: WorldUser): Record<string, unknown> {
+  return {
+    id: user.id,
+    type: "private",
+    first_name: user.firstName,
+    ...(user.lastName !== undefined && { last_name: user.lastName }),
+    ...(user.username !== undefined && { username: user.username }),
+  };
+}
+
+/** The Chat object for a Bot API chat id (negative: a group or channel; positive: a private chat). */
+export function chatObjectFor(world: World, chatId: number): Record<string, unknown> {
+  if (chatId > 0) {
+    const user = world.getUser(chatId);
+    return user ? toBotApiPrivateChat(user) : { id: chatId, type: "private", first_name: "" };
+  }
+  const chat = world.chatByBotApiId(chatId);
+  return chat ? toBotApiChat(world, chat) : { id: chatId, type: "supergroup", title: "" };
+}
+
+export function toBotApiMessage(world: World, message: WorldMessage, depth = 0): Record<string, unknown> {
+  const chat = chatObjectFor(world, message.chatId);
+  const out: Record<string, unknown> = { message_id: message.id };
+  const fromUser = message.fromUserId === undefined ? undefined : world.getUser(message.fromUserId);
+  if (message.senderChatId !== undefined) {
+    // Channel posts carry no `from`; anonymous admins show the placeholder bot.
+    if (chat.type !== "channel") out.from = { ...GROUP_ANONYMOUS_BOT };
+    out.sender_chat = chatObjectFor(world, message.senderChatId);
+  } else if (fromUser) {
+    out.from = toBotApiUser(fromUser);
+  }
+  out.chat = chat;
+  out.date = message.date;
+  if (message.editHistory.length > 0) out.edit_date = message.date;
+  if (message.replyToMessageId !== undefined && depth === 0) {
+    const replied = world.getMessage(message.chatId, message.replyToMessageId);
+    if (replied) out.reply_to_message = toBotApiMessage(world, replied, depth + 1);
+  }
+  if (message.text !== undefined) out.text = message.text;
+  if (message.entities && message.entities.length > 0) out.entities = message.entities;
+  if (message.replyMarkup !== undefined) out.reply_markup = message.replyMarkup;
+  const service = message.service;
+  if (service?.kind === "video_chat_scheduled") out.video_chat_scheduled = { start_date: service.startDate };
+  if (service?.kind === "video_chat_started") out.video_chat_started = {};
+  if (service?.kind === "video_chat_ended") out.video_chat_ended = { duration: service.duration };
+  if (service?.kind === "video_chat_participants_invited") {
+    out.video_chat_participants_invited = {
+      users: service.userIds.flatMap((id) => {
+        const user = world.getUser(id);
+        return user ? [toBotApiUser(user)] : [];
+      }),
+    };
+  }
+  return out;
+}
+
+/** ChatMember in its Bot API variants: creator, administrator, member, left, kicked. */
+export function toBotApiChatMember(
+  chat: WorldChat,
+  user: WorldUser,
+  role: MemberRole | undefined,
+): Record<string, unknown> {
+  const base = { user: toBotApiUser(user) };
+  switch (role?.status) {
+    case "owner":
+      return { ...base, status: "creator", is_anonymous: role.anonymous === true };
+    case "admin":
+      return {
+        ...base,
+        status: "administrator",
+        // Only the admin who promoted someone may edit them; the sandbox's bot promotes nobody at start.
+        can_be_edited: false,
+        ...rightsToBotApi(role.rights, chat.type),
+      };
+    case "member":
+      return { ...base, status: "member" };
+    case "banned":
+      return { ...base, status: "kicked", until_date: 0 };
+    default:
+      return { ...base, status: "left" };
+  }
+}

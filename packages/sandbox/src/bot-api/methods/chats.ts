@@ -1,0 +1,77 @@
+import type { WorldChat } from "../../world/types.ts";
+import type { World } from "../../world/world.ts";
+import { rightsFromBotApi } from "../admin-rights-mapping.ts";
+import type { BotApiMethod } from "../bot-api-context.ts";
+import { badRequest } from "../bot-api-error.ts";
+import { toBotApiChat, toBotApiChatMember, toBotApiPrivateChat } from "../bot-api-shapes.ts";
+import { resolveChatTarget } from "../chat-access.ts";
+import type { RequestParams } from "../request-params.ts";
+
+export const getChat: BotApiMethod = ({ world }, { params }) => {
+  const target = resolveChatTarget(world, params.chatId());
+  if (target.kind === "private") {
+    if (!world.hasStartedBot(target.user.id)) throw badRequest("chat not found");
+    return { ...toBotApiPrivateChat(target.user), accent_color_id: 0, max_reaction_count: 11 };
+  }
+  const chat = target.chat;
+  const linked = chat.linkedChatId === undefined ? undefined : world.getChat(chat.linkedChatId);
+  return {
+    ...toBotApiChat(world, chat),
+    accent_color_id: 0,
+    max_reaction_count: 11,
+    ...(linked && { linked_chat_id: world.botApiIdOf(linked) }),
+    accepted_gift_types: {
+      unlimited_gifts: false,
+      limited_gifts: false,
+      unique_gifts: false,
+      premium_subscription: false,
+    },
+  };
+};
+
+function groupTarget(world: World, params: RequestParams): WorldChat {
+  const target = resolveChatTarget(world, params.chatId());
+  if (target.kind === "private") throw badRequest("there are no administrators in the private chat");
+  return target.chat;
+}
+
+export const getChatMember: BotApiMethod = ({ world }, { params }) => {
+  const chat = groupTarget(world, params);
+  const user = world.getUser(params.int("user_id", "user_id is empty"));
+  if (!user) throw badRequest("user not found");
+  return toBotApiChatMember(chat, user, world.memberRole(chat.id, user.id));
+};
+
+export const getChatAdministrators: BotApiMethod = ({ world }, { params }) => {
+  const chat = groupTarget(world, params);
+  return [...chat.members].flatMap(([userId, role]) => {
+    const user = world.getUser(userId);
+    if (!user || (role.status !== "owner" && role.status !== "admin")) return [];
+    return [toBotApiChatMember(chat, user, role)];
+  });
+};
+
+/**
+ * Grants or removes admin rights. The bot needs can_promote_members and may only hand out rights
+ * it holds itself (Telegram's RIGHT_FORBIDDEN); all rights false demotes to a plain member.
+ */
+export const promoteChatMember: BotApiMethod = ({ world }, { params }) => {
+  const chat = groupTarget(world, params);
+  const userId = params.int("user_id", "user_id is empty");
+  if (!world.getUser(userId)) throw badRequest("user not found");
+  const botRole = world.memberRole(chat.id, world.bot.id);
+  const botRights = botRole?.status === "admin" ? botRole.rights : undefined;
+  if (botRole?.status !== "owner" && botRights?.addAdmins !== true) throw badRequest("not enough rights");
+  const current = world.memberRole(chat.id, userId);
+  if (current?.status === "owner") throw badRequest("can't promote chat owner");
+  if (!world.isMember(chat.id, userId)) throw badRequest("USER_NOT_PARTICIPANT");
+  const rights = rightsFromBotApi((name) => params.optBool(name));
+  if (botRights) {
+    for (const [name, granted] of Object.entries(rights)) {
+      if (granted && botRights[name as keyof typeof botRights] !== true) throw badRequest("RIGHT_FORBIDDEN");
+    }
+  }
+  const anyRight = Object.values(rights).some(Boolean);
+  world.setRole(chat.id, userId, anyRight ? { status: "admin", rights } : { status: "member" });
+  return true;
+};
