@@ -193,7 +193,7 @@ export function messageToTl(
   world: World,
   message: WorldMessage,
   viewerId: number,
-): Api.TypeMessage | undefined {
+): Api.Message | Api.MessageService | undefined {
   const chat = world.chatByBotApiId(message.chatId);
   if (!chat) return undefined;
   const fromId = senderPeer(world, message);

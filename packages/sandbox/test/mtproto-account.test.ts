@@ -1,0 +1,186 @@
+import { Api } from "telegram";
+import { returnBigInt } from "telegram/Helpers.js";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { groupCallIn, inputChannelOf, inputPeerOf, rpcErrorOf } from "./support/gramjs-peers.ts";
+import { DEMO, type GramjsTestbed, startGramjsTestbed } from "./support/gramjs-session.ts";
+
+describe("account and chat methods over MTProto, with the real gramjs client", () => {
+  let bed: GramjsTestbed;
+  beforeEach(async () => {
+    bed = await startGramjsTestbed();
+  });
+  afterEach(async () => {
+    await bed.stop();
+  });
+
+  it("connects with the issued session and knows who it is (getMe, users.getFullUser)", async () => {
+    const client = await bed.connect();
+    const me = await client.getMe();
+    expect(me.id.toString()).toBe(String(DEMO.userbotId));
+    expect(me.username).toBe("callbot_assistant");
+    expect(me.self).toBe(true);
+    const full = await client.invoke(new Api.users.GetFullUser({ id: new Api.InputUserSelf() }));
+    expect(full.fullUser.id.toString()).toBe(String(DEMO.userbotId));
+    const state = await client.invoke(new Api.updates.GetState());
+    expect(state.date).toBeGreaterThan(0);
+  });
+
+  it("issues the same session strings for the same world seed (a saved session keeps working)", async () => {
+    const second = await startGramjsTestbed();
+    try {
+      expect(second.server.sessions.callbot_assistant?.slice(0, 1)).toBe("1");
+      // Same seed, same key; only the port inside the string differs (gramjs ignores it anyway).
+      const keyOf = (s: string) => Buffer.from(s.slice(1), "base64").subarray(-256).toString("hex");
+      expect(keyOf(second.server.sessions.callbot_assistant!)).toBe(
+        keyOf(bed.server.sessions.callbot_assistant!),
+      );
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it("resolves usernames to chats and users, and USERNAME_NOT_OCCUPIED otherwise", async () => {
+    const client = await bed.connect();
+    const chat = await client.invoke(new Api.contacts.ResolveUsername({ username: "demo_community" }));
+    expect(chat.peer).toBeInstanceOf(Api.PeerChannel);
+    const channel = chat.chats[0] as Api.Channel;
+    expect(channel.accessHash?.toString()).toBe(bed.world.getChat(DEMO.community)?.accessHash);
+    expect(channel.megagroup).toBe(true);
+    const user = await client.invoke(new Api.contacts.ResolveUsername({ username: "olga_owner" }));
+    expect(user.peer).toBeInstanceOf(Api.PeerUser);
+    expect(
+      await rpcErrorOf(client.invoke(new Api.contacts.ResolveUsername({ username: "nobody_here" }))),
+    ).toEqual({
+      code: 400,
+      errorMessage: "USERNAME_NOT_OCCUPIED",
+    });
+  });
+
+  it("lists the account's chats as dialogs (and not the chat it is not in)", async () => {
+    const client = await bed.connect();
+    await client.invoke(
+      new Api.phone.CreateGroupCall({ peer: inputPeerOf(bed.world, DEMO.channel), randomId: 9 }),
+    );
+    const dialogs = await client.getDialogs({});
+    const titles = dialogs.map((d) => d.title);
+    expect(titles).toEqual(
+      expect.arrayContaining([
+        "Demo Community",
+        "Demo Channel",
+        "Private Team",
+        "No Rights Club",
+        "Old Group",
+      ]),
+    );
+    expect(titles).not.toContain("Locked Room");
+    // The channel with a fresh service message comes first.
+    expect(titles[0]).toBe("Demo Channel");
+  });
+
+  it("channels.getChannels / messages.getChats return the chats; a wrong hash is CHANNEL_INVALID", async () => {
+    const client = await bed.connect();
+    const channels = await client.invoke(
+      new Api.channels.GetChannels({ id: [inputChannelOf(bed.world, DEMO.channel)] }),
+    );
+    expect((channels.chats[0] as Api.Channel).broadcast).toBe(true);
+    const groups = await client.invoke(new Api.messages.GetChats({ id: [returnBigInt(DEMO.oldGroup)] }));
+    expect((groups.chats[0] as Api.Chat).title).toBe("Old Group");
+    const forged = new Api.InputChannel({
+      channelId: returnBigInt(DEMO.channel),
+      accessHash: returnBigInt(5),
+    });
+    expect(await rpcErrorOf(client.invoke(new Api.channels.GetChannels({ id: [forged] })))).toEqual({
+      code: 400,
+      errorMessage: "CHANNEL_INVALID",
+    });
+  });
+
+  it("getFullChannel / getFullChat carry the current call as inputGroupCall", async () => {
+    const client = await bed.connect();
+    const before = await client.invoke(
+      new Api.channels.GetFullChannel({ channel: inputChannelOf(bed.world, DEMO.community) }),
+    );
+    expect((before.fullChat as Api.ChannelFull).call).toBeFalsy();
+    const created = groupCallIn(
+      await client.invoke(
+        new Api.phone.CreateGroupCall({ peer: inputPeerOf(bed.world, DEMO.community), randomId: 1 }),
+      ),
+    );
+    const after = await client.invoke(
+      new Api.channels.GetFullChannel({ channel: inputChannelOf(bed.world, DEMO.community) }),
+    );
+    expect((after.fullChat as Api.ChannelFull).call?.id.toString()).toBe(created.id.toString());
+
+    const groupCall = groupCallIn(
+      await client.invoke(
+        new Api.phone.CreateGroupCall({ peer: inputPeerOf(bed.world, DEMO.oldGroup), randomId: 2 }),
+      ),
+    );
+    const fullChat = await client.invoke(
+      new Api.messages.GetFullChat({ chatId: returnBigInt(DEMO.oldGroup) }),
+    );
+    expect((fullChat.fullChat as Api.ChatFull).call?.id.toString()).toBe(groupCall.id.toString());
+    expect(
+      await rpcErrorOf(
+        client.invoke(
+          new Api.channels.GetFullChannel({ channel: inputChannelOf(bed.world, DEMO.lockedRoom) }),
+        ),
+      ),
+    ).toEqual({ code: 400, errorMessage: "CHANNEL_PRIVATE" });
+  });
+
+  it("channels.getParticipant shows creator, admin with manage_call, member, and USER_NOT_PARTICIPANT", async () => {
+    const client = await bed.connect();
+    const channel = inputChannelOf(bed.world, DEMO.community);
+    const participant = async (userId: number) => {
+      const user = bed.world.getUser(userId)!;
+      const peer = new Api.InputPeerUser({
+        userId: returnBigInt(userId),
+        accessHash: returnBigInt(user.accessHash),
+      });
+      return (await client.invoke(new Api.channels.GetParticipant({ channel, participant: peer })))
+        .participant;
+    };
+    expect(await participant(DEMO.ownerId)).toBeInstanceOf(Api.ChannelParticipantCreator);
+    const self = await client.invoke(
+      new Api.channels.GetParticipant({ channel, participant: new Api.InputPeerSelf() }),
+    );
+    const admin = self.participant as Api.ChannelParticipantAdmin;
+    expect(admin).toBeInstanceOf(Api.ChannelParticipantAdmin);
+    expect(admin.adminRights.manageCall).toBe(true);
+    const nina = (await participant(1003)) as Api.ChannelParticipantAdmin;
+    expect(nina.adminRights.manageCall).toBeFalsy();
+    expect(await participant(1004)).toBeInstanceOf(Api.ChannelParticipant);
+    expect(await rpcErrorOf(participant(1005))).toEqual({ code: 400, errorMessage: "USER_NOT_PARTICIPANT" });
+  });
+
+  it("answers an unimplemented method with an rpc_error naming it, never silence", async () => {
+    const client = await bed.connect();
+    const error = await rpcErrorOf(
+      client.invoke(
+        new Api.messages.SendMessage({ peer: inputPeerOf(bed.world, DEMO.community), message: "hi" }),
+      ),
+    );
+    expect(error).toEqual({ code: 400, errorMessage: "METHOD_NOT_IMPLEMENTED_messages.sendMessage" });
+  });
+
+  it("serves two clients at once, each as its own account", async () => {
+    const [assistant, owner] = await Promise.all([bed.connect(), bed.connect("olga_owner")]);
+    const [a, b] = await Promise.all([assistant.getMe(), owner.getMe()]);
+    expect(a.id.toString()).toBe(String(DEMO.userbotId));
+    expect(b.id.toString()).toBe(String(DEMO.ownerId));
+    const created = await Promise.all([
+      assistant.invoke(
+        new Api.phone.CreateGroupCall({ peer: inputPeerOf(bed.world, DEMO.community), randomId: 1 }),
+      ),
+      owner.invoke(
+        new Api.phone.CreateGroupCall({ peer: inputPeerOf(bed.world, DEMO.channel), randomId: 1 }),
+      ),
+    ]);
+    expect(created.map((u) => groupCallIn(u).id.toString())).toEqual([
+      bed.world.currentCall(DEMO.community)?.id,
+      bed.world.currentCall(DEMO.channel)?.id,
+    ]);
+    expect(bed.world.currentCall(DEMO.channel)?.createdBy).toBe(DEMO.ownerId);
+  });
+});
