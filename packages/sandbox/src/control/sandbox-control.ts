@@ -1,0 +1,221 @@
+import type { BotApiState } from "../bot-api/bot-api-context.ts";
+import { toBotApiMessage, toBotApiUser } from "../bot-api/bot-api-shapes.ts";
+import type { CallbackAnswer } from "../bot-api/callback-queries.ts";
+import { detectEntities } from "../bot-api/detect-entities.ts";
+import type { CountersSnapshot, RequestCounters } from "../counters/request-counters.ts";
+import type { FaultInjector } from "../faults/fault-injector.ts";
+import type { MemberRole, WorldGroupCall, WorldMessage } from "../world/types.ts";
+import type { World } from "../world/world.ts";
+import { describeMessages, waitForWorldMessage } from "./wait-for-message.ts";
+
+/** A control request that cannot happen in this world (unknown user, not a member, no such button). */
+export class ControlError extends Error {
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+    this.name = "ControlError";
+  }
+}
+
+export interface SendTextParams {
+  /** The user who writes. */
+  from: number;
+  /** Bot API chat id; the private chat with the bot is the user's own id. */
+  chatId: number;
+  text: string;
+  /** Write as the chat (anonymous admin): the bot sees sender_chat and GroupAnonymousBot. */
+  asChat?: boolean;
+  replyToMessageId?: number;
+}
+
+export interface PressButtonParams {
+  from: number;
+  chatId: number;
+  messageId: number;
+  /** The button's callback_data. */
+  data: string;
+}
+
+export interface PressedButton {
+  callbackQueryId: string;
+  /** Resolves when the bot calls answerCallbackQuery. */
+  answer: Promise<CallbackAnswer>;
+}
+
+export interface WaitOptions {
+  /** Default 5000. */
+  timeoutMs?: number;
+}
+
+const DEFAULT_WAIT_MS = 5000;
+
+/**
+ * Acting as users and reading what the bot did: the in-process control API. The HTTP control
+ * server exposes the same operations to other processes.
+ */
+export class SandboxControl {
+  constructor(
+    readonly world: World,
+    readonly faults: FaultInjector,
+    protected readonly requestCounters: RequestCounters,
+    protected readonly botApi: BotApiState,
+  ) {}
+
+  async sendText(params: SendTextParams): Promise<WorldMessage> {
+    const { world } = this;
+    const user = world.getUser(params.from);
+    if (!user || user.isBot) throw new ControlError(`user ${params.from} is not a user of this world`);
+    const entities = detectEntities(params.text);
+    const common = {
+      text: params.text,
+      entities,
+      ...(params.replyToMessageId !== undefined && { replyToMessageId: params.replyToMessageId }),
+    };
+    if (params.chatId > 0) {
+      if (params.chatId !== params.from) {
+        throw new ControlError(
+          "a user can only write in their own private chat with the bot (chatId = their id)",
+        );
+      }
+      return world.postMessage({ chatId: params.chatId, fromUserId: params.from, ...common });
+    }
+    const chat = world.chatByBotApiId(params.chatId);
+    if (!chat) throw new ControlError(`chat ${params.chatId} is not in this world`, 404);
+    const role = world.memberRole(chat.id, params.from);
+    if (!world.isMember(chat.id, params.from)) {
+      throw new ControlError(
+        `user ${params.from} cannot write in chat ${params.chatId} (${role?.status ?? "not a member"})`,
+      );
+    }
+    const isAdmin = role?.status === "owner" || role?.status === "admin";
+    if (chat.type === "channel") {
+      const mayPost =
+        role?.status === "owner" || (role?.status === "admin" && role.rights.postMessages === true);
+      if (!mayPost) throw new ControlError(`user ${params.from} may not post in channel ${params.chatId}`);
+      return world.postMessage({
+        chatId: params.chatId,
+        fromUserId: params.from,
+        senderChatId: params.chatId,
+        ...common,
+      });
+    }
+    const asChat = params.asChat ?? world.isAnonymousAdmin(chat.id, params.from);
+    if (asChat && !isAdmin)
+      throw new ControlError(`only admins can write as the chat; ${params.from} is ${role?.status}`);
+    return world.postMessage({
+      chatId: params.chatId,
+      fromUserId: params.from,
+      ...(asChat && { senderChatId: params.chatId }),
+      ...common,
+    });
+  }
+
+  async pressButton(params: PressButtonParams): Promise<PressedButton> {
+    const { world } = this;
+    const user = world.getUser(params.from);
+    if (!user) throw new ControlError(`user ${params.from} is not a user of this world`);
+    const message = world.getMessage(params.chatId, params.messageId);
+    if (!message)
+      throw new ControlError(`message ${params.messageId} not found in chat ${params.chatId}`, 404);
+    const canSee =
+      params.chatId > 0
+        ? params.chatId === params.from
+        : world.isMember(world.chatByBotApiId(params.chatId)?.id ?? 0, params.from);
+    if (!canSee) throw new ControlError(`user ${params.from} cannot see chat ${params.chatId}`);
+    const buttons = callbackButtons(message.replyMarkup);
+    if (!buttons.some((b) => b.data === params.data)) {
+      const listed =
+        buttons.map((b) => `${JSON.stringify(b.text)} -> ${JSON.stringify(b.data)}`).join(", ") || "none";
+      throw new ControlError(
+        `message ${params.messageId} has no button with callback_data ${JSON.stringify(params.data)}; its buttons: ${listed}`,
+      );
+    }
+    const query = this.botApi.callbacks.create();
+    this.botApi.updates.push({
+      callback_query: {
+        id: query.id,
+        from: toBotApiUser(user),
+        message: toBotApiMessage(world, message),
+        chat_instance: `${params.chatId}`,
+        data: params.data,
+      },
+    });
+    return { callbackQueryId: query.id, answer: query.answer };
+  }
+
+  /** What the bot sent into a chat (live messages, with their edit history). */
+  botMessages(chatId: number): WorldMessage[] {
+    return this.world.messages(chatId).filter((m) => m.fromUserId === this.world.bot.id);
+  }
+
+  waitForBotMessage(
+    chatId: number,
+    predicate: (message: WorldMessage) => boolean = () => true,
+    options: WaitOptions = {},
+  ): Promise<WorldMessage> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_MS;
+    return waitForWorldMessage(
+      this.world,
+      ["message", "messageEdited"],
+      () => this.botMessages(chatId).find(predicate),
+      timeoutMs,
+      () =>
+        `No bot message in chat ${chatId} matched within ${timeoutMs} ms. The bot's messages there:\n${describeMessages(this.botMessages(chatId))}`,
+    );
+  }
+
+  waitForEdit(
+    chatId: number,
+    messageId: number,
+    predicate: (message: WorldMessage) => boolean,
+    options: WaitOptions = {},
+  ): Promise<WorldMessage> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_MS;
+    const check = () => {
+      const message = this.world.getMessage(chatId, messageId);
+      return message && message.editHistory.length > 0 && predicate(message) ? message : undefined;
+    };
+    return waitForWorldMessage(
+      this.world,
+      ["messageEdited"],
+      check,
+      timeoutMs,
+      () =>
+        `Message ${messageId} in chat ${chatId} was not edited to match within ${timeoutMs} ms. The bot's messages there:\n${describeMessages(this.botMessages(chatId))}`,
+    );
+  }
+
+  /** Every call a chat had (Bot API chat id), oldest first. */
+  calls(chatId: number): WorldGroupCall[] {
+    const chat = this.world.chatByBotApiId(chatId);
+    return chat ? this.world.callsOf(chat.id) : [];
+  }
+
+  setRole(chatId: number, userId: number, role: MemberRole): void {
+    const chat = this.world.chatByBotApiId(chatId);
+    if (!chat) throw new ControlError(`chat ${chatId} is not in this world`, 404);
+    this.world.setRole(chat.id, userId, role);
+  }
+
+  counters(): CountersSnapshot {
+    return this.requestCounters.snapshot();
+  }
+
+  resetCounters(): void {
+    this.requestCounters.reset();
+  }
+}
+
+function callbackButtons(markup: unknown): Array<{ text: string; data: string }> {
+  const keyboard = (markup as { inline_keyboard?: unknown } | undefined)?.inline_keyboard;
+  if (!Array.isArray(keyboard)) return [];
+  return keyboard
+    .flat()
+    .flatMap((button: { text?: string; callback_data?: string }) =>
+      typeof button?.callback_data === "string"
+        ? [{ text: button.text ?? "", data: button.callback_data }]
+        : [],
+    );
+}

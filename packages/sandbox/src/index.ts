@@ -1,0 +1,36 @@
+// The sandbox: a local Telegram (Bot API over HTTP, MTProto over TCP) around one simulated World.
+
+export type { CallbackAnswer } from "./bot-api/callback-queries.ts";
+export { type BotApiRateLimits, DEFAULT_RATE_LIMITS } from "./bot-api/send-rate-limiter.ts";
+// Control (in-process; the same operations are served over HTTP at info.control).
+export {
+  ControlError,
+  type PressButtonParams,
+  type PressedButton,
+  SandboxControl,
+  type SendTextParams,
+  type WaitOptions,
+} from "./control/sandbox-control.ts";
+export * from "./counters/request-counters.ts";
+// Faults, counters and Bot API limits.
+export * from "./faults/fault-injector.ts";
+export {
+  SANDBOX_API_HASH,
+  SANDBOX_API_ID,
+  type Sandbox,
+  type SandboxInfo,
+  type SandboxOptions,
+  startSandbox,
+} from "./sandbox.ts";
+export { botApiChatId, nativeChatRef } from "./world/bot-api-ids.ts";
+export { type WorldFixture, worldFixtureSchema } from "./world/fixture-schema.ts";
+export * from "./world/types.ts";
+// The world.
+export {
+  type CreateGroupCallParams,
+  type PostMessageParams,
+  readWorldFixture,
+  World,
+  type WorldBot,
+} from "./world/world.ts";
+export { demoWorldPath } from "./worlds/demo-world.ts";
