@@ -1,0 +1,75 @@
+import { Redis } from "ioredis";
+import { redactRedisUrl } from "./redact-redis-url.ts";
+import { REDIS_CONNECT_TIMEOUT_MS } from "./redis-options.ts";
+
+/** Redis did not answer at start-up; the message says where callbot looked and what to do. */
+export class RedisUnreachableError extends Error {
+  override readonly name = "RedisUnreachableError";
+  /** Why, in a few words: "connection refused", "host not found", ... */
+  readonly reason: string;
+
+  constructor(url: string, reason: string, hint: string) {
+    super(`cannot reach Redis at ${redactRedisUrl(url)} (${reason}): ${hint}`);
+    this.reason = reason;
+  }
+}
+
+const START_OR_SET_URL = "start redis-server or set REDIS_URL";
+
+/**
+ * Connects once, sends PING and disconnects. Called at start-up so that a missing Redis gives
+ * one clear sentence instead of ioredis reconnecting silently for ever.
+ *
+ * @throws RedisUnreachableError, e.g. "cannot reach Redis at redis://127.0.0.1:6379 (connection
+ * refused): start redis-server or set REDIS_URL". A password in the URL is shown as "***".
+ */
+export async function assertRedisReachable(url: string, options: { timeoutMs?: number } = {}): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? REDIS_CONNECT_TIMEOUT_MS;
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    retryStrategy: () => null,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+  });
+  // ioredis reports the cause on the "error" event and rejects connect() with a bare
+  // "Connection is closed."; keep the cause.
+  let cause: unknown;
+  redis.on("error", (error) => {
+    cause ??= error;
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), timeoutMs + 500);
+  });
+  try {
+    const answer = await Promise.race([redis.connect().then(() => redis.ping()), gaveUp]);
+    if (answer === "timeout")
+      throw new RedisUnreachableError(url, `no answer within ${timeoutMs} ms`, START_OR_SET_URL);
+  } catch (error) {
+    if (error instanceof RedisUnreachableError) throw error;
+    const { reason, hint } = explain(cause ?? error, timeoutMs);
+    throw new RedisUnreachableError(url, reason, hint);
+  } finally {
+    clearTimeout(timer);
+    redis.disconnect();
+  }
+}
+
+function explain(error: unknown, timeoutMs: number): { reason: string; hint: string } {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === "ECONNREFUSED") return { reason: "connection refused", hint: START_OR_SET_URL };
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN")
+    return { reason: "host not found", hint: "check the host in REDIS_URL" };
+  if (code === "ETIMEDOUT" || /timed? ?out/i.test(message)) {
+    return { reason: `no answer within ${timeoutMs} ms`, hint: START_OR_SET_URL };
+  }
+  if (code === "ECONNRESET")
+    return { reason: "connection reset", hint: "check that REDIS_URL points at a Redis server" };
+  if (/^(NOAUTH|WRONGPASS)/.test(message)) {
+    return { reason: "authentication failed", hint: "check the user name and password in REDIS_URL" };
+  }
+  // The message comes from ioredis or the server, not from the URL, so it holds no password.
+  return { reason: message, hint: "check that REDIS_URL points at a running Redis server" };
+}
