@@ -1,0 +1,79 @@
+import { CreateCallRequestSchema, type TargetChat } from "@callbot/shared";
+import { type Job, UnrecoverableError } from "bullmq";
+import type { Logger } from "pino";
+import type { ResolvedTarget } from "../peers/resolve-target-peer.ts";
+import { type ResultsPublisher, resultJobIds } from "../results/results-publisher.ts";
+import type { InvokeTelegram } from "../telegram/invoke-with-timeout.ts";
+import { CallJobError } from "./call-job-error.ts";
+import { checkRequesterStillAllowed } from "./check-requester-rights.ts";
+import { checkScheduleStillValid } from "./check-schedule-still-valid.ts";
+import { createGroupCall } from "./create-group-call.ts";
+import { type CallErrorDeps, handleCallError } from "./handle-call-error.ts";
+
+export interface CreateGroupCallJobDeps extends CallErrorDeps {
+  invoke: InvokeTelegram;
+  resolveTarget: (target: TargetChat) => Promise<ResolvedTarget>;
+  publisher: ResultsPublisher;
+  logger: Logger;
+  now: () => number;
+  /** A job that waited longer than this re-checks the requester's rights (one extra request). */
+  recheckRightsAfterMs?: number;
+}
+
+/** What the calls queue keeps as the job's return value: no credentials, just what was made. */
+export interface CreateCallJobSummary {
+  callId: string;
+}
+
+export const DEFAULT_RECHECK_RIGHTS_AFTER_MS = 60_000;
+
+/**
+ * The BullMQ processor for create-call jobs. It never runs half a job: invalid data fails at
+ * once with the reason. Every outcome the requester must hear is published to the results
+ * queue before the job settles; errors are turned into BullMQ's retry, fail or rate-limit by
+ * handleCallError.
+ */
+export function createGroupCallJob(
+  deps: CreateGroupCallJobDeps,
+): (job: Job) => Promise<CreateCallJobSummary> {
+  const recheckAfterMs = deps.recheckRightsAfterMs ?? DEFAULT_RECHECK_RIGHTS_AFTER_MS;
+
+  return async (job) => {
+    const parsed = CreateCallRequestSchema.safeParse(job.data);
+    if (!parsed.success) {
+      const reason = parsed.error.issues.map((i) => `${i.path.join(".") || "job"}: ${i.message}`).join("; ");
+      throw new UnrecoverableError(`invalid create-call job, not run: ${reason}`);
+    }
+    const request = parsed.data;
+    const log = deps.logger.child({
+      jobId: job.id,
+      requestId: request.requestId,
+      chatId: request.target.chatId,
+    });
+
+    try {
+      const deadWith = deps.sessionDeath.errorName;
+      if (deadWith !== undefined)
+        throw new CallJobError(deadWith, "the userbot's session is dead", "session");
+
+      checkScheduleStillValid(request.scheduleDate, deps.now());
+      const target = await deps.resolveTarget(request.target);
+      if (deps.now() - request.requestedAt > recheckAfterMs) {
+        // Rights may have been revoked while the job waited; fresh jobs rely on the bot's check.
+        await checkRequesterStillAllowed(deps.invoke, target, request.requester.userId, request.rtmp);
+      }
+      const outcome = await createGroupCall(deps.invoke, request, target, log);
+      await deps.publisher.publish(
+        { v: 1, kind: "create-call", request, outcome, finishedAt: deps.now() },
+        resultJobIds.final(request.requestId),
+      );
+      log.info(
+        { callId: outcome.call.id, scheduled: request.scheduleDate !== undefined, rtmp: request.rtmp },
+        "call created",
+      );
+      return { callId: outcome.call.id };
+    } catch (error) {
+      return handleCallError(error, job, request, deps);
+    }
+  };
+}

@@ -1,0 +1,117 @@
+import type { CallFailure, CreateCallRequest, ErrorCategory } from "@callbot/shared";
+import { type Job, UnrecoverableError, Worker } from "bullmq";
+import type { Logger } from "pino";
+import { type ResultsPublisher, resultJobIds } from "../results/results-publisher.ts";
+import type { SessionDeath } from "../session/session-death.ts";
+import type { FloodGate } from "../telegram/flood-gate.ts";
+import { readTelegramFailure, type TelegramFailureFacts } from "./read-telegram-failure.ts";
+
+export interface CallErrorDeps {
+  publisher: ResultsPublisher;
+  floodGate: FloodGate;
+  /** Pauses fetching from the whole calls queue for `ms` (BullMQ's manual rate limit). */
+  rateLimitQueue: (ms: number) => Promise<void>;
+  sessionDeath: SessionDeath;
+  /** The shared error catalogue's verdict on a failure. */
+  categorise: (facts: TelegramFailureFacts) => ErrorCategory;
+  logger: Logger;
+  now: () => number;
+  /** True while the worker shuts down: in-flight jobs are handed back, not reported as failed. */
+  isShuttingDown?: () => boolean;
+}
+
+/** Errors whose outcome was already published, so the "failed" listener does not report again. */
+const reported = new WeakSet<object>();
+
+export function wasReported(error: unknown): boolean {
+  return typeof error === "object" && error !== null && reported.has(error);
+}
+
+/**
+ * Decides what a failed attempt means, publishes what the requester must hear, and throws
+ * what BullMQ must do:
+ * - user / permanent: a failed result, then UnrecoverableError (no retry can help);
+ * - retry: rethrown so BullMQ retries with backoff; the last attempt publishes the failure;
+ * - flood: a `delayed` notice, the whole queue rate-limited for the wait, then RateLimitError,
+ *   which puts the job back without using an attempt;
+ * - session: the worker stops (once), this request fails with category session.
+ */
+export async function handleCallError(
+  error: unknown,
+  job: Job,
+  request: CreateCallRequest,
+  deps: CallErrorDeps,
+): Promise<never> {
+  const facts = readTelegramFailure(error);
+  const category = facts.seconds !== undefined ? "flood" : deps.categorise(facts);
+  const log = deps.logger.child({
+    jobId: job.id,
+    errorName: facts.errorName,
+    category,
+    attempt: job.attemptsMade + 1,
+  });
+
+  if (category === "flood") {
+    const seconds = Math.max(1, Math.ceil(facts.seconds ?? 1));
+    deps.floodGate.close(seconds);
+    const waitEndsAt = Math.ceil(deps.now() / 1000) + deps.floodGate.secondsLeft();
+    log.warn({ seconds }, "Telegram asked this account to wait; pausing the calls queue");
+    await deps.publisher.publish(
+      {
+        v: 1,
+        kind: "create-call",
+        request,
+        outcome: { status: "delayed", delaySeconds: deps.floodGate.secondsLeft() || seconds },
+        finishedAt: deps.now(),
+      },
+      resultJobIds.delayed(request.requestId, waitEndsAt),
+    );
+    await deps.rateLimitQueue(deps.floodGate.secondsLeft() * 1000);
+    throw Worker.RateLimitError();
+  }
+
+  const failure: CallFailure = { errorName: facts.errorName, category };
+  if (category === "session") {
+    deps.sessionDeath.declare(facts.errorName);
+    await publishFailure(request, failure, deps);
+    throw markReported(new UnrecoverableError(`${facts.errorName}: the userbot's session is dead`));
+  }
+
+  if (category === "retry") {
+    const attempts = job.opts.attempts ?? 1;
+    // A job handed back at shutdown runs again elsewhere; it is not its last attempt.
+    const last = job.attemptsMade + 1 >= attempts && !deps.isShuttingDown?.();
+    log.warn({ err: error, last }, last ? "giving up after the last attempt" : "will retry");
+    const rethrown = new Error(`${facts.errorName}: ${messageOf(error)}`);
+    if (last) {
+      await publishFailure(request, failure, deps);
+      markReported(rethrown);
+    }
+    throw rethrown;
+  }
+
+  log.info({ reason: messageOf(error) }, "request refused; not retrying");
+  await publishFailure(request, failure, deps);
+  throw markReported(new UnrecoverableError(`${facts.errorName}: ${messageOf(error)}`));
+}
+
+/** The final failed result for a request (deduplicated by its results job id). */
+export async function publishFailure(
+  request: CreateCallRequest,
+  failure: CallFailure,
+  deps: Pick<CallErrorDeps, "publisher" | "now">,
+): Promise<void> {
+  await deps.publisher.publish(
+    { v: 1, kind: "create-call", request, outcome: { status: "failed", failure }, finishedAt: deps.now() },
+    resultJobIds.final(request.requestId),
+  );
+}
+
+function markReported<E extends Error>(error: E): E {
+  reported.add(error);
+  return error;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

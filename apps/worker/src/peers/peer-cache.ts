@@ -1,0 +1,60 @@
+import type { Redis } from "ioredis";
+
+/** What it takes to address a channel over MTProto without asking Telegram first. */
+export interface CachedChannel {
+  channelId: string;
+  accessHash: string;
+}
+
+/**
+ * Access hashes are stable for an account and a channel, so they are kept for long; a stale
+ * one only costs one failed request and a fresh lookup.
+ */
+export const PEER_CACHE_TTL_SECONDS = 30 * 24 * 60 * 60;
+
+/**
+ * Redis cache of channel access hashes, by channel id and by username, so that in the steady
+ * state resolving a target costs no Telegram request at all. Keys live under the BullMQ prefix.
+ */
+export class PeerCache {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  async byChannelId(channelId: number | string): Promise<CachedChannel | undefined> {
+    return parse(await this.redis.get(this.idKey(channelId)));
+  }
+
+  async byUsername(username: string): Promise<CachedChannel | undefined> {
+    return parse(await this.redis.get(this.usernameKey(username)));
+  }
+
+  async remember(channels: ReadonlyArray<CachedChannel & { username?: string | undefined }>): Promise<void> {
+    if (channels.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const channel of channels) {
+      const value = JSON.stringify({ channelId: channel.channelId, accessHash: channel.accessHash });
+      pipeline.set(this.idKey(channel.channelId), value, "EX", PEER_CACHE_TTL_SECONDS);
+      if (channel.username)
+        pipeline.set(this.usernameKey(channel.username), value, "EX", PEER_CACHE_TTL_SECONDS);
+    }
+    await pipeline.exec();
+  }
+
+  private idKey(channelId: number | string): string {
+    return `${this.prefix}:peer:channel:${channelId}`;
+  }
+
+  private usernameKey(username: string): string {
+    // Telegram usernames are case-insensitive.
+    return `${this.prefix}:peer:username:${username.toLowerCase()}`;
+  }
+}
+
+function parse(value: string | null): CachedChannel | undefined {
+  if (!value) return undefined;
+  const parsed = JSON.parse(value) as Partial<CachedChannel>;
+  if (typeof parsed.channelId !== "string" || typeof parsed.accessHash !== "string") return undefined;
+  return { channelId: parsed.channelId, accessHash: parsed.accessHash };
+}

@@ -1,0 +1,102 @@
+import type { TargetChat } from "@callbot/shared";
+import type { Logger } from "pino";
+import { Api } from "telegram";
+import { returnBigInt } from "telegram/Helpers.js";
+import type { InvokeTelegram } from "../telegram/invoke-with-timeout.ts";
+import { type NativeChat, nativeChatFromBotApiId } from "./bot-api-chat-id.ts";
+import type { CachedChannel, PeerCache } from "./peer-cache.ts";
+
+/** The target as MTProto wants it. */
+export interface ResolvedTarget {
+  chat: NativeChat;
+  peer: Api.TypeInputPeer;
+  /** For channels and supergroups (channels.* methods take an InputChannel). */
+  channel?: Api.InputChannel;
+}
+
+export interface TargetPeerResolverDeps {
+  invoke: InvokeTelegram;
+  cache: PeerCache;
+  logger: Logger;
+}
+
+/** One page of dialogs: enough for an assistant account that sits in the chats it serves. */
+const DIALOGS_PAGE = 100;
+
+/**
+ * Turns the bot's view of a chat (a Bot API id, maybe a username) into an MTProto peer with
+ * as few Telegram requests as possible:
+ * - a basic group needs no access hash: zero requests;
+ * - a channel whose access hash is cached (by id or username): zero requests;
+ * - a public channel: contacts.resolveUsername, once;
+ * - otherwise messages.getDialogs, once, caching every channel it lists so later targets are free.
+ * A channel the account cannot see at all is sent with access hash 0, so that Telegram
+ * itself says why (CHANNEL_PRIVATE, CHANNEL_INVALID) instead of us guessing.
+ */
+export function createTargetPeerResolver(
+  deps: TargetPeerResolverDeps,
+): (target: TargetChat) => Promise<ResolvedTarget> {
+  const { invoke, cache, logger } = deps;
+
+  return async (target) => {
+    const chat = nativeChatFromBotApiId(target.chatId);
+    if (chat.kind === "chat") {
+      return { chat, peer: new Api.InputPeerChat({ chatId: returnBigInt(chat.id) }) };
+    }
+
+    const known =
+      (await cache.byChannelId(chat.id)) ??
+      (target.username ? await viaUsername(target.username, chat.id) : undefined) ??
+      (await viaDialogs(chat.id));
+    if (!known)
+      logger.info(
+        { channelId: chat.id },
+        "the assistant account does not see this chat; asking Telegram anyway",
+      );
+    return channelTarget(chat, known ?? { channelId: String(chat.id), accessHash: "0" });
+  };
+
+  async function viaUsername(username: string, channelId: number): Promise<CachedChannel | undefined> {
+    const cached = await cache.byUsername(username);
+    if (cached?.channelId === String(channelId)) return cached;
+    const resolved = await invoke(new Api.contacts.ResolveUsername({ username }));
+    const channels = channelsIn(resolved.chats);
+    await cache.remember(channels);
+    // A username can change hands: only trust it if it still names the chat the bot meant.
+    return channels.find((c) => c.channelId === String(channelId));
+  }
+
+  async function viaDialogs(channelId: number): Promise<CachedChannel | undefined> {
+    const dialogs = await invoke(
+      new Api.messages.GetDialogs({
+        offsetDate: 0,
+        offsetId: 0,
+        offsetPeer: new Api.InputPeerEmpty(),
+        limit: DIALOGS_PAGE,
+        hash: returnBigInt(0),
+      }),
+    );
+    const channels = "chats" in dialogs ? channelsIn(dialogs.chats) : [];
+    await cache.remember(channels);
+    return channels.find((c) => c.channelId === String(channelId));
+  }
+}
+
+function channelTarget(chat: NativeChat, known: CachedChannel): ResolvedTarget {
+  const ids = { channelId: returnBigInt(known.channelId), accessHash: returnBigInt(known.accessHash) };
+  return { chat, peer: new Api.InputPeerChannel(ids), channel: new Api.InputChannel(ids) };
+}
+
+/** Channels with a usable access hash ("min" copies carry one that only works in context). */
+function channelsIn(chats: Api.TypeChat[]): Array<CachedChannel & { username?: string }> {
+  const found: Array<CachedChannel & { username?: string }> = [];
+  for (const chat of chats) {
+    if (!(chat instanceof Api.Channel) || chat.min || chat.accessHash === undefined) continue;
+    found.push({
+      channelId: chat.id.toString(),
+      accessHash: chat.accessHash.toString(),
+      ...(chat.username ? { username: chat.username } : {}),
+    });
+  }
+  return found;
+}

@@ -1,0 +1,30 @@
+import { RESULT_JOB_DEFAULTS, type ResultsMessage, ResultsMessageSchema } from "@callbot/shared";
+import type { Queue } from "bullmq";
+
+/** Puts messages for the bot on the results queue. */
+export interface ResultsPublisher {
+  /**
+   * Validates the message against the contract and adds it under `jobId`. BullMQ ignores an
+   * add whose job id exists, so a retried job that publishes again does not report twice.
+   */
+  publish(message: ResultsMessage, jobId: string): Promise<void>;
+}
+
+/** Results job ids, derived from the request so that retries of one request collide on purpose. */
+export const resultJobIds = {
+  final: (requestId: string) => `result_${requestId}`,
+  /** One per flood wait (keyed by when the wait ends), so a retried attempt does not repeat it. */
+  delayed: (requestId: string, waitEndsAtSeconds: number) => `delayed_${requestId}_${waitEndsAtSeconds}`,
+  /** One per worker run. */
+  sessionDead: (runId: string) => `alert_session-dead_${runId}`,
+};
+
+export function createResultsPublisher(queue: Queue): ResultsPublisher {
+  return {
+    async publish(message, jobId) {
+      // A message that breaks the contract is a bug here: fail loudly rather than confuse the bot.
+      const valid = ResultsMessageSchema.parse(message);
+      await queue.add(valid.kind, valid, { ...RESULT_JOB_DEFAULTS, jobId });
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { type CreateCallRequest, CreateCallRequestSchema } from "@callbot/shared";
+import type { Queue } from "bullmq";
+import type { Logger } from "pino";
+import { type ResultsPublisher, resultJobIds } from "../results/results-publisher.ts";
+
+export interface SessionDeathDeps {
+  callsQueue: Queue;
+  publisher: ResultsPublisher;
+  /** Stops this worker fetching jobs without waiting for the ones in flight (they fail on their own). */
+  pauseWorker: () => Promise<void>;
+  logger: Logger;
+  now: () => number;
+  /** Identifies this worker run, so the alert is sent once per run. */
+  runId: string;
+}
+
+/** Job states whose requesters are still waiting for an answer. */
+const WAITING_STATES = ["waiting", "delayed", "prioritized"] as const;
+
+/**
+ * What happens once when Telegram says the userbot's session is dead (the 401 family): every
+ * further request would fail the same way, and hammering Telegram with a revoked key helps no
+ * one. The worker stops taking jobs, the operator is alerted once (the bot forwards the alert
+ * to OWNER_IDS), and everyone still waiting is told instead of left in silence. The process
+ * stays up and idle, so a supervisor does not restart it into the same failure in a loop.
+ */
+export class SessionDeath {
+  private deadWith: string | undefined;
+  private cleanup: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: SessionDeathDeps) {}
+
+  /** The error that killed the session, or undefined while it is alive. */
+  get errorName(): string | undefined {
+    return this.deadWith;
+  }
+
+  /** Resolves when the clean-up after a death (if any) has finished. */
+  settled(): Promise<void> {
+    return this.cleanup;
+  }
+
+  /** Records the death; the first call starts the clean-up, later calls do nothing. */
+  declare(errorName: string): void {
+    if (this.deadWith !== undefined) return;
+    this.deadWith = errorName;
+    this.deps.logger.error(
+      { errorName },
+      `The Telegram session is dead (${errorName}): this worker stopped taking jobs and told the owners. ` +
+        "Log the assistant account in again, put the new session in TG_SESSION (or TG_SESSION_FILE) and restart the worker.",
+    );
+    this.cleanup = this.cleanUp(errorName).catch((error: unknown) => {
+      this.deps.logger.error({ err: error }, "clean-up after the session died did not finish");
+    });
+  }
+
+  private async cleanUp(errorName: string): Promise<void> {
+    const { callsQueue, publisher, pauseWorker, logger, now, runId } = this.deps;
+    await pauseWorker();
+    await publisher.publish(
+      { v: 1, kind: "worker-alert", alert: "session-dead", errorName, at: now() },
+      resultJobIds.sessionDead(runId),
+    );
+    const jobs = await callsQueue.getJobs([...WAITING_STATES]);
+    for (const job of jobs) {
+      const parsed = CreateCallRequestSchema.safeParse(job.data);
+      if (parsed.success) await this.reportFailed(parsed.data, errorName);
+      await job
+        .remove()
+        .catch((error: unknown) =>
+          logger.warn({ err: error, jobId: job.id }, "could not remove a waiting job"),
+        );
+    }
+    logger.info({ failedWaitingJobs: jobs.length }, "told every waiting requester that the session is dead");
+  }
+
+  /** A failed result (category session) for a request that will not run. */
+  async reportFailed(request: CreateCallRequest, errorName: string): Promise<void> {
+    await this.deps.publisher.publish(
+      {
+        v: 1,
+        kind: "create-call",
+        request,
+        outcome: { status: "failed", failure: { errorName, category: "session" } },
+        finishedAt: this.deps.now(),
+      },
+      resultJobIds.final(request.requestId),
+    );
+  }
+}

@@ -1,0 +1,300 @@
+import { randomUUID } from "node:crypto";
+import {
+  categoriseTelegramError,
+  createRedisConnection,
+  QUEUE_NAMES,
+  type UserbotIdentity,
+  type WorkerConfig,
+} from "@callbot/shared";
+import { type Job, Queue, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import type { TelegramClient } from "telegram";
+import { createGroupCallJob } from "./calls/create-group-call-job.ts";
+import { readTelegramFailure } from "./calls/read-telegram-failure.ts";
+import { reportFinalFailure } from "./calls/report-final-failure.ts";
+import { publishUserbotIdentity } from "./identity/publish-userbot-identity.ts";
+import { type AccountLock, acquireAccountLock } from "./lock/account-lock.ts";
+import { accountLockKey } from "./lock/account-lock-key.ts";
+import { PeerCache } from "./peers/peer-cache.ts";
+import { createTargetPeerResolver } from "./peers/resolve-target-peer.ts";
+import { createResultsPublisher, resultJobIds } from "./results/results-publisher.ts";
+import { SessionDeath } from "./session/session-death.ts";
+import { createUserbotClient } from "./telegram/create-userbot-client.ts";
+import { FloodGate } from "./telegram/flood-gate.ts";
+import { invokeWithTimeout } from "./telegram/invoke-with-timeout.ts";
+
+export interface StartCallWorkerOptions {
+  config: Pick<WorkerConfig, "tgApiId" | "tgApiHash" | "tgSession" | "tgDc" | "redisUrl">;
+  logger: Logger;
+  /** BullMQ prefix (and prefix of the worker's own keys); the bot must use the same one. */
+  prefix: string;
+  /** A Redis connection made for BullMQ workers (maxRetriesPerRequest: null); owned by the caller. */
+  connection?: Redis;
+  /** A gramjs client to use instead of building one from the config (not connected yet). */
+  client?: TelegramClient;
+  /** Jobs run at once. Telegram requests of one account are cheap to overlap; 4 keeps bursts short. */
+  concurrency?: number;
+  /** Per Telegram request; must stay well below lockDurationMs. */
+  invokeTimeoutMs?: number;
+  /** BullMQ job lock: a worker that stops renewing it for this long loses the job to a retry. */
+  lockDurationMs?: number;
+  accountLockTtlMs?: number;
+  recheckRightsAfterMs?: number;
+  /** How long stop() lets in-flight jobs finish before handing them back. */
+  shutdownGraceMs?: number;
+  now?: () => number;
+}
+
+export interface CallWorker {
+  /** Resolves once the worker takes jobs; rejects if it cannot start (lock held, Telegram unreachable, dead session). */
+  ready: Promise<void>;
+  /** Who the session belongs to, once ready. */
+  identity(): UserbotIdentity | undefined;
+  /** Graceful, bounded, idempotent: stop taking jobs, finish or hand back in-flight ones, close everything. */
+  stop(): Promise<void>;
+}
+
+const DEFAULTS = {
+  concurrency: 4,
+  invokeTimeoutMs: 15_000,
+  lockDurationMs: 30_000,
+  shutdownGraceMs: 10_000,
+};
+
+/**
+ * Starts the userbot worker: takes the account lock (before connecting, so a second process
+ * never reaches Telegram), connects gramjs, publishes the account's identity, then consumes the
+ * calls queue. Usable in-process by tests, the launcher and the bench.
+ */
+export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
+  const { config, logger, prefix } = options;
+  const now = options.now ?? Date.now;
+  const settings = { ...DEFAULTS, ...definedOnly(options) };
+  const runId = randomUUID();
+  const ownsConnection = options.connection === undefined;
+  const connection =
+    options.connection ??
+    createRedisConnection(config.redisUrl, { role: "worker", connectionName: "callbot-worker" });
+  const floodGate = new FloodGate(now);
+
+  let lock: AccountLock | undefined;
+  let client: TelegramClient | undefined;
+  let worker: Worker | undefined;
+  let callsQueue: Queue | undefined;
+  let resultsQueue: Queue | undefined;
+  let sessionDeath: SessionDeath | undefined;
+  let identity: UserbotIdentity | undefined;
+  let stopping = false;
+  let stopped: Promise<void> | undefined;
+  /** In-flight jobs with their lock tokens, so stop() can hand them back. */
+  const active = new Map<string, { job: Job; token: string | undefined }>();
+
+  const start = async (): Promise<void> => {
+    const lockKey = await accountLockKey(prefix, config.tgSession);
+    lock = await acquireAccountLock({
+      redis: connection,
+      key: lockKey,
+      logger,
+      ...(options.accountLockTtlMs !== undefined ? { ttlMs: options.accountLockTtlMs } : {}),
+      onLost: () => {
+        // Another process may now use the account: stop sending from this one.
+        void worker?.pause(true);
+      },
+    });
+    if (stopping) return;
+
+    client =
+      options.client ??
+      createUserbotClient({
+        session: config.tgSession,
+        apiId: config.tgApiId,
+        apiHash: config.tgApiHash,
+        logger,
+        ...(config.tgDc ? { dial: config.tgDc } : {}),
+      });
+    const where = config.tgDc ? `${config.tgDc.host}:${config.tgDc.port}` : "Telegram";
+    const connected = await client.connect().catch((error: unknown) => {
+      throw new Error(
+        `cannot connect to ${where}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
+    if (connected === false) throw new Error(`cannot connect to ${where}: no answer after several tries`);
+    if (stopping) return;
+
+    const invoke = invokeWithTimeout(client, { timeoutMs: settings.invokeTimeoutMs, floodGate });
+    callsQueue = new Queue(QUEUE_NAMES.calls, { connection, prefix });
+    resultsQueue = new Queue(QUEUE_NAMES.results, { connection, prefix });
+    const publisher = createResultsPublisher(resultsQueue);
+    const calls = callsQueue;
+    sessionDeath = new SessionDeath({
+      callsQueue: calls,
+      publisher,
+      pauseWorker: async () => {
+        await worker?.pause(true);
+      },
+      logger,
+      now,
+      runId,
+    });
+
+    try {
+      identity = await publishUserbotIdentity(invoke, connection, prefix, now);
+    } catch (error) {
+      const facts = readTelegramFailure(error);
+      if (categoriseTelegramError(facts.errorName) === "session") {
+        await publisher.publish(
+          { v: 1, kind: "worker-alert", alert: "session-dead", errorName: facts.errorName, at: now() },
+          resultJobIds.sessionDead(runId),
+        );
+        throw new Error(
+          `The Telegram session is dead (${facts.errorName}); the owners were alerted. ` +
+            "Log the assistant account in again, set TG_SESSION (or TG_SESSION_FILE) and start the worker again.",
+        );
+      }
+      throw error;
+    }
+    logger.info(
+      { userbotId: identity.userId, username: identity.username },
+      "logged in as the assistant account",
+    );
+    if (stopping) return;
+
+    const processor = createGroupCallJob({
+      invoke,
+      resolveTarget: createTargetPeerResolver({ invoke, cache: new PeerCache(connection, prefix), logger }),
+      publisher,
+      floodGate,
+      rateLimitQueue: (ms) => calls.rateLimit(ms),
+      sessionDeath,
+      categorise: (facts) => categoriseTelegramError(facts.errorName),
+      logger,
+      now,
+      isShuttingDown: () => stopping,
+      ...(options.recheckRightsAfterMs !== undefined
+        ? { recheckRightsAfterMs: options.recheckRightsAfterMs }
+        : {}),
+    });
+
+    worker = new Worker(
+      QUEUE_NAMES.calls,
+      async (job, token) => {
+        active.set(job.id ?? "", { job, token });
+        try {
+          return await processor(job);
+        } finally {
+          active.delete(job.id ?? "");
+        }
+      },
+      {
+        connection,
+        prefix,
+        concurrency: settings.concurrency,
+        lockDuration: settings.lockDurationMs,
+        // A job whose worker died twice fails as stalled (and reportFinalFailure tells the requester).
+        maxStalledCount: 1,
+        // BullMQ honours a manual rate limit (queue.rateLimit, used for FLOOD_WAIT) only when a
+        // limiter is configured; this one is far above anything the account will see.
+        limiter: { max: 1_000, duration: 1_000 },
+      },
+    );
+    worker.on("failed", reportFinalFailure({ publisher, logger, now }));
+    worker.on("error", (error) => logger.error({ err: error }, "BullMQ worker error"));
+    await worker.waitUntilReady();
+    logger.info({ concurrency: settings.concurrency, prefix }, "taking create-call jobs");
+  };
+
+  const ready = start();
+  // stop() reports start-up failures through `ready`; avoid an unhandled rejection meanwhile.
+  ready.catch(() => undefined);
+
+  const stop = async (): Promise<void> => {
+    stopping = true;
+    await withDeadline(
+      ready.catch(() => undefined),
+      settings.shutdownGraceMs,
+      logger,
+      "start-up to settle",
+    );
+    if (worker) {
+      // pause() stops fetching and waits for in-flight jobs; close() alone could not be forced later.
+      const finished = await withDeadline(
+        worker.pause(),
+        settings.shutdownGraceMs,
+        logger,
+        "in-flight jobs to finish",
+      );
+      if (!finished) await handBack();
+      await withDeadline(worker.close(!finished), 5_000, logger, "the BullMQ worker to close");
+    }
+    await withDeadline(sessionDeath?.settled() ?? Promise.resolve(), 5_000, logger, "session clean-up");
+    if (client) await withDeadline(client.destroy(), 5_000, logger, "the Telegram client to close");
+    await lock?.release();
+    await Promise.allSettled([callsQueue?.close(), resultsQueue?.close()]);
+    if (ownsConnection) await connection.quit().catch(() => connection.disconnect());
+    logger.info("worker stopped");
+  };
+
+  /**
+   * Puts jobs that did not finish in time back on the queue, so that another worker (or this
+   * one after a restart) runs them again at once, with the same random_id, rather than after
+   * their lock lapses. Not an attempt used: it is moved back as if never started.
+   */
+  const handBack = async () => {
+    for (const [jobId, { job, token }] of active) {
+      if (token === undefined) continue;
+      await job.moveToWait(token).then(
+        () => logger.warn({ jobId }, "handed an unfinished job back to the queue"),
+        (error: unknown) =>
+          logger.warn({ err: error, jobId }, "could not hand a job back; its lock will lapse"),
+      );
+    }
+  };
+
+  return {
+    ready,
+    identity: () => identity,
+    stop: () => {
+      stopped ??= stop();
+      return stopped;
+    },
+  };
+}
+
+/** Waits for `promise` at most `ms`; true when it settled in time. Never throws. */
+async function withDeadline(
+  promise: Promise<unknown>,
+  ms: number,
+  logger: Logger,
+  what: string,
+): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    const settled = await Promise.race([
+      promise.then(
+        () => true as const,
+        (error: unknown) => {
+          logger.warn({ err: error }, `error while waiting for ${what}`);
+          return true as const;
+        },
+      ),
+      timedOut,
+    ]);
+    if (!settled) logger.warn({ waitedMs: ms }, `gave up waiting for ${what}`);
+    return settled;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function definedOnly(options: StartCallWorkerOptions): Partial<typeof DEFAULTS> {
+  const picked: Partial<typeof DEFAULTS> = {};
+  for (const key of Object.keys(DEFAULTS) as Array<keyof typeof DEFAULTS>) {
+    const value = options[key];
+    if (value !== undefined) picked[key] = value;
+  }
+  return picked;
+}
