@@ -1,0 +1,30 @@
+/** Tunable limits of the bot; defaults are for production, tests shorten them. */
+export interface BotLimits {
+  /** /newcall commands a user may send per window before "slow down". @defaultValue 5 */
+  newCallsPerWindow: number;
+  /** @defaultValue 60_000 */
+  newCallWindowMs: number;
+  /** After a request for a chat is accepted, further ones for that chat are refused this long. @defaultValue 10 */
+  chatCooldownSeconds: number;
+  /** How long a getChatMember answer is trusted. @defaultValue 60 */
+  memberCacheSeconds: number;
+  /** How long a getChat answer is trusted. @defaultValue 600 */
+  chatCacheSeconds: number;
+  /** Upper bound for adding a job before the user is told it could not be queued. @defaultValue 1500 */
+  queueTimeoutMs: number;
+  /**
+   * How long a handled command is remembered so that a replayed update is ignored. Telegram keeps
+   * unconfirmed updates for 24 hours. @defaultValue 172_800 (48 h)
+   */
+  replayClaimSeconds: number;
+}
+
+export const DEFAULT_BOT_LIMITS: BotLimits = {
+  newCallsPerWindow: 5,
+  newCallWindowMs: 60_000,
+  chatCooldownSeconds: 10,
+  memberCacheSeconds: 60,
+  chatCacheSeconds: 600,
+  queueTimeoutMs: 1_500,
+  replayClaimSeconds: 48 * 60 * 60,
+};

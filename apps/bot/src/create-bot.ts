@@ -1,0 +1,85 @@
+import type { BotConfig, CreateCallRequest } from "@callbot/shared";
+import { autoRetry } from "@grammyjs/auto-retry";
+import type { Queue } from "bullmq";
+import { Bot, type Context } from "grammy";
+import type { Update, UserFromGetMe } from "grammy/types";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { type BotLimits, DEFAULT_BOT_LIMITS } from "./bot-limits.ts";
+import { type Clock, systemClock } from "./clock.ts";
+import { createNewCallFeature } from "./features/newcall.ts";
+import { createStartHelpFeature } from "./features/start-help.ts";
+import { createUnhandledFeature } from "./features/unhandled.ts";
+import { botKeys } from "./redis/bot-keys.ts";
+
+export interface CreateBotOptions {
+  config: Pick<BotConfig, "botToken" | "botApiRoot" | "ownerIds" | "defaultTimeZone">;
+  logger: Logger;
+  /** A fail-fast ("producer") connection: caches, limits, replay claims. */
+  redis: Redis;
+  /** The calls queue /newcall adds to. */
+  callsQueue: Queue<CreateCallRequest>;
+  /** Key prefix for the bot's own Redis keys; the same as the BullMQ prefix. */
+  prefix: string;
+  clock?: Clock;
+  /** Skips getMe when known (tests, or a second instance). */
+  botInfo?: UserFromGetMe;
+  limits?: Partial<BotLimits>;
+  /** Sees every update before the features do; tests capture updates with it to replay them. */
+  observeUpdate?: (update: Update) => void;
+}
+
+/**
+ * The bot with its features mounted in order behind one error boundary: start/help, newcall, and
+ * "unhandled" last. Everything it talks to is passed in; nothing is started here (no polling,
+ * no network) so tests can drive it with handleUpdate or a runner.
+ */
+export function createBot(options: CreateBotOptions): Bot<Context> {
+  const { config, logger, redis, prefix } = options;
+  const clock = options.clock ?? systemClock;
+  const limits = { ...DEFAULT_BOT_LIMITS, ...options.limits };
+  // Until users can choose their own zone (/timezone), everyone's times are read in the default.
+  const timeZoneFor = (_userId: number) => config.defaultTimeZone;
+
+  const bot = new Bot<Context>(config.botToken, {
+    ...(options.botInfo !== undefined && { botInfo: options.botInfo }),
+    ...(config.botApiRoot !== undefined && { client: { apiRoot: config.botApiRoot } }),
+  });
+  // 429s and 5xx are retried after Telegram's retry_after; a wait over a minute is not worth keeping a user waiting.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+
+  if (options.observeUpdate) {
+    const observe = options.observeUpdate;
+    bot.use(async (ctx, next) => {
+      observe(ctx.update);
+      await next();
+    });
+  }
+
+  const features = bot.errorBoundary(async (error) => {
+    logger.error({ err: error.error, updateId: error.ctx.update.update_id }, "handling an update failed");
+    if (error.ctx.chat?.type !== "private") return;
+    await error.ctx
+      .reply("Sorry, something went wrong on my side. Nothing was queued; please try again in a minute.")
+      .catch(() => undefined);
+  });
+  features.use(createStartHelpFeature({ redis, prefix, timeZoneFor }));
+  features.use(
+    createNewCallFeature({
+      redis,
+      keys: botKeys(prefix),
+      callsQueue: options.callsQueue,
+      ownerIds: config.ownerIds,
+      timeZoneFor,
+      clock,
+      logger,
+      limits,
+    }),
+  );
+  features.use(createUnhandledFeature());
+
+  bot.catch((error) => {
+    logger.error({ err: error.error, updateId: error.ctx.update.update_id }, "unhandled bot error");
+  });
+  return bot;
+}

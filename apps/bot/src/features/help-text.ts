@@ -1,0 +1,52 @@
+import { MAX_CALL_TITLE_LENGTH } from "@callbot/shared";
+
+export interface HelpFacts {
+  botUsername: string;
+  /** "@callbot_assistant" or "the assistant account". */
+  assistant: string;
+  timeZone: string;
+}
+
+/** The command menu (setMyCommands): what a user sees when typing "/". */
+export const BOT_COMMANDS = [
+  { command: "newcall", description: "Create or schedule a video chat or livestream" },
+  { command: "help", description: "How to set up and use the bot" },
+  { command: "start", description: "What this bot does" },
+] as const;
+
+/** /help: what the bot does, what to set up, and the /newcall grammar with examples. Plain text. */
+export function renderHelp(facts: HelpFacts): string {
+  return [
+    "I create and schedule Telegram video chats and livestreams in your groups and channels.",
+    "",
+    "Set-up, once per chat:",
+    `1. Add me (@${facts.botUsername}) to the group or channel.`,
+    `2. Make ${facts.assistant} an admin of the chat with the right "Manage video chats". That account starts the calls: Telegram does not let bots do it.`,
+    '3. You must be the chat\'s owner, or an admin with "Manage video chats". Livestreams need the owner.',
+    "",
+    "In a group:",
+    "/newcall [title] [time] [rtmp]",
+    "In a private chat with me, name the chat first:",
+    "/newcall <@username | t.me/username | -100… id> [title] [time] [rtmp]",
+    "",
+    `Time (optional; without it the call starts now), read in ${facts.timeZone}:`,
+    "  at 18:00 · today 18:00 · tomorrow 18:30 · in 2h · in 90m · in 1h30m · 2026-12-01T18:00",
+    "  It must be between 10 seconds and 8 days ahead.",
+    "rtmp (or livestream): a livestream fed from OBS or a similar app; I send you the server URL and stream key privately.",
+    `Title: up to ${MAX_CALL_TITLE_LENGTH} characters. The time and rtmp go at the end; put the title in quotes if it contains such words.`,
+    "",
+    "Examples:",
+    "/newcall",
+    "/newcall Weekly sync",
+    "/newcall Weekly sync tomorrow 18:30",
+    '/newcall "Q&A at noon" tomorrow 12:00',
+    "/newcall @mychannel Launch party in 2h rtmp",
+    "",
+    "I answer at once that the request is queued, then edit that answer with the result.",
+  ].join("\n");
+}
+
+/** /start: a short welcome, then the same help. */
+export function renderStart(facts: HelpFacts): string {
+  return ["Hello! I am callbot.", "", renderHelp(facts)].join("\n");
+}

@@ -1,0 +1,28 @@
+import { Composer, type Context } from "grammy";
+import type { Redis } from "ioredis";
+import { assistantName, readUserbotIdentity } from "../assistant/read-userbot-identity.ts";
+import { renderHelp, renderStart } from "./help-text.ts";
+
+export interface StartHelpDeps {
+  redis: Redis;
+  prefix: string;
+  timeZoneFor: (userId: number) => string;
+}
+
+/** /start and /help: one sendMessage each; the assistant's name comes from Redis, not Telegram. */
+export function createStartHelpFeature(deps: StartHelpDeps): Composer<Context> {
+  const feature = new Composer<Context>();
+  feature.command(["start", "help"], async (ctx) => {
+    const identity = await readUserbotIdentity(deps.redis, deps.prefix);
+    const facts = {
+      botUsername: ctx.me.username,
+      assistant: assistantName(identity),
+      timeZone: deps.timeZoneFor(ctx.from?.id ?? 0),
+    };
+    const isStart = ctx.msg.text?.startsWith("/start") ?? false;
+    await ctx.reply(isStart ? renderStart(facts) : renderHelp(facts), {
+      reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true },
+    });
+  });
+  return feature;
+}

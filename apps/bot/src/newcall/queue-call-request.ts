@@ -1,0 +1,50 @@
+import { CALL_JOB_DEFAULTS, CALL_JOB_NAMES, type CreateCallRequest } from "@callbot/shared";
+import type { Queue } from "bullmq";
+import type { Logger } from "pino";
+
+export type QueueOutcome = { queued: true } | { queued: false; error: unknown };
+
+/**
+ * Adds a create-call job, or says within `timeoutMs` that it could not.
+ *
+ * The producer's Redis connection fails fast (no offline queue), so an add normally rejects at
+ * once when Redis is down. The timeout covers what that cannot: a connection still being
+ * established, or a Redis that accepted the socket but does not answer. Because the user is then
+ * told "nothing was queued", an add that completes after the timeout is undone, so no job
+ * appears later by surprise.
+ */
+export async function queueCallRequest(
+  queue: Queue<CreateCallRequest>,
+  request: CreateCallRequest,
+  options: { timeoutMs: number; logger: Logger },
+): Promise<QueueOutcome> {
+  const adding = queue.add(CALL_JOB_NAMES.createCall, request, {
+    ...CALL_JOB_DEFAULTS,
+    jobId: request.requestId,
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), options.timeoutMs);
+  });
+  try {
+    const first = await Promise.race([adding, timedOut]);
+    if (first !== "timeout") return { queued: true };
+    adding.then(
+      async (job) => {
+        options.logger.warn(
+          { requestId: request.requestId },
+          "queue add finished after its timeout; removing the job",
+        );
+        await job.remove().catch((error: unknown) => {
+          options.logger.error({ err: error, requestId: request.requestId }, "could not remove a late job");
+        });
+      },
+      () => undefined,
+    );
+    return { queued: false, error: new Error(`queue add did not finish within ${options.timeoutMs} ms`) };
+  } catch (error) {
+    return { queued: false, error };
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,32 @@
+import { formatDistance, formatScheduleTime } from "./format-time.ts";
+
+export interface QueuedFacts {
+  chatTitle: string;
+  title: string | undefined;
+  scheduleDate: number | undefined;
+  rtmp: boolean;
+  timeZone: string;
+  /** Unix milliseconds. */
+  now: number;
+}
+
+/** What a call is called in messages: "video chat “Weekly sync”" or "livestream". */
+export function describeCall(facts: { title: string | undefined; rtmp: boolean }): string {
+  const kind = facts.rtmp ? "livestream" : "video chat";
+  return facts.title === undefined ? kind : `${kind} “${facts.title}”`;
+}
+
+/**
+ * The immediate answer to an accepted /newcall (plain text; user strings are never parsed as
+ * markup). It names the chat, title, time and zone, so a misunderstanding is visible at once.
+ */
+export function renderQueued(facts: QueuedFacts): string {
+  const when =
+    facts.scheduleDate === undefined
+      ? "to start now"
+      : `scheduled for ${formatScheduleTime(facts.scheduleDate, facts.timeZone)}, ${formatDistance(facts.scheduleDate, facts.now)}`;
+  return [
+    `⏳ Queued: ${describeCall(facts)} in «${facts.chatTitle}», ${when}.`,
+    "I will update this message with the result.",
+  ].join("\n");
+}

@@ -1,0 +1,21 @@
+/**
+ * The bot's own Redis keys, all under the deployment's prefix (the same prefix BullMQ uses), so
+ * that tests with a unique prefix never see each other's state and clean-up is one SCAN.
+ */
+export function botKeys(prefix: string) {
+  const base = `${prefix}:bot`;
+  return {
+    /** Cached getChatMember answer for a user in a chat. */
+    member: (chatId: number, userId: number) => `${base}:member:${chatId}:${userId}`,
+    /** Cached getChat answer, by how the user named the chat. */
+    chat: (ref: string) => `${base}:chat:${ref}`,
+    /** Set once a command's update has been handled: a replayed update finds it and stops. */
+    claim: (requestId: string) => `${base}:claim:${requestId}`,
+    /** A request for this chat was just accepted: a second one waits for the cooldown. */
+    cooldown: (chatId: number) => `${base}:cooldown:${chatId}`,
+    /** Prefix for @grammyjs/ratelimiter's per-user counters. */
+    newCallRateLimitPrefix: `${base}:ratelimit:newcall:`,
+  };
+}
+
+export type BotKeys = ReturnType<typeof botKeys>;

@@ -1,0 +1,103 @@
+import {
+  type CreateCallResult,
+  QUEUE_NAMES,
+  type ResultsMessage,
+  ResultsMessageSchema,
+  type WorkerAlert,
+} from "@callbot/shared";
+import { UnrecoverableError, Worker } from "bullmq";
+import type { Api } from "grammy";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { readUserbotIdentity } from "../assistant/read-userbot-identity.ts";
+import type { Clock } from "../clock.ts";
+import { isPrivateChatClosed } from "../telegram/bot-api-errors.ts";
+import { deliverToAck } from "./deliver-to-ack.ts";
+import { renderOutcome, renderWorkerAlert } from "./render-outcome.ts";
+
+export interface ResultsConsumerDeps {
+  api: Api;
+  /** A "worker"-role connection (maxRetriesPerRequest: null); BullMQ duplicates it for blocking reads. */
+  connection: Redis;
+  /** Fail-fast connection for small reads (the assistant's identity). */
+  redis: Redis;
+  prefix: string;
+  botUsername: string;
+  ownerIds: readonly number[];
+  clock: Clock;
+  logger: Logger;
+  /** Results handled at once. @defaultValue 4 */
+  concurrency?: number;
+}
+
+/**
+ * Consumes the results queue with a BullMQ Worker rather than QueueEvents, so that results the
+ * worker produced while the bot was down wait in Redis and are delivered when the bot starts.
+ * A Telegram failure throws, and BullMQ retries the result with the producer's backoff; an
+ * invalid message is failed for good (UnrecoverableError) and logged, never retried.
+ */
+export function consumeResults(deps: ResultsConsumerDeps): Worker<ResultsMessage> {
+  const worker = new Worker<ResultsMessage>(
+    QUEUE_NAMES.results,
+    async (job) => {
+      const parsed = ResultsMessageSchema.safeParse(job.data);
+      if (!parsed.success) {
+        deps.logger.error({ jobId: job.id, issues: parsed.error.issues }, "invalid results message dropped");
+        throw new UnrecoverableError("invalid results message");
+      }
+      const message = parsed.data;
+      if (message.kind === "worker-alert") await alertOwners(message, deps);
+      else await reportCallResult(message, deps);
+    },
+    { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 4 },
+  );
+  worker.on("failed", (job, error) => {
+    deps.logger.warn(
+      { jobId: job?.id, attempts: job?.attemptsMade, err: error },
+      "delivering a result failed",
+    );
+  });
+  worker.on("error", (error) => {
+    deps.logger.error({ err: error }, "results consumer error");
+  });
+  return worker;
+}
+
+async function reportCallResult(result: CreateCallResult, deps: ResultsConsumerDeps): Promise<void> {
+  const identity = await readUserbotIdentity(deps.redis, deps.prefix);
+  const rendered = renderOutcome(result, {
+    now: deps.clock.now(),
+    botUsername: deps.botUsername,
+    userbotName: identity?.username ?? identity?.firstName,
+  });
+  let ackText = rendered.ackText;
+  if (rendered.privateText !== undefined) {
+    try {
+      await deps.api.sendMessage(result.request.requester.userId, rendered.privateText, {
+        link_preview_options: { is_disabled: true },
+      });
+    } catch (error) {
+      if (!isPrivateChatClosed(error)) throw error;
+      deps.logger.info({ requestId: result.request.requestId }, "requester has no private chat with the bot");
+      ackText = rendered.ackTextIfPrivateClosed ?? ackText;
+    }
+  }
+  await deliverToAck(deps.api, result.request, ackText);
+  deps.logger.info(
+    { requestId: result.request.requestId, status: result.outcome.status },
+    "result reported to the requester",
+  );
+}
+
+async function alertOwners(alert: WorkerAlert, deps: ResultsConsumerDeps): Promise<void> {
+  const text = renderWorkerAlert(alert);
+  deps.logger.error({ alert: alert.alert, errorName: alert.errorName }, "worker alert");
+  for (const ownerId of deps.ownerIds) {
+    try {
+      await deps.api.sendMessage(ownerId, text);
+    } catch (error) {
+      // One owner who never started the bot must not stop (or, via retries, repeat) the others' alerts.
+      deps.logger.warn({ err: error, ownerId }, "could not alert an owner");
+    }
+  }
+}

@@ -1,0 +1,98 @@
+import { type CreateCallResult, describeTelegramError, formatWait, type WorkerAlert } from "@callbot/shared";
+import { formatDistance, formatScheduleTime } from "../newcall/format-time.ts";
+import { describeCall } from "../newcall/render-queued.ts";
+
+export interface RenderedOutcome {
+  /** The new text of the "queued" message. */
+  ackText: string;
+  /** Stream settings for the requester's private chat; set only when the ack is not already private. */
+  privateText?: string;
+  /** The ack text to use instead when the private message cannot be delivered (never contains the key). */
+  ackTextIfPrivateClosed?: string;
+}
+
+export interface RenderContext {
+  /** Unix milliseconds. */
+  now: number;
+  botUsername: string;
+  /** The assistant's @username or name, when the worker has published it. */
+  userbotName: string | undefined;
+}
+
+/**
+ * The report for a finished (or delayed) request, as plain text. Pure: which chat it goes to and
+ * what happens when a send fails is decided by the caller. The RTMP key appears only in text
+ * meant for the requester's private chat.
+ */
+export function renderOutcome(result: CreateCallResult, ctx: RenderContext): RenderedOutcome {
+  const { request, outcome } = result;
+  const chat = `«${request.target.title}»`;
+  switch (outcome.status) {
+    case "delayed":
+      return {
+        ackText: `⏳ Telegram asked the assistant to wait ${formatWait(outcome.delaySeconds)} (${outcome.delaySeconds} s); your request will run then. I will update this message again.`,
+      };
+    case "failed": {
+      const description = describeTelegramError(outcome.failure.errorName, {
+        chatTitle: request.target.title,
+        ...(request.target.username !== undefined && { chatUsername: request.target.username }),
+        ...(ctx.userbotName !== undefined && { userbotName: ctx.userbotName }),
+        ...(outcome.failure.retryAfter !== undefined && { retryAfter: outcome.failure.retryAfter }),
+      });
+      const what = describeCall({ title: request.title, rtmp: request.rtmp });
+      return { ackText: `❌ I could not create the ${what} in ${chat}.\n${description.userMessage}` };
+    }
+    case "created": {
+      const { call, rtmpCredentials } = outcome;
+      const callWords = describeCall({ title: call.title ?? request.title, rtmp: call.rtmp });
+      const what = capitalise(callWords);
+      const lines = [
+        call.scheduleDate === undefined
+          ? `✅ ${what} is live now in ${chat}.`
+          : `✅ ${what} is scheduled in ${chat} for ${formatScheduleTime(call.scheduleDate, request.timeZone)}, ${formatDistance(call.scheduleDate, ctx.now)}.`,
+      ];
+      if (call.inviteLink) lines.push(`Join: ${call.inviteLink}`);
+      if (!rtmpCredentials) return { ackText: lines.join("\n") };
+
+      const settings = renderStreamSettings(rtmpCredentials, callWords, chat);
+      const ackIsPrivate = request.ack.chatId === request.requester.userId;
+      if (ackIsPrivate) return { ackText: [...lines, "", settings].join("\n") };
+      return {
+        ackText: [...lines, "I sent you the stream's server URL and key in a private message."].join("\n"),
+        privateText: settings,
+        ackTextIfPrivateClosed: [
+          ...lines,
+          `I could not send you the stream key privately because you have not started a chat with me. Open a private chat with @${ctx.botUsername} and press Start (or send /start). Meanwhile the chat's owner can see the key in Telegram: the livestream's menu → "Stream with…".`,
+        ].join("\n"),
+      };
+    }
+  }
+}
+
+function renderStreamSettings(
+  credentials: { url: string; key: string },
+  callWords: string,
+  chat: string,
+): string {
+  return [
+    `🔑 Stream settings for the ${callWords} in ${chat}. Keep the key secret: anyone who has it can stream to your chat.`,
+    `Server URL: ${credentials.url}`,
+    `Stream key: ${credentials.key}`,
+    "In OBS: Settings → Stream → Service: Custom…, then paste both.",
+  ].join("\n");
+}
+
+/** The message every OWNER_IDS user gets when the worker reports a problem only the operator can fix. */
+export function renderWorkerAlert(alert: WorkerAlert): string {
+  const description = describeTelegramError(alert.errorName);
+  return [
+    `⚠️ callbot operator alert: the assistant account's Telegram login stopped working (${alert.errorName}).`,
+    description.operatorMessage,
+    "The worker has stopped taking requests, and people waiting for a call are being told.",
+    "Log the assistant account in again (a new TG_SESSION or TG_SESSION_FILE), then restart the worker.",
+  ].join("\n");
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

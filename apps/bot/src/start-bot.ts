@@ -1,0 +1,189 @@
+import {
+  assertRedisReachable,
+  type BotConfig,
+  type CreateCallRequest,
+  checkMaxmemoryPolicy,
+  createRedisConnection,
+  QUEUE_NAMES,
+} from "@callbot/shared";
+import { run } from "@grammyjs/runner";
+import { Queue, type Worker } from "bullmq";
+import type { Bot, Context } from "grammy";
+import type { Update, UserFromGetMe } from "grammy/types";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import type { BotLimits } from "./bot-limits.ts";
+import { type Clock, systemClock } from "./clock.ts";
+import { createBot } from "./create-bot.ts";
+import { BOT_COMMANDS } from "./features/help-text.ts";
+import { consumeResults } from "./results/consume-results.ts";
+
+/** BullMQ's own default prefix; the worker uses the same unless configured otherwise. */
+export const DEFAULT_QUEUE_PREFIX = "bull";
+
+export interface StartBotOptions {
+  config: Pick<
+    BotConfig,
+    "botToken" | "botApiRoot" | "ownerIds" | "defaultTimeZone" | "redisUrl" | "allowRedisEviction"
+  >;
+  logger: Logger;
+  /** BullMQ prefix (and the bot's key prefix). Tests pass a unique one. @defaultValue "bull" */
+  prefix?: string;
+  clock?: Clock;
+  botInfo?: UserFromGetMe;
+  limits?: Partial<BotLimits>;
+  observeUpdate?: (update: Update) => void;
+  /** Long polling with @grammyjs/runner. False: the caller feeds updates with bot.handleUpdate. @defaultValue true */
+  polling?: boolean;
+  /** Upper bound for each step of stop(). @defaultValue 5000 */
+  stopStepTimeoutMs?: number;
+}
+
+export interface RunningBot {
+  bot: Bot<Context>;
+  callsQueue: Queue<CreateCallRequest>;
+  resultsWorker: Worker;
+  /** Stops polling, lets in-flight updates and results finish, closes Redis. Idempotent; bounded in time. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole bot process in-process: Redis checks, the calls queue, the results consumer,
+ * command registration and polling. main.ts and the end-to-end tests both use this.
+ *
+ * @example
+ * const running = await startBot({ config, logger, prefix: `test-${randomUUID()}` });
+ * // ...
+ * await running.stop();
+ */
+export async function startBot(options: StartBotOptions): Promise<RunningBot> {
+  const { config, logger } = options;
+  const prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
+  const clock = options.clock ?? systemClock;
+  const stepTimeoutMs = options.stopStepTimeoutMs ?? 5_000;
+
+  await assertRedisReachable(config.redisUrl);
+  const redis = createRedisConnection(config.redisUrl, { role: "producer", connectionName: "callbot-bot" });
+  const workerConnection = createRedisConnection(config.redisUrl, {
+    role: "worker",
+    connectionName: "callbot-bot-results",
+  });
+  redis.on("error", (error) => logger.warn({ err: error }, "Redis connection error (bot)"));
+  workerConnection.on("error", (error) => logger.warn({ err: error }, "Redis connection error (results)"));
+  const closeRedis = () => Promise.all([quit(redis, stepTimeoutMs), quit(workerConnection, stepTimeoutMs)]);
+
+  let callsQueue: Queue<CreateCallRequest> | undefined;
+  try {
+    await waitUntilReady(redis);
+    await checkMaxmemoryPolicy(redis, {
+      allowEviction: config.allowRedisEviction,
+      warn: (message) => logger.warn(message),
+    });
+    callsQueue = new Queue<CreateCallRequest>(QUEUE_NAMES.calls, { connection: redis, prefix });
+    callsQueue.on("error", (error) => logger.warn({ err: error }, "calls queue error"));
+
+    const bot = createBot({
+      config,
+      logger,
+      redis,
+      callsQueue,
+      prefix,
+      clock,
+      ...(options.botInfo !== undefined && { botInfo: options.botInfo }),
+      ...(options.limits !== undefined && { limits: options.limits }),
+      ...(options.observeUpdate !== undefined && { observeUpdate: options.observeUpdate }),
+    });
+    await bot.init(); // one getMe at start-up (none when botInfo was given), never per update
+    await bot.api.setMyCommands(BOT_COMMANDS);
+
+    const resultsWorker = consumeResults({
+      api: bot.api,
+      connection: workerConnection,
+      redis,
+      prefix,
+      botUsername: bot.botInfo.username,
+      ownerIds: config.ownerIds,
+      clock,
+      logger,
+    });
+    const runner =
+      options.polling === false
+        ? undefined
+        : run(bot, { runner: { fetch: { allowed_updates: ["message", "channel_post"] } } });
+    logger.info({ username: bot.botInfo.username, prefix }, "bot started");
+
+    const queue = callsQueue;
+    let stopping: Promise<void> | undefined;
+    const stop = () => {
+      stopping ??= (async () => {
+        logger.info("bot stopping");
+        if (runner?.isRunning()) await bounded(runner.stop(), stepTimeoutMs, "stop polling", logger);
+        // Let a result being delivered finish; one that does not finish in time is handed back
+        // to Redis (its lock expires) and delivered by the next start.
+        const closedGracefully = await bounded(resultsWorker.close(), stepTimeoutMs, "close results", logger);
+        if (!closedGracefully)
+          await bounded(resultsWorker.close(true), stepTimeoutMs, "force close results", logger);
+        await bounded(queue.close(), stepTimeoutMs, "close calls queue", logger);
+        await closeRedis();
+        logger.info("bot stopped");
+      })();
+      return stopping;
+    };
+    return { bot, callsQueue: queue, resultsWorker, stop };
+  } catch (error) {
+    await callsQueue?.close().catch(() => undefined);
+    await closeRedis();
+    throw error;
+  }
+}
+
+function waitUntilReady(redis: Redis): Promise<void> {
+  if (redis.status === "ready") return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onReady = () => {
+      redis.off("end", onEnd);
+      resolve();
+    };
+    const onEnd = () => {
+      redis.off("ready", onReady);
+      reject(new Error("Redis connection closed before it was ready"));
+    };
+    redis.once("ready", onReady);
+    redis.once("end", onEnd);
+  });
+}
+
+/** Waits for a shutdown step at most `ms`; true when it finished in time. Failures are logged, not thrown. */
+async function bounded(step: Promise<unknown>, ms: number, name: string, logger: Logger): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), ms);
+  });
+  try {
+    const result = await Promise.race([step.then(() => "done" as const), timeout]);
+    if (result === "timeout") logger.warn({ step: name, ms }, "shutdown step timed out");
+    return result === "done";
+  } catch (error) {
+    logger.warn({ err: error, step: name }, "shutdown step failed");
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function quit(redis: Redis, ms: number): Promise<void> {
+  if (redis.status === "end") return;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      redis.quit(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error("quit timed out")), ms);
+      }),
+    ]);
+  } catch {
+    redis.disconnect(); // Redis is gone or slow: drop the socket rather than wait.
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,56 @@
+import type { TargetChat } from "@callbot/shared";
+import type { Api } from "grammy";
+import type { Redis } from "ioredis";
+import type { ChatRef } from "../newcall/parse-chat-ref.ts";
+import type { BotKeys } from "../redis/bot-keys.ts";
+import { cachedJson } from "../redis/cached-json.ts";
+import { isBotNotInChat, isChatNotFound } from "../telegram/bot-api-errors.ts";
+
+export interface ResolvedChat extends TargetChat {
+  type: "group" | "supergroup" | "channel" | "private";
+}
+
+export type ResolveTargetResult =
+  | { ok: true; chat: ResolvedChat }
+  | { ok: false; reason: "not-found" | "bot-not-in-chat" | "not-a-group"; given: string };
+
+export interface ResolveTargetDeps {
+  api: Api;
+  redis: Redis;
+  keys: BotKeys;
+  /** How long a looked-up chat is remembered; titles and usernames change rarely. */
+  ttlSeconds: number;
+}
+
+/**
+ * Turns a chat named in a private /newcall into the chat's id and title with one getChat,
+ * cached in Redis. Failures are answers for the user, not exceptions: the chat does not exist
+ * or the bot cannot see it (which, for a private chat, is the same thing).
+ */
+export async function resolveTargetChat(
+  ref: Exclude<ChatRef, { kind: "here" }>,
+  deps: ResolveTargetDeps,
+): Promise<ResolveTargetResult> {
+  const given = ref.kind === "username" ? `@${ref.username}` : String(ref.chatId);
+  const cacheKey = deps.keys.chat(ref.kind === "username" ? `@${ref.username.toLowerCase()}` : given);
+  let failure: "not-found" | "bot-not-in-chat" | undefined;
+  const chat = await cachedJson<ResolvedChat>(deps.redis, cacheKey, deps.ttlSeconds, async () => {
+    try {
+      const info = await deps.api.getChat(ref.kind === "username" ? `@${ref.username}` : ref.chatId);
+      return {
+        chatId: info.id,
+        title: info.type === "private" ? info.first_name : info.title,
+        type: info.type,
+        ...(info.username !== undefined && { username: info.username }),
+      };
+    } catch (error) {
+      if (isChatNotFound(error)) failure = "not-found";
+      else if (isBotNotInChat(error)) failure = "bot-not-in-chat";
+      else throw error;
+      return undefined;
+    }
+  });
+  if (!chat) return { ok: false, reason: failure ?? "not-found", given };
+  if (chat.type === "private") return { ok: false, reason: "not-a-group", given };
+  return { ok: true, chat };
+}
