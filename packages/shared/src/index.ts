@@ -13,6 +13,8 @@ export * from "./contract/queue-names.ts";
 export * from "./contract/results-message.ts";
 export * from "./contract/userbot-identity.ts";
 export * from "./contract/worker-alert.ts";
+export * from "./logging/create-logger.ts";
+export * from "./logging/secret-scrubber.ts";
 export * from "./queues/call-job-options.ts";
 export * from "./queues/job-id.ts";
 export * from "./redis/assert-redis-reachable.ts";
