@@ -23,9 +23,14 @@ describe("MTProto faults, as the real gramjs client experiences them", () => {
       action: { kind: "error", code: 400, message: "CREATE_CALL_FAILED" },
       times: 1,
     });
-    expect(await rpcErrorOf(client.invoke(createCall()))).toEqual({ code: 400, errorMessage: "CREATE_CALL_FAILED" });
+    expect(await rpcErrorOf(client.invoke(createCall()))).toEqual({
+      code: 400,
+      errorMessage: "CREATE_CALL_FAILED",
+    });
     expect(bed.world.currentCall(DEMO.community)).toBeUndefined();
-    expect(groupCallIn(await client.invoke(createCall())).id.toString()).toBe(bed.world.currentCall(DEMO.community)?.id);
+    expect(groupCallIn(await client.invoke(createCall())).id.toString()).toBe(
+      bed.world.currentCall(DEMO.community)?.id,
+    );
   });
 
   it("flood: gramjs raises FloodWaitError with the armed seconds", async () => {

@@ -25,7 +25,11 @@ describe("updates pushed to connected gramjs clients", () => {
 
     const created = groupCallIn(
       await creator.invoke(
-        new Api.phone.CreateGroupCall({ peer: inputPeerOf(bed.world, DEMO.community), randomId: 11, title: "Pushed" }),
+        new Api.phone.CreateGroupCall({
+          peer: inputPeerOf(bed.world, DEMO.community),
+          randomId: 11,
+          title: "Pushed",
+        }),
       ),
     );
     const pushed = await watcherUpdates.waitFor(isGroupCallUpdate);
@@ -61,7 +65,9 @@ describe("updates pushed to connected gramjs clients", () => {
     expect(ended.call.id.toString()).toBe(call.id);
     const lockedRoomCallIds = bed.world.callsOf(DEMO.lockedRoom).map((c) => c.id);
     expect(
-      updates.received.filter((u) => isGroupCallUpdate(u) && lockedRoomCallIds.includes(u.call.id.toString())),
+      updates.received.filter(
+        (u) => isGroupCallUpdate(u) && lockedRoomCallIds.includes(u.call.id.toString()),
+      ),
     ).toHaveLength(0);
   });
 });

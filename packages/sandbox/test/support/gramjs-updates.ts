@@ -8,7 +8,13 @@ export class UpdateRecorder {
 
   constructor(client: TelegramClient) {
     client.addEventHandler((update: Api.TypeUpdate) => {
-      if (!(update instanceof Api.UpdateGroupCall || update instanceof Api.UpdateNewChannelMessage || update instanceof Api.UpdateNewMessage)) {
+      if (
+        !(
+          update instanceof Api.UpdateGroupCall ||
+          update instanceof Api.UpdateNewChannelMessage ||
+          update instanceof Api.UpdateNewMessage
+        )
+      ) {
         return;
       }
       this.received.push(update);
@@ -20,13 +26,16 @@ export class UpdateRecorder {
     }, new Raw({}));
   }
 
-  waitFor<T extends Api.TypeUpdate>(match: (u: Api.TypeUpdate) => u is T, timeoutMs = 5000): Promise<T>;
+  waitFor<T extends Api.TypeUpdate>(match: (u: Api.TypeUpdate) => u is T, timeoutMs?: number): Promise<T>;
   waitFor(match: (u: Api.TypeUpdate) => boolean, timeoutMs?: number): Promise<Api.TypeUpdate>;
   waitFor(match: (u: Api.TypeUpdate) => boolean, timeoutMs = 5000): Promise<Api.TypeUpdate> {
     const already = this.received.find(match);
     if (already) return Promise.resolve(already);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching update within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no matching update within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.waiters.push({
         match,
         resolve: (update) => {
