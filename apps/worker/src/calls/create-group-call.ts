@@ -40,13 +40,14 @@ export async function createGroupCall(
 
   const inviteLink = request.target.username ? await exportInviteLink(invoke, inputCall, logger) : undefined;
 
+  // gramjs's reader gives null, not undefined, for optional fields that were absent on the wire.
   return {
     status: "created",
     call: {
       id: call.id.toString(),
       accessHash: call.accessHash.toString(),
-      ...(call.title !== undefined ? { title: call.title } : {}),
-      ...(call.scheduleDate !== undefined ? { scheduleDate: call.scheduleDate } : {}),
+      ...(call.title != null ? { title: call.title } : {}),
+      ...(call.scheduleDate != null ? { scheduleDate: call.scheduleDate } : {}),
       rtmp: request.rtmp,
       ...(inviteLink !== undefined ? { inviteLink } : {}),
     },

@@ -91,7 +91,7 @@ function channelTarget(chat: NativeChat, known: CachedChannel): ResolvedTarget {
 function channelsIn(chats: Api.TypeChat[]): Array<CachedChannel & { username?: string }> {
   const found: Array<CachedChannel & { username?: string }> = [];
   for (const chat of chats) {
-    if (!(chat instanceof Api.Channel) || chat.min || chat.accessHash === undefined) continue;
+    if (!(chat instanceof Api.Channel) || chat.min || chat.accessHash == null) continue;
     found.push({
       channelId: chat.id.toString(),
       accessHash: chat.accessHash.toString(),
