@@ -68,19 +68,28 @@ describe("Bot API long polling with grammY", () => {
     const { body } = await pending;
     expect(Date.now() - sentAt).toBeLessThan(1000);
     expect(body.result).toEqual([
-      expect.objectContaining({ message: expect.objectContaining({ text: "hello", chat: expect.objectContaining({ type: "private", id: DEMO.max }) }) }),
+      expect.objectContaining({
+        message: expect.objectContaining({
+          text: "hello",
+          chat: expect.objectContaining({ type: "private", id: DEMO.max }),
+        }),
+      }),
     ]);
   });
 
   it("confirms updates below offset and keeps the rest", async () => {
     const { botApiRoot, botToken } = sandbox.info;
-    for (const text of ["one", "two", "three"]) await sandbox.sendText({ from: DEMO.max, chatId: DEMO.max, text });
-    const all = (await callBotApi(botApiRoot, botToken, "getUpdates")).body.result as Array<{ update_id: number }>;
+    for (const text of ["one", "two", "three"])
+      await sandbox.sendText({ from: DEMO.max, chatId: DEMO.max, text });
+    const all = (await callBotApi(botApiRoot, botToken, "getUpdates")).body.result as Array<{
+      update_id: number;
+    }>;
     expect(all).toHaveLength(3);
     const again = (await callBotApi(botApiRoot, botToken, "getUpdates", { offset: all[1]!.update_id })).body
       .result as Array<{ update_id: number; message: { text: string } }>;
     expect(again.map((u) => u.message.text)).toEqual(["two", "three"]);
-    const limited = (await callBotApi(botApiRoot, botToken, "getUpdates", { limit: 1 })).body.result as unknown[];
+    const limited = (await callBotApi(botApiRoot, botToken, "getUpdates", { limit: 1 })).body
+      .result as unknown[];
     expect(limited).toHaveLength(1);
     const none = await callBotApi(botApiRoot, botToken, "getUpdates", { offset: all[2]!.update_id + 1 });
     expect(none.body.result).toEqual([]);
@@ -124,7 +133,11 @@ describe("Bot API long polling with grammY", () => {
     await startPolling(bot);
     const { world } = sandbox;
     const at = Math.floor(Date.now() / 1000) + 3600;
-    const scheduled = world.createGroupCall(DEMO.userbot, DEMO.community.native, { randomId: 1, rtmp: false, scheduleDate: at });
+    const scheduled = world.createGroupCall(DEMO.userbot, DEMO.community.native, {
+      randomId: 1,
+      rtmp: false,
+      scheduleDate: at,
+    });
     world.startScheduledGroupCall(DEMO.userbot, scheduled.id);
     world.discardGroupCall(DEMO.userbot, scheduled.id);
     // Old Group: the bot is a plain member (privacy mode on), yet sees the service message.
@@ -146,7 +159,12 @@ describe("Bot API long polling with grammY", () => {
     );
     await startPolling(bot);
     await sandbox.sendText({ from: DEMO.olga, chatId: DEMO.oldGroup.botApi, text: "just chatting" });
-    await sandbox.sendText({ from: DEMO.olga, chatId: DEMO.community.botApi, text: "/newcall", asChat: true });
+    await sandbox.sendText({
+      from: DEMO.olga,
+      chatId: DEMO.community.botApi,
+      text: "/newcall",
+      asChat: true,
+    });
     await waitUntil(() => messages.length === 1, 5000, "the anonymous command");
     expect(messages).toEqual([{ from: 1087968824, senderChat: DEMO.community.botApi, text: "/newcall" }]);
   });

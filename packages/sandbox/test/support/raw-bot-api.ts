@@ -5,7 +5,16 @@ export async function callBotApi(
   method: string,
   params: Record<string, unknown> = {},
   signal?: AbortSignal,
-): Promise<{ status: number; body: { ok: boolean; result?: unknown; error_code?: number; description?: string; parameters?: { retry_after?: number } } }> {
+): Promise<{
+  status: number;
+  body: {
+    ok: boolean;
+    result?: unknown;
+    error_code?: number;
+    description?: string;
+    parameters?: { retry_after?: number };
+  };
+}> {
   const response = await fetch(`${apiRoot}/bot${token}/${method}`, {
     method: "POST",
     headers: { "content-type": "application/json" },

@@ -1,0 +1,96 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Bot, webhookCallback } from "grammy";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type Sandbox, startSandbox } from "../src/index.ts";
+import { DEMO } from "./support/demo-ids.ts";
+import { waitUntil } from "./support/wait-until.ts";
+
+let sandbox: Sandbox;
+let server: Server | undefined;
+
+beforeEach(async () => {
+  sandbox = await startSandbox({ rateLimits: false, webhookRetry: { initialDelayMs: 20, maxDelayMs: 100 } });
+});
+
+afterEach(async () => {
+  await sandbox.close();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  server = undefined;
+});
+
+/** The bot behind grammY's own webhook handler, which checks the secret token. */
+async function serveBotWebhook(bot: Bot, secretToken: string): Promise<string> {
+  server = createServer(webhookCallback(bot, "http", { secretToken }));
+  await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server!.address() as AddressInfo).port}/hook`;
+}
+
+describe("Bot API webhooks with grammY", () => {
+  it("POSTs updates with the secret header; grammY handles them and its reply lands", async () => {
+    const bot = new Bot(sandbox.info.botToken, { client: { apiRoot: sandbox.info.botApiRoot } });
+    bot.command("ping", (ctx) => ctx.reply("pong"));
+    await bot.init();
+    const url = await serveBotWebhook(bot, "s3cret");
+    await bot.api.setWebhook(url, { secret_token: "s3cret" });
+    expect(await bot.api.getWebhookInfo()).toMatchObject({ url, pending_update_count: 0 });
+    await sandbox.sendText({ from: DEMO.olga, chatId: DEMO.olga, text: "/ping" });
+    await sandbox.waitForBotMessage(DEMO.olga, (m) => m.text === "pong");
+    await waitUntil(() => sandbox.counters().botApi.sendMessage === 1);
+  });
+
+  it("keeps retrying while grammY rejects a wrong secret (401), then delivers once it is right", async () => {
+    const bot = new Bot(sandbox.info.botToken, { client: { apiRoot: sandbox.info.botApiRoot } });
+    const handled: string[] = [];
+    bot.on("message:text", (ctx) => {
+      handled.push(ctx.message.text);
+    });
+    await bot.init();
+    const url = await serveBotWebhook(bot, "right-secret");
+    await bot.api.setWebhook(url, { secret_token: "wrong-secret" });
+    await sandbox.sendText({ from: DEMO.olga, chatId: DEMO.olga, text: "first" });
+    const failed = async () => {
+      const info = await bot.api.getWebhookInfo();
+      return info.last_error_message ? info : undefined;
+    };
+    await waitUntil(async () => (await failed()) !== undefined, 5000, "a failed delivery");
+    const info = (await failed())!;
+    expect(info.last_error_message).toMatch(/401/);
+    expect(info.pending_update_count).toBe(1);
+    expect(handled).toEqual([]);
+
+    await bot.api.setWebhook(url, { secret_token: "right-secret" });
+    await sandbox.sendText({ from: DEMO.olga, chatId: DEMO.olga, text: "second" });
+    await waitUntil(() => handled.length === 2, 5000, "both updates, in order");
+    expect(handled).toEqual(["first", "second"]);
+    expect((await bot.api.getWebhookInfo()).pending_update_count).toBe(0);
+
+    await bot.api.deleteWebhook();
+    expect((await bot.api.getWebhookInfo()).url).toBe("");
+  });
+
+  it("retries a webhook that is down until it comes up", async () => {
+    const bot = new Bot(sandbox.info.botToken, { client: { apiRoot: sandbox.info.botApiRoot } });
+    const handled: string[] = [];
+    bot.on("message:text", (ctx) => {
+      handled.push(ctx.message.text);
+    });
+    await bot.init();
+    // Reserve a port, close it, point the webhook there, then start the bot on that port.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    await bot.api.setWebhook(`http://127.0.0.1:${port}/hook`, { secret_token: "s" });
+    await sandbox.sendText({ from: DEMO.olga, chatId: DEMO.olga, text: "while down" });
+    await waitUntil(
+      async () => Boolean((await bot.api.getWebhookInfo()).last_error_message),
+      5000,
+      "a failed delivery",
+    );
+    server = createServer(webhookCallback(bot, "http", { secretToken: "s" }));
+    await new Promise<void>((resolve) => server!.listen(port, "127.0.0.1", resolve));
+    await waitUntil(() => handled.length === 1, 5000, "the retried update");
+    expect(handled).toEqual(["while down"]);
+  });
+});

@@ -1,0 +1,127 @@
+import { Bot } from "grammy";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type Sandbox, startSandbox } from "../src/index.ts";
+import { DEMO } from "./support/demo-ids.ts";
+
+let sandbox: Sandbox;
+
+beforeEach(async () => {
+  sandbox = await startSandbox({ rateLimits: false });
+});
+
+afterEach(async () => {
+  await sandbox.close();
+});
+
+async function control(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${sandbox.info.control}${path}`, {
+    method,
+    ...(body !== undefined && {
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    }),
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: the answers' shapes are what the assertions check
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
+
+describe("the control API over HTTP", () => {
+  it("acts as a user, reads the bot's messages and presses its buttons", async () => {
+    const bot = new Bot(sandbox.info.botToken, { client: { apiRoot: sandbox.info.botApiRoot } });
+    bot.command("menu", (ctx) =>
+      ctx.reply("Pick", { reply_markup: { inline_keyboard: [[{ text: "Start", callback_data: "go" }]] } }),
+    );
+    bot.callbackQuery("go", async (ctx) => {
+      await ctx.answerCallbackQuery({ text: "Starting" });
+      await ctx.editMessageText("Started");
+    });
+    let ready!: () => void;
+    const started = new Promise<void>((resolve) => (ready = resolve));
+    bot.start({ onStart: () => ready() }).catch(() => undefined);
+    await started;
+    try {
+      const sent = await control("POST", "/act/send", {
+        from: DEMO.olga,
+        chatId: DEMO.community.botApi,
+        text: "/menu",
+      });
+      expect(sent.status).toBe(200);
+      const menu = await sandbox.waitForBotMessage(DEMO.community.botApi, (m) => m.text === "Pick");
+      const listed = await control("GET", `/chats/${DEMO.community.botApi}/bot-messages`);
+      expect(listed.body.messages).toEqual([expect.objectContaining({ id: menu.id, text: "Pick" })]);
+
+      const pressed = await control("POST", "/act/press", {
+        from: DEMO.olga,
+        chatId: DEMO.community.botApi,
+        messageId: menu.id,
+        data: "go",
+        waitForAnswerMs: 5000,
+      });
+      expect(pressed.body.answer).toEqual({ text: "Starting" });
+      const edited = await sandbox.waitForEdit(DEMO.community.botApi, menu.id, (m) => m.text === "Started");
+      expect(edited.editHistory).toEqual(["Pick"]);
+
+      const noSuchButton = await control("POST", "/act/press", {
+        from: DEMO.olga,
+        chatId: DEMO.community.botApi,
+        messageId: menu.id,
+        data: "nope",
+      });
+      expect(noSuchButton.status).toBe(400);
+    } finally {
+      await bot.stop();
+    }
+  });
+
+  it("changes rights, lists calls, arms faults and reads counters", async () => {
+    const members = await control("POST", "/members", {
+      chatId: DEMO.community.botApi,
+      userId: DEMO.userbot,
+      role: { status: "admin", rights: { manageCall: false } },
+    });
+    expect(members.status).toBe(200);
+    expect(() =>
+      sandbox.world.createGroupCall(DEMO.userbot, DEMO.community.native, { randomId: 1, rtmp: false }),
+    ).toThrow(/CHAT_ADMIN_REQUIRED/);
+    sandbox.world.createGroupCall(DEMO.olga, DEMO.community.native, {
+      randomId: 1,
+      title: "Town hall",
+      rtmp: false,
+    });
+    const calls = await control("GET", `/chats/${DEMO.community.botApi}/calls`);
+    expect(calls.body.calls).toEqual([
+      expect.objectContaining({ title: "Town hall", state: "active", startSubscribed: [] }),
+    ]);
+
+    await control("POST", "/faults/bot-api", { method: "getMe", action: { kind: "5xx" }, times: 1 });
+    const bot = new Bot(sandbox.info.botToken, { client: { apiRoot: sandbox.info.botApiRoot } });
+    await expect(bot.api.getMe()).rejects.toMatchObject({ error_code: 500 });
+    await control("POST", "/faults/bot-api", { method: "getMe", action: { kind: "5xx" } });
+    await control("DELETE", "/faults");
+    await expect(bot.api.getMe()).resolves.toMatchObject({ id: sandbox.info.botId });
+    expect((await control("GET", "/counters")).body).toEqual({ botApi: { getMe: 2 }, mtproto: {} });
+    await control("DELETE", "/counters");
+    expect((await control("GET", "/counters")).body).toEqual({ botApi: {}, mtproto: {} });
+  });
+
+  it("loads another world in place", async () => {
+    const loaded = await control("POST", "/world/load", {
+      world: {
+        bot: {
+          id: 7000000001,
+          username: "callbot_sandbox_bot",
+          firstName: "Bot",
+          token: sandbox.info.botToken,
+        },
+        users: [{ id: 5, firstName: "Eve" }],
+        userbots: [],
+        chats: [{ id: 77, type: "supergroup", title: "Tiny", members: [{ userId: 5, role: "owner" }] }],
+      },
+    });
+    expect(loaded.status).toBe(200);
+    expect(sandbox.world.getChat(77)?.title).toBe("Tiny");
+    expect(sandbox.world.getChat(DEMO.community.native)).toBeUndefined();
+    const bad = await control("POST", "/world/load", { world: { bot: {} } });
+    expect(bad.status).toBe(400);
+  });
+});
