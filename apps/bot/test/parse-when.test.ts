@@ -20,6 +20,13 @@ describe("parseWhen", () => {
     ["Tomorrow at 07:00", "2026-06-11T07:00"],
     ["2026-06-12T09:15", "2026-06-12T09:15"],
     ["2026-06-12 09:15", "2026-06-12T09:15"],
+    ["at noon", "2026-06-11T12:00"], // noon exactly now is not ahead: tomorrow's
+    ["at midnight", "2026-06-11T00:00"],
+    ["at 6pm", "2026-06-10T18:00"],
+    ["at 6:45pm", "2026-06-10T18:45"],
+    ["at 12pm", "2026-06-11T12:00"],
+    ["tomorrow at 12am", "2026-06-11T00:00"],
+    ["tomorrow 9.30am", "2026-06-11T09:30"],
   ])("%s in Europe/Berlin at noon -> %s local", (phrase, expected) => {
     const result = parseWhen(words(phrase), { now: berlinNoon, timeZone: "Europe/Berlin" });
     expect(result).toEqual({ ok: true, scheduleDate: unix(expected, "Europe/Berlin") });
@@ -106,7 +113,9 @@ describe("parseWhen", () => {
   it.each([
     ["at 25:00"],
     ["at 18:60"],
-    ["at noon"],
+    ["at tea-time"],
+    ["at 13pm"],
+    ["at 5"],
     ["tomorrow"],
     ["tomorrow 18"],
     ["in 2x"],

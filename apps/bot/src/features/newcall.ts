@@ -103,6 +103,7 @@ async function handleNewCall(ctx: Context, deps: NewCallDeps): Promise<void> {
       chatId: chat.id,
       title: chat.title ?? "this chat",
       type: chat.type,
+      botIsMember: true,
       ...(chat.username !== undefined && { username: chat.username }),
     };
   } else {
@@ -110,6 +111,7 @@ async function handleNewCall(ctx: Context, deps: NewCallDeps): Promise<void> {
       api: ctx.api,
       redis: deps.redis,
       keys: deps.keys,
+      botId: ctx.me.id,
       ttlSeconds: deps.limits.chatCacheSeconds,
     });
     if (!resolved.ok) {

@@ -1,6 +1,6 @@
 import { type CleanTitleResult, cleanTitle } from "./clean-title.ts";
 import { type ChatRef, type ChatRefError, looksLikeChatRef, parseChatRef } from "./parse-chat-ref.ts";
-import { looksLikeIsoDate, parseWhen, type WhenError } from "./parse-when.ts";
+import { joinMeridiem, looksLikeClock, looksLikeIsoDate, parseWhen, type WhenError } from "./parse-when.ts";
 
 /**
  * The /newcall grammar (documented in /help and the README):
@@ -180,7 +180,9 @@ function findTimePhraseLength(words: readonly string[]): number {
   return 0;
 }
 
-function isTimeAttempt(phrase: readonly string[]): boolean {
+function isTimeAttempt(words: readonly string[]): boolean {
+  // "at 5 pm" is judged as "at 5pm"; the caller still removes all three words.
+  const phrase = joinMeridiem(words);
   const [first, second, third] = phrase;
   if (first === undefined) return false;
   if (phrase.length === 1) return looksLikeIsoDate(first) || first === "today" || first === "tomorrow";
@@ -193,7 +195,7 @@ function isTimeAttempt(phrase: readonly string[]): boolean {
     return phrase.slice(2).every((w, i) => (i % 2 === 0 ? /^[a-z]+$/.test(w) : /^\d/.test(w)));
   }
   if ((first === "today" || first === "tomorrow") && second === "at") {
-    return phrase.length === 3 && /\d/.test(third ?? "");
+    return phrase.length === 3 && looksLikeClock(third ?? "");
   }
-  return phrase.length === 2 && /\d/.test(second ?? "");
+  return phrase.length === 2 && looksLikeClock(second ?? "");
 }

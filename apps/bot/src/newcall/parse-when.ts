@@ -5,7 +5,8 @@ import { DateTime } from "luxon";
  * Reads the time part of a /newcall command, in the requester's time zone.
  *
  * Accepted phrases (case-insensitive):
- * - `at 18:00`: the next 18:00 (today if still ahead, otherwise tomorrow)
+ * - `at 18:00`: the next 18:00 (today if still ahead, otherwise tomorrow); also `at 6pm`,
+ *   `at 6:30pm`, `at noon`, `at midnight`; a clock can follow `today`/`tomorrow` in the same forms
  * - `today 18:00`, `today at 18:00`: today only (refused if already past)
  * - `tomorrow 18:30`, `tomorrow at 18:30`
  * - `in 2h`, `in 90m`, `in 1h30m`, `in 45min`, `in 2 hours`, `in 30 minutes`
@@ -33,6 +34,12 @@ export interface WhenContext {
 }
 
 const CLOCK = /^([01]?\d|2[0-3])[:.]([0-5]\d)$/;
+const TWELVE_HOUR_CLOCK = /^(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?(am|pm)$/;
+const NAMED_CLOCKS: Record<string, { hour: number; minute: number }> = {
+  noon: { hour: 12, minute: 0 },
+  midday: { hour: 12, minute: 0 },
+  midnight: { hour: 0, minute: 0 },
+};
 const COMPACT_DURATION = /^(?:(\d{1,3})h)?(?:(\d{1,5})m(?:in|ins)?)?(?:(\d{1,6})s)?$/;
 const UNIT_SECONDS: Record<string, number> = {
   h: 3600,
@@ -58,6 +65,25 @@ const ISO_TIME = /^\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 /** The words that may start a time phrase; used by the command parser to find one at the end. */
 export const TIME_PHRASE_STARTERS = ["at", "today", "tomorrow", "in"] as const;
 
+/** "5 pm" written as two words becomes "5pm", so that a clock is always one word. */
+export function joinMeridiem(words: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (const word of words) {
+    const previous = joined.at(-1);
+    if ((word === "am" || word === "pm") && previous !== undefined && /\d$/.test(previous)) {
+      joined[joined.length - 1] = previous + word;
+    } else {
+      joined.push(word);
+    }
+  }
+  return joined;
+}
+
+/** Whether a word after "at" names a clock time (a digit, or noon/midnight). */
+export function looksLikeClock(word: string): boolean {
+  return /\d/.test(word) || Object.hasOwn(NAMED_CLOCKS, word);
+}
+
 /** Whether a single word looks like an ISO 8601 date-time attempt (so a bad one is reported, not taken as title). */
 export function looksLikeIsoDate(word: string): boolean {
   return /^\d{4}-\d{1,2}-\d{1,2}(?:[T ].*)?$/i.test(word);
@@ -69,7 +95,7 @@ export function looksLikeIsoDate(word: string): boolean {
  */
 export function parseWhen(words: readonly string[], ctx: WhenContext): WhenResult {
   const phrase = words.join(" ");
-  const lower = words.map((w) => w.toLowerCase());
+  const lower = joinMeridiem(words.map((w) => w.toLowerCase()));
   const nowLocal = DateTime.fromMillis(ctx.now, { zone: ctx.timeZone });
   if (!nowLocal.isValid) return malformed(phrase);
 
@@ -124,9 +150,14 @@ function malformed(phrase: string): WhenResult {
 }
 
 function parseClock(word: string): { hour: number; minute: number } | undefined {
+  const named = NAMED_CLOCKS[word];
+  if (named) return named;
   const match = CLOCK.exec(word);
-  if (!match) return undefined;
-  return { hour: Number(match[1]), minute: Number(match[2]) };
+  if (match) return { hour: Number(match[1]), minute: Number(match[2]) };
+  const twelve = TWELVE_HOUR_CLOCK.exec(word);
+  if (!twelve) return undefined;
+  const hour = Number(twelve[1]) % 12;
+  return { hour: twelve[3] === "pm" ? hour + 12 : hour, minute: Number(twelve[2] ?? 0) };
 }
 
 /** The given day at hh:mm in its zone, or undefined when that wall-clock time does not exist (DST gap). */

@@ -1,0 +1,1 @@
+export { DEFAULT_QUEUE_PREFIX, type RunningBot, type StartBotOptions, startBot } from "./start-bot.ts";
