@@ -1,0 +1,53 @@
+import { startBot } from "@callbot/bot";
+import {
+  type BotConfig,
+  ConfigError,
+  configSecrets,
+  createLogger,
+  type Env,
+  parseBotConfig,
+  parseWorkerConfig,
+  type WorkerConfig,
+} from "@callbot/shared";
+import { startCallWorker } from "@callbot/worker";
+import { onShutdownSignal } from "./on-shutdown-signal.ts";
+
+/** The production prefix for BullMQ keys; the bot and the worker must agree on it. */
+const QUEUE_PREFIX = "callbot";
+
+/**
+ * Runs the bot and the worker in one process against Telegram. Deployments that put them on
+ * different machines run `pnpm --filter @callbot/bot start` and `pnpm --filter @callbot/worker start`.
+ */
+export async function runProduction(env: Env): Promise<void> {
+  const { botConfig, workerConfig } = loadBoth(env);
+  const logger = createLogger({
+    level: botConfig.logLevel,
+    name: "callbot",
+    secrets: [...configSecrets(botConfig), ...configSecrets(workerConfig)],
+  });
+  const worker = startCallWorker({
+    config: workerConfig,
+    logger: logger.child({ part: "worker" }),
+    prefix: QUEUE_PREFIX,
+  });
+  await worker.ready;
+  const bot = await startBot({
+    config: botConfig,
+    logger: logger.child({ part: "bot" }),
+    prefix: QUEUE_PREFIX,
+  });
+  logger.info("callbot is running; stop it with Ctrl+C");
+  onShutdownSignal(logger, async () => {
+    await Promise.allSettled([bot.stop(), worker.stop()]);
+  });
+}
+
+/** Both configs, with every problem of either listed in one message. */
+function loadBoth(env: Env): { botConfig: BotConfig; workerConfig: WorkerConfig } {
+  const bot = parseBotConfig(env);
+  const worker = parseWorkerConfig(env);
+  if (bot.config && worker.config) return { botConfig: bot.config, workerConfig: worker.config };
+  const problems = [...new Set([...bot.problems, ...worker.problems])];
+  throw new ConfigError(problems);
+}

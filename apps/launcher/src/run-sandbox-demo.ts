@@ -1,0 +1,117 @@
+import { startBot } from "@callbot/bot";
+import { startSandbox } from "@callbot/sandbox";
+import {
+  assertRedisReachable,
+  type BotConfig,
+  createLogger,
+  createRedisConnection,
+  DEFAULT_REDIS_URL,
+  type Env,
+  type LogLevel,
+  LogLevelSchema,
+  type WorkerConfig,
+  waitUntilReady,
+} from "@callbot/shared";
+import { startCallWorker } from "@callbot/worker";
+import { pino } from "pino";
+import { forgetEarlierDemo } from "./forget-earlier-demo.ts";
+import { onShutdownSignal } from "./on-shutdown-signal.ts";
+import { runTerminalChat } from "./terminal-chat.ts";
+
+/** Every Redis key of the demo lives under this prefix, away from a production deployment's. */
+export const DEMO_PREFIX = "callbot-sandbox";
+const DEMO_USERBOT = "callbot_assistant";
+
+export interface SandboxDemoOptions {
+  env: Env;
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+}
+
+/**
+ * The newcomer's first run: the sandbox with its demo world, the real bot and the real worker
+ * pointed at it (the same code as production, other addresses and credentials), and a terminal
+ * chat to drive them as the demo owner.
+ */
+export async function runSandboxDemo(options: SandboxDemoOptions): Promise<void> {
+  const { env, output } = options;
+  const redisUrl = env.REDIS_URL?.trim() || DEFAULT_REDIS_URL;
+  const logLevel: LogLevel = LogLevelSchema.parse(env.LOG_LEVEL ?? "warn");
+  await assertRedisReachable(redisUrl);
+
+  const sandbox = await startSandbox({});
+  const { info } = sandbox;
+  const session = info.sessions[DEMO_USERBOT];
+  if (!session) throw new Error(`the demo world has no userbot @${DEMO_USERBOT}`);
+  // Logs go to stderr so that the chat on stdout stays readable.
+  const logger = createLogger({
+    level: logLevel,
+    name: "callbot-sandbox",
+    secrets: [info.botToken, session],
+    destination: pino.destination(2),
+  });
+
+  const redis = createRedisConnection(redisUrl, { role: "producer", connectionName: "callbot-demo-setup" });
+  try {
+    await waitUntilReady(redis);
+    await forgetEarlierDemo(redis, DEMO_PREFIX);
+  } finally {
+    redis.disconnect();
+  }
+
+  const workerConfig: WorkerConfig = {
+    kind: "worker",
+    tgApiId: info.apiId,
+    tgApiHash: info.apiHash,
+    tgSession: session,
+    tgSessionFile: undefined,
+    tgDc: info.mtproto,
+    redisUrl,
+    logLevel,
+    allowRedisEviction: false,
+    production: false,
+  };
+  const botConfig: BotConfig = {
+    kind: "bot",
+    botToken: info.botToken,
+    botApiRoot: info.botApiRoot,
+    ownerIds: [],
+    redisUrl,
+    defaultTimeZone: env.DEFAULT_TIME_ZONE?.trim() || "UTC",
+    logLevel,
+    allowRedisEviction: false,
+  };
+
+  const worker = startCallWorker({
+    config: workerConfig,
+    logger: logger.child({ part: "worker" }),
+    prefix: DEMO_PREFIX,
+  });
+  await worker.ready;
+  const bot = await startBot({
+    config: botConfig,
+    logger: logger.child({ part: "bot" }),
+    prefix: DEMO_PREFIX,
+  });
+
+  let stopped: Promise<void> | undefined;
+  const stopAll = () => {
+    stopped ??= (async () => {
+      await Promise.allSettled([bot.stop(), worker.stop()]);
+      await sandbox.close();
+    })();
+    return stopped;
+  };
+  onShutdownSignal(logger, stopAll);
+
+  output.write(
+    [
+      "callbot is running against the local Telegram sandbox (no Telegram account needed).",
+      `  Bot API: ${info.botApiRoot}   MTProto: ${info.mtproto.host}:${info.mtproto.port}   control: ${info.control}`,
+      `  bot @${info.botUsername}, assistant account @${DEMO_USERBOT}, Redis ${redisUrl} (keys under ${DEMO_PREFIX}:)`,
+      "",
+    ].join("\n"),
+  );
+  await runTerminalChat({ sandbox, input: options.input, output });
+  await stopAll();
+}

@@ -1,0 +1,1 @@
+export { type CallWorker, type StartCallWorkerOptions, startCallWorker } from "./start-worker.ts";
