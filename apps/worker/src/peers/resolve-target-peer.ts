@@ -2,6 +2,7 @@ import type { TargetChat } from "@callbot/shared";
 import type { Logger } from "pino";
 import { Api } from "telegram";
 import { returnBigInt } from "telegram/Helpers.js";
+import { CallJobError } from "../calls/call-job-error.ts";
 import type { InvokeTelegram } from "../telegram/invoke-with-timeout.ts";
 import { type NativeChat, nativeChatFromBotApiId } from "./bot-api-chat-id.ts";
 import type { CachedChannel, PeerCache } from "./peer-cache.ts";
@@ -30,8 +31,10 @@ const DIALOGS_PAGE = 100;
  * - a channel whose access hash is cached (by id or username): zero requests;
  * - a public channel: contacts.resolveUsername, once;
  * - otherwise messages.getDialogs, once, caching every channel it lists so later targets are free.
- * A channel the account cannot see at all is sent with access hash 0, so that Telegram
- * itself says why (CHANNEL_PRIVATE, CHANNEL_INVALID) instead of us guessing.
+ * A channel found nowhere is one the account is not in: without an access hash it cannot even
+ * be addressed, so the job fails with CHANNEL_PRIVATE (what Telegram answers a non-member of a
+ * private chat) without sending createGroupCall. Known gap: only the first page (100) of
+ * dialogs is read.
  */
 export function createTargetPeerResolver(
   deps: TargetPeerResolverDeps,
@@ -48,12 +51,15 @@ export function createTargetPeerResolver(
       (await cache.byChannelId(chat.id)) ??
       (target.username ? await viaUsername(target.username, chat.id) : undefined) ??
       (await viaDialogs(chat.id));
-    if (!known)
-      logger.info(
-        { channelId: chat.id },
-        "the assistant account does not see this chat; asking Telegram anyway",
+    if (!known) {
+      logger.info({ channelId: chat.id }, "the assistant account is not in this chat");
+      throw new CallJobError(
+        "CHANNEL_PRIVATE",
+        "the assistant account is not a member of this chat (not among its dialogs, no public username)",
+        "user",
       );
-    return channelTarget(chat, known ?? { channelId: String(chat.id), accessHash: "0" });
+    }
+    return channelTarget(chat, known);
   };
 
   async function viaUsername(username: string, channelId: number): Promise<CachedChannel | undefined> {
