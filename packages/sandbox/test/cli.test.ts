@@ -35,5 +35,6 @@ describe("pnpm sandbox (src/cli.ts)", () => {
       child.kill("SIGTERM");
     }
     expect(await exited).toBe(0);
-  });
+    // Starting a tsx process takes seconds on a busy 2-core machine.
+  }, 30_000);
 });
