@@ -1,0 +1,128 @@
+import { describeTelegramError } from "@callbot/shared";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type Pipeline, startPipeline, WHO } from "./support/pipeline.ts";
+
+const ASSISTANT = "@callbot_assistant";
+
+/** What the catalogue tells the user for this error about this chat: the chat must show exactly that. */
+function catalogueMessage(errorName: string, chat: { title: string; username?: string }): string {
+  return describeTelegramError(errorName, {
+    chatTitle: chat.title,
+    ...(chat.username !== undefined && { chatUsername: chat.username }),
+    userbotName: ASSISTANT,
+  }).userMessage;
+}
+
+describe("each documented createGroupCall error reaches the chat as the catalogue's message", () => {
+  let p: Pipeline;
+  beforeEach(async () => {
+    p = await startPipeline();
+  });
+  afterEach(async () => {
+    await p.close();
+  });
+
+  it("CHANNEL_PRIVATE: the assistant is not in the private chat", async () => {
+    const { reply } = await p.ask(WHO.olga, WHO.lockedRoom, "/newcall Secret meeting");
+    const text = await p.outcome(reply, /could not create/);
+    expect(text).toContain(catalogueMessage("CHANNEL_PRIVATE", { title: "Locked Room" }));
+    expect(text).not.toMatch(/CHANNEL_PRIVATE/);
+    expect(p.sandbox.calls(WHO.lockedRoom)).toEqual([]);
+  });
+
+  it("CHAT_ADMIN_REQUIRED: the assistant lacks the video-chat right, and the message says who needs which right", async () => {
+    const { reply } = await p.ask(WHO.olga, WHO.noRightsClub, "/newcall Club night");
+    const text = await p.outcome(reply, /could not create/);
+    const expected = catalogueMessage("CHAT_ADMIN_REQUIRED", {
+      title: "No Rights Club",
+      username: "no_rights_club",
+    });
+    expect(text).toContain(expected);
+    expect(expected).toContain(ASSISTANT);
+    expect(p.sandbox.counters().mtproto["phone.createGroupCall"]).toBe(1); // a user error is not retried
+  });
+
+  it("CREATE_CALL_FAILED is Telegram's passing failure: retried with the same random_id, one call in the end", async () => {
+    p.sandbox.faults.mtproto({
+      method: "phone.createGroupCall",
+      action: { kind: "error", code: 400, message: "CREATE_CALL_FAILED" },
+      times: 1,
+    });
+    const { reply } = await p.ask(WHO.olga, WHO.community, "/newcall Second try");
+    const text = await p.outcome(reply, /live now|could not create/, 15_000);
+    expect(text).toMatch(/“Second try” is live now/);
+    expect(p.sandbox.counters().mtproto["phone.createGroupCall"]).toBe(2);
+    expect(p.sandbox.calls(WHO.community)).toHaveLength(1);
+  });
+
+  it("CREATE_CALL_FAILED has a message that says to try again later", () => {
+    expect(catalogueMessage("CREATE_CALL_FAILED", { title: "Demo Community" })).toMatch(
+      /Try again in a few minutes/,
+    );
+  });
+
+  it.each([["GROUPCALL_ALREADY_DISCARDED"], ["PEER_ID_INVALID"], ["SCHEDULE_DATE_INVALID"]])(
+    "%s from Telegram gives the catalogue's message, once",
+    async (errorName) => {
+      p.sandbox.faults.mtproto({
+        method: "phone.createGroupCall",
+        action: { kind: "error", code: 400, message: errorName },
+        times: 1,
+      });
+      const { reply } = await p.ask(WHO.olga, WHO.community, "/newcall Town hall");
+      const text = await p.outcome(reply, /could not create/);
+      expect(text).toContain(
+        catalogueMessage(errorName, { title: "Demo Community", username: "demo_community" }),
+      );
+      expect(text).not.toContain(errorName);
+      expect(p.sandbox.counters().mtproto["phone.createGroupCall"]).toBe(1);
+      expect(p.sandbox.calls(WHO.community)).toEqual([]);
+    },
+  );
+});
+
+describe("delays and restarts", () => {
+  let p: Pipeline;
+  beforeEach(async () => {
+    p = await startPipeline();
+  });
+  afterEach(async () => {
+    await p.close();
+  });
+
+  it("FLOOD_WAIT: the requester is told about the delay, then the call is created exactly once", async () => {
+    p.sandbox.faults.mtproto({
+      method: "phone.createGroupCall",
+      action: { kind: "flood", seconds: 3 },
+      times: 1,
+    });
+    const { reply } = await p.ask(WHO.olga, WHO.community, "/newcall Busy hour");
+    await p.outcome(reply, /asked the assistant to wait 3 s|wait .*3 s/);
+    const duringWait = p.sandbox.counters().mtproto;
+
+    const text = await p.outcome(reply, /live now/, 15_000);
+    expect(text).toMatch(/“Busy hour” is live now/);
+    expect(p.sandbox.calls(WHO.community)).toHaveLength(1);
+    // One refused attempt, one that worked: no loop, and nothing else sent from the account meanwhile.
+    expect(p.sandbox.counters().mtproto["phone.createGroupCall"]).toBe(2);
+    expect(duringWait["phone.createGroupCall"]).toBe(1);
+  }, 30_000);
+
+  it("the bot is down while the worker finishes: the report arrives when the bot starts again", async () => {
+    p.sandbox.faults.mtproto({
+      method: "phone.createGroupCall",
+      action: { kind: "delay", ms: 800 },
+      times: 1,
+    });
+    const { reply } = await p.ask(WHO.olga, WHO.community, "/newcall Night shift");
+    await p.bot.stop();
+
+    // The worker carries on without the bot: the call appears in Telegram.
+    await p.waitForCalls(WHO.community, 1);
+    expect(p.sandbox.world.getMessage(WHO.community, reply.id)?.editHistory).toEqual([]);
+
+    await p.startBot();
+    const text = await p.outcome(reply, /live now/);
+    expect(text).toMatch(/“Night shift” is live now in «Demo Community»/);
+  });
+});

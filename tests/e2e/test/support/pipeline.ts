@@ -1,0 +1,192 @@
+import { randomUUID } from "node:crypto";
+import { type RunningBot, startBot } from "@callbot/bot";
+import {
+  demoWorldPath,
+  readWorldFixture,
+  type Sandbox,
+  startSandbox,
+  type WorldFixture,
+  type WorldMessage,
+} from "@callbot/sandbox";
+import { type BotConfig, QUEUE_NAMES, type WorkerConfig } from "@callbot/shared";
+import { type CallWorker, type StartCallWorkerOptions, startCallWorker } from "@callbot/worker";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { pino } from "pino";
+
+export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/** Ids of the demo world (packages/sandbox/README.md) plus the studio group added below. */
+export const WHO = {
+  olga: 1001,
+  adam: 1002,
+  nina: 1003,
+  max: 1004,
+  sam: 1005,
+  assistant: 2001,
+  community: -1001500000001,
+  channel: -1001500000002,
+  privateTeam: -1001500000003,
+  lockedRoom: -1001500000004,
+  noRightsClub: -1001500000005,
+  studio: -1001500000099,
+} as const;
+
+/**
+ * Telegram lets only a chat's owner create an RTMP livestream (core.telegram.org, createGroupCall),
+ * so a livestream needs a chat that the assistant account owns: the studio group. Its operator,
+ * Olga, is in OWNER_IDS in these tests.
+ */
+export function pipelineWorld(): WorldFixture {
+  const world = readWorldFixture(demoWorldPath);
+  world.chats.push({
+    id: 1500000099,
+    type: "supergroup",
+    title: "Olga's Studio",
+    username: "olga_studio",
+    members: [
+      { userId: WHO.assistant, role: "owner" },
+      { userId: WHO.olga, role: "admin", rights: { manageCall: true, postMessages: true } },
+      {
+        userId: 7000000001,
+        role: "admin",
+        rights: { postMessages: true, editMessages: true, manageCall: true },
+      },
+    ],
+  });
+  return world;
+}
+
+export interface Pipeline {
+  sandbox: Sandbox;
+  prefix: string;
+  bot: RunningBot;
+  worker: CallWorker;
+  /** Sends as a user and returns the bot's first reply to that message. */
+  ask(from: number, chatId: number, text: string): Promise<{ sent: WorldMessage; reply: WorldMessage }>;
+  /** Waits until the bot's message is edited into something that matches. */
+  outcome(reply: WorldMessage, matches: RegExp, timeoutMs?: number): Promise<string>;
+  /** Resolves once the chat has `count` group calls in Telegram (the sandbox), whatever the bot says. */
+  waitForCalls(chatId: number, count: number, timeoutMs?: number): Promise<void>;
+  /** Jobs ever put on the calls queue under this test's prefix. */
+  callJobCount(): Promise<number>;
+  startBot(): Promise<RunningBot>;
+  startWorker(overrides?: Partial<StartCallWorkerOptions>): CallWorker;
+  close(): Promise<void>;
+}
+
+export interface PipelineOptions {
+  ownerIds?: number[];
+  worker?: Partial<StartCallWorkerOptions>;
+}
+
+/** The sandbox, a real Redis under a fresh prefix, the worker and the bot: the product as deployed. */
+export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
+  const sandbox = await startSandbox({ world: pipelineWorld(), rateLimits: false });
+  const prefix = `e2e-${randomUUID()}`;
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
+  const session = sandbox.info.sessions.callbot_assistant;
+  if (!session) throw new Error("the demo world has no assistant session");
+
+  const workerConfig: WorkerConfig = {
+    kind: "worker",
+    tgApiId: sandbox.info.apiId,
+    tgApiHash: sandbox.info.apiHash,
+    tgSession: session,
+    tgSessionFile: undefined,
+    tgDc: sandbox.info.mtproto,
+    redisUrl: REDIS_URL,
+    logLevel: "silent",
+    allowRedisEviction: false,
+    production: false,
+  };
+  const botConfig: BotConfig = {
+    kind: "bot",
+    botToken: sandbox.info.botToken,
+    botApiRoot: sandbox.info.botApiRoot,
+    ownerIds: options.ownerIds ?? [WHO.olga],
+    redisUrl: REDIS_URL,
+    defaultTimeZone: "Europe/Berlin",
+    logLevel: "silent",
+    allowRedisEviction: false,
+  };
+
+  const startWorker = (overrides: Partial<StartCallWorkerOptions> = {}) =>
+    startCallWorker({ config: workerConfig, logger, prefix, ...options.worker, ...overrides });
+  const launchBot = () => startBot({ config: botConfig, logger, prefix, stopStepTimeoutMs: 2_000 });
+
+  let worker = startWorker();
+  await worker.ready;
+  let bot = await launchBot();
+  const inspector = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  const calls = new Queue(QUEUE_NAMES.calls, { connection: inspector, prefix });
+
+  return {
+    sandbox,
+    prefix,
+    get bot() {
+      return bot;
+    },
+    get worker() {
+      return worker;
+    },
+    async ask(from, chatId, text) {
+      const sent = await sandbox.sendText({ from, chatId, text });
+      const reply = await sandbox.waitForBotMessage(chatId, (m) => m.replyToMessageId === sent.id);
+      return { sent, reply };
+    },
+    async outcome(reply, matches, timeoutMs = 10_000) {
+      const edited = await sandbox.waitForEdit(reply.chatId, reply.id, (m) => matches.test(m.text ?? ""), {
+        timeoutMs,
+      });
+      return edited.text ?? "";
+    },
+    waitForCalls(chatId, count, timeoutMs = 10_000) {
+      return new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (sandbox.calls(chatId).length < count) return;
+          cleanup();
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`chat ${chatId} did not get ${count} call(s) within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          sandbox.world.off("groupCall", check);
+        };
+        sandbox.world.on("groupCall", check);
+        check();
+      });
+    },
+    async callJobCount() {
+      const counts = await calls.getJobCounts();
+      return Object.values(counts).reduce((sum, n) => sum + n, 0);
+    },
+    async startBot() {
+      bot = await launchBot();
+      return bot;
+    },
+    startWorker(overrides) {
+      worker = startWorker(overrides);
+      return worker;
+    },
+    async close() {
+      await Promise.allSettled([bot.stop(), worker.stop()]);
+      await calls.close();
+      await deleteKeys(inspector, prefix);
+      await inspector.quit();
+      await sandbox.close();
+    },
+  };
+}
+
+async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 500);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== "0");
+}
