@@ -10,6 +10,7 @@ import { type Clock, systemClock } from "./clock.ts";
 import { createNewCallFeature } from "./features/newcall.ts";
 import { createStartHelpFeature } from "./features/start-help.ts";
 import { createUnhandledFeature } from "./features/unhandled.ts";
+import type { InFlightUpdates } from "./in-flight-updates.ts";
 import { botKeys } from "./redis/bot-keys.ts";
 
 export interface CreateBotOptions {
@@ -27,6 +28,8 @@ export interface CreateBotOptions {
   limits?: Partial<BotLimits>;
   /** Sees every update before the features do; tests capture updates with it to replay them. */
   observeUpdate?: (update: Update) => void;
+  /** Counts updates being handled, for a graceful shutdown. */
+  inFlight?: InFlightUpdates;
 }
 
 /**
@@ -48,6 +51,7 @@ export function createBot(options: CreateBotOptions): Bot<Context> {
   // 429s and 5xx are retried after Telegram's retry_after; a wait over a minute is not worth keeping a user waiting.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
 
+  if (options.inFlight) bot.use(options.inFlight.middleware());
   if (options.observeUpdate) {
     const observe = options.observeUpdate;
     bot.use(async (ctx, next) => {

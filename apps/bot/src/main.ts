@@ -1,23 +1,20 @@
-import { exitOnConfigError, loadBotConfig } from "@callbot/shared";
-import { pino } from "pino";
-import { startBot } from "./start-bot.ts";
+import { configSecrets, createLogger, exitOnConfigError, loadBotConfig } from "@callbot/shared";
+import { DEFAULT_QUEUE_PREFIX, startBot } from "./start-bot.ts";
 
 /**
  * The bot process: reads its configuration from the environment, starts, and shuts down
  * gracefully on SIGTERM/SIGINT within a bounded time (a second signal exits at once).
+ *
+ * QUEUE_PREFIX (optional, default "bull") is the BullMQ prefix; bot and worker must agree on it.
  */
 const SHUTDOWN_DEADLINE_MS = 15_000;
 
 const config = exitOnConfigError(() => loadBotConfig(process.env));
-const logger = pino({
-  level: config.logLevel,
-  name: "callbot-bot",
-  // The token sits in grammY's request URLs; never let one reach a log line.
-  redact: { paths: ["botToken", "config.botToken", "*.botToken", "token"], censor: "***" },
-});
+const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config), name: "bot" });
+const prefix = process.env.QUEUE_PREFIX?.trim() || DEFAULT_QUEUE_PREFIX;
 
 try {
-  const running = await startBot({ config, logger });
+  const running = await startBot({ config, logger, prefix });
   let signalled = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (signalled) {
@@ -39,14 +36,9 @@ try {
       },
     );
   };
-  process.once("SIGTERM", shutdown);
-  process.once("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
   process.on("SIGINT", shutdown);
 } catch (error) {
-  logger.fatal(
-    { err: error instanceof Error ? { name: error.name, message: error.message } : error },
-    "bot could not start",
-  );
+  logger.fatal({ err: error }, "bot could not start");
   process.exit(1);
 }

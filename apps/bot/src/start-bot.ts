@@ -16,6 +16,7 @@ import type { BotLimits } from "./bot-limits.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { createBot } from "./create-bot.ts";
 import { BOT_COMMANDS } from "./features/help-text.ts";
+import { InFlightUpdates } from "./in-flight-updates.ts";
 import { consumeResults } from "./results/consume-results.ts";
 
 /** BullMQ's own default prefix; the worker uses the same unless configured otherwise. */
@@ -43,6 +44,8 @@ export interface RunningBot {
   bot: Bot<Context>;
   callsQueue: Queue<CreateCallRequest>;
   resultsWorker: Worker;
+  /** The bot's fail-fast Redis connection (for health checks). */
+  redis: Redis;
   /** Stops polling, lets in-flight updates and results finish, closes Redis. Idempotent; bounded in time. */
   stop(): Promise<void>;
 }
@@ -82,7 +85,9 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     callsQueue = new Queue<CreateCallRequest>(QUEUE_NAMES.calls, { connection: redis, prefix });
     callsQueue.on("error", (error) => logger.warn({ err: error }, "calls queue error"));
 
+    const inFlight = new InFlightUpdates();
     const bot = createBot({
+      inFlight,
       config,
       logger,
       redis,
@@ -118,6 +123,9 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       stopping ??= (async () => {
         logger.info("bot stopping");
         if (runner?.isRunning()) await bounded(runner.stop(), stepTimeoutMs, "stop polling", logger);
+        // Updates already fetched finish: a /newcall is answered and queued, or not started at all.
+        // Unconfirmed updates are fetched again by the next start (the replay claim stops doubles).
+        await bounded(inFlight.idle(), stepTimeoutMs, "finish in-flight updates", logger);
         // Let a result being delivered finish; one that does not finish in time is handed back
         // to Redis (its lock expires) and delivered by the next start.
         const closedGracefully = await bounded(resultsWorker.close(), stepTimeoutMs, "close results", logger);
@@ -129,7 +137,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       })();
       return stopping;
     };
-    return { bot, callsQueue: queue, resultsWorker, stop };
+    return { bot, callsQueue: queue, resultsWorker, redis, stop };
   } catch (error) {
     await callsQueue?.close().catch(() => undefined);
     await closeRedis();

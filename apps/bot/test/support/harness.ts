@@ -74,9 +74,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       stopStepTimeoutMs: 2_000,
     });
   let running = await start();
-  const inspector = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  const inspector = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   const calls = new Queue<CreateCallRequest>(QUEUE_NAMES.calls, { connection: inspector, prefix });
   const results = new Queue<ResultsMessage>(QUEUE_NAMES.results, { connection: inspector, prefix });
+  // Tests that stop Redis on purpose expect connection errors here.
+  for (const emitter of [inspector, calls, results]) emitter.on("error", () => undefined);
 
   return {
     sandbox,

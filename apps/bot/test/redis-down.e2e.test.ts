@@ -1,0 +1,85 @@
+import { CALL_JOB_DEFAULTS, type CreateCallRequest, QUEUE_NAMES } from "@callbot/shared";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { pino } from "pino";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { queueCallRequest } from "../src/newcall/queue-call-request.ts";
+import { DEMO, eventually, type Harness, startHarness } from "./support/harness.ts";
+import { PrivateRedis } from "./support/private-redis.ts";
+
+describe("Redis is down when a user sends /newcall", () => {
+  let redis: PrivateRedis;
+  let h: Harness;
+  beforeEach(async () => {
+    redis = await PrivateRedis.start();
+    h = await startHarness({ redisUrl: redis.url });
+  });
+  afterEach(async () => {
+    await redis.restart().catch(() => undefined); // so that clean-up can run
+    await h.close();
+    await redis.stop();
+  });
+
+  it("the user is told within 2 s that nothing was queued, and no job appears once Redis is back", async () => {
+    await redis.kill();
+    const started = Date.now();
+    const sent = await h.sandbox.sendText({ from: DEMO.olga, chatId: DEMO.community, text: "/newcall Lost" });
+    const reply = await h.sandbox.waitForBotMessage(DEMO.community, (m) => m.replyToMessageId === sent.id, {
+      timeoutMs: 2_000,
+    });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(reply.text).toContain("I could not queue this request");
+    expect(reply.text).toContain("Nothing was queued");
+
+    // Redis comes back with its data (append-only file); the bot reconnects by itself.
+    await redis.restart();
+    await eventually(() => (h.running.redis.status === "ready" ? true : undefined), { timeoutMs: 10_000 });
+    const later = await h.sandbox.sendText({
+      from: DEMO.olga,
+      chatId: DEMO.oldGroup,
+      text: "/newcall Found",
+    });
+    const ack = await h.sandbox.waitForBotMessage(DEMO.oldGroup, (m) => m.replyToMessageId === later.id);
+    expect(ack.text).toContain("Queued");
+    const jobs = await eventually(async () => {
+      const found = await h.callJobs();
+      return found.length > 0 ? found : undefined;
+    });
+    expect(jobs.map((job) => job.title)).toEqual(["Found"]);
+  });
+});
+
+describe("queueCallRequest", () => {
+  it("gives up within its timeout when Redis cannot be reached, instead of hanging", async () => {
+    // A producer connection (no offline queue) to a port nobody listens on.
+    const connection = new Redis("redis://127.0.0.1:1", {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => 100,
+    });
+    connection.on("error", () => undefined);
+    const queue = new Queue<CreateCallRequest>(QUEUE_NAMES.calls, { connection, prefix: "test-unreachable" });
+    queue.on("error", () => undefined);
+    const started = Date.now();
+    const outcome = await queueCallRequest(
+      queue,
+      {
+        v: 1,
+        kind: "create-call",
+        requestId: "newcall_-1001500000001_1",
+        requester: { userId: 1001, chatId: -1001500000001, messageId: 1 },
+        ack: { chatId: -1001500000001, messageId: 2 },
+        target: { chatId: -1001500000001, title: "Demo Community" },
+        rtmp: false,
+        timeZone: "UTC",
+        requestedAt: Date.now(),
+      },
+      { timeoutMs: 500, logger: pino({ level: "silent" }) },
+    );
+    expect(outcome.queued).toBe(false);
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(CALL_JOB_DEFAULTS.attempts).toBeGreaterThan(1); // the defaults the job would have carried
+    await queue.close().catch(() => undefined);
+    connection.disconnect();
+  });
+});
