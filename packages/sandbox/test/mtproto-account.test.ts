@@ -1,7 +1,11 @@
-import { Api } from "telegram";
+import { Api, TelegramClient } from "telegram";
+import { Logger, LogLevel } from "telegram/extensions/Logger.js";
 import { returnBigInt } from "telegram/Helpers.js";
+import { StringSession } from "telegram/sessions/index.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { sandboxSocketClass } from "./support/gramjs-client.ts";
 import { groupCallIn, inputChannelOf, inputPeerOf, rpcErrorOf } from "./support/gramjs-peers.ts";
+import { TEST_API_ID } from "./support/gramjs-sandbox.ts";
 import { DEMO, type GramjsTestbed, startGramjsTestbed } from "./support/gramjs-session.ts";
 
 describe("account and chat methods over MTProto, with the real gramjs client", () => {
@@ -162,6 +166,28 @@ describe("account and chat methods over MTProto, with the real gramjs client", (
       ),
     );
     expect(error).toEqual({ code: 400, errorMessage: "METHOD_NOT_IMPLEMENTED_messages.sendMessage" });
+  });
+
+  it("refuses a layer other than 198 with an error naming it, instead of answering in the wrong layer", async () => {
+    const client = await bed.connect();
+    const error = await rpcErrorOf(
+      client.invoke(new Api.InvokeWithLayer({ layer: 227, query: new Api.help.GetConfig() })),
+    );
+    expect(error).toEqual({ code: 400, errorMessage: "LAYER_227_NOT_SUPPORTED_SANDBOX_SERVES_LAYER_198" });
+  });
+
+  it("refuses a client that announces another api_id", async () => {
+    const session = bed.server.sessions.callbot_assistant!;
+    const client = new TelegramClient(new StringSession(session), TEST_API_ID + 1, "x", {
+      networkSocket: sandboxSocketClass(bed.server.host, bed.server.port),
+      connectionRetries: 1,
+      baseLogger: new Logger(LogLevel.NONE),
+    });
+    try {
+      expect(await rpcErrorOf(client.connect())).toEqual({ code: 400, errorMessage: "API_ID_INVALID" });
+    } finally {
+      await client.destroy();
+    }
   });
 
   it("serves two clients at once, each as its own account", async () => {

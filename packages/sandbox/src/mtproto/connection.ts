@@ -36,6 +36,7 @@ export class ClientConnection {
   private head: Buffer = Buffer.alloc(0);
   private readonly msgIds = new ServerMessageIds();
   private contentMessagesSent = 0;
+  private corked = false;
   private sessionId: bigint | undefined;
   /** The salt this connection announces in new_session_created (any salt is accepted). */
   readonly serverSalt = randomBytes(8).readBigInt64LE(0);
@@ -65,6 +66,16 @@ export class ClientConnection {
       body,
     });
     this.contentMessagesSent += 1;
+    // Answers to one container (or one burst of pushes) leave in one write: a syscall per
+    // frame was a visible share of the sandbox's CPU with many requests in flight.
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
     this.socket.write(this.transport.encoder.encode(encrypted));
   }
 

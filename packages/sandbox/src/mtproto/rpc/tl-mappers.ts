@@ -9,10 +9,16 @@ import type {
   WorldUser,
 } from "../../world/types.ts";
 import type { World } from "../../world/world.ts";
+import { flagsOf, type RawTl, rawTl, type TlWriter } from "../tl/tl-writer.ts";
 
 /**
- * World -> Api.* objects (layer 198, the layer of telegram@2.26.22's classes), always seen
- * through one account's eyes: `self`, `creator`, `left`, admin rights and `out` depend on who asks.
+ * World -> layer-198 TL (the layer of telegram@2.26.22's classes), always seen through one
+ * account's eyes: `self`, `creator`, `left`, admin rights and `out` depend on who asks.
+ *
+ * The objects every call answer carries (users, chats, calls, service messages, Updates) are
+ * written directly with TlWriter: building and serialising gramjs Api objects cost more CPU
+ * than everything else in a createGroupCall. Constructor ids come from gramjs's Api classes,
+ * and test/mtproto-tl-writers.test.ts checks each writer byte for byte against them.
  */
 
 export type TlLong = ReturnType<typeof returnBigInt>;
@@ -21,22 +27,87 @@ export function long(value: string | number | bigint): TlLong {
   return returnBigInt(typeof value === "bigint" ? value.toString() : value);
 }
 
-/** Sandbox accounts are created long before any message; Telegram needs some date. */
-const EPOCH_DATE = 1_700_000_000;
-
-export function userToTl(user: WorldUser, viewerId: number): Api.User {
-  return new Api.User({
-    self: user.id === viewerId,
-    bot: user.isBot === true,
-    id: long(user.id),
-    accessHash: long(user.accessHash),
-    firstName: user.firstName,
-    ...(user.lastName !== undefined && { lastName: user.lastName }),
-    ...(user.username !== undefined && { username: user.username }),
-    ...(user.isBot === true && { botInfoVersion: 1 }),
-    status: new Api.UserStatusRecently({}),
-  });
+/**
+ * gramjs's Api containers only call getBytes() on nested objects, so a RawTl can stand where
+ * its typings want an Api object.
+ */
+export function embed<T>(raw: RawTl): T {
+  return raw as unknown as T;
 }
+
+/** Sandbox accounts and chats exist long before any message; Telegram needs some date. */
+export const EPOCH_DATE = 1_700_000_000;
+
+const id = (klass: { CONSTRUCTOR_ID: number }) => klass.CONSTRUCTOR_ID >>> 0;
+const C = {
+  user: id(Api.User),
+  userStatusRecently: id(Api.UserStatusRecently),
+  chat: id(Api.Chat),
+  channel: id(Api.Channel),
+  chatPhotoEmpty: id(Api.ChatPhotoEmpty),
+  chatAdminRights: id(Api.ChatAdminRights),
+  peerUser: id(Api.PeerUser),
+  peerChat: id(Api.PeerChat),
+  peerChannel: id(Api.PeerChannel),
+  inputGroupCall: id(Api.InputGroupCall),
+  groupCall: id(Api.GroupCall),
+  groupCallDiscarded: id(Api.GroupCallDiscarded),
+  updateGroupCall: id(Api.UpdateGroupCall),
+  messageService: id(Api.MessageService),
+  actionGroupCall: id(Api.MessageActionGroupCall),
+  actionGroupCallScheduled: id(Api.MessageActionGroupCallScheduled),
+  actionInviteToGroupCall: id(Api.MessageActionInviteToGroupCall),
+  updateNewMessage: id(Api.UpdateNewMessage),
+  updateNewChannelMessage: id(Api.UpdateNewChannelMessage),
+  updates: id(Api.Updates),
+};
+
+// ---- users ----
+
+/** user#4b46c37e with access_hash, names, username, status and (for bots) bot_info_version. */
+export function writeUser(w: TlWriter, user: WorldUser, viewerId: number): void {
+  const bot = user.isBot === true;
+  w.uint(C.user)
+    .uint(
+      flagsOf([
+        [true, 0], // access_hash
+        [true, 1], // first_name
+        [user.lastName !== undefined, 2],
+        [user.username !== undefined, 3],
+        [true, 6], // status
+        [user.id === viewerId, 10], // self
+        [bot, 14], // bot, bot_info_version
+      ]),
+    )
+    .uint(0) // flags2
+    .long(user.id)
+    .long(user.accessHash)
+    .string(user.firstName);
+  if (user.lastName !== undefined) w.string(user.lastName);
+  if (user.username !== undefined) w.string(user.username);
+  w.uint(C.userStatusRecently).uint(0);
+  if (bot) w.int(1);
+}
+
+export function userToTl(user: WorldUser, viewerId: number): RawTl {
+  return rawTl((w) => writeUser(w, user, viewerId));
+}
+
+// ---- chats ----
+
+/** Everything an owner may do; Telegram sends the full set in channelParticipantCreator. */
+export const OWNER_RIGHTS: AdminRights = {
+  changeInfo: true,
+  postMessages: true,
+  editMessages: true,
+  deleteMessages: true,
+  banUsers: true,
+  inviteUsers: true,
+  pinMessages: true,
+  addAdmins: true,
+  manageCall: true,
+  other: true,
+};
 
 export function adminRightsToTl(rights: AdminRights): Api.ChatAdminRights {
   return new Api.ChatAdminRights({
@@ -54,19 +125,23 @@ export function adminRightsToTl(rights: AdminRights): Api.ChatAdminRights {
   });
 }
 
-/** Everything an owner may do; Telegram sends the full set in channelParticipantCreator. */
-export const OWNER_RIGHTS: AdminRights = {
-  changeInfo: true,
-  postMessages: true,
-  editMessages: true,
-  deleteMessages: true,
-  banUsers: true,
-  inviteUsers: true,
-  pinMessages: true,
-  addAdmins: true,
-  manageCall: true,
-  other: true,
-};
+function writeAdminRights(w: TlWriter, rights: AdminRights): void {
+  w.uint(C.chatAdminRights).uint(
+    flagsOf([
+      [rights.changeInfo, 0],
+      [rights.postMessages, 1],
+      [rights.editMessages, 2],
+      [rights.deleteMessages, 3],
+      [rights.banUsers, 4],
+      [rights.inviteUsers, 5],
+      [rights.pinMessages, 7],
+      [rights.addAdmins, 9],
+      [rights.anonymous, 10],
+      [rights.manageCall, 11],
+      [rights.other, 12],
+    ]),
+  );
+}
 
 function isPresent(role: MemberRole | undefined): boolean {
   return role?.status === "owner" || role?.status === "admin" || role?.status === "member";
@@ -78,46 +153,63 @@ function presentMemberCount(chat: WorldChat): number {
   return count;
 }
 
-export function chatToTl(world: World, chat: WorldChat, viewerId: number): Api.TypeChat {
+/** chat#41cbf256 for basic groups, channel#e00998b7 for supergroups and channels. */
+export function writeChat(w: TlWriter, world: World, chat: WorldChat, viewerId: number): void {
   const role = chat.members.get(viewerId);
-  const call = world.currentCall(chat.id);
-  const callFlags = { callActive: call?.state === "active", callNotEmpty: false };
-  const adminRights =
-    role?.status === "owner"
-      ? adminRightsToTl(OWNER_RIGHTS)
-      : role?.status === "admin"
-        ? adminRightsToTl(role.rights)
-        : undefined;
+  const callActive = world.currentCall(chat.id)?.state === "active";
+  const rights = role?.status === "owner" ? OWNER_RIGHTS : role?.status === "admin" ? role.rights : undefined;
+  const creator = role?.status === "owner";
+  const left = !isPresent(role);
   if (chat.type === "group") {
-    return new Api.Chat({
-      creator: role?.status === "owner",
-      left: !isPresent(role),
-      ...callFlags,
-      id: long(chat.id),
-      title: chat.title,
-      photo: new Api.ChatPhotoEmpty(),
-      participantsCount: presentMemberCount(chat),
-      date: EPOCH_DATE,
-      version: 1,
-      ...(adminRights && { adminRights }),
-    });
+    w.uint(C.chat)
+      .uint(
+        flagsOf([
+          [creator, 0],
+          [left, 2],
+          [rights !== undefined, 14],
+          [callActive, 23],
+        ]),
+      )
+      .long(chat.id)
+      .string(chat.title)
+      .uint(C.chatPhotoEmpty)
+      .int(presentMemberCount(chat))
+      .int(EPOCH_DATE)
+      .int(1); // version
+    if (rights) writeAdminRights(w, rights);
+    return;
   }
-  return new Api.Channel({
-    creator: role?.status === "owner",
-    left: !isPresent(role),
-    broadcast: chat.type === "channel",
-    megagroup: chat.type === "supergroup",
-    hasLink: chat.linkedChatId !== undefined,
-    ...callFlags,
-    id: long(chat.id),
-    accessHash: long(chat.accessHash),
-    title: chat.title,
-    ...(chat.username !== undefined && { username: chat.username }),
-    photo: new Api.ChatPhotoEmpty(),
-    date: EPOCH_DATE,
-    participantsCount: presentMemberCount(chat),
-    ...(adminRights && { adminRights }),
-  });
+  w.uint(C.channel)
+    .uint(
+      flagsOf([
+        [creator, 0],
+        [left, 2],
+        [chat.type === "channel", 5], // broadcast
+        [chat.username !== undefined, 6],
+        [chat.type === "supergroup", 8], // megagroup
+        [true, 13], // access_hash
+        [rights !== undefined, 14],
+        [true, 17], // participants_count
+        [chat.linkedChatId !== undefined, 20], // has_link
+        [callActive, 23],
+      ]),
+    )
+    .uint(0) // flags2
+    .long(chat.id)
+    .long(chat.accessHash)
+    .string(chat.title);
+  if (chat.username !== undefined) w.string(chat.username);
+  w.uint(C.chatPhotoEmpty).int(EPOCH_DATE);
+  if (rights) writeAdminRights(w, rights);
+  w.int(presentMemberCount(chat));
+}
+
+export function chatToTl(world: World, chat: WorldChat, viewerId: number): RawTl {
+  return rawTl((w) => writeChat(w, world, chat, viewerId));
+}
+
+export function writePeerOfChat(w: TlWriter, chat: WorldChat): void {
+  w.uint(chat.type === "group" ? C.peerChat : C.peerChannel).long(chat.id);
 }
 
 export function peerOfChat(chat: WorldChat): Api.TypePeer {
@@ -126,102 +218,184 @@ export function peerOfChat(chat: WorldChat): Api.TypePeer {
     : new Api.PeerChannel({ channelId: long(chat.id) });
 }
 
+// ---- group calls ----
+
 export function inputGroupCallOf(call: WorldGroupCall): Api.InputGroupCall {
   return new Api.InputGroupCall({ id: long(call.id), accessHash: long(call.accessHash) });
+}
+
+function writeInputGroupCall(w: TlWriter, call: WorldGroupCall): void {
+  w.uint(C.inputGroupCall).long(call.id).long(call.accessHash);
 }
 
 /** Telegram's per-call limit on participants with video; clients only display it. */
 const UNMUTED_VIDEO_LIMIT = 30;
 
-export function groupCallToTl(call: WorldGroupCall, viewerId: number): Api.TypeGroupCall {
+/** groupCall#cdf8d3e3, or groupCallDiscarded#7780bcb4 once the call has ended. */
+export function writeGroupCall(w: TlWriter, call: WorldGroupCall, viewerId: number): void {
   if (call.state === "discarded") {
-    return new Api.GroupCallDiscarded({
-      id: long(call.id),
-      accessHash: long(call.accessHash),
-      duration: call.duration ?? 0,
-    });
+    w.uint(C.groupCallDiscarded)
+      .long(call.id)
+      .long(call.accessHash)
+      .int(call.duration ?? 0);
+    return;
   }
-  return new Api.GroupCall({
-    canChangeJoinMuted: true,
-    canStartVideo: true,
-    rtmpStream: call.rtmp,
-    listenersHidden: call.rtmp,
-    scheduleStartSubscribed: call.startSubscribed.has(viewerId),
-    id: long(call.id),
-    accessHash: long(call.accessHash),
-    participantsCount: 0,
-    ...(call.title !== undefined && { title: call.title }),
-    ...(call.scheduleDate !== undefined && { scheduleDate: call.scheduleDate }),
-    unmutedVideoLimit: UNMUTED_VIDEO_LIMIT,
-    version: call.version,
-  });
+  w.uint(C.groupCall)
+    .uint(
+      flagsOf([
+        [true, 2], // can_change_join_muted
+        [call.title !== undefined, 3],
+        [call.scheduleDate !== undefined, 7],
+        [call.startSubscribed.has(viewerId), 8], // schedule_start_subscribed
+        [true, 9], // can_start_video
+        [call.rtmp, 12], // rtmp_stream
+        [call.rtmp, 13], // listeners_hidden
+      ]),
+    )
+    .long(call.id)
+    .long(call.accessHash)
+    .int(0); // participants_count: the sandbox simulates no media, nobody joins
+  if (call.title !== undefined) w.string(call.title);
+  if (call.scheduleDate !== undefined) w.int(call.scheduleDate);
+  w.int(UNMUTED_VIDEO_LIMIT).int(call.version);
 }
 
-export function updateGroupCallOf(call: WorldGroupCall, viewerId: number): Api.UpdateGroupCall {
-  return new Api.UpdateGroupCall({ chatId: long(call.chatId), call: groupCallToTl(call, viewerId) });
+export function groupCallToTl(call: WorldGroupCall, viewerId: number): RawTl {
+  return rawTl((w) => writeGroupCall(w, call, viewerId));
 }
 
-function senderPeer(world: World, message: WorldMessage): Api.TypePeer | undefined {
-  if (message.senderChatId !== undefined) {
-    const chat = world.chatByBotApiId(message.senderChatId);
-    return chat ? peerOfChat(chat) : undefined;
-  }
-  return message.fromUserId !== undefined
-    ? new Api.PeerUser({ userId: long(message.fromUserId) })
-    : undefined;
+/** updateGroupCall#97d64341 with chat_id. */
+export function writeUpdateGroupCall(w: TlWriter, call: WorldGroupCall, viewerId: number): void {
+  w.uint(C.updateGroupCall).uint(1).long(call.chatId);
+  writeGroupCall(w, call, viewerId);
 }
 
-function serviceActionToTl(world: World, message: WorldMessage): Api.TypeMessageAction | undefined {
-  const service = message.service;
-  const call = message.callId === undefined ? undefined : world.getGroupCall(message.callId);
-  if (!service || !call) return undefined;
-  const input = inputGroupCallOf(call);
+// ---- messages ----
+
+function writeServiceAction(
+  w: TlWriter,
+  service: NonNullable<WorldMessage["service"]>,
+  call: WorldGroupCall,
+): void {
   switch (service.kind) {
     case "video_chat_scheduled":
-      return new Api.MessageActionGroupCallScheduled({ call: input, scheduleDate: service.startDate });
+      w.uint(C.actionGroupCallScheduled);
+      writeInputGroupCall(w, call);
+      w.int(service.startDate);
+      return;
     case "video_chat_started":
-      return new Api.MessageActionGroupCall({ call: input });
+      w.uint(C.actionGroupCall).uint(0);
+      writeInputGroupCall(w, call);
+      return;
     case "video_chat_ended":
-      return new Api.MessageActionGroupCall({ call: input, duration: service.duration });
+      w.uint(C.actionGroupCall).uint(1);
+      writeInputGroupCall(w, call);
+      w.int(service.duration);
+      return;
     case "video_chat_participants_invited":
-      return new Api.MessageActionInviteToGroupCall({ call: input, users: service.userIds.map(long) });
+      w.uint(C.actionInviteToGroupCall);
+      writeInputGroupCall(w, call);
+      w.vector(service.userIds.length);
+      for (const userId of service.userIds) w.long(userId);
+      return;
   }
 }
 
-/** A chat message as MTProto shows it, or undefined for the bot's private chats (not MTProto's business here). */
+/** Who a message is from: the chat itself (channel posts, anonymous admins) or a user. */
+function senderOf(
+  world: World,
+  message: WorldMessage,
+): { kind: "chat"; chat: WorldChat } | { kind: "user"; id: number } | undefined {
+  if (message.senderChatId !== undefined) {
+    const chat = world.chatByBotApiId(message.senderChatId);
+    return chat ? { kind: "chat", chat } : undefined;
+  }
+  return message.fromUserId !== undefined ? { kind: "user", id: message.fromUserId } : undefined;
+}
+
+/**
+ * A chat message as MTProto shows it, or undefined when MTProto has nothing to show: the
+ * bot's private chats, or a service message whose call is unknown.
+ */
 export function messageToTl(
   world: World,
   message: WorldMessage,
   viewerId: number,
-): Api.Message | Api.MessageService | undefined {
+): RawTl | Api.Message | undefined {
   const chat = world.chatByBotApiId(message.chatId);
   if (!chat) return undefined;
-  const fromId = senderPeer(world, message);
-  const common = {
-    out: message.fromUserId === viewerId && message.senderChatId === undefined,
-    post: chat.type === "channel",
+  const sender = senderOf(world, message);
+  const out = message.fromUserId === viewerId && message.senderChatId === undefined;
+  const post = chat.type === "channel";
+  if (message.service) {
+    const service = message.service;
+    const call = message.callId === undefined ? undefined : world.getGroupCall(message.callId);
+    if (!call) return undefined;
+    // messageService#d3d28540
+    return rawTl((w) => {
+      w.uint(C.messageService)
+        .uint(
+          flagsOf([
+            [out, 1],
+            [sender !== undefined, 8], // from_id
+            [post, 14],
+          ]),
+        )
+        .int(message.id);
+      if (sender?.kind === "chat") writePeerOfChat(w, sender.chat);
+      else if (sender?.kind === "user") w.uint(C.peerUser).long(sender.id);
+      writePeerOfChat(w, chat);
+      w.int(message.date);
+      writeServiceAction(w, service, call);
+    });
+  }
+  // Plain text messages are rare on MTProto here (pushed only); gramjs's class is fine for them.
+  return new Api.Message({
+    out,
+    post,
     id: message.id,
-    ...(fromId && { fromId }),
+    ...(sender?.kind === "chat" && { fromId: peerOfChat(sender.chat) }),
+    ...(sender?.kind === "user" && { fromId: new Api.PeerUser({ userId: long(sender.id) }) }),
     peerId: peerOfChat(chat),
     date: message.date,
     ...(message.replyToMessageId !== undefined && {
       replyTo: new Api.MessageReplyHeader({ replyToMsgId: message.replyToMessageId }),
     }),
-  };
-  if (message.service) {
-    const action = serviceActionToTl(world, message);
-    return action ? new Api.MessageService({ ...common, action }) : undefined;
-  }
-  return new Api.Message({ ...common, message: message.text ?? "" });
+    message: message.text ?? "",
+  });
 }
 
 /**
- * The update that announces a new message: per-channel pts for supergroups and channels,
- * the account-wide box for basic groups. The sandbox uses the message id as pts; gramjs does
- * not track gaps.
+ * The update that announces a new message: per-channel pts for supergroups and channels, the
+ * account-wide box for basic groups. The sandbox uses the message id as pts; gramjs does not
+ * track gaps.
  */
-export function newMessageUpdateOf(chat: WorldChat, message: Api.TypeMessage, pts: number): Api.TypeUpdate {
-  return chat.type === "group"
-    ? new Api.UpdateNewMessage({ message, pts, ptsCount: 1 })
-    : new Api.UpdateNewChannelMessage({ message, pts, ptsCount: 1 });
+export function writeNewMessageUpdate(
+  w: TlWriter,
+  chat: WorldChat,
+  message: RawTl | Api.Message,
+  pts: number,
+): void {
+  w.uint(chat.type === "group" ? C.updateNewMessage : C.updateNewChannelMessage);
+  if ("writeTo" in message) message.writeTo(w);
+  else w.raw(message.getBytes());
+  w.int(pts).int(1);
+}
+
+/** updates#74ae4240 around already-written update bodies. */
+export function writeUpdates(
+  w: TlWriter,
+  world: World,
+  updates: ((w: TlWriter) => void)[],
+  users: WorldUser[],
+  chats: WorldChat[],
+  viewerId: number,
+): void {
+  w.uint(C.updates).vector(updates.length);
+  for (const write of updates) write(w);
+  w.vector(users.length);
+  for (const user of users) writeUser(w, user, viewerId);
+  w.vector(chats.length);
+  for (const chat of chats) writeChat(w, world, chat, viewerId);
+  w.int(Math.floor(Date.now() / 1000)).int(0);
 }

@@ -22,7 +22,7 @@ export function startUpdatePush(
       });
       if (visible.length === 0) continue;
       const updates = updatesFromEvents(world, visible, accountId);
-      if (updates.updates.length > 0) connection.send(updates.getBytes(), "push");
+      if (updates.updateCount > 0) connection.send(updates.bytes, "push");
     }
   });
 }

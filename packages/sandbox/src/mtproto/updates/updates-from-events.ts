@@ -1,7 +1,7 @@
-import { Api } from "telegram";
-import type { WorldChat } from "../../world/types.ts";
+import type { WorldChat, WorldGroupCall, WorldUser } from "../../world/types.ts";
 import type { World } from "../../world/world.ts";
-import { chatToTl, messageToTl, newMessageUpdateOf, updateGroupCallOf, userToTl } from "../rpc/tl-mappers.ts";
+import { messageToTl, writeNewMessageUpdate, writeUpdateGroupCall, writeUpdates } from "../rpc/tl-mappers.ts";
+import { TlWriter } from "../tl/tl-writer.ts";
 import type { WorldEvent } from "./world-event-tap.ts";
 
 /** The native chat an event happened in; undefined for the bot's private chats. */
@@ -11,36 +11,57 @@ export function chatOfEvent(world: World, event: WorldEvent): WorldChat | undefi
     : world.chatByBotApiId(event.message.chatId);
 }
 
+export interface SerializedUpdates {
+  /** A boxed `updates#74ae4240`. */
+  bytes: Buffer;
+  updateCount: number;
+  getBytes(): Buffer;
+}
+
 /**
  * One Updates object for a batch of world events as `viewerId` sees them, with every chat and
  * user the updates mention (clients need them to resolve peers without asking again).
+ * `ensureCall` adds that call's updateGroupCall when the events carry none (a random_id retry
+ * changes nothing, yet clients take the call from the answer's updateGroupCall).
  */
-export function updatesFromEvents(world: World, events: WorldEvent[], viewerId: number): Api.Updates {
-  const updates: Api.TypeUpdate[] = [];
+export function updatesFromEvents(
+  world: World,
+  events: WorldEvent[],
+  viewerId: number,
+  ensureCall?: WorldGroupCall,
+): SerializedUpdates {
+  const writers: ((w: TlWriter) => void)[] = [];
   const chats = new Map<number, WorldChat>();
   const userIds = new Set<number>([viewerId]);
+  let hasEnsuredCall = false;
   for (const event of events) {
     const chat = chatOfEvent(world, event);
     if (!chat) continue;
     if (event.kind === "groupCall") {
-      updates.push(updateGroupCallOf(event.call, viewerId));
+      const call = event.call;
+      if (call.id === ensureCall?.id) hasEnsuredCall = true;
+      writers.push((w) => writeUpdateGroupCall(w, call, viewerId));
       chats.set(chat.id, chat);
       continue;
     }
     const message = messageToTl(world, event.message, viewerId);
     if (!message) continue;
-    updates.push(newMessageUpdateOf(chat, message, event.message.id));
+    const pts = event.message.id;
+    writers.push((w) => writeNewMessageUpdate(w, chat, message, pts));
     chats.set(chat.id, chat);
     if (event.message.fromUserId !== undefined) userIds.add(event.message.fromUserId);
   }
-  return new Api.Updates({
-    updates,
-    users: [...userIds].flatMap((id) => {
-      const user = world.getUser(id);
-      return user ? [userToTl(user, viewerId)] : [];
-    }),
-    chats: [...chats.values()].map((chat) => chatToTl(world, chat, viewerId)),
-    date: Math.floor(Date.now() / 1000),
-    seq: 0,
+  if (ensureCall && !hasEnsuredCall) {
+    writers.unshift((w) => writeUpdateGroupCall(w, ensureCall, viewerId));
+    const chat = world.getChat(ensureCall.chatId);
+    if (chat) chats.set(chat.id, chat);
+  }
+  const users = [...userIds].flatMap((id): WorldUser[] => {
+    const user = world.getUser(id);
+    return user ? [user] : [];
   });
+  const writer = new TlWriter();
+  writeUpdates(writer, world, writers, users, [...chats.values()], viewerId);
+  const bytes = writer.finish();
+  return { bytes, updateCount: writers.length, getBytes: () => bytes };
 }

@@ -2,7 +2,15 @@ import { Api } from "telegram";
 import { TelegramRpcError, type WorldChat } from "../../../world/types.ts";
 import { assertCanSeeChat, chatFromInputChannel, userFromInputPeer } from "../peers.ts";
 import type { MethodHandler, RequestContext } from "../request-context.ts";
-import { adminRightsToTl, chatToTl, inputGroupCallOf, long, OWNER_RIGHTS, userToTl } from "../tl-mappers.ts";
+import {
+  adminRightsToTl,
+  chatToTl,
+  embed,
+  inputGroupCallOf,
+  long,
+  OWNER_RIGHTS,
+  userToTl,
+} from "../tl-mappers.ts";
 
 const MEMBER_SINCE = 1_700_000_000;
 
@@ -34,7 +42,7 @@ function fullChannel(ctx: RequestContext, chat: WorldChat): Api.messages.ChatFul
       pts: Math.max(1, lastId),
       ...(call && { call: inputGroupCallOf(call) }),
     }),
-    chats: [chat, ...(linked ? [linked] : [])].map((c) => chatToTl(world, c, accountId)),
+    chats: [chat, ...(linked ? [linked] : [])].map((c) => embed<Api.TypeChat>(chatToTl(world, c, accountId))),
     users: [],
   });
 }
@@ -78,7 +86,9 @@ function participantOf(ctx: RequestContext, chat: WorldChat, userId: number): Ap
 export const channelsMethods: Record<string, MethodHandler> = {
   "channels.getChannels": (ctx, request: Api.channels.GetChannels) =>
     new Api.messages.Chats({
-      chats: request.id.map((input) => chatToTl(ctx.world, chatFromInputChannel(ctx, input), ctx.accountId)),
+      chats: request.id.map((input) =>
+        embed<Api.TypeChat>(chatToTl(ctx.world, chatFromInputChannel(ctx, input), ctx.accountId)),
+      ),
     }),
 
   "channels.getFullChannel": (ctx, request: Api.channels.GetFullChannel) =>
@@ -91,8 +101,8 @@ export const channelsMethods: Record<string, MethodHandler> = {
     const participant = participantOf(ctx, chat, user.id);
     return new Api.channels.ChannelParticipant({
       participant,
-      chats: [chatToTl(ctx.world, chat, ctx.accountId)],
-      users: [userToTl(user, ctx.accountId)],
+      chats: [embed(chatToTl(ctx.world, chat, ctx.accountId))],
+      users: [embed(userToTl(user, ctx.accountId))],
     });
   },
 };

@@ -1,7 +1,7 @@
 import { Api } from "telegram";
 import { TelegramRpcError } from "../../../world/types.ts";
 import type { MethodHandler } from "../request-context.ts";
-import { chatToTl, long, peerOfChat, userToTl } from "../tl-mappers.ts";
+import { chatToTl, embed, long, peerOfChat, userToTl } from "../tl-mappers.ts";
 
 export const contactsMethods: Record<string, MethodHandler> = {
   "contacts.resolveUsername": (ctx, request: Api.contacts.ResolveUsername) => {
@@ -11,12 +11,12 @@ export const contactsMethods: Record<string, MethodHandler> = {
       return new Api.contacts.ResolvedPeer({
         peer: new Api.PeerUser({ userId: long(resolved.user.id) }),
         chats: [],
-        users: [userToTl(resolved.user, ctx.accountId)],
+        users: [embed(userToTl(resolved.user, ctx.accountId))],
       });
     }
     return new Api.contacts.ResolvedPeer({
       peer: peerOfChat(resolved.chat),
-      chats: [chatToTl(ctx.world, resolved.chat, ctx.accountId)],
+      chats: [embed(chatToTl(ctx.world, resolved.chat, ctx.accountId))],
       users: [],
     });
   },

@@ -1,39 +1,41 @@
 import { Api } from "telegram";
 import { TelegramRpcError, type WorldChat } from "../../../world/types.ts";
 import type { MethodHandler, RequestContext } from "../request-context.ts";
-import { chatToTl, inputGroupCallOf, long, messageToTl, peerOfChat, userToTl } from "../tl-mappers.ts";
+import { chatToTl, embed, inputGroupCallOf, long, messageToTl, peerOfChat, userToTl } from "../tl-mappers.ts";
 
 /** Every chat the account is in, newest activity first, with each chat's last message. */
 function dialogsOf(ctx: RequestContext): Api.messages.Dialogs {
   const { world, accountId } = ctx;
   const entries = world.chatsOf(accountId).map((chat) => {
     const last = world.messages(world.botApiIdOf(chat)).at(-1);
-    const tl = (last && messageToTl(world, last, accountId)) ?? creationMessageOf(chat);
-    return { chat, last, tl };
+    const mapped = last && messageToTl(world, last, accountId);
+    return mapped && last
+      ? { chat, top: { id: last.id, date: last.date, tl: mapped }, fromUserId: last.fromUserId }
+      : { chat, top: { id: 1, date: CHAT_CREATED_DATE, tl: creationMessageOf(chat) }, fromUserId: undefined };
   });
-  entries.sort((a, b) => b.tl.date - a.tl.date);
+  entries.sort((a, b) => b.top.date - a.top.date);
   const userIds = new Set<number>([accountId]);
-  for (const entry of entries) if (entry.last?.fromUserId !== undefined) userIds.add(entry.last.fromUserId);
+  for (const entry of entries) if (entry.fromUserId !== undefined) userIds.add(entry.fromUserId);
   return new Api.messages.Dialogs({
     dialogs: entries.map(
-      ({ chat, tl }) =>
+      ({ chat, top }) =>
         new Api.Dialog({
           peer: peerOfChat(chat),
-          topMessage: tl.id,
-          readInboxMaxId: tl.id,
-          readOutboxMaxId: tl.id,
+          topMessage: top.id,
+          readInboxMaxId: top.id,
+          readOutboxMaxId: top.id,
           unreadCount: 0,
           unreadMentionsCount: 0,
           unreadReactionsCount: 0,
           notifySettings: new Api.PeerNotifySettings({}),
-          ...(chat.type !== "group" && { pts: Math.max(1, tl.id) }),
+          ...(chat.type !== "group" && { pts: top.id }),
         }),
     ),
-    messages: entries.map(({ tl }) => tl),
-    chats: entries.map(({ chat }) => chatToTl(world, chat, accountId)),
+    messages: entries.map(({ top }) => ("writeTo" in top.tl ? embed<Api.TypeMessage>(top.tl) : top.tl)),
+    chats: entries.map(({ chat }) => embed<Api.TypeChat>(chatToTl(world, chat, accountId))),
     users: [...userIds].flatMap((id) => {
       const user = world.getUser(id);
-      return user ? [userToTl(user, accountId)] : [];
+      return user ? [embed<Api.TypeUser>(userToTl(user, accountId))] : [];
     }),
   });
 }
@@ -90,10 +92,10 @@ function fullBasicGroup(ctx: RequestContext, chat: WorldChat): Api.messages.Chat
       notifySettings: new Api.PeerNotifySettings({}),
       ...(call && { call: inputGroupCallOf(call) }),
     }),
-    chats: [chatToTl(world, chat, accountId)],
+    chats: [embed(chatToTl(world, chat, accountId))],
     users: participants.flatMap((participant) => {
       const user = world.getUser(participant.userId.toJSNumber());
-      return user ? [userToTl(user, accountId)] : [];
+      return user ? [embed<Api.TypeUser>(userToTl(user, accountId))] : [];
     }),
   });
 }
@@ -103,7 +105,9 @@ export const messagesMethods: Record<string, MethodHandler> = {
 
   "messages.getChats": (ctx, request: Api.messages.GetChats) =>
     new Api.messages.Chats({
-      chats: request.id.map((id) => chatToTl(ctx.world, basicGroup(ctx, id.toJSNumber()), ctx.accountId)),
+      chats: request.id.map((id) =>
+        embed<Api.TypeChat>(chatToTl(ctx.world, basicGroup(ctx, id.toJSNumber()), ctx.accountId)),
+      ),
     }),
 
   "messages.getFullChat": (ctx, request: Api.messages.GetFullChat) =>

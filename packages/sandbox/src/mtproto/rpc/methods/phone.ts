@@ -1,35 +1,18 @@
 import { Api } from "telegram";
 import { TelegramRpcError, type WorldGroupCall } from "../../../world/types.ts";
-import { updatesFromEvents } from "../../updates/updates-from-events.ts";
-import type { WorldEvent } from "../../updates/world-event-tap.ts";
+import { type SerializedUpdates, updatesFromEvents } from "../../updates/updates-from-events.ts";
 import { assertCanSeeChat, callFromInput, chatFromInputPeer } from "../peers.ts";
 import type { MethodHandler, RequestContext } from "../request-context.ts";
-import { chatToTl, groupCallToTl, updateGroupCallOf } from "../tl-mappers.ts";
+import { chatToTl, embed, groupCallToTl } from "../tl-mappers.ts";
 
 /**
  * The Updates a call-changing method answers with: the updateGroupCall and service message the
- * change produced. A random_id retry changes nothing, yet clients still expect the call's
- * updateGroupCall in the answer (TDLib, iOS and gramjs users take the call from it), so it is
- * added when the change emitted none.
+ * change produced, and always the call's updateGroupCall (TDLib, iOS and the worker take the
+ * call from it, also when a random_id retry changed nothing).
  */
-function callUpdates(ctx: RequestContext, call: WorldGroupCall, events: WorldEvent[]): Api.Updates {
-  const updates = updatesFromEvents(ctx.world, events, ctx.accountId);
-  const hasCall = updates.updates.some(
-    (update) => update instanceof Api.UpdateGroupCall && update.call.id.toString() === call.id,
-  );
-  if (!hasCall) {
-    updates.updates.unshift(updateGroupCallOf(call, ctx.accountId));
-    const chat = ctx.world.getChat(call.chatId);
-    if (chat && !updates.chats.some((c) => c.id.toString() === String(chat.id))) {
-      updates.chats.push(chatToTl(ctx.world, chat, ctx.accountId));
-    }
-  }
-  return updates;
-}
-
-function changeCall(ctx: RequestContext, change: () => WorldGroupCall): Api.Updates {
+function changeCall(ctx: RequestContext, change: () => WorldGroupCall): SerializedUpdates {
   const { value: call, events } = ctx.capture(change);
-  return callUpdates(ctx, call, events);
+  return updatesFromEvents(ctx.world, events, ctx.accountId, call);
 }
 
 /** The chat of a call, which the account must be able to see. */
@@ -66,11 +49,11 @@ export const phoneMethods: Record<string, MethodHandler> = {
     const call = visibleCall(ctx, request.call);
     const chat = ctx.world.getChat(call.chatId);
     return new Api.phone.GroupCall({
-      call: groupCallToTl(call, ctx.accountId),
+      call: embed(groupCallToTl(call, ctx.accountId)),
       // The sandbox simulates no media: nobody ever joins a call.
       participants: [],
       participantsNextOffset: "",
-      chats: chat ? [chatToTl(ctx.world, chat, ctx.accountId)] : [],
+      chats: chat ? [embed(chatToTl(ctx.world, chat, ctx.accountId))] : [],
       users: [],
     });
   },

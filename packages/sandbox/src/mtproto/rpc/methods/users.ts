@@ -2,7 +2,7 @@ import { Api } from "telegram";
 import { TelegramRpcError } from "../../../world/types.ts";
 import { userFromInputUser } from "../peers.ts";
 import type { MethodHandler } from "../request-context.ts";
-import { long, userToTl } from "../tl-mappers.ts";
+import { embed, long, userToTl } from "../tl-mappers.ts";
 
 export const usersMethods: Record<string, MethodHandler> = {
   /** Unknown or mismatched users are left out of the vector, as Telegram does. */
@@ -29,7 +29,7 @@ export const usersMethods: Record<string, MethodHandler> = {
         commonChatsCount: user.id === ctx.accountId ? 0 : commonChats.length,
       }),
       chats: [],
-      users: [userToTl(user, ctx.accountId)],
+      users: [embed(userToTl(user, ctx.accountId))],
     });
   },
 };
