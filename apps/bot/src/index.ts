@@ -1,1 +1,8 @@
+// @callbot/bot: the Telegram-facing process. startBot runs it whole (main.ts and end-to-end
+// tests); createBot builds the grammY bot alone, for tests that feed it updates themselves.
+export { type BotLimits, DEFAULT_BOT_LIMITS } from "./bot-limits.ts";
+export { type Clock, systemClock } from "./clock.ts";
+export { type CreateBotOptions, createBot } from "./create-bot.ts";
+export { BOT_COMMANDS, renderHelp } from "./features/help-text.ts";
+export { type NewCallCommand, parseNewCallCommand } from "./newcall/parse-new-call-command.ts";
 export { DEFAULT_QUEUE_PREFIX, type RunningBot, type StartBotOptions, startBot } from "./start-bot.ts";
