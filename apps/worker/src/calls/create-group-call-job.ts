@@ -1,10 +1,9 @@
 import { CreateCallRequestSchema, type TargetChat } from "@callbot/shared";
-import { type Job, UnrecoverableError } from "bullmq";
+import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Logger } from "pino";
 import type { ResolvedTarget } from "../peers/resolve-target-peer.ts";
 import { type ResultsPublisher, resultJobIds } from "../results/results-publisher.ts";
 import type { InvokeTelegram } from "../telegram/invoke-with-timeout.ts";
-import { CallJobError } from "./call-job-error.ts";
 import { checkRequesterStillAllowed } from "./check-requester-rights.ts";
 import { checkScheduleStillValid } from "./check-schedule-still-valid.ts";
 import { createGroupCall } from "./create-group-call.ts";
@@ -51,11 +50,15 @@ export function createGroupCallJob(
       chatId: request.target.chatId,
     });
 
-    try {
-      const deadWith = deps.sessionDeath.errorName;
-      if (deadWith !== undefined)
-        throw new CallJobError(deadWith, "the userbot's session is dead", "session");
+    if (deps.sessionDeath.errorName !== undefined) {
+      // The worker pauses when the session dies, but a fetch that was already blocking on Redis
+      // can still hand it one more job. Put it back untouched (no attempt used) for a worker
+      // with a working session; RateLimitError is BullMQ's way to move an active job to wait.
+      log.warn("the session is dead; handing the job back to the queue");
+      throw Worker.RateLimitError();
+    }
 
+    try {
       checkScheduleStillValid(request.scheduleDate, deps.now());
       const target = await deps.resolveTarget(request.target);
       if (deps.now() - request.requestedAt > recheckAfterMs) {
