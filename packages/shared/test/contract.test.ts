@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import {
+  type CreateCallRequest,
+  CreateCallRequestSchema,
+  jobIdForCommand,
+  MAX_CALL_TITLE_LENGTH,
+  ResultsMessageSchema,
+  UserbotIdentitySchema,
+  userbotIdentityKey,
+} from "../src/index.ts";
+
+const request: CreateCallRequest = {
+  v: 1,
+  kind: "create-call",
+  requestId: jobIdForCommand(-1001500000001, 42),
+  requester: { userId: 1001, chatId: -1001500000001, messageId: 42 },
+  ack: { chatId: -1001500000001, messageId: 43 },
+  target: { chatId: -1001500000001, username: "demo_community", title: "Demo Community" },
+  title: "Standup",
+  rtmp: false,
+  timeZone: "Europe/Berlin",
+  requestedAt: 1_800_000_000_000,
+};
+
+describe("the create-call request (v1)", () => {
+  it("accepts a complete request, with and without the optional fields", () => {
+    expect(CreateCallRequestSchema.parse(request)).toEqual(request);
+    const { title: _title, ...withoutTitle } = request;
+    expect(CreateCallRequestSchema.safeParse({ ...withoutTitle, scheduleDate: 1_800_000_600 }).success).toBe(
+      true,
+    );
+  });
+
+  it.each([
+    ["another version", { v: 2 }, ["v"]],
+    ["a title longer than Telegram allows", { title: "x".repeat(MAX_CALL_TITLE_LENGTH + 1) }, ["title"]],
+    ["an empty title", { title: "" }, ["title"]],
+    [
+      "a target that is a user, not a group",
+      { target: { chatId: 1001, title: "Olga" } },
+      ["target", "chatId"],
+    ],
+    ["a schedule date that is not whole seconds", { scheduleDate: 1.5 }, ["scheduleDate"]],
+    ["no idempotency key", { requestId: "" }, ["requestId"]],
+  ])("refuses %s, naming the field", (_case, change, path) => {
+    const result = CreateCallRequestSchema.safeParse({ ...request, ...change });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => issue.path)).toContainEqual(path);
+  });
+});
+
+describe("the results message (v1)", () => {
+  it("carries a created call, a failure, a delay or a worker alert", () => {
+    const created = {
+      v: 1,
+      kind: "create-call",
+      request,
+      outcome: {
+        status: "created",
+        call: { id: "5000000001", accessHash: "-8000000000000000001", title: "Standup", rtmp: false },
+      },
+      finishedAt: 1_800_000_001_000,
+    };
+    const failed = {
+      ...created,
+      outcome: { status: "failed", failure: { errorName: "FLOOD_WAIT", category: "flood", retryAfter: 30 } },
+    };
+    const delayed = { ...created, outcome: { status: "delayed", delaySeconds: 30 } };
+    const alert = {
+      v: 1,
+      kind: "worker-alert",
+      alert: "session-dead",
+      errorName: "AUTH_KEY_UNREGISTERED",
+      at: 1,
+    };
+    for (const message of [created, failed, delayed, alert]) {
+      expect(ResultsMessageSchema.safeParse(message).success).toBe(true);
+    }
+  });
+
+  it("refuses a failure with a category that does not exist, and a call id that is not a long", () => {
+    const base = { v: 1, kind: "create-call", request, finishedAt: 1 };
+    expect(
+      ResultsMessageSchema.safeParse({
+        ...base,
+        outcome: { status: "failed", failure: { errorName: "X", category: "maybe" } },
+      }).success,
+    ).toBe(false);
+    expect(
+      ResultsMessageSchema.safeParse({
+        ...base,
+        outcome: { status: "created", call: { id: "12abc", accessHash: "1", rtmp: false } },
+      }).success,
+    ).toBe(false);
+  });
+});
+
+describe("the userbot identity", () => {
+  it("is stored under the BullMQ prefix", () => {
+    expect(userbotIdentityKey("test-1")).toBe("test-1:userbot-identity");
+    expect(
+      UserbotIdentitySchema.safeParse({
+        userId: 2001,
+        username: "callbot_assistant",
+        firstName: "A",
+        since: 1,
+      }).success,
+    ).toBe(true);
+  });
+});
