@@ -100,6 +100,7 @@ describe("/newcall through the sandbox and a real Redis", () => {
     it("an anonymous admin is asked to write as themselves", async () => {
       const reply = await ask(DEMO.olga, DEMO.community, "/newcall Standup", true);
       expect(reply.text).toContain("You are posting anonymously");
+      expect(reply.text).toContain("in a private chat: /newcall @demo_community [title] [time]");
       await expectNoJobs();
     });
 

@@ -1,10 +1,19 @@
-import { CALL_JOB_DEFAULTS, type CreateCallRequest, QUEUE_NAMES } from "@callbot/shared";
+import { randomUUID } from "node:crypto";
+import { startSandbox } from "@callbot/sandbox";
+import {
+  CALL_JOB_DEFAULTS,
+  type CreateCallRequest,
+  createRedisConnection,
+  QUEUE_NAMES,
+} from "@callbot/shared";
+import { run } from "@grammyjs/runner";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createBot } from "../src/create-bot.ts";
 import { queueCallRequest } from "../src/newcall/queue-call-request.ts";
-import { DEMO, eventually, type Harness, startHarness } from "./support/harness.ts";
+import { DEMO, eventually, type Harness, REDIS_URL, startHarness } from "./support/harness.ts";
 import { PrivateRedis } from "./support/private-redis.ts";
 
 describe("Redis is down when a user sends /newcall", () => {
@@ -81,5 +90,61 @@ describe("queueCallRequest", () => {
     expect(CALL_JOB_DEFAULTS.attempts).toBeGreaterThan(1); // the defaults the job would have carried
     await queue.close().catch(() => undefined);
     connection.disconnect();
+  });
+});
+
+describe("the calls queue fails after the bot has answered", () => {
+  it("the 'queued' answer is edited to say nothing was queued, within about 2 s", async () => {
+    const sandbox = await startSandbox({ rateLimits: false });
+    const prefix = `test-${randomUUID()}`;
+    const redis = createRedisConnection(REDIS_URL, { role: "producer" });
+    // The bot's own Redis works; only the queue's connection points where nothing listens.
+    const broken = new Redis("redis://127.0.0.1:1", { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    broken.on("error", () => undefined);
+    const callsQueue = new Queue<CreateCallRequest>(QUEUE_NAMES.calls, { connection: broken, prefix });
+    callsQueue.on("error", () => undefined);
+    const bot = createBot({
+      config: {
+        botToken: sandbox.info.botToken,
+        botApiRoot: sandbox.info.botApiRoot,
+        ownerIds: [],
+        defaultTimeZone: "UTC",
+      },
+      logger: pino({ level: "silent" }),
+      redis,
+      callsQueue,
+      prefix,
+      limits: { queueTimeoutMs: 1_000 },
+    });
+    const runner = run(bot);
+    try {
+      const sent = await sandbox.sendText({
+        from: DEMO.olga,
+        chatId: DEMO.community,
+        text: "/newcall Doomed",
+      });
+      const ack = await sandbox.waitForBotMessage(DEMO.community, (m) => m.replyToMessageId === sent.id);
+      expect(ack.text).toContain("Queued");
+      const started = Date.now();
+      const edited = await sandbox.waitForEdit(
+        DEMO.community,
+        ack.id,
+        (m) => m.text?.includes("I could not queue this request") ?? false,
+        { timeoutMs: 2_500 },
+      );
+      expect(Date.now() - started).toBeLessThan(2_500);
+      expect(edited.text).toContain("Nothing was queued");
+      const healthy = new Queue<CreateCallRequest>(QUEUE_NAMES.calls, { connection: redis, prefix });
+      expect(await healthy.getJobCounts()).toMatchObject({ waiting: 0, active: 0, delayed: 0 });
+      await healthy.close();
+    } finally {
+      await runner.stop();
+      await callsQueue.close().catch(() => undefined);
+      broken.disconnect();
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await redis.quit();
+      await sandbox.close();
+    }
   });
 });

@@ -82,14 +82,19 @@ async function handleNewCall(ctx: Context, deps: NewCallDeps): Promise<void> {
   }
   // An anonymous admin (or someone posting as a channel) writes as a chat: who they are is unknown.
   if (msg.sender_chat !== undefined || !ctx.from) {
-    await refuse("anonymous-admin", "");
+    await refuse("anonymous-admin", chat.username ? `@${chat.username}` : String(chat.id));
     return;
   }
   const requester = ctx.from;
   const now = deps.clock.now();
   const timeZone = deps.timeZoneFor(requester.id);
 
-  const parsed = parseNewCallCommand(msg.text ?? "", { chatType: chat.type, botUsername, now, timeZone });
+  const parsed = parseNewCallCommand(msg.text ?? msg.caption ?? "", {
+    chatType: chat.type,
+    botUsername,
+    now,
+    timeZone,
+  });
   if (!parsed.ok) {
     if (parsed.error.kind === "not-for-this-bot") return;
     await replyTo(ctx, describeParseError(parsed.error, { timeZone }));

@@ -30,7 +30,7 @@ export function describeRefusal(refusal: Refusal, ctx: { chat: string; botUserna
     case "livestream-needs-owner":
       return `Only the owner of ${chat} can start a livestream (a Telegram rule). Ask the owner, or leave out "rtmp" to create a video chat.`;
     case "anonymous-admin":
-      return `You are posting anonymously as the group, so I cannot tell who you are. Turn off "Remain anonymous" for yourself (Administrators → your name), or send me the command in a private chat: /newcall <this chat's @username or -100… id> [title] [time].`;
+      return `You are posting anonymously as the group, so I cannot tell who you are. Turn off "Remain anonymous" for yourself (Administrators → your name), or send me the command in a private chat: /newcall ${chat} [title] [time].`;
     case "channel-post":
       return `I cannot see who posts in a channel. Send me the command in a private chat instead: /newcall @${chat.replace(/^@/, "")} [title] [time] [rtmp].`;
     case "cooldown":
