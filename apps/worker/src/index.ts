@@ -1,1 +1,10 @@
-export { type CallWorker, type StartCallWorkerOptions, startCallWorker } from "./start-worker.ts";
+// The userbot worker: consumes create-call jobs with a gramjs client, reports on the results queue.
+
+export { AccountLockHeldError } from "./lock/account-lock.ts";
+export { PeerCache } from "./peers/peer-cache.ts";
+export {
+  type CallWorker,
+  DEFAULT_QUEUE_PREFIX,
+  type StartCallWorkerOptions,
+  startCallWorker,
+} from "./start-worker.ts";

@@ -55,6 +55,9 @@ export interface CallWorker {
   stop(): Promise<void>;
 }
 
+/** BullMQ's own default prefix, which the bot uses too (apps/bot DEFAULT_QUEUE_PREFIX). */
+export const DEFAULT_QUEUE_PREFIX = "bull";
+
 const DEFAULTS = {
   concurrency: 4,
   invokeTimeoutMs: 15_000,
