@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { IGE } from "telegram/crypto/IGE.js";
+import { BinaryReader } from "telegram/extensions/index.js";
 import { StringSession } from "telegram/sessions/index.js";
 import { describe, expect, it } from "vitest";
 import { decryptClientMessage, encryptServerMessage } from "../src/mtproto/crypto/encrypted-message.ts";
@@ -9,6 +10,7 @@ import { tlMethodName } from "../src/mtproto/rpc/tl-method-name.ts";
 import { authKeyIdOf } from "../src/mtproto/session/auth-key-registry.ts";
 import { deriveAuthKey, encodeStringSession } from "../src/mtproto/session/issue-sessions.ts";
 import { ServerMessageIds } from "../src/mtproto/session/server-message-ids.ts";
+import { FastLongReader } from "../src/mtproto/tl/fast-long-reader.ts";
 import { detectTransport } from "../src/mtproto/transport/detect.ts";
 import { createFullTransport } from "../src/mtproto/transport/full.ts";
 import { createIntermediateTransport } from "../src/mtproto/transport/intermediate.ts";
@@ -101,6 +103,19 @@ describe("MTProto wire pieces (pure)", () => {
     for (let i = 1; i < seen.length; i++) expect(seen[i]! > seen[i - 1]!).toBe(true);
     expect(seen.every((id, i) => id % 4n === (i % 2 === 0 ? 1n : 3n))).toBe(true);
     expect(Number(seen[0]! >> 32n)).toBeCloseTo(Date.now() / 1000, -1);
+  });
+
+  it("reads longs exactly as gramjs's own BinaryReader does, signed and unsigned", () => {
+    const values = [0n, 1n, -1n, 2n ** 63n - 1n, -(2n ** 63n), 1500000001n, -4242424242424242n];
+    for (const value of values) {
+      const bytes = Buffer.alloc(8);
+      bytes.writeBigInt64LE(value);
+      for (const signed of [true, false]) {
+        expect(new FastLongReader(bytes).readLong(signed).toString()).toBe(
+          new BinaryReader(bytes).readLong(signed).toString(),
+        );
+      }
+    }
   });
 
   it("normalises gramjs class names to TL method names", () => {

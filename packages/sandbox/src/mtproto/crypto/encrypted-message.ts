@@ -1,6 +1,6 @@
-import { randomBytes } from "node:crypto";
 import { aesIgeDecrypt, aesIgeEncrypt } from "./ige.ts";
 import { computeMessageKey, deriveAesKeyIv } from "./message-key.ts";
+import { randomPadding } from "./padding.ts";
 
 /** The inner plaintext of an MTProto 2.0 message, without padding. */
 export interface PlainMessage {
@@ -63,7 +63,7 @@ export function encryptServerMessage(authKey: Buffer, authKeyId: Buffer, message
   header.writeInt32LE(message.seqNo, 24);
   header.writeUInt32LE(message.body.length, 28);
   const unpadded = INNER_HEADER + message.body.length;
-  const padding = randomBytes(12 + ((16 - ((unpadded + 12) % 16)) % 16));
+  const padding = randomPadding(12 + ((16 - ((unpadded + 12) % 16)) % 16));
   const plain = Buffer.concat([header, message.body, padding]);
   const msgKey = computeMessageKey(authKey, plain, "serverToClient");
   const { key, iv } = deriveAesKeyIv(authKey, msgKey, "serverToClient");

@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Api } from "telegram";
-import { BinaryReader } from "telegram/extensions/index.js";
 import type { RequestCounters } from "../../counters/request-counters.ts";
 import type { FaultInjector } from "../../faults/fault-injector.ts";
 import { TelegramRpcError } from "../../world/types.ts";
 import type { World } from "../../world/world.ts";
 import type { ClientConnection } from "../connection.ts";
+import { FastLongReader } from "../tl/fast-long-reader.ts";
 import type { WorldEventTap } from "../updates/world-event-tap.ts";
 import { methodTable } from "./method-table.ts";
 import type { RequestContext } from "./request-context.ts";
@@ -53,7 +53,7 @@ export async function dispatchRequest(
 
   let parsed: TlObject;
   try {
-    parsed = new BinaryReader(body).tgReadObject();
+    parsed = new FastLongReader(body).tgReadObject();
   } catch {
     const constructorId = body.length >= 4 ? body.readUInt32LE(0).toString(16).padStart(8, "0") : "none";
     replyError(400, `METHOD_NOT_IMPLEMENTED_0x${constructorId}`);
