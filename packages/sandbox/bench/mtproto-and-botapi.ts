@@ -248,8 +248,11 @@ async function main(): Promise<void> {
   }
 
   const cpu = cpus()[0]?.model ?? "unknown CPU";
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" / ");
   console.log(
-    `\nSandbox in its own process; client in this one. ${cpus().length} cores (${cpu}), Node ${process.version}.`,
+    `\nSandbox in its own process; client in this one. ${cpus().length} cores (${cpu}), Node ${process.version}, load average ${load}.`,
   );
   console.log(
     `${CALLS} createGroupCall per row (each into its own chat), ${MESSAGES} sendMessage per row.\n`,
