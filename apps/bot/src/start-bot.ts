@@ -5,6 +5,7 @@ import {
   checkMaxmemoryPolicy,
   createRedisConnection,
   QUEUE_NAMES,
+  REDIS_CONNECT_TIMEOUT_MS,
 } from "@callbot/shared";
 import { run } from "@grammyjs/runner";
 import { Queue, type Worker } from "bullmq";
@@ -77,7 +78,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
 
   let callsQueue: Queue<CreateCallRequest> | undefined;
   try {
-    await waitUntilReady(redis);
+    await waitUntilReady(redis, 2 * REDIS_CONNECT_TIMEOUT_MS);
     await checkMaxmemoryPolicy(redis, {
       allowEviction: config.allowRedisEviction,
       warn: (message) => logger.warn(message),
@@ -145,17 +146,20 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   }
 }
 
-function waitUntilReady(redis: Redis): Promise<void> {
+/** The connection reconnects for ever; at start-up, a Redis that vanished right after the check is an error. */
+function waitUntilReady(redis: Redis, timeoutMs: number): Promise<void> {
   if (redis.status === "ready") return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const onReady = () => {
-      redis.off("end", onEnd);
-      resolve();
-    };
-    const onEnd = () => {
+    const done = (error?: Error) => {
+      clearTimeout(timer);
       redis.off("ready", onReady);
-      reject(new Error("Redis connection closed before it was ready"));
+      redis.off("end", onEnd);
+      if (error) reject(error);
+      else resolve();
     };
+    const onReady = () => done();
+    const onEnd = () => done(new Error("Redis connection closed before it was ready"));
+    const timer = setTimeout(() => done(new Error(`Redis was not ready within ${timeoutMs} ms`)), timeoutMs);
     redis.once("ready", onReady);
     redis.once("end", onEnd);
   });

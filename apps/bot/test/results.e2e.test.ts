@@ -194,6 +194,18 @@ describe("results consumer: the acknowledgement is edited with the outcome", () 
     expect(fresh.replyToMessageId).toBe(request.requester.messageId);
   });
 
+  it("the bot was removed from the group meanwhile: the report reaches the requester privately", async () => {
+    await h.sandbox.sendText({ from: DEMO.olga, chatId: DEMO.olga, text: "/start" });
+    await h.sandbox.waitForBotMessage(DEMO.olga);
+    const { request } = await queued(DEMO.olga, DEMO.community, "/newcall Standup");
+    h.sandbox.setRole(DEMO.community, h.sandbox.info.botId, { status: "left" });
+    await h.putResult(
+      result(request, { status: "created", call: { id: "1", accessHash: "2", rtmp: false } }),
+    );
+    const report = await h.sandbox.waitForBotMessage(DEMO.olga, (m) => m.text?.includes("live now") ?? false);
+    expect(report.text).toContain("«Demo Community»");
+  });
+
   it("a worker alert reaches every operator who can be reached", async () => {
     await h.sandbox.sendText({ from: DEMO.olga, chatId: DEMO.olga, text: "/start" });
     await h.sandbox.waitForBotMessage(DEMO.olga);

@@ -82,10 +82,12 @@ async function reportCallResult(result: CreateCallResult, deps: ResultsConsumerD
       ackText = rendered.ackTextIfPrivateClosed ?? ackText;
     }
   }
-  await deliverToAck(deps.api, result.request, ackText);
+  const delivery = await deliverToAck(deps.api, result.request, ackText);
   deps.logger.info(
-    { requestId: result.request.requestId, status: result.outcome.status },
-    "result reported to the requester",
+    { requestId: result.request.requestId, status: result.outcome.status, delivery },
+    delivery === "undeliverable"
+      ? "result could not reach the requester anywhere"
+      : "result reported to the requester",
   );
 }
 

@@ -1,26 +1,48 @@
 import type { CreateCallRequest } from "@callbot/shared";
 import type { Api } from "grammy";
-import { isMessageNotModified, isMessageToEditGone } from "../telegram/bot-api-errors.ts";
+import {
+  isBotNotInChat,
+  isChatNotFound,
+  isMessageNotModified,
+  isMessageToEditGone,
+  isPrivateChatClosed,
+} from "../telegram/bot-api-errors.ts";
+
+export type Delivery = "edited" | "sent-anew" | "sent-privately" | "undeliverable";
 
 /**
  * Puts a report where the requester is looking: an edit of the "queued" message. An edit to the
  * same text (a redelivered result) is already done; when the message was deleted, a new message
- * is sent, as a reply to the command when it is in the same chat.
+ * is sent, as a reply to the command when it is in the same chat. When the bot can no longer
+ * write in that chat (removed from the group meanwhile), the report goes to the requester's
+ * private chat; if that is closed too, there is nobody left to tell, and retrying would not help.
  */
-export async function deliverToAck(api: Api, request: CreateCallRequest, text: string): Promise<void> {
+export async function deliverToAck(api: Api, request: CreateCallRequest, text: string): Promise<Delivery> {
   try {
     await api.editMessageText(request.ack.chatId, request.ack.messageId, text, {
       link_preview_options: { is_disabled: true },
     });
+    return "edited";
   } catch (error) {
-    if (isMessageNotModified(error)) return;
-    if (!isMessageToEditGone(error)) throw error;
-    const sameChat = request.requester.chatId === request.ack.chatId;
-    await api.sendMessage(request.ack.chatId, text, {
-      link_preview_options: { is_disabled: true },
-      ...(sameChat && {
-        reply_parameters: { message_id: request.requester.messageId, allow_sending_without_reply: true },
-      }),
-    });
+    if (isMessageNotModified(error)) return "edited";
+    if (isMessageToEditGone(error)) {
+      const sameChat = request.requester.chatId === request.ack.chatId;
+      await api.sendMessage(request.ack.chatId, text, {
+        link_preview_options: { is_disabled: true },
+        ...(sameChat && {
+          reply_parameters: { message_id: request.requester.messageId, allow_sending_without_reply: true },
+        }),
+      });
+      return "sent-anew";
+    }
+    const ackIsPrivate = request.ack.chatId === request.requester.userId;
+    if (ackIsPrivate || !(isBotNotInChat(error) || isChatNotFound(error))) throw error;
+    try {
+      await api.sendMessage(request.requester.userId, text, { link_preview_options: { is_disabled: true } });
+      return "sent-privately";
+    } catch (privateError) {
+      if (isPrivateChatClosed(privateError)) return "undeliverable";
+      throw privateError;
+    }
   }
 }
