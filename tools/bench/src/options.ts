@@ -1,0 +1,88 @@
+import { parseArgs } from "node:util";
+
+/** What one run of the benchmark does; every field has a default that fits ~3 minutes on 2 cores. */
+export interface BenchOptions {
+  /** /newcall requests at the fixed offered rate (phase a). @defaultValue 1000 */
+  fixedRateRequests: number;
+  /** Offered rate of phase a, requests per second. @defaultValue 100 */
+  rate: number;
+  /** /newcall requests at the maximum rate (phase b). @defaultValue 2000 */
+  maxRateRequests: number;
+  /** Phase b keeps at most this many requests between "sent" and "final edit". @defaultValue 200 */
+  maxInFlight: number;
+  /** /newcall requests in public chats (phase c, which also export an invite link). @defaultValue 200 */
+  publicRequests: number;
+  /** Chats per simulated owner; the bot allows 5 /newcall per user a minute, so at most 2. @defaultValue 2 */
+  chatsPerOwner: number;
+  /** Sequential bare Bot API sendMessage round trips for the baseline. @defaultValue 500 */
+  botApiBaselineRequests: number;
+  /** A request with no final edit this long after the phase's last send counts as lost. @defaultValue 30000 */
+  settleTimeoutMs: number;
+  /** LOG_LEVEL of the bot and worker processes (info is the production default). @defaultValue "info" */
+  logLevel: string;
+  redisUrl: string;
+}
+
+export const DEFAULT_BENCH_OPTIONS: BenchOptions = {
+  fixedRateRequests: 1000,
+  rate: 100,
+  maxRateRequests: 2000,
+  maxInFlight: 200,
+  publicRequests: 200,
+  chatsPerOwner: 2,
+  botApiBaselineRequests: 500,
+  settleTimeoutMs: 30_000,
+  logLevel: "info",
+  redisUrl: "redis://127.0.0.1:6379",
+};
+
+export const USAGE = `pnpm bench [-- options]
+  --requests N        /newcall requests at the maximum rate (default ${DEFAULT_BENCH_OPTIONS.maxRateRequests})
+  --rate R            offered rate of the fixed-rate phase, per second (default ${DEFAULT_BENCH_OPTIONS.rate})
+  --rate-requests N   requests at the fixed rate (default ${DEFAULT_BENCH_OPTIONS.fixedRateRequests})
+  --public N          requests in public chats (default ${DEFAULT_BENCH_OPTIONS.publicRequests}; 0 skips)
+  --in-flight N       bound on requests in flight at the maximum rate (default ${DEFAULT_BENCH_OPTIONS.maxInFlight})
+  --log-level L       LOG_LEVEL of the bot and the worker (default ${DEFAULT_BENCH_OPTIONS.logLevel})
+  --out DIR           where latest.json and latest.md go (default tools/bench/results)
+Redis: REDIS_URL (default redis://127.0.0.1:6379); every key lives under a fresh prefix, deleted afterwards.`;
+
+/** Parses `pnpm bench` flags; unknown flags are an error, so a typo does not silently run the defaults. */
+export function parseBenchArgs(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): { options: BenchOptions; outDir: string | undefined; help: boolean } {
+  const { values } = parseArgs({
+    // pnpm forwards the "--" separator itself.
+    args: argv.filter((arg) => arg !== "--"),
+    options: {
+      requests: { type: "string" },
+      rate: { type: "string" },
+      "rate-requests": { type: "string" },
+      public: { type: "string" },
+      "in-flight": { type: "string" },
+      "log-level": { type: "string" },
+      out: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const d = DEFAULT_BENCH_OPTIONS;
+  const options: BenchOptions = {
+    ...d,
+    maxRateRequests: count(values.requests, "--requests", d.maxRateRequests),
+    rate: count(values.rate, "--rate", d.rate, 1),
+    fixedRateRequests: count(values["rate-requests"], "--rate-requests", d.fixedRateRequests),
+    publicRequests: count(values.public, "--public", d.publicRequests),
+    maxInFlight: count(values["in-flight"], "--in-flight", d.maxInFlight, 1),
+    logLevel: values["log-level"] ?? d.logLevel,
+    redisUrl: env.REDIS_URL?.trim() || d.redisUrl,
+  };
+  return { options, outDir: values.out, help: values.help === true };
+}
+
+function count(raw: string | undefined, flag: string, fallback: number, min = 0): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min)
+    throw new Error(`${flag} wants a whole number >= ${min}, got "${raw}"`);
+  return value;
+}

@@ -1,0 +1,254 @@
+import { cpus } from "node:os";
+import { fileURLToPath } from "node:url";
+import { type Sandbox, startSandbox } from "@callbot/sandbox";
+import { type BareBotApiBaseline, measureBareBotApi } from "./baseline/bare-bot-api.ts";
+import {
+  type DirectCallsBaseline,
+  measureDirectCreateGroupCall,
+} from "./baseline/direct-create-group-call.ts";
+import { NewCallTracker } from "./drive/newcall-tracker.ts";
+import { type PhaseResult, phaseResult } from "./drive/phase-result.ts";
+import { type DriveResult, driveAtFixedRate, driveAtMaxRate } from "./drive/send-newcalls.ts";
+import type { BenchOptions } from "./options.ts";
+import { type ServiceProcess, startServiceProcess } from "./processes/service-process.ts";
+import { waitForChatCooldownsToLapse } from "./redis/bench-redis.ts";
+import { type ClaimedDatabase, claimEmptyDatabase } from "./redis/claim-empty-database.ts";
+import { type BenchSeat, type BenchWorld, buildBenchWorld } from "./world/bench-world.ts";
+
+export interface BenchResult {
+  startedAt: string;
+  durationS: number;
+  machine: { cpus: number; cpuModel: string; node: string };
+  options: Omit<BenchOptions, "redisUrl">;
+  world: { owners: number; privateChats: number; publicChats: number };
+  coldStartMs: { worker: number; bot: number };
+  peakRssBytes: { bot: number | undefined; worker: number | undefined };
+  /** warm-up (cold caches), fixed rate, maximum rate, public chats. */
+  phases: PhaseResult[];
+  baseline: {
+    createGroupCall: DirectCallsBaseline;
+    botApi: BareBotApiBaseline;
+    /** One MTProto call plus two Bot API calls (the ack and the edit), at the baselines' p50. */
+    newCallCostMs: number | undefined;
+  };
+}
+
+/** The bot's and the worker's process entries: the product's own main files, as deployed. */
+const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const BOT_MAIN = "apps/bot/src/main.ts";
+const WORKER_MAIN = "apps/worker/src/main.ts";
+/** The prefix both main files use (BullMQ's default); the run is kept apart by its Redis database. */
+const QUEUE_PREFIX = "bull";
+/** The bot's per-chat cooldown is 10 s (DEFAULT_BOT_LIMITS); allow for slack. */
+const COOLDOWN_WAIT_MS = 20_000;
+
+export type ProgressLog = (line: string) => void;
+
+/**
+ * One benchmark run: a sandbox in this process, the bot and the worker as child processes
+ * (apps/bot/src/main.ts and apps/worker/src/main.ts) on a Redis database of their own, then
+ * the phases, then the baselines on the same sandbox. Everything started is stopped and the
+ * database flushed, also on failure.
+ */
+export async function runBench(
+  options: BenchOptions,
+  log: ProgressLog = () => undefined,
+): Promise<BenchResult> {
+  const started = Date.now();
+  const world = buildBenchWorld({
+    privateChats: options.fixedRateRequests + options.maxRateRequests,
+    publicChats: options.publicRequests,
+    chatsPerOwner: options.chatsPerOwner,
+  });
+  const database = await claimEmptyDatabase(options.redisUrl);
+  log(
+    `Redis database ${database.db} claimed; ${world.fixture.chats.length} chats, ${world.fixture.users.length} users`,
+  );
+  let sandbox: Sandbox | undefined;
+  const processes: ServiceProcess[] = [];
+  let tracker: NewCallTracker | undefined;
+  try {
+    sandbox = await startSandbox({ world: world.fixture, rateLimits: false });
+    const worker = await startWorker(sandbox, world, database, options);
+    processes.push(worker);
+    log(`worker ready in ${Math.round(worker.coldStartMs)} ms`);
+    const bot = await startBotProcess(sandbox, world, database, options);
+    processes.push(bot);
+    log(`bot ready in ${Math.round(bot.coldStartMs)} ms`);
+
+    tracker = new NewCallTracker(sandbox.world, sandbox.info.botId);
+    const phases = await runPhases(sandbox, tracker, world, database, options, log);
+    const peakRssBytes = { bot: await bot.peakRssBytes(), worker: await worker.peakRssBytes() };
+    await Promise.all(processes.map((p) => p.stop()));
+
+    log("baselines: direct createGroupCall and bare Bot API round trips");
+    const measuredSeats = world.privateSeats;
+    discardCurrentCalls(sandbox, world, measuredSeats);
+    const session = sandbox.info.sessions[world.baselineUsername];
+    if (!session) throw new Error(`the sandbox issued no session for @${world.baselineUsername}`);
+    const createGroupCall = await measureDirectCreateGroupCall(
+      sandbox,
+      session,
+      measuredSeats.map((seat) => nativeId(seat.chatId)),
+    );
+    const botApi = await measureBareBotApi(sandbox, measuredSeats[0]!.chatId, options.botApiBaselineRequests);
+    const mtprotoP50 = createGroupCall.roundTripMs?.p50;
+    const botApiP50 = botApi.roundTripMs?.p50;
+
+    const { redisUrl: _hidden, ...shownOptions } = options;
+    return {
+      startedAt: new Date(started).toISOString(),
+      durationS: Math.round((Date.now() - started) / 100) / 10,
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", node: process.version },
+      options: shownOptions,
+      world: {
+        owners: world.fixture.users.length - 3,
+        privateChats: world.privateSeats.length,
+        publicChats: world.publicSeats.length,
+      },
+      coldStartMs: { worker: Math.round(worker.coldStartMs), bot: Math.round(bot.coldStartMs) },
+      peakRssBytes,
+      phases,
+      baseline: {
+        createGroupCall,
+        botApi,
+        newCallCostMs:
+          mtprotoP50 === undefined || botApiP50 === undefined
+            ? undefined
+            : Math.round((mtprotoP50 + 2 * botApiP50) * 10) / 10,
+      },
+    };
+  } finally {
+    tracker?.close();
+    await Promise.allSettled(processes.map((p) => p.stop()));
+    await sandbox?.close();
+    await database.release();
+  }
+}
+
+async function runPhases(
+  sandbox: Sandbox,
+  tracker: NewCallTracker,
+  world: BenchWorld,
+  database: ClaimedDatabase,
+  options: BenchOptions,
+  log: ProgressLog,
+): Promise<PhaseResult[]> {
+  const fixedSeats = world.privateSeats.slice(0, options.fixedRateRequests);
+  const maxSeats = world.privateSeats.slice(options.fixedRateRequests);
+  const publicSeats = world.publicSeats;
+  const phases: PhaseResult[] = [];
+
+  const measure = async (name: string, drive: () => Promise<DriveResult>) => {
+    sandbox.resetCounters();
+    const driven = await drive();
+    await tracker.waitUntilSettled(options.settleTimeoutMs);
+    const result = phaseResult(name, driven, sandbox.counters());
+    phases.push(result);
+    log(
+      `${name}: ${result.created}/${result.requests} created, ${result.lost} lost, ` +
+        `e2e p50 ${result.endToEndMs?.p50 ?? "-"} ms, ${result.throughputPerSecond}/s`,
+    );
+    return result;
+  };
+
+  // Every chat once, so that the steady state below finds the bot's member cache and the
+  // worker's peer cache filled: the cold-cache numbers are reported too, apart.
+  const allSeats = [...world.privateSeats, ...publicSeats];
+  log(`warm-up: ${allSeats.length} /newcall, one per chat`);
+  await measure("warm-up (cold caches)", () =>
+    driveAtMaxRate(sandbox, tracker, allSeats, options.maxInFlight),
+  );
+  // One call per chat at a time: end the warm-up's calls (not counted: counters reset per phase),
+  // and let the bot's per-chat cooldowns lapse.
+  discardCurrentCalls(sandbox, world, allSeats);
+  await waitForChatCooldownsToLapse(database.redis, QUEUE_PREFIX, COOLDOWN_WAIT_MS);
+
+  if (fixedSeats.length > 0) {
+    log(`fixed rate: ${fixedSeats.length} /newcall at ${options.rate}/s`);
+    await measure(`${options.rate}/s offered, private chats`, () =>
+      driveAtFixedRate(sandbox, tracker, fixedSeats, options.rate),
+    );
+  }
+  if (maxSeats.length > 0) {
+    log(`maximum rate: ${maxSeats.length} /newcall, at most ${options.maxInFlight} in flight`);
+    await measure("maximum rate, private chats", () =>
+      driveAtMaxRate(sandbox, tracker, maxSeats, options.maxInFlight),
+    );
+  }
+  if (publicSeats.length > 0) {
+    log(`public chats: ${publicSeats.length} /newcall at ${options.rate}/s`);
+    await measure(`${options.rate}/s offered, public chats`, () =>
+      driveAtFixedRate(sandbox, tracker, publicSeats, options.rate),
+    );
+  }
+  return phases;
+}
+
+async function startWorker(
+  sandbox: Sandbox,
+  world: BenchWorld,
+  database: ClaimedDatabase,
+  options: BenchOptions,
+): Promise<ServiceProcess> {
+  const session = sandbox.info.sessions[world.assistantUsername];
+  if (!session) throw new Error(`the sandbox issued no session for @${world.assistantUsername}`);
+  return startServiceProcess({
+    name: "worker",
+    script: WORKER_MAIN,
+    cwd: REPO_ROOT,
+    env: {
+      ...childEnv(),
+      TG_API_ID: String(sandbox.info.apiId),
+      TG_API_HASH: sandbox.info.apiHash,
+      TG_SESSION: session,
+      TG_DC: `${sandbox.info.mtproto.host}:${sandbox.info.mtproto.port}`,
+      REDIS_URL: database.url,
+      LOG_LEVEL: options.logLevel,
+    },
+    readyMessage: "taking create-call jobs",
+  });
+}
+
+async function startBotProcess(
+  sandbox: Sandbox,
+  world: BenchWorld,
+  database: ClaimedDatabase,
+  options: BenchOptions,
+): Promise<ServiceProcess> {
+  return startServiceProcess({
+    name: "bot",
+    script: BOT_MAIN,
+    cwd: REPO_ROOT,
+    env: {
+      ...childEnv(),
+      BOT_TOKEN: sandbox.info.botToken,
+      BOT_API_ROOT: sandbox.info.botApiRoot,
+      OWNER_IDS: String(world.operatorId),
+      REDIS_URL: database.url,
+      QUEUE_PREFIX,
+      LOG_LEVEL: options.logLevel,
+    },
+    readyMessage: "bot started",
+  });
+}
+
+/** The parent's environment without anything that would configure the product differently. */
+function childEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of ["BOT_TOKEN", "TG_SESSION", "TG_SESSION_FILE", "QUEUE_PREFIX", "NODE_ENV"])
+    delete env[name];
+  return env;
+}
+
+/** Ends each seat's running call as the assistant would (the world, not a counted request). */
+function discardCurrentCalls(sandbox: Sandbox, world: BenchWorld, seats: readonly BenchSeat[]): void {
+  for (const seat of seats) {
+    const call = sandbox.world.currentCall(nativeId(seat.chatId));
+    if (call) sandbox.world.discardGroupCall(world.assistantId, call.id);
+  }
+}
+
+function nativeId(botApiChatId: number): number {
+  return -botApiChatId - 1_000_000_000_000;
+}
