@@ -6,26 +6,35 @@ import { aesIgeDecrypt, aesIgeEncrypt } from "../src/mtproto/crypto/ige.ts";
 import { computeMessageKey, deriveAesKeyIv } from "../src/mtproto/crypto/message-key.ts";
 import { authKeyIdOf } from "../src/mtproto/session/auth-key-registry.ts";
 import { createFullTransport } from "../src/mtproto/transport/full.ts";
+import { createIntermediateTransport, INTERMEDIATE_TAG } from "../src/mtproto/transport/intermediate.ts";
+import type { Transport } from "../src/mtproto/transport/transport.ts";
 
 const RPC_RESULT = 0xf35c6d01;
 const RPC_ERROR = Api.RpcError.CONSTRUCTOR_ID >>> 0;
+// Answers that carry the request's msg_id themselves, outside rpc_result.
+const PONG = Api.Pong.CONSTRUCTOR_ID >>> 0;
+const FUTURE_SALTS = Api.FutureSalts.CONSTRUCTOR_ID >>> 0;
 
 /**
- * A deliberately lean MTProto client for the benchmark: node crypto, pre-serialised requests,
- * no big-integer. It measures what the sandbox itself can serve, which one gramjs client (whose
- * own CPU cost per call is several times the sandbox's) cannot show.
+ * A deliberately lean MTProto client: node crypto, pre-serialised requests, no big-integer.
+ * The benchmark uses it to measure what the sandbox itself can serve (one gramjs client spends
+ * several times the sandbox's CPU per call); the transport tests use it to speak the
+ * intermediate transport, which gramjs has no class for.
  */
 export class RawMtprotoClient {
-  private readonly transport = createFullTransport();
   private readonly authKeyId: Buffer;
   private readonly sessionId = randomBytes(8).readBigInt64LE(0);
   private lastMsgId = 0n;
   private seq = 0;
-  private readonly pending = new Map<bigint, { resolve: () => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<
+    bigint,
+    { resolve: (body: Buffer) => void; reject: (error: Error) => void }
+  >();
 
   private constructor(
     private readonly socket: Socket,
     private readonly authKey: Buffer,
+    private readonly transport: Transport,
   ) {
     this.authKeyId = authKeyIdOf(authKey);
     socket.on("data", (chunk: Buffer) => {
@@ -34,7 +43,12 @@ export class RawMtprotoClient {
   }
 
   /** Connects with the auth key inside a sandbox-issued gramjs StringSession. */
-  static async connect(host: string, port: number, session: string): Promise<RawMtprotoClient> {
+  static async connect(
+    host: string,
+    port: number,
+    session: string,
+    transport: "full" | "intermediate" = "full",
+  ): Promise<RawMtprotoClient> {
     const authKey = Buffer.from(session.slice(1), "base64").subarray(-256);
     const socket = connect(port, host);
     await new Promise<void>((resolve, reject) => {
@@ -42,13 +56,18 @@ export class RawMtprotoClient {
       socket.once("error", reject);
     });
     socket.setNoDelay(true);
-    return new RawMtprotoClient(socket, authKey);
+    if (transport === "intermediate") socket.write(INTERMEDIATE_TAG);
+    const framing = transport === "intermediate" ? createIntermediateTransport() : createFullTransport();
+    return new RawMtprotoClient(socket, authKey, framing);
   }
 
-  /** Sends one serialised request and resolves on its rpc_result (rejects on rpc_error). */
-  invoke(body: Buffer): Promise<void> {
+  /**
+   * Sends one serialised request; resolves with the answer's TL body (the result inside
+   * rpc_result, or a bare pong / future_salts), rejects on rpc_error.
+   */
+  invoke(body: Buffer): Promise<Buffer> {
     const msgId = this.nextMsgId();
-    const promise = new Promise<void>((resolve, reject) => this.pending.set(msgId, { resolve, reject }));
+    const promise = new Promise<Buffer>((resolve, reject) => this.pending.set(msgId, { resolve, reject }));
     const header = Buffer.allocUnsafe(32);
     header.writeBigInt64LE(0n, 0); // salt: the sandbox accepts any
     header.writeBigInt64LE(this.sessionId, 8);
@@ -82,16 +101,20 @@ export class RawMtprotoClient {
     const { key, iv } = deriveAesKeyIv(this.authKey, msgKey, "serverToClient");
     const plain = aesIgeDecrypt(key, iv, payload.subarray(24));
     const body = plain.subarray(32, 32 + plain.readUInt32LE(28));
-    if (body.readUInt32LE(0) !== RPC_RESULT) return; // new_session_created, pushes
+    const constructorId = body.readUInt32LE(0);
+    // new_session_created and pushed updates answer nothing.
+    if (constructorId !== RPC_RESULT && constructorId !== PONG && constructorId !== FUTURE_SALTS) return;
     const reqMsgId = body.readBigInt64LE(4);
     const waiter = this.pending.get(reqMsgId);
     if (!waiter) return;
     this.pending.delete(reqMsgId);
-    if (body.readUInt32LE(12) === RPC_ERROR) {
+    if (constructorId !== RPC_RESULT) {
+      waiter.resolve(body);
+    } else if (body.readUInt32LE(12) === RPC_ERROR) {
       const error = Api.RpcError.fromReader(new BinaryReader(body.subarray(16)));
       waiter.reject(new Error(`${error.errorCode} ${error.errorMessage}`));
     } else {
-      waiter.resolve();
+      waiter.resolve(body.subarray(12));
     }
   }
 }

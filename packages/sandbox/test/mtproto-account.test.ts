@@ -158,6 +158,15 @@ describe("account and chat methods over MTProto, with the real gramjs client", (
     expect(await rpcErrorOf(participant(1005))).toEqual({ code: 400, errorMessage: "USER_NOT_PARTICIPANT" });
   });
 
+  it("answers ping with a bare pong, not counted as an API request", async () => {
+    // (get_future_salts is answered too, but gramjs cannot await it: it looks the answer up by
+    // the server's msg_id instead of req_msg_id.)
+    const client = await bed.connect();
+    const pong = (await client.invoke(new Api.Ping({ pingId: returnBigInt(4242) }))) as unknown as Api.Pong;
+    expect(pong.pingId.toString()).toBe("4242");
+    expect(bed.counters.snapshot().mtproto.ping).toBeUndefined();
+  });
+
   it("answers an unimplemented method with an rpc_error naming it, never silence", async () => {
     const client = await bed.connect();
     const error = await rpcErrorOf(
