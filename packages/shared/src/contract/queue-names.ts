@@ -10,4 +10,10 @@ export const QUEUE_NAMES = {
 } as const;
 
 /** Job names on the calls queue. */
-export const CALL_JOB_NAMES = { createCall: "create-call" } as const;
+export const CALL_JOB_NAMES = {
+  createCall: "create-call",
+  /** start, end, rename, rotate key, invite link, RTMP credentials of an existing call. */
+  callAction: "call-action",
+  /** Fired by a recurring rule's job scheduler: create the next occurrence. */
+  recurringOccurrence: "recurring-occurrence",
+} as const;
