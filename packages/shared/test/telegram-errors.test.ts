@@ -38,7 +38,7 @@ const TABLE: [name: string, category: ErrorCategory, mustSay: (string | RegExp)[
     ["could not create the video chat in «Demo Community»", "Try again in a few minutes"],
   ],
   ["GROUPCALL_ALREADY_DISCARDED", "permanent", ["has already ended", "start a new one"]],
-  ["GROUPCALL_ALREADY_STARTED", "permanent", ["has already started"]],
+  ["GROUPCALL_ALREADY_STARTED", "permanent", ["already has a video chat", "end it"]],
   [
     "GROUPCALL_FORBIDDEN",
     "user",
@@ -72,6 +72,12 @@ const TABLE: [name: string, category: ErrorCategory, mustSay: (string | RegExp)[
   ["NETWORK", "retry", ["could not reach Telegram", "Try again in a few minutes"]],
   ["INTERNAL", "retry", ["internal problem", "Try again in a few minutes"]],
   ["SCHEDULE_TOO_SOON_AT_RUN", "user", ["came too close while your request waited", "later time"]],
+  ["REQUESTER_RIGHTS_REVOKED", "user", ["no longer the owner of «Demo Community»", "Ask the chat's owner"]],
+  [
+    "RTMP_OWNER_ONLY",
+    "user",
+    ["Only the owner of «Demo Community» can start a livestream", 'without "rtmp"'],
+  ],
   ["NO_CALL_IN_UPDATES", "permanent", ["did not confirm a video chat", "Look in «Demo Community»"]],
   ["UNKNOWN", "permanent", ["Please tell the bot's operator."]],
 ];
@@ -113,6 +119,26 @@ describe("the Telegram error catalogue", () => {
     expect(describeTelegramError("CHAT_ADMIN_REQUIRED").userMessage).toBe(
       "The assistant account is not allowed to start video chats in the chat. Make the assistant account an admin of the chat with the right “Manage video chats”, then send the command again.",
     );
+  });
+
+  it("for a livestream, CHAT_ADMIN_REQUIRED explains that only the chat's owner may stream, not the admin right", () => {
+    const message = describeTelegramError("CHAT_ADMIN_REQUIRED", {
+      chatTitle: "Demo Channel",
+      userbotName: "@callbot_assistant",
+      livestream: true,
+    }).userMessage;
+    expect(message).toBe(
+      'Telegram lets only the owner of «Demo Channel» start a livestream, and @callbot_assistant is not its owner. Send the command without "rtmp" for a video chat, or run callbot\'s assistant on the account that owns «Demo Channel».',
+    );
+  });
+
+  it.each([
+    ["REQUESTER_RIGHTS_REVOKED", /no longer the owner of «Demo Channel»/],
+    ["RTMP_OWNER_ONLY", /Only the owner of «Demo Channel» can start a livestream/],
+  ])("the worker's own refusal %s is a user error with a what-to-do message", (name, text) => {
+    const description = describeTelegramError(name, { chatTitle: "Demo Channel" });
+    expect(description).toMatchObject({ category: "user", known: true });
+    expect(description.userMessage).toMatch(text);
   });
 
   it("takes the wait from a raw FLOOD_WAIT_X name when no retryAfter is given", () => {

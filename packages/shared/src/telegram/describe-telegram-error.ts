@@ -53,6 +53,7 @@ export function describeTelegramError(
     ...userbotPhrases(context.userbotName),
     waitFor: waitPhrase(retryAfter),
     retryAfter,
+    livestream: context.livestream === true,
   };
   if (!isKnownTelegramError(parsed.name)) {
     return {

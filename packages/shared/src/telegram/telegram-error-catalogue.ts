@@ -11,6 +11,8 @@ export interface TelegramErrorContext {
   userbotName?: string;
   /** Seconds to wait, for FLOOD_WAIT and SLOWMODE_WAIT. */
   retryAfter?: number;
+  /** The request was for an RTMP livestream, which Telegram lets only a chat's owner create. */
+  livestream?: boolean;
 }
 
 /** The words a message builder uses, with the fall-backs already applied. */
@@ -24,6 +26,7 @@ export interface MessageWords {
   /** "in 5 minutes" or "in a while". */
   waitFor: string;
   retryAfter: number | undefined;
+  livestream: boolean;
 }
 
 export interface TelegramErrorEntry {
@@ -49,8 +52,11 @@ export const TELEGRAM_ERROR_CATALOGUE = {
   CHAT_ADMIN_REQUIRED: {
     category: "user",
     meaning: "the account lacks the admin right this needs (manage_call for video chats)",
-    userMessage: ({ assistant, userbot, chat }) =>
-      `${capitalise(assistant)} is not allowed to start video chats in ${chat}. Make ${userbot} an admin of ${chat} with the right “Manage video chats”, then send the command again.`,
+    userMessage: ({ assistant, userbot, chat, livestream }) =>
+      livestream
+        ? // Telegram lets only the chat's owner create an RTMP livestream (createGroupCall, rtmp_stream).
+          `Telegram lets only the owner of ${chat} start a livestream, and ${userbot} is not its owner. Send the command without "rtmp" for a video chat, or run callbot's assistant on the account that owns ${chat}.`
+        : `${capitalise(assistant)} is not allowed to start video chats in ${chat}. Make ${userbot} an admin of ${chat} with the right “Manage video chats”, then send the command again.`,
   },
   CHANNEL_PRIVATE: {
     category: "user",
@@ -113,8 +119,10 @@ export const TELEGRAM_ERROR_CATALOGUE = {
   },
   GROUPCALL_ALREADY_STARTED: {
     category: "permanent",
-    meaning: "the scheduled group call has already started",
-    userMessage: ({ chat }) => `The video chat in ${chat} has already started; there is nothing left to do.`,
+    // Also the sandbox's (assumed) answer to createGroupCall while the chat already has a call.
+    meaning: "the group call has already started, or the chat already has one",
+    userMessage: ({ chat }) =>
+      `${capitalise(chat)} already has a video chat that has started or is scheduled, and Telegram allows one at a time. Join that one, or end it (see /calls) before creating a new one.`,
   },
   GROUPCALL_FORBIDDEN: {
     category: "user",
@@ -210,6 +218,18 @@ export const TELEGRAM_ERROR_CATALOGUE = {
     category: "retry",
     meaning: "Telegram answered with an internal server error (5xx)",
     userMessage: () => "Telegram had an internal problem. Try again in a few minutes.",
+  },
+  REQUESTER_RIGHTS_REVOKED: {
+    category: "user",
+    meaning: "the requester lost the owner or video-chat admin right while the request waited",
+    userMessage: ({ chat }) =>
+      `You are no longer the owner of ${chat} or its admin with the right “Manage video chats”, so the request was not carried out. Ask the chat's owner for that right, then send the command again.`,
+  },
+  RTMP_OWNER_ONLY: {
+    category: "user",
+    meaning: "a livestream was requested by someone who is not (or no longer) the chat's owner",
+    userMessage: ({ chat }) =>
+      `Only the owner of ${chat} can start a livestream. Ask the owner to send the command, or send it without "rtmp" for a video chat.`,
   },
   SCHEDULE_TOO_SOON_AT_RUN: {
     category: "user",
