@@ -177,6 +177,17 @@ describe("account and chat methods over MTProto, with the real gramjs client", (
     expect(error).toEqual({ code: 400, errorMessage: "METHOD_NOT_IMPLEMENTED_messages.sendMessage" });
   });
 
+  it("names an unknown constructor, even nested inside invokeWithLayer", async () => {
+    const client = await bed.connect();
+    const unknownQuery = { CONSTRUCTOR_ID: 0x0badc0de, getBytes: () => Buffer.from("dec0ad0b", "hex") };
+    const error = await rpcErrorOf(
+      client.invoke(
+        new Api.InvokeWithLayer({ layer: 198, query: unknownQuery as unknown as Api.help.GetConfig }),
+      ),
+    );
+    expect(error).toEqual({ code: 400, errorMessage: "METHOD_NOT_IMPLEMENTED_0x0badc0de" });
+  });
+
   it("refuses a layer other than 198 with an error naming it, instead of answering in the wrong layer", async () => {
     const client = await bed.connect();
     const error = await rpcErrorOf(

@@ -54,9 +54,10 @@ export async function dispatchRequest(
   let parsed: TlObject;
   try {
     parsed = new FastLongReader(body).tgReadObject();
-  } catch {
-    const constructorId = body.length >= 4 ? body.readUInt32LE(0).toString(16).padStart(8, "0") : "none";
-    replyError(400, `METHOD_NOT_IMPLEMENTED_0x${constructorId}`);
+  } catch (error) {
+    // Name the constructor layer 198 does not know (possibly nested inside the wrappers).
+    const unknown = (error as { invalidConstructorId?: number }).invalidConstructorId ?? body.readUInt32LE(0);
+    replyError(400, `METHOD_NOT_IMPLEMENTED_0x${(unknown >>> 0).toString(16).padStart(8, "0")}`);
     return;
   }
   const request = unwrapQuery(parsed, connection, deps.apiId);
@@ -65,7 +66,7 @@ export async function dispatchRequest(
     return;
   }
   const accountId = connection.accountId;
-  if (accountId === undefined) return;
+  if (accountId === undefined) return; // unreachable: messages are only read after the auth key is known
 
   const method = tlMethodName(request.className);
   deps.counters.increment("mtproto", method);
