@@ -5,7 +5,7 @@ import { StringSession } from "telegram/sessions/index.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sandboxSocketClass } from "./support/gramjs-client.ts";
 import { groupCallIn, inputChannelOf, inputPeerOf, rpcErrorOf } from "./support/gramjs-peers.ts";
-import { TEST_API_ID } from "./support/gramjs-sandbox.ts";
+import { demoFixtureWithOwnerAccount, TEST_API_ID } from "./support/gramjs-sandbox.ts";
 import { DEMO, type GramjsTestbed, startGramjsTestbed } from "./support/gramjs-session.ts";
 
 describe("account and chat methods over MTProto, with the real gramjs client", () => {
@@ -41,6 +41,16 @@ describe("account and chat methods over MTProto, with the real gramjs client", (
     } finally {
       await second.stop();
     }
+  });
+
+  it("keeps a connected client working when the same world is loaded again", async () => {
+    const client = await bed.connect();
+    await client.getMe();
+    bed.world.load(demoFixtureWithOwnerAccount());
+    const started = Date.now();
+    expect((await client.getMe()).id.toString()).toBe(String(DEMO.userbotId));
+    // gramjs would reconnect after a 1 s pause had the server dropped the connection.
+    expect(Date.now() - started).toBeLessThan(900);
   });
 
   it("resolves usernames to chats and users, and USERNAME_NOT_OCCUPIED otherwise", async () => {
