@@ -18,9 +18,14 @@ export interface BenchOptions {
   botApiBaselineRequests: number;
   /** A request with no final edit this long after the phase's last send counts as lost. @defaultValue 30000 */
   settleTimeoutMs: number;
-  /** LOG_LEVEL of the bot and worker processes (info is the production default). @defaultValue "info" */
-  logLevel: string;
+  /**
+   * LOG_LEVEL of the bot and worker processes (info is the production default). Readiness is read
+   * from their info lines ("bot started", "taking create-call jobs"), so nothing quieter. @defaultValue "info"
+   */
+  logLevel: "info" | "debug" | "trace";
   redisUrl: string;
+  /** Writes V8 CPU profiles of the bot and the worker into this directory (node --cpu-prof). */
+  profileDir?: string;
 }
 
 export const DEFAULT_BENCH_OPTIONS: BenchOptions = {
@@ -42,8 +47,9 @@ export const USAGE = `pnpm bench [-- options]
   --rate-requests N   requests at the fixed rate (default ${DEFAULT_BENCH_OPTIONS.fixedRateRequests})
   --public N          requests in public chats (default ${DEFAULT_BENCH_OPTIONS.publicRequests}; 0 skips)
   --in-flight N       bound on requests in flight at the maximum rate (default ${DEFAULT_BENCH_OPTIONS.maxInFlight})
-  --log-level L       LOG_LEVEL of the bot and the worker (default ${DEFAULT_BENCH_OPTIONS.logLevel})
+  --log-level L       LOG_LEVEL of the bot and the worker: info, debug or trace (default ${DEFAULT_BENCH_OPTIONS.logLevel})
   --out DIR           where latest.json and latest.md go (default tools/bench/results)
+  --profile DIR       write CPU profiles of the bot and the worker (.cpuprofile) into DIR
 Redis: REDIS_URL (default redis://127.0.0.1:6379); every key lives under a fresh prefix, deleted afterwards.`;
 
 /** Parses `pnpm bench` flags; unknown flags are an error, so a typo does not silently run the defaults. */
@@ -62,6 +68,7 @@ export function parseBenchArgs(
       "in-flight": { type: "string" },
       "log-level": { type: "string" },
       out: { type: "string" },
+      profile: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -73,8 +80,9 @@ export function parseBenchArgs(
     fixedRateRequests: count(values["rate-requests"], "--rate-requests", d.fixedRateRequests),
     publicRequests: count(values.public, "--public", d.publicRequests),
     maxInFlight: count(values["in-flight"], "--in-flight", d.maxInFlight, 1),
-    logLevel: values["log-level"] ?? d.logLevel,
+    logLevel: logLevel(values["log-level"], d.logLevel),
     redisUrl: env.REDIS_URL?.trim() || d.redisUrl,
+    ...(values.profile !== undefined && { profileDir: values.profile }),
   };
   return { options, outDir: values.out, help: values.help === true };
 }
@@ -85,4 +93,10 @@ function count(raw: string | undefined, flag: string, fallback: number, min = 0)
   if (!Number.isInteger(value) || value < min)
     throw new Error(`${flag} wants a whole number >= ${min}, got "${raw}"`);
   return value;
+}
+
+function logLevel(raw: string | undefined, fallback: BenchOptions["logLevel"]): BenchOptions["logLevel"] {
+  if (raw === undefined) return fallback;
+  if (raw === "info" || raw === "debug" || raw === "trace") return raw;
+  throw new Error(`--log-level wants info, debug or trace (readiness is read from info lines), got "${raw}"`);
 }

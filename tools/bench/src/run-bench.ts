@@ -1,4 +1,5 @@
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Sandbox, startSandbox } from "@callbot/sandbox";
 import { type BareBotApiBaseline, measureBareBotApi } from "./baseline/bare-bot-api.ts";
@@ -18,7 +19,8 @@ import { type BenchSeat, type BenchWorld, buildBenchWorld } from "./world/bench-
 export interface BenchResult {
   startedAt: string;
   durationS: number;
-  machine: { cpus: number; cpuModel: string; node: string };
+  /** loadAvg: the 1-minute load average before and after; other work on the machine skews every number. */
+  machine: { cpus: number; cpuModel: string; node: string; loadAvg: { before: number; after: number } };
   options: Omit<BenchOptions, "redisUrl">;
   world: { owners: number; privateChats: number; publicChats: number };
   coldStartMs: { worker: number; bot: number };
@@ -55,6 +57,7 @@ export async function runBench(
   log: ProgressLog = () => undefined,
 ): Promise<BenchResult> {
   const started = Date.now();
+  const loadBefore = round1(loadavg()[0] ?? 0);
   const world = buildBenchWorld({
     privateChats: options.fixedRateRequests + options.maxRateRequests,
     publicChats: options.publicRequests,
@@ -99,7 +102,12 @@ export async function runBench(
     return {
       startedAt: new Date(started).toISOString(),
       durationS: Math.round((Date.now() - started) / 100) / 10,
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", node: process.version },
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? "unknown",
+        node: process.version,
+        loadAvg: { before: loadBefore, after: round1(loadavg()[0] ?? 0) },
+      },
       options: shownOptions,
       world: {
         owners: world.fixture.users.length - 3,
@@ -207,6 +215,7 @@ async function startWorker(
       LOG_LEVEL: options.logLevel,
     },
     readyMessage: "taking create-call jobs",
+    nodeFlags: profileFlags(options, "worker"),
   });
 }
 
@@ -230,7 +239,14 @@ async function startBotProcess(
       LOG_LEVEL: options.logLevel,
     },
     readyMessage: "bot started",
+    nodeFlags: profileFlags(options, "bot"),
   });
+}
+
+function profileFlags(options: BenchOptions, name: string): string[] {
+  if (options.profileDir === undefined) return [];
+  // One directory per process: tsx's loader thread writes a profile of its own beside the main thread's.
+  return ["--cpu-prof", `--cpu-prof-dir=${join(options.profileDir, name)}`];
 }
 
 /** The parent's environment without anything that would configure the product differently. */
@@ -247,6 +263,10 @@ function discardCurrentCalls(sandbox: Sandbox, world: BenchWorld, seats: readonl
     const call = sandbox.world.currentCall(nativeId(seat.chatId));
     if (call) sandbox.world.discardGroupCall(world.assistantId, call.id);
   }
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
 }
 
 function nativeId(botApiChatId: number): number {

@@ -13,6 +13,8 @@ export interface ServiceProcessOptions {
   env: NodeJS.ProcessEnv;
   /** The pino `msg` of the log line that says the process is ready. */
   readyMessage: string;
+  /** Extra node flags (e.g. --cpu-prof). */
+  nodeFlags?: string[];
   /** @defaultValue 30000 */
   readyTimeoutMs?: number;
 }
@@ -36,7 +38,7 @@ const TAIL_LINES = 20;
  */
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
   const startedAt = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", options.script], {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), "--import", "tsx", options.script], {
     cwd: options.cwd,
     env: options.env,
     stdio: ["ignore", "pipe", "pipe"],

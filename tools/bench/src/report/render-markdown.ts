@@ -7,7 +7,8 @@ export function renderMarkdown(result: BenchResult): string {
   const lines: string[] = [];
   const { machine } = result;
   lines.push(
-    `Run ${result.startedAt} on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, ${result.durationS} s in all. ` +
+    `Run ${result.startedAt} on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, ${result.durationS} s in all, ` +
+      `load average ${machine.loadAvg.before} before, ${machine.loadAvg.after} after. ` +
       `${result.world.owners} owners, ${result.world.privateChats} private and ${result.world.publicChats} public chats.`,
     "",
     "| phase | requests | created | lost | offered/s | created/s | ack p50 / p95 / p99 ms | e2e p50 / p95 / p99 ms | MTProto per /newcall | Bot API per /newcall (+ getUpdates) |",

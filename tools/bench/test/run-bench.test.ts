@@ -1,0 +1,82 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type BenchResult, DEFAULT_BENCH_OPTIONS, runBench } from "../src/index.ts";
+import { writeResults } from "../src/report/write-results.ts";
+
+/**
+ * The benchmark's measurement core on a tiny run: the real sandbox, the bot and the worker as
+ * child processes, a real Redis. Timings depend on the machine, so only correctness is
+ * asserted: every request answered, and what each one cost in Telegram requests.
+ */
+describe("runBench on 24 requests", () => {
+  let result: BenchResult;
+  let outDir: string;
+
+  beforeAll(async () => {
+    result = await runBench({
+      ...DEFAULT_BENCH_OPTIONS,
+      fixedRateRequests: 8,
+      rate: 50,
+      maxRateRequests: 12,
+      maxInFlight: 4,
+      publicRequests: 4,
+      botApiBaselineRequests: 5,
+      redisUrl: process.env.REDIS_URL ?? DEFAULT_BENCH_OPTIONS.redisUrl,
+    });
+    outDir = await mkdtemp(join(tmpdir(), "callbot-bench-"));
+  }, 150_000);
+
+  afterAll(async () => {
+    if (outDir) await rm(outDir, { recursive: true, force: true });
+  });
+
+  it("answers every request of every phase with a created call, none lost", () => {
+    expect(result.phases.map((p) => [p.name, p.requests, p.created, p.lost])).toEqual([
+      ["warm-up (cold caches)", 24, 24, 0],
+      ["50/s offered, private chats", 8, 8, 0],
+      ["maximum rate, private chats", 12, 12, 0],
+      ["50/s offered, public chats", 4, 4, 0],
+    ]);
+    for (const phase of result.phases) {
+      expect(phase.ackMs?.count).toBe(phase.requests);
+      expect(phase.endToEndMs?.count).toBe(phase.requests);
+    }
+  });
+
+  it("costs one createGroupCall and two Bot API sends per plain /newcall once caches are warm", () => {
+    for (const phase of result.phases.filter((p) => p.name.includes("private chats"))) {
+      const { methods } = phase.cost;
+      expect(methods.mtproto).toEqual({ "phone.createGroupCall": phase.created });
+      expect(methods.botApi.sendMessage).toBe(phase.created);
+      expect(methods.botApi.editMessageText).toBe(phase.created);
+      expect(methods.botApi.getChatMember).toBeUndefined();
+      expect(phase.cost.mtproto).toBe(1);
+      expect(phase.cost.botApi).toBe(2);
+    }
+  });
+
+  it("adds the invite link export in public chats", () => {
+    const publicPhase = result.phases.find((p) => p.name.includes("public chats"))!;
+    expect(publicPhase.cost.methods.mtproto).toEqual({
+      "phone.createGroupCall": 4,
+      "phone.exportGroupCallInvite": 4,
+    });
+  });
+
+  it("measures the baselines, the processes, and writes both result files", async () => {
+    expect(result.baseline.createGroupCall.calls).toBe(20);
+    expect(result.baseline.createGroupCall.roundTripMs?.count).toBe(20);
+    expect(result.baseline.botApi.roundTripMs?.count).toBe(5);
+    expect(result.coldStartMs.worker).toBeGreaterThan(0);
+    expect(result.peakRssBytes.bot).toBeGreaterThan(0);
+    expect(result.peakRssBytes.worker).toBeGreaterThan(0);
+
+    const table = await writeResults(result, outDir);
+    const json = JSON.parse(await readFile(join(outDir, "latest.json"), "utf8")) as { targets: unknown[] };
+    expect(json.targets).toHaveLength(6);
+    expect(await readFile(join(outDir, "latest.md"), "utf8")).toBe(table);
+    expect(table).toContain("| maximum rate, private chats | 12 | 12 | 0 |");
+  });
+});
