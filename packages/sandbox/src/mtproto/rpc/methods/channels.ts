@@ -83,6 +83,16 @@ function participantOf(ctx: RequestContext, chat: WorldChat, userId: number): Ap
   }
 }
 
+/** Which members a channels.getParticipants filter lists; unsupported filters list nobody rather than guess. */
+function listedBy(filter: Api.TypeChannelParticipantsFilter, status: string): boolean {
+  if (filter instanceof Api.ChannelParticipantsAdmins) return status === "owner" || status === "admin";
+  if (filter instanceof Api.ChannelParticipantsRecent) return status !== "left" && status !== "banned";
+  if (filter instanceof Api.ChannelParticipantsKicked || filter instanceof Api.ChannelParticipantsBanned) {
+    return status === "banned";
+  }
+  return false;
+}
+
 export const channelsMethods: Record<string, MethodHandler> = {
   "channels.getChannels": (ctx, request: Api.channels.GetChannels) =>
     new Api.messages.Chats({
@@ -103,6 +113,28 @@ export const channelsMethods: Record<string, MethodHandler> = {
       participant,
       chats: [embed(chatToTl(ctx.world, chat, ctx.accountId))],
       users: [embed(userToTl(user, ctx.accountId))],
+    });
+  },
+
+  // ASSUMPTION: everyone in the chat may list its admins (Telegram lets members of a supergroup
+  // see the admin list); only the Admins, Recent, Kicked and Banned filters are served, with
+  // offset/limit paging, and the hash is ignored (always a full answer).
+  "channels.getParticipants": (ctx, request: Api.channels.GetParticipants) => {
+    const chat = chatFromInputChannel(ctx, request.channel);
+    assertCanSeeChat(ctx, chat);
+    const matching = [...chat.members]
+      .filter(([, role]) => listedBy(request.filter, role.status))
+      .map(([userId]) => userId);
+    const page = matching.slice(Math.max(0, request.offset), Math.max(0, request.offset) + request.limit);
+    const users = page.flatMap((userId) => {
+      const user = ctx.world.getUser(userId);
+      return user ? [embed<Api.TypeUser>(userToTl(user, ctx.accountId))] : [];
+    });
+    return new Api.channels.ChannelParticipants({
+      count: matching.length,
+      participants: page.map((userId) => participantOf(ctx, chat, userId)),
+      chats: [embed(chatToTl(ctx.world, chat, ctx.accountId))],
+      users,
     });
   },
 };
