@@ -1,20 +1,18 @@
 import { configSecrets, createLogger, exitOnConfigError, loadBotConfig } from "@callbot/shared";
-import { DEFAULT_QUEUE_PREFIX, startBot } from "./start-bot.ts";
+import { startBot } from "./start-bot.ts";
 
 /**
  * The bot process: reads its configuration from the environment, starts, and shuts down
  * gracefully on SIGTERM/SIGINT within a bounded time (a second signal exits at once).
- *
- * QUEUE_PREFIX (optional, default "bull") is the BullMQ prefix; bot and worker must agree on it.
+ * QUEUE_PREFIX (config.queuePrefix) must be the worker's.
  */
 const SHUTDOWN_DEADLINE_MS = 15_000;
 
 const config = exitOnConfigError(() => loadBotConfig(process.env));
 const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config), name: "bot" });
-const prefix = process.env.QUEUE_PREFIX?.trim() || DEFAULT_QUEUE_PREFIX;
 
 try {
-  const running = await startBot({ config, logger, prefix });
+  const running = await startBot({ config, logger, prefix: config.queuePrefix });
   let signalled = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (signalled) {

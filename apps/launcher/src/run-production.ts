@@ -12,9 +12,6 @@ import {
 import { startCallWorker } from "@callbot/worker";
 import { onShutdownSignal } from "./on-shutdown-signal.ts";
 
-/** The production prefix for BullMQ keys; the bot and the worker must agree on it. */
-const QUEUE_PREFIX = "callbot";
-
 /**
  * Runs the bot and the worker in one process against Telegram. Deployments that put them on
  * different machines run `pnpm --filter @callbot/bot start` and `pnpm --filter @callbot/worker start`.
@@ -29,13 +26,13 @@ export async function runProduction(env: Env): Promise<void> {
   const worker = startCallWorker({
     config: workerConfig,
     logger: logger.child({ part: "worker" }),
-    prefix: QUEUE_PREFIX,
+    prefix: workerConfig.queuePrefix,
   });
   await worker.ready;
   const bot = await startBot({
     config: botConfig,
     logger: logger.child({ part: "bot" }),
-    prefix: QUEUE_PREFIX,
+    prefix: botConfig.queuePrefix,
   });
   logger.info("callbot is running; stop it with Ctrl+C");
   onShutdownSignal(logger, async () => {

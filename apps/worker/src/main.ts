@@ -8,7 +8,7 @@ import {
   exitOnConfigError,
   loadWorkerConfig,
 } from "@callbot/shared";
-import { DEFAULT_QUEUE_PREFIX, startCallWorker } from "./start-worker.ts";
+import { startCallWorker } from "./start-worker.ts";
 
 /** After a signal, the process exits within this long whatever hangs (BullMQ grace + clean-up). */
 const EXIT_DEADLINE_MS = 20_000;
@@ -37,7 +37,7 @@ try {
   process.exit(1);
 }
 
-const worker = startCallWorker({ config, logger, connection, prefix: DEFAULT_QUEUE_PREFIX });
+const worker = startCallWorker({ config, logger, connection, prefix: config.queuePrefix });
 
 let shuttingDown = false;
 async function shutDown(signal: string, exitCode: number): Promise<void> {

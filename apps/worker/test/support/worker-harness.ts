@@ -58,6 +58,7 @@ export class WorkerHarness {
       tgSession: session,
       tgSessionFile: undefined,
       tgDc: info.mtproto,
+      queuePrefix: this.prefix,
       redisUrl: REDIS_URL,
       logLevel: "info",
       allowRedisEviction: false,

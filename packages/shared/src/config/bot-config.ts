@@ -7,6 +7,7 @@ import {
   type LogLevel,
   LogLevelSchema,
   OwnerIdsSchema,
+  QueuePrefixSchema,
   RedisUrlSchema,
   TimeZoneSchema,
 } from "./env-schemas.ts";
@@ -21,6 +22,8 @@ export interface BotConfig {
   botApiRoot: string | undefined;
   ownerIds: number[];
   redisUrl: string;
+  /** Prefix of every Redis key (QUEUE_PREFIX); the bot and the worker must agree. */
+  queuePrefix: string;
   defaultTimeZone: string;
   logLevel: LogLevel;
   allowRedisEviction: boolean;
@@ -31,6 +34,7 @@ export const BOT_ENV_SHAPE = {
   BOT_API_ROOT: BotApiRootSchema,
   OWNER_IDS: OwnerIdsSchema,
   REDIS_URL: RedisUrlSchema,
+  QUEUE_PREFIX: QueuePrefixSchema,
   DEFAULT_TIME_ZONE: TimeZoneSchema,
   LOG_LEVEL: LogLevelSchema,
   ALLOW_REDIS_EVICTION: FlagSchema,
@@ -49,6 +53,7 @@ export function parseBotConfig(
     botApiRoot: values.BOT_API_ROOT,
     ownerIds: values.OWNER_IDS,
     redisUrl: values.REDIS_URL,
+    queuePrefix: values.QUEUE_PREFIX,
     defaultTimeZone: values.DEFAULT_TIME_ZONE,
     logLevel: values.LOG_LEVEL,
     allowRedisEviction: values.ALLOW_REDIS_EVICTION,

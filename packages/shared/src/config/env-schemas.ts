@@ -133,6 +133,16 @@ export const TimeZoneSchema = z
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** The default Redis key prefix; one Redis can hold several deployments under different prefixes. */
+export const DEFAULT_QUEUE_PREFIX = "callbot";
+
+export const QueuePrefixSchema = z
+  .string()
+  .default(DEFAULT_QUEUE_PREFIX)
+  .transform((value) => value.trim() || DEFAULT_QUEUE_PREFIX)
+  // BullMQ joins prefix, queue name and id with ':'; a prefix with one would blur the key layout.
+  .pipe(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: "expected 1 to 64 letters, digits, '_', '.' or '-'" }));
+
 export const LogLevelSchema = z
   .string()
   .default("info")

@@ -19,6 +19,8 @@ export const ENV_VARIABLE_MEANINGS = {
     "optional host:port of the Telegram server the worker connects to, like 149.154.167.50:443; leave unset for Telegram's own",
   DEFAULT_TIME_ZONE:
     "the IANA time zone for times typed without one, like Europe/Berlin or America/New_York (default UTC)",
+  QUEUE_PREFIX:
+    "the prefix of every Redis key callbot writes (BullMQ queues, caches, locks), default callbot; the bot and the worker must use the same one",
   LOG_LEVEL: "how much to log: fatal, error, warn, info, debug, trace or silent (default info)",
   ALLOW_REDIS_EVICTION:
     "set to 1 to start even though Redis may evict keys (maxmemory-policy other than noeviction); this risks losing queued calls",

@@ -8,6 +8,7 @@ import {
   LogLevelSchema,
   NodeEnvSchema,
   PRODUCTION_API_HASH_PATTERN,
+  QueuePrefixSchema,
   RedisUrlSchema,
   TgApiHashSchema,
   TgApiIdSchema,
@@ -30,6 +31,8 @@ export interface WorkerConfig {
   /** Undefined: the Telegram data centre gramjs picks itself. */
   tgDc: HostAndPort | undefined;
   redisUrl: string;
+  /** Prefix of every Redis key (QUEUE_PREFIX); the bot and the worker must agree. */
+  queuePrefix: string;
   logLevel: LogLevel;
   allowRedisEviction: boolean;
   production: boolean;
@@ -42,6 +45,7 @@ export const WORKER_ENV_SHAPE = {
   TG_SESSION_FILE: TgSessionFileSchema,
   TG_DC: TgDcSchema,
   REDIS_URL: RedisUrlSchema,
+  QUEUE_PREFIX: QueuePrefixSchema,
   LOG_LEVEL: LogLevelSchema,
   ALLOW_REDIS_EVICTION: FlagSchema,
   NODE_ENV: NodeEnvSchema,
@@ -82,6 +86,7 @@ export function parseWorkerConfig(
     tgSessionFile: session.file,
     tgDc: values.TG_DC,
     redisUrl: values.REDIS_URL,
+    queuePrefix: values.QUEUE_PREFIX,
     logLevel: values.LOG_LEVEL,
     allowRedisEviction: values.ALLOW_REDIS_EVICTION,
     production: values.NODE_ENV,
