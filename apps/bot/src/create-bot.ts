@@ -6,12 +6,16 @@ import type { Update, UserFromGetMe } from "grammy/types";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { type BotLimits, DEFAULT_BOT_LIMITS } from "./bot-limits.ts";
+import { CallsRegistry } from "./calls-registry/calls-registry.ts";
 import { type Clock, systemClock } from "./clock.ts";
+import { createCallsFeature } from "./features/calls.ts";
 import { createNewCallFeature } from "./features/newcall.ts";
 import { createStartHelpFeature } from "./features/start-help.ts";
+import { createTimeZoneFeature, preloadTimeZone } from "./features/timezone.ts";
 import { createUnhandledFeature } from "./features/unhandled.ts";
 import type { InFlightUpdates } from "./in-flight-updates.ts";
 import { botKeys } from "./redis/bot-keys.ts";
+import { createUserTimeZones, type UserTimeZones } from "./timezone/user-time-zones.ts";
 
 export interface CreateBotOptions {
   config: Pick<BotConfig, "botToken" | "botApiRoot" | "ownerIds" | "defaultTimeZone">;
@@ -30,6 +34,10 @@ export interface CreateBotOptions {
   observeUpdate?: (update: Update) => void;
   /** Counts updates being handled, for a graceful shutdown. */
   inFlight?: InFlightUpdates;
+  /** Users' time zones; shared with the results consumer. Default: a new store on `redis`. */
+  timeZones?: UserTimeZones;
+  /** The calls registry; shared with the results consumer. Default: a new one on `redis`. */
+  callsRegistry?: CallsRegistry;
 }
 
 /**
@@ -41,8 +49,12 @@ export function createBot(options: CreateBotOptions): Bot<Context> {
   const { config, logger, redis, prefix } = options;
   const clock = options.clock ?? systemClock;
   const limits = { ...DEFAULT_BOT_LIMITS, ...options.limits };
-  // Until users can choose their own zone (/timezone), everyone's times are read in the default.
-  const timeZoneFor = (_userId: number) => config.defaultTimeZone;
+  const timeZones =
+    options.timeZones ??
+    createUserTimeZones({ redis, prefix, defaultTimeZone: config.defaultTimeZone, clock });
+  // Synchronous for the parsers: preloadTimeZone (mounted first) has read the sender's zone.
+  const timeZoneFor = (userId: number) => timeZones.zoneFor(userId);
+  const callsRegistry = options.callsRegistry ?? new CallsRegistry(redis, prefix, clock);
 
   const bot = new Bot<Context>(config.botToken, {
     ...(options.botInfo !== undefined && { botInfo: options.botInfo }),
@@ -67,6 +79,7 @@ export function createBot(options: CreateBotOptions): Bot<Context> {
       .reply("Sorry, something went wrong on my side. Nothing was queued; please try again in a minute.")
       .catch(() => undefined);
   });
+  features.use(preloadTimeZone(timeZones, logger));
   features.use(createStartHelpFeature({ redis, prefix, timeZoneFor }));
   features.use(
     createNewCallFeature({
@@ -78,6 +91,24 @@ export function createBot(options: CreateBotOptions): Bot<Context> {
       clock,
       logger,
       limits,
+    }),
+  );
+  features.use(
+    createTimeZoneFeature({ timeZones, defaultTimeZone: config.defaultTimeZone, now: () => clock.now() }),
+  );
+  features.use(
+    createCallsFeature({
+      api: bot.api,
+      redis,
+      keys: botKeys(prefix),
+      registry: callsRegistry,
+      callsQueue: options.callsQueue,
+      ownerIds: config.ownerIds,
+      memberCacheSeconds: limits.memberCacheSeconds,
+      chatCacheSeconds: limits.chatCacheSeconds,
+      timeZoneFor,
+      clock,
+      logger,
     }),
   );
   features.use(createUnhandledFeature());

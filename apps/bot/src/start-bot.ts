@@ -13,12 +13,15 @@ import type { Bot, Context } from "grammy";
 import type { Update, UserFromGetMe } from "grammy/types";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import type { BotLimits } from "./bot-limits.ts";
+import { type BotLimits, DEFAULT_BOT_LIMITS } from "./bot-limits.ts";
+import { CallsRegistry } from "./calls-registry/calls-registry.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { createBot } from "./create-bot.ts";
 import { BOT_COMMANDS } from "./features/help-text.ts";
 import { InFlightUpdates } from "./in-flight-updates.ts";
+import { botKeys } from "./redis/bot-keys.ts";
 import { consumeResults } from "./results/consume-results.ts";
+import { createUserTimeZones } from "./timezone/user-time-zones.ts";
 
 /** BullMQ's own default prefix; the worker uses the same unless configured otherwise. */
 export const DEFAULT_QUEUE_PREFIX = "bull";
@@ -87,7 +90,12 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     callsQueue.on("error", (error) => logger.warn({ err: error }, "calls queue error"));
 
     const inFlight = new InFlightUpdates();
+    // One zone store and one registry for the bot and the results consumer: they share a memory cache.
+    const timeZones = createUserTimeZones({ redis, prefix, defaultTimeZone: config.defaultTimeZone, clock });
+    const callsRegistry = new CallsRegistry(redis, prefix, clock);
     const bot = createBot({
+      timeZones,
+      callsRegistry,
       inFlight,
       config,
       logger,
@@ -111,11 +119,20 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       ownerIds: config.ownerIds,
       clock,
       logger,
+      calls: {
+        redis,
+        keys: botKeys(prefix),
+        registry: callsRegistry,
+        callsQueue,
+        ownerIds: config.ownerIds,
+        memberCacheSeconds: { ...DEFAULT_BOT_LIMITS, ...options.limits }.memberCacheSeconds,
+        timeZones,
+      },
     });
     const runner =
       options.polling === false
         ? undefined
-        : run(bot, { runner: { fetch: { allowed_updates: ["message", "channel_post"] } } });
+        : run(bot, { runner: { fetch: { allowed_updates: ["message", "channel_post", "callback_query"] } } });
     logger.info({ username: bot.botInfo.username, prefix }, "bot started");
 
     const queue = callsQueue;

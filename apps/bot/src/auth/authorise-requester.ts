@@ -30,6 +30,11 @@ export interface AuthoriseDeps {
   ownerIds: readonly number[];
   /** How long a member's status is trusted; short, so a revoked right stops working soon. */
   ttlSeconds: number;
+  /**
+   * Ask Telegram now instead of trusting the cache (the answer still refreshes it). For button
+   * presses on /calls: the list may be hours old, and a right revoked since must count at once.
+   */
+  fresh?: boolean;
 }
 
 /**
@@ -47,27 +52,24 @@ export async function authoriseRequester(
   if (deps.ownerIds.includes(request.userId)) return { ok: true, as: "operator" };
 
   let botNotInChat = false;
-  const facts = await cachedJson<MemberFacts>(
-    deps.redis,
-    deps.keys.member(request.chatId, request.userId),
-    deps.ttlSeconds,
-    async () => {
-      try {
-        const member = await deps.api.getChatMember(request.chatId, request.userId);
-        return {
-          status: member.status,
-          canManageVideoChats: member.status === "administrator" && member.can_manage_video_chats,
-        };
-      } catch (error) {
-        if (isUserNotFound(error)) return { status: "left", canManageVideoChats: false };
-        if (isBotNotInChat(error) || isChatNotFound(error)) {
-          botNotInChat = true;
-          return undefined;
-        }
-        throw error;
+  const memberKey = deps.keys.member(request.chatId, request.userId);
+  if (deps.fresh) await deps.redis.del(memberKey);
+  const facts = await cachedJson<MemberFacts>(deps.redis, memberKey, deps.ttlSeconds, async () => {
+    try {
+      const member = await deps.api.getChatMember(request.chatId, request.userId);
+      return {
+        status: member.status,
+        canManageVideoChats: member.status === "administrator" && member.can_manage_video_chats,
+      };
+    } catch (error) {
+      if (isUserNotFound(error)) return { status: "left", canManageVideoChats: false };
+      if (isBotNotInChat(error) || isChatNotFound(error)) {
+        botNotInChat = true;
+        return undefined;
       }
-    },
-  );
+      throw error;
+    }
+  });
   if (botNotInChat || !facts) return { ok: false, reason: "bot-not-in-chat" };
 
   if (facts.status === "creator") return { ok: true, as: "owner" };

@@ -1,4 +1,6 @@
 import {
+  type CallActionResult,
+  CallActionResultSchema,
   type CreateCallResult,
   QUEUE_NAMES,
   type ResultsMessage,
@@ -10,10 +12,13 @@ import type { Api } from "grammy";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { readUserbotIdentity } from "../assistant/read-userbot-identity.ts";
+import { followCreateCallResult } from "../calls-registry/follow-call-events.ts";
 import type { Clock } from "../clock.ts";
 import { isPrivateChatClosed } from "../telegram/bot-api-errors.ts";
+import type { CallsResultsDeps } from "./calls-results-deps.ts";
 import { deliverToAck } from "./deliver-to-ack.ts";
 import { renderOutcome, renderWorkerAlert } from "./render-outcome.ts";
+import { reportActionResult } from "./report-action-result.ts";
 
 export interface ResultsConsumerDeps {
   api: Api;
@@ -26,6 +31,8 @@ export interface ResultsConsumerDeps {
   ownerIds: readonly number[];
   clock: Clock;
   logger: Logger;
+  /** The calls registry and /calls views, kept up to date from results. */
+  calls: CallsResultsDeps;
   /** Results handled at once. @defaultValue 4 */
   concurrency?: number;
 }
@@ -40,13 +47,13 @@ export function consumeResults(deps: ResultsConsumerDeps): Worker<ResultsMessage
   const worker = new Worker<ResultsMessage>(
     QUEUE_NAMES.results,
     async (job) => {
-      const parsed = ResultsMessageSchema.safeParse(job.data);
-      if (!parsed.success) {
-        deps.logger.error({ jobId: job.id, issues: parsed.error.issues }, "invalid results message dropped");
+      const message = parseResultsMessage(job.data);
+      if (!message) {
+        deps.logger.error({ jobId: job.id }, "invalid results message dropped");
         throw new UnrecoverableError("invalid results message");
       }
-      const message = parsed.data;
       if (message.kind === "worker-alert") await alertOwners(message, deps);
+      else if (message.kind === "call-action") await reportCallAction(message, deps);
       else await reportCallResult(message, deps);
     },
     { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 4 },
@@ -63,7 +70,29 @@ export function consumeResults(deps: ResultsConsumerDeps): Worker<ResultsMessage
   return worker;
 }
 
+/** Call-action results are parsed on their own, whether or not ResultsMessageSchema lists them yet. */
+function parseResultsMessage(data: unknown): ResultsMessage | CallActionResult | undefined {
+  if ((data as { kind?: unknown } | null)?.kind === "call-action") {
+    const action = CallActionResultSchema.safeParse(data);
+    return action.success ? action.data : undefined;
+  }
+  const parsed = ResultsMessageSchema.safeParse(data);
+  return parsed.success ? parsed.data : undefined;
+}
+
+async function reportCallAction(result: CallActionResult, deps: ResultsConsumerDeps): Promise<void> {
+  const identity = await readUserbotIdentity(deps.redis, deps.prefix);
+  await reportActionResult(result, {
+    api: deps.api,
+    clock: deps.clock,
+    logger: deps.logger,
+    userbotName: identity?.username ?? identity?.firstName,
+    calls: deps.calls,
+  });
+}
+
 async function reportCallResult(result: CreateCallResult, deps: ResultsConsumerDeps): Promise<void> {
+  await followCreateCallResult(deps.calls.registry, result);
   const identity = await readUserbotIdentity(deps.redis, deps.prefix);
   const rendered = renderOutcome(result, {
     now: deps.clock.now(),

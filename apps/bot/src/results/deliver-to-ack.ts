@@ -1,4 +1,4 @@
-import type { CreateCallRequest } from "@callbot/shared";
+import type { CreateCallRequest, MessageRef } from "@callbot/shared";
 import type { Api } from "grammy";
 import {
   isBotNotInChat,
@@ -18,24 +18,37 @@ export type Delivery = "edited" | "sent-anew" | "sent-privately" | "undeliverabl
  * private chat; if that is closed too, there is nobody left to tell, and retrying would not help.
  */
 export async function deliverToAck(api: Api, request: CreateCallRequest, text: string): Promise<Delivery> {
+  // Requests a recurring rule creates have no "queued" message: their report is a new message.
+  const ack = (request as { ack?: MessageRef }).ack;
+  if (ack === undefined) {
+    try {
+      await api.sendMessage(request.requester.chatId, text, { link_preview_options: { is_disabled: true } });
+      return "sent-anew";
+    } catch (error) {
+      if (isPrivateChatClosed(error) || isBotNotInChat(error) || isChatNotFound(error))
+        return "undeliverable";
+      throw error;
+    }
+  }
   try {
-    await api.editMessageText(request.ack.chatId, request.ack.messageId, text, {
+    await api.editMessageText(ack.chatId, ack.messageId, text, {
       link_preview_options: { is_disabled: true },
     });
     return "edited";
   } catch (error) {
     if (isMessageNotModified(error)) return "edited";
     if (isMessageToEditGone(error)) {
-      const sameChat = request.requester.chatId === request.ack.chatId;
-      await api.sendMessage(request.ack.chatId, text, {
+      const commandId = request.requester.messageId;
+      const sameChat = request.requester.chatId === ack.chatId && commandId !== undefined;
+      await api.sendMessage(ack.chatId, text, {
         link_preview_options: { is_disabled: true },
         ...(sameChat && {
-          reply_parameters: { message_id: request.requester.messageId, allow_sending_without_reply: true },
+          reply_parameters: { message_id: commandId, allow_sending_without_reply: true },
         }),
       });
       return "sent-anew";
     }
-    const ackIsPrivate = request.ack.chatId === request.requester.userId;
+    const ackIsPrivate = ack.chatId === request.requester.userId;
     if (ackIsPrivate || !(isBotNotInChat(error) || isChatNotFound(error))) throw error;
     try {
       await api.sendMessage(request.requester.userId, text, { link_preview_options: { is_disabled: true } });

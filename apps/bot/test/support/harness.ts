@@ -6,6 +6,7 @@ import type { Update } from "grammy/types";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import type { BotLimits } from "../../src/bot-limits.ts";
+import type { Clock } from "../../src/clock.ts";
 import { type RunningBot, startBot } from "../../src/start-bot.ts";
 
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -31,6 +32,8 @@ export interface HarnessOptions {
   /** Redis the bot uses; default the shared test Redis. */
   redisUrl?: string;
   sandbox?: Sandbox;
+  /** The bot's clock (times shown, times parsed); default the system clock. */
+  clock?: Clock;
 }
 
 export interface Harness {
@@ -70,6 +73,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
       prefix,
       ...(options.limits !== undefined && { limits: options.limits }),
+      ...(options.clock !== undefined && { clock: options.clock }),
       observeUpdate: (update) => updates.push(update),
       stopStepTimeoutMs: 2_000,
     });

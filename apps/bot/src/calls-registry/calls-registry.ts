@@ -1,0 +1,105 @@
+import type { Redis } from "ioredis";
+import type { Clock } from "../clock.ts";
+import { type CallEntry, entryTtlSeconds, isCurrent } from "./call-entry.ts";
+import { type RegistryKeys, registryKeys } from "./registry-keys.ts";
+
+/** The chat and chats indexes live this long after their last change. */
+const INDEX_TTL_SECONDS = 10 * 24 * 3600;
+/** Entries kept per chat; older ones drop out of the index (and expire on their own). */
+const MAX_ENTRIES_PER_CHAT = 30;
+/** Chats kept in the "served chats" index. */
+const MAX_CHATS = 5_000;
+
+export type NewEntry = Omit<CallEntry, "id" | "updatedAt">;
+
+/**
+ * The bot's view of calls per chat, in Redis. Storage only: the rules that turn results and
+ * service messages into entries are in follow-call-events.ts.
+ */
+export class CallsRegistry {
+  readonly keys: RegistryKeys;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+    private readonly clock: Clock,
+  ) {
+    this.keys = registryKeys(prefix);
+  }
+
+  async get(id: string): Promise<CallEntry | undefined> {
+    const raw = await this.redis.get(this.keys.entry(id));
+    return raw === null ? undefined : (JSON.parse(raw) as CallEntry);
+  }
+
+  async byRequest(requestId: string): Promise<CallEntry | undefined> {
+    const id = await this.redis.get(this.keys.byRequest(requestId));
+    return id === null ? undefined : this.get(id);
+  }
+
+  async byCall(callId: string): Promise<CallEntry | undefined> {
+    const id = await this.redis.get(this.keys.byCall(callId));
+    return id === null ? undefined : this.get(id);
+  }
+
+  /** A chat's entries, newest change first; ids whose entry expired are pruned. */
+  async forChat(chatId: number): Promise<CallEntry[]> {
+    const ids = await this.redis.zrevrange(this.keys.chat(chatId), 0, MAX_ENTRIES_PER_CHAT - 1);
+    if (ids.length === 0) return [];
+    const raws = await this.redis.mget(ids.map((id) => this.keys.entry(id)));
+    const gone = ids.filter((_, i) => raws[i] === null);
+    if (gone.length > 0) await this.redis.zrem(this.keys.chat(chatId), ...gone);
+    return raws.flatMap((raw) => (raw === null ? [] : [JSON.parse(raw) as CallEntry]));
+  }
+
+  /** The chat's scheduled or live call, if the registry knows one. */
+  async current(chatId: number): Promise<CallEntry | undefined> {
+    return (await this.forChat(chatId)).find(isCurrent);
+  }
+
+  /** Chats that have (or recently had) entries, most recently active first. */
+  async chats(limit = 200): Promise<number[]> {
+    const ids = await this.redis.zrevrange(this.keys.chats, 0, limit - 1);
+    return ids.map(Number);
+  }
+
+  async create(fields: NewEntry): Promise<CallEntry> {
+    const id = (await this.redis.incr(this.keys.sequence)).toString(36);
+    const entry: CallEntry = { ...fields, id, updatedAt: this.clock.now() };
+    await this.save(entry);
+    return entry;
+  }
+
+  /** Writes the entry with its TTL, its lookups and both indexes, in one round trip. */
+  async save(entry: CallEntry): Promise<CallEntry> {
+    const now = this.clock.now();
+    const saved = { ...entry, updatedAt: now };
+    const ttl = entryTtlSeconds(saved, now);
+    const multi = this.redis
+      .multi()
+      .set(this.keys.entry(saved.id), JSON.stringify(saved), "EX", ttl)
+      .zadd(this.keys.chat(saved.chatId), now, saved.id)
+      .zremrangebyrank(this.keys.chat(saved.chatId), 0, -(MAX_ENTRIES_PER_CHAT + 1))
+      .expire(this.keys.chat(saved.chatId), INDEX_TTL_SECONDS)
+      .zadd(this.keys.chats, now, String(saved.chatId))
+      .zremrangebyrank(this.keys.chats, 0, -(MAX_CHATS + 1))
+      .zremrangebyscore(this.keys.chats, "-inf", now - INDEX_TTL_SECONDS * 1000)
+      .expire(this.keys.chats, INDEX_TTL_SECONDS);
+    // The sequence key never expires: one small key, and ids are never reused, so an old /calls
+    // button can never act on a newer entry.
+    if (saved.requestId !== undefined) multi.set(this.keys.byRequest(saved.requestId), saved.id, "EX", ttl);
+    if (saved.call !== undefined) multi.set(this.keys.byCall(saved.call.id), saved.id, "EX", ttl);
+    await multi.exec();
+    return saved;
+  }
+
+  async remove(entry: CallEntry): Promise<void> {
+    const multi = this.redis
+      .multi()
+      .del(this.keys.entry(entry.id))
+      .zrem(this.keys.chat(entry.chatId), entry.id);
+    if (entry.requestId !== undefined) multi.del(this.keys.byRequest(entry.requestId));
+    if (entry.call !== undefined) multi.del(this.keys.byCall(entry.call.id));
+    await multi.exec();
+  }
+}

@@ -1,0 +1,170 @@
+import type { CallActionResult, CallSnapshot, CreateCallRequest, CreateCallResult } from "@callbot/shared";
+import type { CallEntry } from "./call-entry.ts";
+import type { CallsRegistry } from "./calls-registry.ts";
+
+/*
+ * How the registry follows Telegram. Telegram allows one scheduled-or-live call per chat, so a
+ * chat's "current" entry is the one a service message is about (the Bot API's video_chat_*
+ * messages carry no call id). A worker result and the service message for the same call can
+ * arrive in either order; whichever comes second merges into the entry the first one made.
+ */
+
+export type VideoChatEvent =
+  | { kind: "scheduled"; startDate: number }
+  | { kind: "started" }
+  | { kind: "ended"; duration: number };
+
+/** A request seen in the calls queue before its result: shown as "queued". */
+export async function trackQueuedRequest(
+  registry: CallsRegistry,
+  request: CreateCallRequest,
+): Promise<CallEntry> {
+  const known = await registry.byRequest(request.requestId);
+  if (known) return known;
+  return registry.create({
+    chatId: request.target.chatId,
+    chatTitle: request.target.title,
+    ...(request.target.username !== undefined && { chatUsername: request.target.username }),
+    ...(request.title !== undefined && { title: request.title }),
+    state: "queued",
+    ...(request.scheduleDate !== undefined && { scheduleDate: request.scheduleDate }),
+    rtmp: request.rtmp,
+    autostart: request.autostart === true,
+    requestId: request.requestId,
+    requesterId: request.requester.userId,
+    timeZone: request.timeZone,
+    ...(hasAck(request) && { ack: { chatId: request.ack.chatId, messageId: request.ack.messageId } }),
+  });
+}
+
+/** The worker's answer to a create-call request. */
+export async function followCreateCallResult(
+  registry: CallsRegistry,
+  result: CreateCallResult,
+): Promise<void> {
+  const { request, outcome } = result;
+  if (outcome.status === "delayed") return;
+  const queued = await trackQueuedRequest(registry, request);
+  if (outcome.status === "failed") {
+    await registry.save({ ...queued, state: "failed", errorName: outcome.failure.errorName });
+    return;
+  }
+  const { call } = outcome;
+  const nowSeconds = Math.floor(result.finishedAt / 1000);
+  let entry: CallEntry = {
+    ...queued,
+    call: { id: call.id, accessHash: call.accessHash },
+    rtmp: call.rtmp,
+    ...((call.title ?? request.title) !== undefined && { title: call.title ?? request.title }),
+  };
+  const current = await registry.current(request.target.chatId);
+  if (current && current.id !== entry.id) {
+    if (current.call === undefined || current.call.id === call.id) {
+      // The service message came first and made an entry without an id: this is the same call.
+      await registry.remove(queued);
+      entry = { ...current, ...entry, id: current.id, state: current.state };
+      if (current.scheduleDate !== undefined && current.state === "scheduled")
+        entry.scheduleDate = current.scheduleDate;
+    } else {
+      await registry.save({ ...current, state: "ended", endedAt: nowSeconds });
+    }
+  }
+  if (entry.state === "queued") {
+    entry.state = call.scheduleDate === undefined ? "live" : "scheduled";
+    if (call.scheduleDate !== undefined) entry.scheduleDate = call.scheduleDate;
+    else {
+      delete entry.scheduleDate;
+      entry.startedAt = nowSeconds;
+    }
+  }
+  await registry.save(entry);
+}
+
+/** The worker's answer to an action: its snapshot is Telegram's word on the call's state. */
+export async function followCallActionResult(
+  registry: CallsRegistry,
+  result: CallActionResult,
+): Promise<void> {
+  const { request, outcome } = result;
+  if (request.call === undefined) return;
+  const entry = await registry.byCall(request.call.id);
+  if (!entry) return;
+  const nowSeconds = Math.floor(result.finishedAt / 1000);
+  if (outcome.status === "done" && outcome.call) {
+    await registry.save(applySnapshot(entry, outcome.call, nowSeconds));
+  } else if (outcome.status === "skipped") {
+    const state = outcome.reason === "already-ended" ? "ended" : "live";
+    if (entry.state !== state) await registry.save({ ...entry, state, ...stamp(state, nowSeconds) });
+  } else if (
+    outcome.status === "failed" &&
+    /GROUPCALL_ALREADY_DISCARDED|GROUPCALL_FORBIDDEN/.test(outcome.failure.errorName)
+  ) {
+    // Telegram says the call is over: the registry must not keep offering buttons for it.
+    if (entry.state !== "ended") await registry.save({ ...entry, state: "ended", endedAt: nowSeconds });
+  }
+}
+
+/** A video_chat_* service message in a chat: how a call started or ended by hand shows up. */
+export async function followVideoChatEvent(
+  registry: CallsRegistry,
+  chat: { chatId: number; title: string; username?: string },
+  event: VideoChatEvent,
+  nowSeconds: number,
+): Promise<void> {
+  const current = await registry.current(chat.chatId);
+  switch (event.kind) {
+    case "scheduled":
+      if (current) {
+        await registry.save({ ...current, state: "scheduled", scheduleDate: event.startDate });
+        return;
+      }
+      await registry.create({ ...handMade(chat), state: "scheduled", scheduleDate: event.startDate });
+      return;
+    case "started":
+      if (current) {
+        if (current.state === "live") return;
+        const { scheduleDate: _dropped, ...rest } = current;
+        await registry.save({ ...rest, state: "live", startedAt: nowSeconds });
+        return;
+      }
+      await registry.create({ ...handMade(chat), state: "live", startedAt: nowSeconds });
+      return;
+    case "ended":
+      if (!current) return;
+      await registry.save({ ...current, state: "ended", endedAt: nowSeconds });
+      return;
+  }
+}
+
+function applySnapshot(entry: CallEntry, snapshot: CallSnapshot, nowSeconds: number): CallEntry {
+  const state = snapshot.state === "active" ? "live" : snapshot.state === "discarded" ? "ended" : "scheduled";
+  const next: CallEntry = { ...entry, state, rtmp: snapshot.rtmp };
+  if (snapshot.title !== undefined) next.title = snapshot.title;
+  if (state === "scheduled" && snapshot.scheduleDate !== undefined) next.scheduleDate = snapshot.scheduleDate;
+  if (state !== "scheduled") delete next.scheduleDate;
+  if (entry.state !== state) Object.assign(next, stamp(state, nowSeconds));
+  return next;
+}
+
+function stamp(state: CallEntry["state"], nowSeconds: number): Partial<CallEntry> {
+  if (state === "live") return { startedAt: nowSeconds };
+  if (state === "ended") return { endedAt: nowSeconds };
+  return {};
+}
+
+function handMade(chat: { chatId: number; title: string; username?: string }) {
+  return {
+    chatId: chat.chatId,
+    chatTitle: chat.title,
+    ...(chat.username !== undefined && { chatUsername: chat.username }),
+    rtmp: false,
+    autostart: false,
+  };
+}
+
+/** The contract may make `ack` optional (requests a recurring rule creates have none). */
+function hasAck(
+  request: CreateCallRequest,
+): request is CreateCallRequest & { ack: { chatId: number; messageId: number } } {
+  return (request as { ack?: unknown }).ack !== undefined;
+}

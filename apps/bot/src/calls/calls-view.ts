@@ -1,0 +1,126 @@
+import type { Queue } from "bullmq";
+import type { Api, InlineKeyboard } from "grammy";
+import type { Redis } from "ioredis";
+import { authoriseRequester } from "../auth/authorise-requester.ts";
+import type { CallsRegistry } from "../calls-registry/calls-registry.ts";
+import { trackQueuedRequest } from "../calls-registry/follow-call-events.ts";
+import type { BotKeys } from "../redis/bot-keys.ts";
+import { readPendingRequests } from "./pending-requests.ts";
+import { type ListedEntry, renderCallsList } from "./render-calls-list.ts";
+
+/** What a /calls message lists: one chat's calls, or every chat the viewer manages (private chat). */
+export type ViewScope =
+  | { kind: "chat"; chatId: number; chatTitle: string }
+  | { kind: "private"; userId: number };
+
+/** How long a /calls message can still be redrawn after a button press; older ones get a new message. */
+const VIEW_TTL_SECONDS = 2 * 24 * 3600;
+/** Chats checked for a private /calls; each costs a (cached) getChatMember. */
+const MAX_CHATS_CHECKED = 50;
+
+export interface CallsViewDeps {
+  api: Api;
+  redis: Redis;
+  keys: BotKeys;
+  registry: CallsRegistry;
+  callsQueue: Queue;
+  ownerIds: readonly number[];
+  memberCacheSeconds: number;
+}
+
+/** The entries a scope shows: registry entries plus requests still waiting in the calls queue. */
+export async function collectCalls(scope: ViewScope, deps: CallsViewDeps): Promise<ListedEntry[]> {
+  if (scope.kind === "chat") {
+    const pending = await readPendingRequests(deps.callsQueue, new Set([scope.chatId]));
+    const running = await trackPending(pending, deps.registry);
+    return (await deps.registry.forChat(scope.chatId)).map((entry) => ({
+      entry,
+      running: running.has(entry.id),
+    }));
+  }
+  const pending = await readPendingRequests(deps.callsQueue, "all");
+  const candidates = new Set<number>([
+    ...(await deps.registry.chats(MAX_CHATS_CHECKED)),
+    ...pending.map((p) => p.request.target.chatId),
+  ]);
+  const managed = new Set<number>();
+  for (const chatId of [...candidates].slice(0, MAX_CHATS_CHECKED)) {
+    if (await mayManage(chatId, scope.userId, deps)) managed.add(chatId);
+  }
+  const running = await trackPending(
+    pending.filter((p) => managed.has(p.request.target.chatId)),
+    deps.registry,
+  );
+  const listed: ListedEntry[] = [];
+  for (const chatId of managed) {
+    for (const entry of await deps.registry.forChat(chatId))
+      listed.push({ entry, running: running.has(entry.id) });
+  }
+  return listed;
+}
+
+/** Renders a scope for a viewer; `headline` reports the last button's outcome on top. */
+export async function renderView(
+  scope: ViewScope,
+  viewer: { timeZone: string; now: number; headline?: string },
+  deps: CallsViewDeps,
+): Promise<{ text: string; keyboard: InlineKeyboard }> {
+  const listed = await collectCalls(scope, deps);
+  return renderCallsList(listed, {
+    timeZone: viewer.timeZone,
+    now: viewer.now,
+    isPrivate: scope.kind === "private",
+    ...(scope.kind === "chat" && { chatTitle: scope.chatTitle }),
+    ...(viewer.headline !== undefined && { headline: viewer.headline }),
+  });
+}
+
+/** Remembers what a /calls message shows and for whom, so a result can redraw it. */
+export async function saveView(
+  redis: Redis,
+  registry: CallsRegistry,
+  message: { chatId: number; messageId: number },
+  view: { scope: ViewScope; viewerId: number },
+): Promise<void> {
+  await redis.set(
+    registry.keys.view(message.chatId, message.messageId),
+    JSON.stringify(view),
+    "EX",
+    VIEW_TTL_SECONDS,
+  );
+}
+
+export async function readView(
+  redis: Redis,
+  registry: CallsRegistry,
+  message: { chatId: number; messageId: number },
+): Promise<{ scope: ViewScope; viewerId: number } | undefined> {
+  const raw = await redis.get(registry.keys.view(message.chatId, message.messageId));
+  return raw === null ? undefined : (JSON.parse(raw) as { scope: ViewScope; viewerId: number });
+}
+
+async function trackPending(
+  pending: Awaited<ReturnType<typeof readPendingRequests>>,
+  registry: CallsRegistry,
+): Promise<Set<string>> {
+  const running = new Set<string>();
+  for (const { request, running: isRunning } of pending) {
+    const entry = await trackQueuedRequest(registry, request);
+    if (isRunning) running.add(entry.id);
+  }
+  return running;
+}
+
+async function mayManage(chatId: number, userId: number, deps: CallsViewDeps): Promise<boolean> {
+  const result = await authoriseRequester(
+    { chatId, userId, rtmp: false },
+    {
+      api: deps.api,
+      redis: deps.redis,
+      keys: deps.keys,
+      ownerIds: deps.ownerIds,
+      ttlSeconds: deps.memberCacheSeconds,
+    },
+  );
+  return result.ok;
+}

@@ -1,0 +1,174 @@
+import type { CallAction, CallActionRequest } from "@callbot/shared";
+import type { Context } from "grammy";
+import type { Logger } from "pino";
+import { authoriseRequester } from "../auth/authorise-requester.ts";
+import type { CallEntry } from "../calls-registry/call-entry.ts";
+import type { Clock } from "../clock.ts";
+import { type CallsViewDeps, readView, renderView } from "./calls-view.ts";
+import { cancelQueuedRequest } from "./cancel-queued-request.ts";
+import { decodePress, type PressCode } from "./press-data.ts";
+import { actionJobId, addCallAction } from "./queue-call-action.ts";
+
+export interface PressDeps extends CallsViewDeps {
+  clock: Clock;
+  logger: Logger;
+  timeZoneFor: (userId: number) => string;
+}
+
+/** Seconds in which a second press of the same button on the same entry is dropped outright. */
+const PRESS_CLAIM_SECONDS = 5;
+
+const PENDING_TEXT: Record<Exclude<PressCode, "cancel">, string> = {
+  start: "Starting…",
+  end: "Ending…",
+  invite: "Getting the invite link…",
+  "rtmp-key": "Getting the stream key…",
+};
+
+/**
+ * A /calls button. Rights are checked afresh with Telegram (the list may be old), the action is
+ * queued under an idempotency key, and the press is answered at once; the worker's result
+ * redraws the message later. Every refusal is an alert on the button and queues nothing.
+ */
+export async function handlePress(ctx: Context, deps: PressDeps): Promise<void> {
+  const query = ctx.callbackQuery;
+  const message = query?.message;
+  const press = query?.data ? decodePress(query.data) : undefined;
+  if (!query || !press || !message) {
+    await ctx.answerCallbackQuery();
+    return;
+  }
+  const alert = (text: string) => ctx.answerCallbackQuery({ text, show_alert: true });
+  const entry = await deps.registry.get(press.entryId);
+  const isPrivate = message.chat.type === "private";
+  // An entry shown in a group's list acts only on that group's calls, whoever presses.
+  if (!entry || (!isPrivate && entry.chatId !== message.chat.id)) {
+    await alert("This call is no longer in my list. Send /calls again for the current one.");
+    return;
+  }
+  const stale = staleReason(entry, press.code);
+  if (stale) {
+    await ctx.answerCallbackQuery({ text: stale });
+    return;
+  }
+  if (press.code === "rtmp-key" && !isPrivate) {
+    await alert("The stream key is only given in a private chat with me: send me /calls there.");
+    return;
+  }
+
+  const rights = await authoriseRequester(
+    { chatId: entry.chatId, userId: query.from.id, rtmp: false },
+    {
+      api: ctx.api,
+      redis: deps.redis,
+      keys: deps.keys,
+      ownerIds: deps.ownerIds,
+      ttlSeconds: deps.memberCacheSeconds,
+      fresh: true,
+    },
+  );
+  if (!rights.ok) {
+    deps.logger.info(
+      { entryId: entry.id, userId: query.from.id, reason: rights.reason },
+      "/calls press refused",
+    );
+    await alert(
+      rights.reason === "bot-not-in-chat"
+        ? `I can no longer see the members of «${entry.chatTitle}», so I cannot check your rights there. Add me back as an admin.`
+        : `Only the owner of «${entry.chatTitle}» or its admins with the "Manage video chats" right can do this. Nothing was changed.`,
+    );
+    return;
+  }
+
+  const claimed = await deps.redis.set(
+    deps.registry.keys.press(press.code === "cancel" ? "end" : press.code, entry.id),
+    String(query.from.id),
+    "EX",
+    PRESS_CLAIM_SECONDS,
+    "NX",
+  );
+  if (claimed !== "OK") {
+    await ctx.answerCallbackQuery({ text: "Already on it…" });
+    return;
+  }
+
+  if (press.code === "cancel" && entry.state === "queued") {
+    const outcome = await cancelQueuedRequest(entry, { ...deps, api: ctx.api, by: query.from });
+    await ctx.answerCallbackQuery({
+      text: outcome === "cancelled" ? "Cancelled." : "Too late to cancel: the request is already being run.",
+      show_alert: outcome !== "cancelled",
+    });
+    if (outcome === "cancelled")
+      await redrawPressedView(ctx, deps, `🚫 Cancelled the request for «${entry.chatTitle}».`);
+    return;
+  }
+
+  const action: CallAction =
+    press.code === "start"
+      ? "start"
+      : press.code === "invite"
+        ? "invite-link"
+        : press.code === "rtmp-key"
+          ? "rtmp-credentials"
+          : "end";
+  if (entry.call === undefined) {
+    await alert(
+      "I do not know this call's Telegram id (it was set up in Telegram directly). Manage it there.",
+    );
+    return;
+  }
+  const request: CallActionRequest = {
+    v: 1,
+    kind: "call-action",
+    requestId: actionJobId(action, entry.id),
+    action,
+    requester: { userId: query.from.id, chatId: message.chat.id },
+    ack: { chatId: message.chat.id, messageId: message.message_id },
+    target: {
+      chatId: entry.chatId,
+      title: entry.chatTitle,
+      ...(entry.chatUsername !== undefined && { username: entry.chatUsername }),
+    },
+    call: entry.call,
+    timeZone: deps.timeZoneFor(query.from.id),
+    requestedAt: deps.clock.now(),
+  };
+  const added = await addCallAction(deps.callsQueue, request);
+  deps.logger.info({ requestId: request.requestId, action, added }, "/calls action queued");
+  await ctx.answerCallbackQuery({
+    text:
+      added === "in-progress"
+        ? "Already on it…"
+        : press.code === "cancel"
+          ? "Cancelling…"
+          : PENDING_TEXT[press.code],
+  });
+}
+
+/** Why a button no longer fits the entry (the list is older than the call's news), or undefined. */
+function staleReason(entry: CallEntry, code: PressCode): string | undefined {
+  if (entry.state === "ended") return "This call has already ended.";
+  if (entry.state === "failed") return "This call was never created.";
+  if (code === "start" && entry.state === "live") return "This call is already live.";
+  if (code === "cancel" && entry.state === "live") return "This call is already live: use End.";
+  if (code !== "cancel" && entry.state === "queued")
+    return "This call is not created yet; try again in a moment.";
+  return undefined;
+}
+
+/** Redraws the pressed /calls message with a headline, when the bot still knows what it showed. */
+export async function redrawPressedView(ctx: Context, deps: PressDeps, headline: string): Promise<void> {
+  const message = ctx.callbackQuery?.message;
+  if (!message) return;
+  const ref = { chatId: message.chat.id, messageId: message.message_id };
+  const view = await readView(deps.redis, deps.registry, ref);
+  if (!view) return;
+  const rendered = await renderView(
+    view.scope,
+    { timeZone: deps.timeZoneFor(view.viewerId), now: deps.clock.now(), headline },
+    { ...deps, api: ctx.api },
+  );
+  await ctx.api
+    .editMessageText(ref.chatId, ref.messageId, rendered.text, { reply_markup: rendered.keyboard })
+    .catch((error: unknown) => deps.logger.warn({ err: error }, "could not redraw a /calls message"));
+}

@@ -1,0 +1,31 @@
+import { CALL_JOB_NAMES, type CreateCallRequest, CreateCallRequestSchema } from "@callbot/shared";
+import type { Queue } from "bullmq";
+
+/** Jobs looked at per /calls; the calls queue is normally near empty, this only bounds a backlog. */
+const MAX_JOBS_READ = 200;
+
+export interface PendingRequest {
+  request: CreateCallRequest;
+  /** The worker is running it: too late to cancel. */
+  running: boolean;
+}
+
+/**
+ * Create-call requests still in the calls queue (waiting, delayed, or being run), so that /calls
+ * shows what was asked for but is not a call yet.
+ */
+export async function readPendingRequests(
+  queue: Queue,
+  chatIds: ReadonlySet<number> | "all",
+): Promise<PendingRequest[]> {
+  const jobs = await queue.getJobs(["waiting", "prioritized", "delayed", "active"], 0, MAX_JOBS_READ - 1);
+  const pending: PendingRequest[] = [];
+  for (const job of jobs) {
+    if (!job || job.name !== CALL_JOB_NAMES.createCall) continue;
+    const parsed = CreateCallRequestSchema.safeParse(job.data);
+    if (!parsed.success) continue;
+    if (chatIds !== "all" && !chatIds.has(parsed.data.target.chatId)) continue;
+    pending.push({ request: parsed.data, running: (await job.getState()) === "active" });
+  }
+  return pending;
+}

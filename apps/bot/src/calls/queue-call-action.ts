@@ -1,0 +1,33 @@
+import {
+  CALL_JOB_DEFAULTS,
+  CALL_JOB_NAMES,
+  type CallActionRequest,
+  CallActionRequestSchema,
+} from "@callbot/shared";
+import type { Queue } from "bullmq";
+
+export type AddActionOutcome = "queued" | "in-progress";
+
+const UNFINISHED = new Set(["waiting", "prioritized", "delayed", "active", "waiting-children"]);
+
+/**
+ * Adds a call-action job whose job id is its idempotency key (`act_<action>_<entry>`): two
+ * presses of the same button give one job, because BullMQ ignores an add whose id exists. A
+ * finished job with that id (an earlier press that failed, say) is removed first so that the
+ * user can try again; an unfinished one means the first press is still being handled.
+ */
+export async function addCallAction(queue: Queue, request: CallActionRequest): Promise<AddActionOutcome> {
+  const data = CallActionRequestSchema.parse(request);
+  const existing = await queue.getJob(data.requestId);
+  if (existing) {
+    if (UNFINISHED.has(await existing.getState())) return "in-progress";
+    await existing.remove().catch(() => undefined);
+  }
+  await queue.add(CALL_JOB_NAMES.callAction, data, { ...CALL_JOB_DEFAULTS, jobId: data.requestId });
+  return "queued";
+}
+
+/** A BullMQ-safe job id (no ':'; never a bare integer) from parts such as an action and an entry id. */
+export function actionJobId(...parts: Array<string | number>): string {
+  return ["act", ...parts.map((part) => String(part).replace(/[^A-Za-z0-9_-]/g, "-"))].join("_");
+}

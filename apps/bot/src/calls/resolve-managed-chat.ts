@@ -1,0 +1,85 @@
+import type { TargetChat } from "@callbot/shared";
+import type { Context } from "grammy";
+import { authoriseRequester } from "../auth/authorise-requester.ts";
+import { describeRefusal } from "../newcall/describe-refusal.ts";
+import { parseChatRef } from "../newcall/parse-chat-ref.ts";
+import { resolveTargetChat } from "../targets/resolve-target-chat.ts";
+import type { CallsViewDeps } from "./calls-view.ts";
+
+export type ManagedChat = { ok: true; chat: TargetChat; rest: string } | { ok: false; reply: string };
+
+/**
+ * The chat a /rename or /rotatekey is about, and whether the sender may manage its calls:
+ * in a group, the group itself; in the private chat, the first word names it (@username,
+ * t.me link or -100… id), as for /newcall. `ownerOnly`: the chat's owner (or an operator).
+ */
+export async function resolveManagedChat(
+  ctx: Context,
+  args: string,
+  options: { ownerOnly: boolean; chatCacheSeconds: number; usage: string },
+  deps: CallsViewDeps,
+): Promise<ManagedChat> {
+  const chat = ctx.chat;
+  const from = ctx.from;
+  if (!chat || !from || ctx.msg?.sender_chat !== undefined) {
+    return {
+      ok: false,
+      reply: "I cannot tell who you are when you post as the chat. Send me the command in a private chat.",
+    };
+  }
+  let target: TargetChat;
+  let rest = args.trim();
+  if (chat.type === "private") {
+    const [first = "", ...words] = rest.split(/\s+/);
+    const ref = parseChatRef(first);
+    if (!ref.ok || ref.ref.kind === "here") return { ok: false, reply: options.usage };
+    const resolved = await resolveTargetChat(ref.ref, {
+      api: ctx.api,
+      redis: deps.redis,
+      keys: deps.keys,
+      botId: ctx.me.id,
+      ttlSeconds: options.chatCacheSeconds,
+    });
+    if (!resolved.ok) {
+      return {
+        ok: false,
+        reply: describeRefusal(resolved.reason, { chat: resolved.given, botUsername: ctx.me.username }),
+      };
+    }
+    target = {
+      chatId: resolved.chat.chatId,
+      title: resolved.chat.title,
+      ...(resolved.chat.username !== undefined && { username: resolved.chat.username }),
+    };
+    rest = words.join(" ");
+  } else if (chat.type === "channel") {
+    return {
+      ok: false,
+      reply: "I cannot see who posts in a channel. Send me the command in a private chat.",
+    };
+  } else {
+    target = {
+      chatId: chat.id,
+      title: chat.title,
+      ...(chat.username !== undefined && { username: chat.username }),
+    };
+  }
+  const rights = await authoriseRequester(
+    { chatId: target.chatId, userId: from.id, rtmp: options.ownerOnly },
+    {
+      api: ctx.api,
+      redis: deps.redis,
+      keys: deps.keys,
+      ownerIds: deps.ownerIds,
+      ttlSeconds: deps.memberCacheSeconds,
+    },
+  );
+  if (!rights.ok) {
+    const reply =
+      rights.reason === "livestream-needs-owner"
+        ? `Only the owner of «${target.title}» can do this (a Telegram rule for livestream keys).`
+        : describeRefusal(rights.reason, { chat: target.title, botUsername: ctx.me.username });
+    return { ok: false, reply };
+  }
+  return { ok: true, chat: target, rest };
+}

@@ -1,0 +1,121 @@
+import { Composer, type Context } from "grammy";
+import type { Logger } from "pino";
+import { authoriseRequester } from "../auth/authorise-requester.ts";
+import { type CallsViewDeps, renderView, saveView, type ViewScope } from "../calls/calls-view.ts";
+import { handlePress } from "../calls/handle-press.ts";
+import { handleRename, handleRotateKey } from "../calls/rename-and-rotate.ts";
+import { followVideoChatEvent, type VideoChatEvent } from "../calls-registry/follow-call-events.ts";
+import type { Clock } from "../clock.ts";
+import { describeRefusal } from "../newcall/describe-refusal.ts";
+
+export interface CallsFeatureDeps extends CallsViewDeps {
+  clock: Clock;
+  logger: Logger;
+  timeZoneFor: (userId: number) => string;
+  chatCacheSeconds: number;
+}
+
+/**
+ * /calls (the list with its buttons), the buttons themselves, /rename and /rotatekey, and the
+ * video_chat_* service messages that keep the calls registry in step with Telegram.
+ */
+export function createCallsFeature(deps: CallsFeatureDeps): Composer<Context> {
+  const feature = new Composer<Context>();
+
+  feature.command("calls", (ctx) => handleCallsCommand(ctx, deps));
+  feature.command("rename", (ctx) => handleRename(ctx, ctx.match, deps));
+  feature.command("rotatekey", (ctx) => handleRotateKey(ctx, ctx.match, deps));
+
+  feature.callbackQuery(/^cl:/, async (ctx) => {
+    try {
+      await handlePress(ctx, deps);
+    } catch (error) {
+      // The button must not spin for ever; the error boundary logs the cause.
+      await ctx
+        .answerCallbackQuery({
+          text: "Sorry, something went wrong on my side. Nothing was changed; try again in a minute.",
+          show_alert: true,
+        })
+        .catch(() => undefined);
+      throw error;
+    }
+  });
+
+  const follow = (event: (ctx: Context) => VideoChatEvent) => async (ctx: Context) => {
+    const chat = ctx.chat;
+    if (!chat || chat.type === "private") return;
+    await followVideoChatEvent(
+      deps.registry,
+      { chatId: chat.id, title: chat.title, ...(chat.username !== undefined && { username: chat.username }) },
+      event(ctx),
+      Math.floor(deps.clock.now() / 1000),
+    );
+  };
+  feature.on(
+    ["message:video_chat_scheduled", "channel_post:video_chat_scheduled"],
+    follow((ctx) => ({ kind: "scheduled", startDate: ctx.msg?.video_chat_scheduled?.start_date ?? 0 })),
+  );
+  feature.on(
+    ["message:video_chat_started", "channel_post:video_chat_started"],
+    follow(() => ({ kind: "started" })),
+  );
+  feature.on(
+    ["message:video_chat_ended", "channel_post:video_chat_ended"],
+    follow((ctx) => ({ kind: "ended", duration: ctx.msg?.video_chat_ended?.duration ?? 0 })),
+  );
+  return feature;
+}
+
+async function handleCallsCommand(ctx: Context, deps: CallsFeatureDeps): Promise<void> {
+  const chat = ctx.chat;
+  const msg = ctx.msg;
+  if (!chat || !msg) return;
+  const reply = (text: string, extra: Parameters<Context["reply"]>[1] = {}) =>
+    ctx.reply(text, {
+      reply_parameters: { message_id: msg.message_id, allow_sending_without_reply: true },
+      ...extra,
+    });
+  if (chat.type === "channel" || msg.sender_chat !== undefined || !ctx.from) {
+    await reply(
+      "I cannot tell who you are when you post as the chat. Send me /calls in a private chat instead.",
+    );
+    return;
+  }
+  const viewer = ctx.from;
+  let scope: ViewScope;
+  if (chat.type === "private") {
+    scope = { kind: "private", userId: viewer.id };
+  } else {
+    const rights = await authoriseRequester(
+      { chatId: chat.id, userId: viewer.id, rtmp: false },
+      {
+        api: ctx.api,
+        redis: deps.redis,
+        keys: deps.keys,
+        ownerIds: deps.ownerIds,
+        ttlSeconds: deps.memberCacheSeconds,
+      },
+    );
+    if (!rights.ok) {
+      await reply(
+        rights.reason === "not-admin"
+          ? `Only the owner of «${chat.title}» or its admins with the "Manage video chats" right can see and manage its calls.`
+          : describeRefusal(rights.reason, { chat: chat.title, botUsername: ctx.me.username }),
+      );
+      return;
+    }
+    scope = { kind: "chat", chatId: chat.id, chatTitle: chat.title };
+  }
+  const rendered = await renderView(
+    scope,
+    { timeZone: deps.timeZoneFor(viewer.id), now: deps.clock.now() },
+    { ...deps, api: ctx.api },
+  );
+  const sent = await reply(rendered.text, { reply_markup: rendered.keyboard });
+  await saveView(
+    deps.redis,
+    deps.registry,
+    { chatId: sent.chat.id, messageId: sent.message_id },
+    { scope, viewerId: viewer.id },
+  );
+}

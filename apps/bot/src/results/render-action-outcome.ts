@@ -1,0 +1,108 @@
+import { type CallActionResult, describeTelegramError, formatWait } from "@callbot/shared";
+import type { CallState } from "../calls-registry/call-entry.ts";
+
+export interface RenderedActionOutcome {
+  /** The line for the requester (a /calls headline, or the whole text of the command's answer); undefined: say nothing. */
+  text: string | undefined;
+  /** Stream settings, for the requester's private chat only. */
+  privateText?: string;
+}
+
+export interface ActionRenderContext {
+  /** The call's title as the registry knows it. */
+  callTitle: string | undefined;
+  /** The entry's state before this result: an "end" of a scheduled call is a cancellation. */
+  stateBefore: CallState | undefined;
+  userbotName: string | undefined;
+}
+
+/** What the requester reads about a call action (plain text). RTMP keys only ever in `privateText`. */
+export function renderActionOutcome(
+  result: CallActionResult,
+  ctx: ActionRenderContext,
+): RenderedActionOutcome {
+  const { request, outcome } = result;
+  const chat = `«${request.target.title}»`;
+  const title = outcome.status === "done" ? (outcome.call?.title ?? ctx.callTitle) : ctx.callTitle;
+  const call = title === undefined ? "The call" : `“${title}”`;
+  const automatic = request.requester.userId === 0;
+  switch (outcome.status) {
+    case "done":
+      switch (request.action) {
+        case "start":
+          return {
+            text: automatic
+              ? `▶️ ${call} started automatically in ${chat}.`
+              : `▶️ ${call} is live now in ${chat}.`,
+          };
+        case "end":
+          return {
+            text:
+              ctx.stateBefore === "scheduled"
+                ? `✖️ ${call} in ${chat} was cancelled.`
+                : `⏹ ${call} in ${chat} has ended.`,
+          };
+        case "rename":
+          return {
+            text: `✏️ The call in ${chat} is now called “${outcome.call?.title ?? request.title ?? ""}”.`,
+          };
+        case "invite-link":
+          return {
+            text: outcome.inviteLink
+              ? `🔗 Invite link for ${call} in ${chat}: ${outcome.inviteLink}`
+              : `🔗 ${chat} has no invite link for calls (only public chats do).`,
+          };
+        case "rtmp-credentials":
+        case "rotate-rtmp-key": {
+          const rotated = request.action === "rotate-rtmp-key";
+          const credentials = outcome.rtmpCredentials;
+          if (!credentials) return { text: `❌ Telegram gave no stream settings for ${chat}.` };
+          return {
+            text: rotated
+              ? `🔑 The stream key of ${chat} was replaced; the old key no longer works.`
+              : `🔑 Stream settings for ${chat}:`,
+            privateText: [
+              `🔑 ${rotated ? "New stream" : "Stream"} settings for ${chat}. Keep the key secret: anyone who has it can stream to your chat.`,
+              `Server URL: ${credentials.url}`,
+              `Stream key: ${credentials.key}`,
+              "In OBS: Settings → Stream → Service: Custom…, then paste both.",
+            ].join("\n"),
+          };
+        }
+      }
+      return { text: undefined };
+    case "skipped":
+      // Auto-start finding the call already started or ended by hand is the expected quiet case.
+      if (automatic) return { text: undefined };
+      return {
+        text:
+          outcome.reason === "already-ended"
+            ? `Nothing to do: ${call} in ${chat} has already ended.`
+            : `Nothing to do: ${call} in ${chat} is already live.`,
+      };
+    case "failed": {
+      const description = describeTelegramError(outcome.failure.errorName, {
+        chatTitle: request.target.title,
+        ...(request.target.username !== undefined && { chatUsername: request.target.username }),
+        ...(ctx.userbotName !== undefined && { userbotName: ctx.userbotName }),
+        ...(outcome.failure.retryAfter !== undefined && { retryAfter: outcome.failure.retryAfter }),
+      });
+      return {
+        text: `❌ I could not ${VERB[request.action]} ${call === "The call" ? "the call" : call} in ${chat}.\n${description.userMessage}`,
+      };
+    }
+    case "delayed":
+      return {
+        text: `⏳ Telegram asked the assistant to wait ${formatWait(outcome.delaySeconds)} (${outcome.delaySeconds} s); I will ${VERB[request.action]} ${call === "The call" ? "the call" : call} then.`,
+      };
+  }
+}
+
+const VERB: Record<CallActionResult["request"]["action"], string> = {
+  start: "start",
+  end: "end",
+  rename: "rename",
+  "invite-link": "get the invite link of",
+  "rtmp-credentials": "get the stream settings of",
+  "rotate-rtmp-key": "rotate the stream key of",
+};

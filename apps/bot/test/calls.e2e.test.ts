@@ -1,0 +1,396 @@
+import type { WorldMessage } from "@callbot/sandbox";
+import {
+  type CallActionOutcome,
+  type CallActionRequest,
+  type CreateCallRequest,
+  type CreateCallResult,
+  QUEUE_NAMES,
+  type ResultsMessage,
+} from "@callbot/shared";
+import { type Job, Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DEMO, eventually, type Harness, REDIS_URL, startHarness } from "./support/harness.ts";
+
+/**
+ * /calls and its buttons against the sandbox and a real Redis, with no worker: the test reads the
+ * jobs the bot queues and puts the worker's results on the results queue itself.
+ */
+describe("/calls: list, buttons, refusals", () => {
+  let h: Harness;
+  let inspector: Redis;
+  let calls: Queue;
+
+  beforeEach(async () => {
+    h = await startHarness();
+    inspector = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+    calls = new Queue(QUEUE_NAMES.calls, { connection: inspector, prefix: h.prefix });
+  });
+  afterEach(async () => {
+    await calls.close();
+    await inspector.quit();
+    await h.close();
+  });
+
+  async function jobs(): Promise<Job[]> {
+    return calls.getJobs(["waiting", "active", "delayed", "completed", "failed", "prioritized"]);
+  }
+  async function actionJobs(): Promise<Job<CallActionRequest>[]> {
+    return (await jobs()).filter((job) => job.name === "call-action");
+  }
+
+  /** A real /newcall, so there is a real "queued" answer; returns its job data. */
+  async function newcall(from: number, chatId: number, text: string) {
+    const sent = await h.sandbox.sendText({ from, chatId, text });
+    const ack = await h.sandbox.waitForBotMessage(chatId, (m) => m.replyToMessageId === sent.id);
+    expect(ack.text).toContain("Queued");
+    const request = await eventually(async () =>
+      (await h.callJobs()).find((job) => job.ack?.messageId === ack.id && job.requester.chatId === chatId),
+    );
+    return { request, ack };
+  }
+
+  /** As the worker would: the create-call job is done and the call exists in Telegram (the sandbox). */
+  async function created(request: CreateCallRequest, ack: WorldMessage) {
+    const chat = h.sandbox.world.chatByBotApiId(request.target.chatId)!;
+    const call = h.sandbox.world.createGroupCall(DEMO.olga, chat.id, {
+      randomId: 7,
+      rtmp: request.rtmp,
+      ...(request.title !== undefined && { title: request.title }),
+      ...(request.scheduleDate !== undefined && { scheduleDate: request.scheduleDate }),
+    });
+    await (await calls.getJob(request.requestId))?.remove();
+    const result: CreateCallResult = {
+      v: 1,
+      kind: "create-call",
+      request,
+      outcome: {
+        status: "created",
+        call: {
+          id: call.id,
+          accessHash: call.accessHash,
+          rtmp: call.rtmp,
+          ...(call.title !== undefined && { title: call.title }),
+          ...(call.scheduleDate !== undefined && { scheduleDate: call.scheduleDate }),
+        },
+      },
+      finishedAt: Date.now(),
+    };
+    await h.putResult(result);
+    await h.sandbox.waitForEdit(ack.chatId, ack.id, (m) => m.text?.startsWith("✅") ?? false);
+    return call;
+  }
+
+  async function putActionResult(request: CallActionRequest, outcome: CallActionOutcome) {
+    await h.putResult({
+      v: 1,
+      kind: "call-action",
+      request,
+      outcome,
+      finishedAt: Date.now(),
+    } as unknown as ResultsMessage);
+  }
+
+  /** Sends /calls and returns the bot's list message. */
+  async function list(from: number, chatId: number): Promise<WorldMessage> {
+    const sent = await h.sandbox.sendText({ from, chatId, text: "/calls" });
+    return h.sandbox.waitForBotMessage(chatId, (m) => m.replyToMessageId === sent.id);
+  }
+
+  function buttons(message: WorldMessage): Array<{ text: string; data: string }> {
+    const keyboard = (
+      message.replyMarkup as { inline_keyboard?: Array<Array<{ text: string; callback_data: string }>> }
+    )?.inline_keyboard;
+    return (keyboard ?? []).flat().map((b) => ({ text: b.text, data: b.callback_data }));
+  }
+  function button(message: WorldMessage, label: string): string {
+    const found = buttons(message).find((b) => b.text.includes(label));
+    if (!found) throw new Error(`no "${label}" button; buttons: ${JSON.stringify(buttons(message))}`);
+    return found.data;
+  }
+
+  it("in a group: a scheduled call with its zone, and Start now / Cancel / Invite link (no RTMP key)", async () => {
+    const { request, ack } = await newcall(DEMO.olga, DEMO.community, "/newcall Weekly sync in 2h");
+    await created(request, ack);
+    const listed = await list(DEMO.olga, DEMO.community);
+    expect(listed.text).toContain("Calls in «Demo Community»");
+    expect(listed.text).toMatch(
+      /Video chat “Weekly sync”\n {3}🗓 scheduled for .+ \(Europe\/Berlin, UTC\+0[12]:00\), in (?:2 h|1 h 59 min)/,
+    );
+    expect(buttons(listed).map((b) => b.text)).toEqual([
+      "1. ▶️ Start now",
+      "1. ✖️ Cancel",
+      "1. 🔗 Invite link",
+    ]);
+    for (const b of buttons(listed)) expect(Buffer.byteLength(b.data)).toBeLessThanOrEqual(64);
+  });
+
+  it("Start now: answered at once, one job even when pressed twice, the result redraws the list as live", async () => {
+    const { request, ack } = await newcall(DEMO.olga, DEMO.community, "/newcall Weekly sync in 2h");
+    const call = await created(request, ack);
+    const listed = await list(DEMO.olga, DEMO.community);
+    const data = button(listed, "Start now");
+    const [first, second] = await Promise.all([
+      h.sandbox.pressButton({ from: DEMO.olga, chatId: DEMO.community, messageId: listed.id, data }),
+      h.sandbox.pressButton({ from: DEMO.olga, chatId: DEMO.community, messageId: listed.id, data }),
+    ]);
+    const answers = await Promise.all([first.answer, second.answer]);
+    expect(answers.map((a) => a.text).sort()).toEqual(["Already on it…", "Starting…"]);
+    const queued = await eventually(async () => {
+      const found = await actionJobs();
+      return found.length > 0 ? found : undefined;
+    });
+    expect(queued).toHaveLength(1);
+    const job = queued[0]!;
+    expect(job.data).toMatchObject({
+      action: "start",
+      call: { id: call.id, accessHash: call.accessHash },
+      requester: { userId: DEMO.olga, chatId: DEMO.community },
+      ack: { chatId: DEMO.community, messageId: listed.id },
+      target: { chatId: DEMO.community, title: "Demo Community", username: "demo_community" },
+    });
+    expect(job.id).toBe(job.data.requestId);
+
+    // A third press after the first was handled is still one job: the id is the idempotency key.
+    const third = await h.sandbox.pressButton({
+      from: DEMO.olga,
+      chatId: DEMO.community,
+      messageId: listed.id,
+      data,
+    });
+    expect((await third.answer).text).toBe("Already on it…");
+    expect(await actionJobs()).toHaveLength(1);
+
+    await putActionResult(job.data, {
+      status: "done",
+      call: { id: call.id, accessHash: call.accessHash, state: "active", title: "Weekly sync", rtmp: false },
+    });
+    const redrawn = await h.sandbox.waitForEdit(
+      DEMO.community,
+      listed.id,
+      (m) => m.text?.includes("live now") ?? false,
+    );
+    expect(redrawn.text).toContain("▶️ “Weekly sync” is live now in «Demo Community».");
+    expect(redrawn.text).toContain("🔴 live since");
+    expect(buttons(redrawn).map((b) => b.text)).toEqual(["1. ⏹ End", "1. 🔗 Invite link"]);
+  });
+
+  it("End on a live call and Cancel on a scheduled one both queue one discard", async () => {
+    const { request, ack } = await newcall(DEMO.olga, DEMO.community, "/newcall Town hall");
+    const call = await created(request, ack);
+    const listed = await list(DEMO.olga, DEMO.community);
+    expect(listed.text).toContain("🔴 live");
+    const press = await h.sandbox.pressButton({
+      from: DEMO.olga,
+      chatId: DEMO.community,
+      messageId: listed.id,
+      data: button(listed, "End"),
+    });
+    expect((await press.answer).text).toBe("Ending…");
+    const [job] = await eventually(async () => ((await actionJobs()).length > 0 ? actionJobs() : undefined));
+    expect(job!.data.action).toBe("end");
+    await putActionResult(job!.data, {
+      status: "done",
+      call: { id: call.id, accessHash: call.accessHash, state: "discarded", rtmp: false },
+    });
+    const redrawn = await h.sandbox.waitForEdit(
+      DEMO.community,
+      listed.id,
+      (m) => m.text?.includes("has ended") ?? false,
+    );
+    expect(redrawn.text).toContain("⏹ “Town hall” in «Demo Community» has ended.");
+    expect(redrawn.text).toContain("⏹ ended");
+    expect(buttons(redrawn)).toEqual([]);
+  });
+
+  it("Cancel on a scheduled call queues a discard and reports it as cancelled", async () => {
+    const { request, ack } = await newcall(DEMO.olga, DEMO.privateTeam, "/newcall Retro tomorrow 10:00");
+    const call = await created(request, ack);
+    const listed = await list(DEMO.olga, DEMO.privateTeam);
+    // Private Team has no username: no invite link.
+    expect(buttons(listed).map((b) => b.text)).toEqual(["1. ▶️ Start now", "1. ✖️ Cancel"]);
+    const press = await h.sandbox.pressButton({
+      from: DEMO.olga,
+      chatId: DEMO.privateTeam,
+      messageId: listed.id,
+      data: button(listed, "Cancel"),
+    });
+    expect((await press.answer).text).toBe("Cancelling…");
+    const [job] = await eventually(async () => ((await actionJobs()).length > 0 ? actionJobs() : undefined));
+    expect(job!.data.action).toBe("end");
+    await putActionResult(job!.data, {
+      status: "done",
+      call: { id: call.id, accessHash: call.accessHash, state: "discarded", rtmp: false },
+    });
+    const redrawn = await h.sandbox.waitForEdit(
+      DEMO.privateTeam,
+      listed.id,
+      (m) => m.text?.includes("cancelled") ?? false,
+    );
+    expect(redrawn.text).toContain("✖️ “Retro” in «Private Team» was cancelled.");
+  });
+
+  it("Cancel on a queued request removes the job before it runs and edits its answer", async () => {
+    const { request, ack } = await newcall(DEMO.olga, DEMO.community, "/newcall Standup in 1h");
+    const listed = await list(DEMO.olga, DEMO.community);
+    expect(listed.text).toContain("⏳ queued, to be scheduled for");
+    const press = await h.sandbox.pressButton({
+      from: DEMO.olga,
+      chatId: DEMO.community,
+      messageId: listed.id,
+      data: button(listed, "Cancel"),
+    });
+    expect((await press.answer).text).toBe("Cancelled.");
+    expect(await calls.getJob(request.requestId)).toBeUndefined();
+    const edited = await h.sandbox.waitForEdit(
+      DEMO.community,
+      ack.id,
+      (m) => m.text?.includes("Cancelled") ?? false,
+    );
+    expect(edited.text).toBe("🚫 Cancelled by Olga before it ran. Nothing was created.");
+    const redrawn = await h.sandbox.waitForEdit(
+      DEMO.community,
+      listed.id,
+      (m) => m.text?.includes("🚫") ?? false,
+    );
+    expect(redrawn.text).toContain("none right now");
+  });
+
+  it("Invite link: the worker's link is shown on the list", async () => {
+    const { request, ack } = await newcall(DEMO.olga, DEMO.community, "/newcall Open house");
+    await created(request, ack);
+    const listed = await list(DEMO.olga, DEMO.community);
+    const press = await h.sandbox.pressButton({
+      from: DEMO.olga,
+      chatId: DEMO.community,
+      messageId: listed.id,
+      data: button(listed, "Invite link"),
+    });
+    expect((await press.answer).text).toBe("Getting the invite link…");
+    const [job] = await eventually(async () => ((await actionJobs()).length > 0 ? actionJobs() : undefined));
+    expect(job!.data.action).toBe("invite-link");
+    await putActionResult(job!.data, {
+      status: "done",
+      inviteLink: "https://t.me/demo_community?videochat=abc",
+    });
+    const redrawn = await h.sandbox.waitForEdit(
+      DEMO.community,
+      listed.id,
+      (m) => m.text?.includes("🔗") ?? false,
+    );
+    expect(redrawn.text).toContain(
+      "🔗 Invite link for “Open house” in «Demo Community»: https://t.me/demo_community?videochat=abc",
+    );
+  });
+
+  it("a member gets a refusal for /calls and for a button; nothing is queued", async () => {
+    const { request, ack } = await newcall(DEMO.olga, DEMO.community, "/newcall Sync in 3h");
+    await created(request, ack);
+    const refused = await list(DEMO.max, DEMO.community);
+    expect(refused.text).toContain("Only the owner of «Demo Community» or its admins");
+    expect(buttons(refused)).toEqual([]);
+
+    const listed = await list(DEMO.olga, DEMO.community);
+    const press = await h.sandbox.pressButton({
+      from: DEMO.max,
+      chatId: DEMO.community,
+      messageId: listed.id,
+      data: button(listed, "Start now"),
+    });
+    const answer = await press.answer;
+    expect(answer.showAlert).toBe(true);
+    expect(answer.text).toContain("Only the owner of «Demo Community»");
+    expect(await actionJobs()).toHaveLength(0);
+  });
+
+  it("rights revoked after /calls: the press is refused with an alert and nothing is queued", async () => {
+    const { request, ack } = await newcall(DEMO.olga, DEMO.community, "/newcall Sync in 3h");
+    await created(request, ack);
+    const listed = await list(DEMO.adam, DEMO.community); // Adam's rights are now cached for a minute
+    expect(listed.text).toContain("Sync");
+    h.sandbox.setRole(DEMO.community, DEMO.adam, { status: "admin", rights: { manageCall: false } });
+    const press = await h.sandbox.pressButton({
+      from: DEMO.adam,
+      chatId: DEMO.community,
+      messageId: listed.id,
+      data: button(listed, "Cancel"),
+    });
+    const answer = await press.answer;
+    expect(answer.showAlert).toBe(true);
+    expect(answer.text).toContain("Nothing was changed");
+    expect(await actionJobs()).toHaveLength(0);
+  });
+
+  it("in private: only the chats the user manages; RTMP key only there, and the key only in private", async () => {
+    const { request, ack } = await newcall(DEMO.olga, DEMO.community, "/newcall Community call in 2h");
+    await created(request, ack);
+    const channel = await newcall(DEMO.olga, DEMO.olga, "/newcall @demo_channel Launch stream in 3h rtmp");
+    const stream = await created(channel.request, channel.ack);
+
+    const adams = await list(DEMO.adam, DEMO.adam);
+    expect(adams.text).toContain("Calls in the chats you manage");
+    expect(adams.text).toContain("«Demo Community»");
+    expect(adams.text).not.toContain("Demo Channel");
+
+    const olgas = await list(DEMO.olga, DEMO.olga);
+    expect(olgas.text).toContain("«Demo Community»");
+    expect(olgas.text).toContain("Livestream “Launch stream” in «Demo Channel»");
+    const press = await h.sandbox.pressButton({
+      from: DEMO.olga,
+      chatId: DEMO.olga,
+      messageId: olgas.id,
+      data: button(olgas, "RTMP key"),
+    });
+    expect((await press.answer).text).toBe("Getting the stream key…");
+    const [job] = await eventually(async () => ((await actionJobs()).length > 0 ? actionJobs() : undefined));
+    expect(job!.data).toMatchObject({ action: "rtmp-credentials", call: { id: stream.id } });
+    await putActionResult(job!.data, {
+      status: "done",
+      rtmpCredentials: { url: "rtmps://dc4-1.rtmp.t.me/s/", key: "1500000002:SeCrEtKeY" },
+    });
+    const keyMessage = await h.sandbox.waitForBotMessage(
+      DEMO.olga,
+      (m) => m.text?.includes("Stream key:") ?? false,
+    );
+    expect(keyMessage.text).toContain("Stream key: 1500000002:SeCrEtKeY");
+    await h.sandbox.waitForEdit(DEMO.olga, olgas.id, (m) => m.text?.includes("(sent below)") ?? false);
+    // The group and channel lists never offer the key, and it never reached them.
+    const inChannel = h.sandbox.world.messages(DEMO.channel).flatMap((m) => [m.text ?? "", ...m.editHistory]);
+    expect(inChannel.join("\n")).not.toContain("SeCrEtKeY");
+    const groupList = await list(DEMO.olga, DEMO.community);
+    expect(buttons(groupList).some((b) => b.text.includes("RTMP"))).toBe(false);
+  });
+
+  it("a call started and ended by hand in Telegram shows as live, then ended", async () => {
+    const { request, ack } = await newcall(DEMO.olga, DEMO.community, "/newcall Planned in 5h");
+    const call = await created(request, ack);
+    h.sandbox.world.startScheduledGroupCall(DEMO.olga, call.id);
+    const live = await eventually(async () => {
+      const listed = await list(DEMO.olga, DEMO.community);
+      return listed.text?.includes("🔴 live") ? listed : undefined;
+    });
+    expect(live.text).toContain("Video chat “Planned”");
+    h.sandbox.world.discardGroupCall(DEMO.olga, call.id);
+    const ended = await eventually(async () => {
+      const listed = await list(DEMO.olga, DEMO.community);
+      return listed.text?.includes("⏹ ended") ? listed : undefined;
+    });
+    expect(ended.text).not.toContain("🔴 live");
+    expect(buttons(ended)).toEqual([]);
+  });
+
+  it("a call scheduled by hand in Telegram (no request) is listed, without buttons (its id is unknown)", async () => {
+    const chat = h.sandbox.world.chatByBotApiId(DEMO.privateTeam)!;
+    h.sandbox.world.createGroupCall(DEMO.olga, chat.id, {
+      randomId: 99,
+      rtmp: false,
+      scheduleDate: Math.floor(Date.now() / 1000) + 7200,
+    });
+    const listed = await eventually(async () => {
+      const message = await list(DEMO.olga, DEMO.privateTeam);
+      return message.text?.includes("🗓 scheduled") ? message : undefined;
+    });
+    expect(listed.text).toContain("set up in Telegram directly");
+    expect(buttons(listed)).toEqual([]);
+  });
+});
