@@ -38,6 +38,7 @@ describe("loadBotConfig", () => {
       botApiRoot: undefined,
       ownerIds: [1001, 1002],
       redisUrl: "redis://127.0.0.1:6379",
+      queuePrefix: "callbot",
       defaultTimeZone: "UTC",
       logLevel: "info",
       allowRedisEviction: false,
@@ -142,6 +143,7 @@ describe("loadWorkerConfig", () => {
       tgSessionFile: undefined,
       tgDc: { host: "127.0.0.1", port: 4430 },
       redisUrl: "redis://127.0.0.1:6379",
+      queuePrefix: "callbot",
       logLevel: "info",
       allowRedisEviction: false,
       production: false,
@@ -282,5 +284,18 @@ describe("exitOnConfigError", () => {
         throw new TypeError("a bug");
       }),
     ).toThrow(TypeError);
+  });
+});
+
+describe("QUEUE_PREFIX", () => {
+  const base = { BOT_TOKEN: "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11", OWNER_IDS: "1001" };
+
+  it("defaults to callbot and accepts a plain name", () => {
+    expect(loadBotConfig(base).queuePrefix).toBe("callbot");
+    expect(loadBotConfig({ ...base, QUEUE_PREFIX: "staging-1" }).queuePrefix).toBe("staging-1");
+  });
+
+  it("refuses a prefix with ':' (BullMQ's key separator) and says what is allowed", () => {
+    expect(() => loadBotConfig({ ...base, QUEUE_PREFIX: "a:b" })).toThrow(/QUEUE_PREFIX.*letters, digits/s);
   });
 });
