@@ -10,6 +10,10 @@ export interface HelpFacts {
 /** The command menu (setMyCommands): what a user sees when typing "/". */
 export const BOT_COMMANDS = [
   { command: "newcall", description: "Create or schedule a video chat or livestream" },
+  { command: "calls", description: "List your calls: start, end, cancel, invite link, stream key" },
+  { command: "timezone", description: "Show or set your time zone, e.g. /timezone Europe/Berlin" },
+  { command: "rename", description: "Rename a chat's current call" },
+  { command: "rotatekey", description: "Replace a livestream's stream key (owner, private chat)" },
   { command: "help", description: "How to set up and use the bot" },
   { command: "start", description: "What this bot does" },
 ] as const;
@@ -43,6 +47,12 @@ export function renderHelp(facts: HelpFacts): string {
     "/newcall @mychannel Launch party in 2h rtmp",
     "",
     "I answer at once that the request is queued, then edit that answer with the result.",
+    "",
+    "Managing calls:",
+    "/calls: in a group, its calls and pending requests; in a private chat with me, those of every chat you manage. Buttons: Start now, End, Cancel, Invite link, and (private chat only) RTMP key.",
+    "/rename New title: renames the group's current call (in a private chat: /rename @yourgroup New title).",
+    "/rotatekey @yourchannel: replaces a livestream's stream key (the chat's owner, in a private chat only).",
+    `/timezone Europe/Berlin: the zone I read and show your times in (now ${facts.timeZone}); /timezone alone shows it.`,
   ].join("\n");
 }
 
