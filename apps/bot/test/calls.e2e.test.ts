@@ -393,4 +393,157 @@ describe("/calls: list, buttons, refusals", () => {
     expect(listed.text).toContain("set up in Telegram directly");
     expect(buttons(listed)).toEqual([]);
   });
+
+  it("/rename in a group queues a rename of the current call and edits its answer; a member is refused", async () => {
+    const { request, ack } = await newcall(DEMO.olga, DEMO.community, "/newcall Old name in 2h");
+    const call = await created(request, ack);
+    const refused = await list(DEMO.max, DEMO.community);
+    expect(refused.text).toContain("Only the owner");
+    const sent = await h.sandbox.sendText({
+      from: DEMO.max,
+      chatId: DEMO.community,
+      text: "/rename Hijacked",
+    });
+    const refusal = await h.sandbox.waitForBotMessage(DEMO.community, (m) => m.replyToMessageId === sent.id);
+    expect(refusal.text).toContain("Only the owner of Demo Community");
+
+    const command = await h.sandbox.sendText({
+      from: DEMO.olga,
+      chatId: DEMO.community,
+      text: "/rename  New   name ",
+    });
+    const answer = await h.sandbox.waitForBotMessage(
+      DEMO.community,
+      (m) => m.replyToMessageId === command.id,
+    );
+    expect(answer.text).toBe("⏳ Renaming the call in «Demo Community» to “New name”…");
+    const [job] = await eventually(async () => ((await actionJobs()).length > 0 ? actionJobs() : undefined));
+    expect(await actionJobs()).toHaveLength(1);
+    expect(job!.data).toMatchObject({ action: "rename", title: "New name", call: { id: call.id } });
+    await putActionResult(job!.data, {
+      status: "done",
+      call: { id: call.id, accessHash: call.accessHash, state: "scheduled", title: "New name", rtmp: false },
+    });
+    const edited = await h.sandbox.waitForEdit(
+      DEMO.community,
+      answer.id,
+      (m) => m.text?.includes("✏️") ?? false,
+    );
+    expect(edited.text).toBe("✏️ The call in «Demo Community» is now called “New name”.");
+    expect((await list(DEMO.olga, DEMO.community)).text).toContain("Video chat “New name”");
+  });
+
+  it("/rotatekey: private chat and the chat's owner only; the new key goes to the private chat", async () => {
+    const inGroup = await h.sandbox.sendText({ from: DEMO.olga, chatId: DEMO.community, text: "/rotatekey" });
+    const groupAnswer = await h.sandbox.waitForBotMessage(
+      DEMO.community,
+      (m) => m.replyToMessageId === inGroup.id,
+    );
+    expect(groupAnswer.text).toContain("only handled in a private chat");
+
+    const byAdmin = await h.sandbox.sendText({
+      from: DEMO.adam,
+      chatId: DEMO.adam,
+      text: "/rotatekey @demo_community",
+    });
+    const adminAnswer = await h.sandbox.waitForBotMessage(
+      DEMO.adam,
+      (m) => m.replyToMessageId === byAdmin.id,
+    );
+    expect(adminAnswer.text).toContain("Only the owner of «Demo Community»");
+    expect(await actionJobs()).toHaveLength(0);
+
+    const byOwner = await h.sandbox.sendText({
+      from: DEMO.olga,
+      chatId: DEMO.olga,
+      text: "/rotatekey @demo_community",
+    });
+    const ownerAnswer = await h.sandbox.waitForBotMessage(
+      DEMO.olga,
+      (m) => m.replyToMessageId === byOwner.id,
+    );
+    expect(ownerAnswer.text).toBe("⏳ Rotating the stream key of «Demo Community»…");
+    const [job] = await eventually(async () => ((await actionJobs()).length > 0 ? actionJobs() : undefined));
+    expect(job!.data).toMatchObject({
+      action: "rotate-rtmp-key",
+      requester: { userId: DEMO.olga, chatId: DEMO.olga },
+    });
+    expect(job!.data.call).toBeUndefined();
+    await putActionResult(job!.data, {
+      status: "done",
+      rtmpCredentials: { url: "rtmps://dc4-1.rtmp.t.me/s/", key: "1500000001:NeWkEy" },
+    });
+    const key = await h.sandbox.waitForBotMessage(DEMO.olga, (m) => m.text?.includes("NeWkEy") ?? false);
+    expect(key.text).toContain("New stream settings for «Demo Community»");
+    const edited = await h.sandbox.waitForEdit(
+      DEMO.olga,
+      ownerAnswer.id,
+      (m) => m.text?.includes("replaced") ?? false,
+    );
+    expect(edited.text).toBe(
+      "🔑 The stream key of «Demo Community» was replaced; the old key no longer works. (sent below)",
+    );
+    const inGroupTexts = h.sandbox.world
+      .messages(DEMO.community)
+      .flatMap((m) => [m.text ?? "", ...m.editHistory]);
+    expect(inGroupTexts.join("\n")).not.toContain("NeWkEy");
+  });
+
+  it("auto-start: a done result without an ack is posted as a new message; a skipped one says nothing", async () => {
+    const { request, ack } = await newcall(DEMO.olga, DEMO.community, "/newcall Auto in 2h");
+    const call = await created(request, ack);
+    const auto = (requestId: string): CallActionRequest => ({
+      v: 1,
+      kind: "call-action",
+      requestId,
+      action: "start",
+      requester: { userId: 0, chatId: DEMO.community },
+      target: { chatId: DEMO.community, title: "Demo Community", username: "demo_community" },
+      call: { id: call.id, accessHash: call.accessHash },
+      onlyIfScheduled: true,
+      timeZone: "Europe/Berlin",
+      requestedAt: Date.now(),
+    });
+    await putActionResult(auto("autostart_a"), { status: "skipped", reason: "already-started" });
+    await putActionResult(auto("autostart_b"), {
+      status: "done",
+      call: { id: call.id, accessHash: call.accessHash, state: "active", title: "Auto", rtmp: false },
+    });
+    const posted = await h.sandbox.waitForBotMessage(
+      DEMO.community,
+      (m) => m.text?.includes("automatically") ?? false,
+    );
+    expect(posted.text).toBe("▶️ “Auto” started automatically in «Demo Community».");
+    const notes = h.sandbox
+      .botMessages(DEMO.community)
+      .filter((m) => /Nothing to do|automatically/.test(m.text ?? ""));
+    expect(notes).toHaveLength(1);
+    expect((await list(DEMO.olga, DEMO.community)).text).toContain("🔴 live");
+  });
+
+  it("a failed action edits the list with the catalogue's message, not a raw error name", async () => {
+    const { request, ack } = await newcall(DEMO.olga, DEMO.community, "/newcall Failing in 2h");
+    await created(request, ack);
+    const listed = await list(DEMO.olga, DEMO.community);
+    await (
+      await h.sandbox.pressButton({
+        from: DEMO.olga,
+        chatId: DEMO.community,
+        messageId: listed.id,
+        data: button(listed, "Start now"),
+      })
+    ).answer;
+    const [job] = await eventually(async () => ((await actionJobs()).length > 0 ? actionJobs() : undefined));
+    await putActionResult(job!.data, {
+      status: "failed",
+      failure: { errorName: "CHAT_ADMIN_REQUIRED", category: "user" },
+    });
+    const redrawn = await h.sandbox.waitForEdit(
+      DEMO.community,
+      listed.id,
+      (m) => m.text?.includes("❌") ?? false,
+    );
+    expect(redrawn.text).toContain("❌ I could not start “Failing” in «Demo Community».");
+    expect(redrawn.text?.split("\n")[1]).not.toContain("CHAT_ADMIN_REQUIRED");
+  });
 });
