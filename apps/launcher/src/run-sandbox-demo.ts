@@ -21,6 +21,7 @@ import { runTerminalChat } from "./terminal-chat.ts";
 /** Every Redis key of the demo lives under this prefix, away from a production deployment's. */
 export const DEMO_PREFIX = "callbot-sandbox";
 const DEMO_USERBOT = "callbot_assistant";
+const DEMO_OPERATOR_ID = 1001;
 
 export interface SandboxDemoOptions {
   env: Env;
@@ -76,7 +77,8 @@ export async function runSandboxDemo(options: SandboxDemoOptions): Promise<void>
     kind: "bot",
     botToken: info.botToken,
     botApiRoot: info.botApiRoot,
-    ownerIds: [],
+    // Olga plays the operator of the demo deployment, as the owner of a real one would.
+    ownerIds: [DEMO_OPERATOR_ID],
     redisUrl,
     queuePrefix: DEMO_PREFIX,
     defaultTimeZone: env.DEFAULT_TIME_ZONE?.trim() || "UTC",

@@ -21,6 +21,7 @@ export const DEMO_CAST: DemoCast = {
     team: { id: -1001500000003, label: "Private Team (private supergroup)" },
     locked: { id: -1001500000004, label: "Locked Room (the assistant is not in it)" },
     norights: { id: -1001500000005, label: "No Rights Club (the assistant lacks the right)" },
+    studio: { id: -1001500000006, label: "Olga's Studio (owned by the assistant: livestreams work here)" },
   },
 };
 
@@ -73,7 +74,8 @@ export function runTerminalChat(options: TerminalChatOptions): Promise<void> {
   const help = () => {
     print("Type a message or a command as the current person, in the current chat. Try:");
     print("  /newcall Demo stream in 1h");
-    print("  /newcall Town hall tomorrow 18:30 rtmp");
+    print("  /newcall Town hall tomorrow 18:30");
+    print("  :chat studio, then /newcall Concert rtmp (a livestream; the key arrives in :chat private)");
     print("  /help");
     print("Switch with :as <person> and :chat <chat> (:chat private is your chat with the bot).");
     print(`  people: ${Object.keys(cast.people).join(", ")}`);

@@ -1,13 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type RunningBot, startBot } from "@callbot/bot";
-import {
-  demoWorldPath,
-  readWorldFixture,
-  type Sandbox,
-  startSandbox,
-  type WorldFixture,
-  type WorldMessage,
-} from "@callbot/sandbox";
+import { type Sandbox, startSandbox, type WorldMessage } from "@callbot/sandbox";
 import { type BotConfig, QUEUE_NAMES, type WorkerConfig } from "@callbot/shared";
 import { type CallWorker, type StartCallWorkerOptions, startCallWorker } from "@callbot/worker";
 import { Queue } from "bullmq";
@@ -16,7 +9,7 @@ import { pino } from "pino";
 
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
-/** Ids of the demo world (packages/sandbox/README.md) plus the studio group added below. */
+/** Ids of the demo world (packages/sandbox/README.md). */
 export const WHO = {
   olga: 1001,
   adam: 1002,
@@ -29,33 +22,9 @@ export const WHO = {
   privateTeam: -1001500000003,
   lockedRoom: -1001500000004,
   noRightsClub: -1001500000005,
-  studio: -1001500000099,
+  /** Owned by the assistant: Telegram lets only a chat's owner create an RTMP livestream. */
+  studio: -1001500000006,
 } as const;
-
-/**
- * Telegram lets only a chat's owner create an RTMP livestream (core.telegram.org, createGroupCall),
- * so a livestream needs a chat that the assistant account owns: the studio group. Its operator,
- * Olga, is in OWNER_IDS in these tests.
- */
-export function pipelineWorld(): WorldFixture {
-  const world = readWorldFixture(demoWorldPath);
-  world.chats.push({
-    id: 1500000099,
-    type: "supergroup",
-    title: "Olga's Studio",
-    username: "olga_studio",
-    members: [
-      { userId: WHO.assistant, role: "owner" },
-      { userId: WHO.olga, role: "admin", rights: { manageCall: true, postMessages: true } },
-      {
-        userId: 7000000001,
-        role: "admin",
-        rights: { postMessages: true, editMessages: true, manageCall: true },
-      },
-    ],
-  });
-  return world;
-}
 
 export interface Pipeline {
   sandbox: Sandbox;
@@ -82,7 +51,7 @@ export interface PipelineOptions {
 
 /** The sandbox, a real Redis under a fresh prefix, the worker and the bot: the product as deployed. */
 export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
-  const sandbox = await startSandbox({ world: pipelineWorld(), rateLimits: false });
+  const sandbox = await startSandbox({ rateLimits: false });
   const prefix = `e2e-${randomUUID()}`;
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
   const session = sandbox.info.sessions.callbot_assistant;
