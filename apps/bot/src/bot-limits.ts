@@ -17,6 +17,13 @@ export interface BotLimits {
    * unconfirmed updates for 24 hours. @defaultValue 172_800 (48 h)
    */
   replayClaimSeconds: number;
+  /** A guided /newcall (private chat, no arguments) ends after this long without an answer. @defaultValue 300_000 */
+  guidedFlowTimeoutMs: number;
+  /**
+   * How long before each occurrence of a recurring call its Telegram call is created. At most 168
+   * (the rule's schema), inside Telegram's 8-day scheduling window. @defaultValue 24
+   */
+  recurringLeadHours: number;
 }
 
 export const DEFAULT_BOT_LIMITS: BotLimits = {
@@ -27,4 +34,6 @@ export const DEFAULT_BOT_LIMITS: BotLimits = {
   chatCacheSeconds: 600,
   queueTimeoutMs: 1_500,
   replayClaimSeconds: 48 * 60 * 60,
+  guidedFlowTimeoutMs: 5 * 60_000,
+  recurringLeadHours: 24,
 };

@@ -84,6 +84,7 @@ export function createBot(options: CreateBotOptions): Bot<Context> {
   features.use(
     createNewCallFeature({
       redis,
+      prefix,
       keys: botKeys(prefix),
       callsQueue: options.callsQueue,
       ownerIds: config.ownerIds,

@@ -254,7 +254,8 @@ describe("per-user rate limit on /newcall", () => {
 
   it("a burst gets one 'slow down' answer and nothing more", async () => {
     for (let i = 0; i < 4; i++) {
-      await h.sandbox.sendText({ from: DEMO.olga, chatId: DEMO.olga, text: "/newcall" });
+      // With arguments: a bare /newcall in the private chat opens the guided flow instead.
+      await h.sandbox.sendText({ from: DEMO.olga, chatId: DEMO.olga, text: "/newcall Standup" });
     }
     await h.sandbox.waitForBotMessage(DEMO.olga, (m) => m.text?.includes("too often") ?? false);
     // The fourth command is answered by nothing; a later /help proves it was handled already.

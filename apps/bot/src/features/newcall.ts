@@ -1,4 +1,4 @@
-import { type CreateCallRequest, CreateCallRequestSchema, jobIdForCommand } from "@callbot/shared";
+import { type CreateCallRequest, jobIdForCommand, RecurringRuleSchema } from "@callbot/shared";
 import { limit } from "@grammyjs/ratelimiter";
 import type { Queue } from "bullmq";
 import { Composer, type Context, type NextFunction } from "grammy";
@@ -7,18 +7,32 @@ import type { Logger } from "pino";
 import { authoriseRequester } from "../auth/authorise-requester.ts";
 import type { BotLimits } from "../bot-limits.ts";
 import type { Clock } from "../clock.ts";
+import { type AutostartDefaults, autostartDefaults } from "../newcall/autostart-default-store.ts";
 import { describeParseError } from "../newcall/describe-parse-error.ts";
 import { describeRefusal } from "../newcall/describe-refusal.ts";
-import { parseNewCallCommand } from "../newcall/parse-new-call-command.ts";
-import { queueCallRequest } from "../newcall/queue-call-request.ts";
-import { renderQueued } from "../newcall/render-queued.ts";
+import { GuidedFlowWatchdog } from "../newcall/guided-flow-watchdog.ts";
+import { type KnownChats, knownChats } from "../newcall/known-chats-store.ts";
+import { type NewCallCommand, parseNewCallCommand } from "../newcall/parse-new-call-command.ts";
+import { submitCallRequest } from "../newcall/submit-call-request.ts";
+import { renderRecurringSaved } from "../recurring/describe-recurring-rule.ts";
+import {
+  MAX_RULES_PER_CHAT,
+  type RecurringRulesStore,
+  recurringRulesStore,
+} from "../recurring/recurring-rules-store.ts";
+import { scheduleRecurringRule } from "../recurring/schedule-recurring-rule.ts";
 import type { BotKeys } from "../redis/bot-keys.ts";
 import { isRedisUnavailable } from "../redis/is-redis-unavailable.ts";
 import { type ResolvedChat, resolveTargetChat } from "../targets/resolve-target-chat.ts";
+import { createAutostartDefaultFeature } from "./autostart-default.ts";
+import { createGuidedNewCallFeature, guidedConversationKey } from "./guided-newcall.ts";
+import { createStopRecurringFeature } from "./stop-recurring.ts";
 
 export interface NewCallDeps {
   redis: Redis;
   keys: BotKeys;
+  /** The bot's key prefix: the guided flow, recurring rules and chat defaults keep keys under it. */
+  prefix: string;
   callsQueue: Queue<CreateCallRequest>;
   ownerIds: readonly number[];
   timeZoneFor: (userId: number) => string;
@@ -27,15 +41,48 @@ export interface NewCallDeps {
   limits: BotLimits;
 }
 
+interface Stores {
+  known: KnownChats;
+  autostart: AutostartDefaults;
+  rules: RecurringRulesStore;
+}
+
 /**
- * /newcall: parse, resolve the chat, authorise, then answer "queued" and add the job.
+ * /newcall: parse, resolve the chat, authorise, then answer "queued" and add the job; with
+ * `every …`, save a recurring rule instead; with no arguments in the private chat, open the
+ * guided flow. Also mounts /autostart (a chat's default) and /stoprecurring.
  *
  * Order matters for cost and safety: everything that can refuse runs before the bot says
  * anything, so a refused command costs one sendMessage and queues nothing; a replayed update
  * is recognised (a Redis claim keyed by the job id) before the "queued" answer is sent again.
  */
 export function createNewCallFeature(deps: NewCallDeps): Composer<Context> {
+  const stores: Stores = {
+    known: knownChats(deps.redis, deps.prefix),
+    autostart: autostartDefaults(deps.redis, deps.prefix),
+    rules: recurringRulesStore({ redis: deps.redis, prefix: deps.prefix, callsQueue: deps.callsQueue }),
+  };
+  const watchdog = new GuidedFlowWatchdog({
+    redis: deps.redis,
+    prefix: deps.prefix,
+    conversationKey: (chatId) => guidedConversationKey(deps.prefix, chatId),
+    timeoutMs: deps.limits.guidedFlowTimeoutMs,
+    logger: deps.logger,
+  });
+  const guided = createGuidedNewCallFeature({
+    ...deps,
+    limits: deps.limits,
+    memberCacheSeconds: deps.limits.memberCacheSeconds,
+    chatCacheSeconds: deps.limits.chatCacheSeconds,
+    knownChats: stores.known,
+    rules: stores.rules,
+    autostartDefaults: stores.autostart,
+    watchdog,
+    timeoutMs: deps.limits.guidedFlowTimeoutMs,
+  });
+
   const feature = new Composer<Context>();
+  feature.use(guided.composer);
   feature.command(
     "newcall",
     answerWhenRedisIsDown(deps.logger),
@@ -50,7 +97,38 @@ export function createNewCallFeature(deps: NewCallDeps): Composer<Context> {
         await replyTo(ctx, describeRefusal("rate-limited", { chat: "", botUsername: ctx.me.username }));
       },
     }),
-    (ctx) => handleNewCall(ctx, deps),
+    async (ctx) => {
+      if (ctx.chat.type === "private" && ctx.match.trim() === "" && ctx.from) {
+        await guided.enter(ctx);
+        return;
+      }
+      await handleNewCall(ctx, deps, stores);
+    },
+  );
+  feature.use(
+    createAutostartDefaultFeature({
+      defaults: stores.autostart,
+      known: stores.known,
+      auth: {
+        redis: deps.redis,
+        keys: deps.keys,
+        ownerIds: deps.ownerIds,
+        ttlSeconds: deps.limits.memberCacheSeconds,
+      },
+      clock: deps.clock,
+    }),
+  );
+  feature.use(
+    createStopRecurringFeature({
+      rules: stores.rules,
+      auth: {
+        redis: deps.redis,
+        keys: deps.keys,
+        ownerIds: deps.ownerIds,
+        ttlSeconds: deps.limits.memberCacheSeconds,
+      },
+      logger: deps.logger,
+    }),
   );
   return feature;
 }
@@ -68,7 +146,7 @@ function answerWhenRedisIsDown(logger: Logger) {
   };
 }
 
-async function handleNewCall(ctx: Context, deps: NewCallDeps): Promise<void> {
+async function handleNewCall(ctx: Context, deps: NewCallDeps, stores: Stores): Promise<void> {
   const msg = ctx.msg;
   const chat = ctx.chat;
   if (!msg || !chat) return;
@@ -141,69 +219,101 @@ async function handleNewCall(ctx: Context, deps: NewCallDeps): Promise<void> {
     return;
   }
 
-  const requestId = jobIdForCommand(chat.id, msg.message_id);
-  const claimKey = deps.keys.claim(requestId);
-  const claimed = await deps.redis.set(claimKey, "1", "EX", deps.limits.replayClaimSeconds, "NX");
-  if (claimed !== "OK") {
-    deps.logger.info({ requestId }, "replayed /newcall update ignored");
-    return;
-  }
-  const cooldownKey = deps.keys.cooldown(target.chatId);
-  const free = await deps.redis.set(cooldownKey, requestId, "EX", deps.limits.chatCooldownSeconds, "NX");
-  if (free !== "OK") {
-    await refuse("cooldown", target.title);
+  const targetChat = {
+    chatId: target.chatId,
+    title: target.title,
+    ...(target.username !== undefined && { username: target.username }),
+  };
+  if (command.recurrence !== undefined) {
+    await saveRecurringRule(ctx, command, targetChat, deps, stores);
     return;
   }
 
-  const queuedText = renderQueued({
-    chatTitle: target.title,
-    title: command.title,
-    scheduleDate: command.scheduleDate,
-    rtmp: command.rtmp,
-    timeZone,
-    now,
-  });
-  let ack: { chat: { id: number }; message_id: number };
-  try {
-    ack = await replyTo(ctx, queuedText);
-  } catch (error) {
-    // Nothing was promised to the user: let a redelivery of this update try again.
-    await deps.redis.del(claimKey, cooldownKey).catch(() => undefined);
-    throw error;
-  }
-
-  const request: CreateCallRequest = CreateCallRequestSchema.parse({
-    v: 1,
-    kind: "create-call",
-    requestId,
-    requester: { userId: requester.id, chatId: chat.id, messageId: msg.message_id },
-    ack: { chatId: ack.chat.id, messageId: ack.message_id },
-    target: {
-      chatId: target.chatId,
-      title: target.title,
-      ...(target.username !== undefined && { username: target.username }),
+  // The flag wins; without it, a scheduled call follows the chat's default (/autostart on|off).
+  const autostart =
+    command.scheduleDate !== undefined && (command.autostart ?? (await stores.autostart.get(target.chatId)));
+  const outcome = await submitCallRequest(
+    {
+      requestId: jobIdForCommand(chat.id, msg.message_id),
+      requester: { userId: requester.id, chatId: chat.id, messageId: msg.message_id },
+      target: targetChat,
+      title: command.title,
+      scheduleDate: command.scheduleDate,
+      rtmp: command.rtmp,
+      autostart,
+      timeZone,
+      now,
     },
-    ...(command.title !== undefined && { title: command.title }),
-    ...(command.scheduleDate !== undefined && { scheduleDate: command.scheduleDate }),
-    rtmp: command.rtmp,
-    timeZone,
-    requestedAt: now,
-  });
-  const outcome = await queueCallRequest(deps.callsQueue, request, {
-    timeoutMs: deps.limits.queueTimeoutMs,
-    logger: deps.logger,
-  });
-  if (outcome.queued) {
-    deps.logger.info({ requestId, targetChatId: target.chatId, rtmp: request.rtmp }, "call request queued");
+    {
+      show: async (text) => {
+        const sent = await replyTo(ctx, text);
+        return { chatId: sent.chat.id, messageId: sent.message_id };
+      },
+      edit: async (ack, text) => {
+        await ctx.api.editMessageText(ack.chatId, ack.messageId, text);
+      },
+    },
+    { ...deps, knownChats: stores.known, botUsername },
+  );
+  if (outcome === "cooldown") await refuse("cooldown", target.title);
+}
+
+/**
+ * `/newcall … every monday 18:00`: the rule is saved as a job scheduler (rights were checked
+ * exactly as for a single call), and the answer names the rule in words and its next occurrence.
+ */
+async function saveRecurringRule(
+  ctx: Context,
+  command: NewCallCommand,
+  target: { chatId: number; title: string; username?: string },
+  deps: NewCallDeps,
+  stores: Stores,
+): Promise<void> {
+  const msg = ctx.msg;
+  const chat = ctx.chat;
+  const requester = ctx.from;
+  const recurrence = command.recurrence;
+  if (!msg || !chat || !requester || !recurrence) return;
+  // Derived from the command, so a replayed update finds its claim (and would upsert the same scheduler).
+  const ruleId = `recurring_${chat.id}_${msg.message_id}`;
+  const claimed = await deps.redis.set(
+    deps.keys.claim(ruleId),
+    "1",
+    "EX",
+    deps.limits.replayClaimSeconds,
+    "NX",
+  );
+  if (claimed !== "OK") return;
+  if ((await stores.rules.list(target.chatId)).length >= MAX_RULES_PER_CHAT) {
+    await deps.redis.del(deps.keys.claim(ruleId));
+    await replyTo(
+      ctx,
+      `«${target.title}» already has ${MAX_RULES_PER_CHAT} recurring calls, the most I keep per chat. Stop one with /stoprecurring first.`,
+    );
     return;
   }
-  deps.logger.error({ err: outcome.error, requestId }, "could not queue a call request");
-  await deps.redis.del(cooldownKey).catch(() => undefined);
-  await ctx.api.editMessageText(
-    ack.chat.id,
-    ack.message_id,
-    describeRefusal("could-not-queue", { chat: target.title, botUsername }),
-  );
+  const now = deps.clock.now();
+  const rule = RecurringRuleSchema.parse({
+    v: 1,
+    kind: "recurring-rule",
+    ruleId,
+    requester: { userId: requester.id, chatId: chat.id },
+    target,
+    ...(command.title !== undefined && { title: command.title }),
+    rtmp: command.rtmp,
+    autostart: command.autostart ?? (await stores.autostart.get(target.chatId)),
+    weekdays: recurrence.weekdays,
+    hour: recurrence.hour,
+    minute: recurrence.minute,
+    timeZone: deps.timeZoneFor(requester.id),
+    // Telegram schedules at most 8 days ahead; the schema caps the lead at 7.
+    leadHours: Math.min(Math.max(1, deps.limits.recurringLeadHours), 168),
+    createdAt: now,
+  });
+  await scheduleRecurringRule(rule, { store: stores.rules, callsQueue: deps.callsQueue, nowMs: now });
+  deps.logger.info({ ruleId, targetChatId: target.chatId }, "recurring rule saved");
+  await stores.known.remember(target, now).catch(() => undefined);
+  await replyTo(ctx, renderRecurringSaved(rule, now, ctx.me.username));
 }
 
 function replyTo(ctx: Context, text: string) {

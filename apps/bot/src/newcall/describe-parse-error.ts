@@ -2,6 +2,7 @@ import { MAX_SCHEDULE_AHEAD_SECONDS, MIN_SCHEDULE_AHEAD_SECONDS } from "@callbot
 import type { NewCallParseError } from "./parse-new-call-command.ts";
 
 const TIME_FORMS = "at 18:00, tomorrow 18:30, in 2h, in 90m, in 1h30m, or 2026-12-01T18:00";
+const RECURRENCE_FORMS = "every monday 18:00, every mon,thu 09:30, every day 18:00 or every weekday 9:00";
 const RANGE = `between ${MIN_SCHEDULE_AHEAD_SECONDS} seconds and ${MAX_SCHEDULE_AHEAD_SECONDS / 86_400} days from now`;
 
 /**
@@ -33,13 +34,19 @@ export function describeParseError(error: NewCallParseError, ctx: { timeZone: st
       }
       return `"${error.given}" is not a chat I can look up. Use @username, a t.me/username link, or a -100… id.`;
     case "unknown-flag":
-      return `Unknown option "${error.flag}". The only option is rtmp (or livestream), for a livestream. To use "${error.flag}" in the title, put the title in quotes.`;
+      return `Unknown option "${error.flag}". The options are rtmp (or livestream), for a livestream, and autostart, to start a scheduled call at its time. To use "${error.flag}" in the title, put the title in quotes.`;
+    case "autostart-needs-time":
+      return `autostart starts a scheduled call at its time, so it needs a time (${TIME_FORMS}) or a recurrence (${RECURRENCE_FORMS}). Without a time the call starts now anyway.`;
+    case "malformed-recurrence":
+      return `I could not read the recurrence "${error.phrase}". Write it like: ${RECURRENCE_FORMS}. ${zone} If those words belong to the title, put the title in quotes.`;
+    case "recurrence-needs-time":
+      return `"${error.phrase}" needs a time of day, for example: ${RECURRENCE_FORMS}. ${zone}`;
     case "unclosed-quote":
       return 'The title\'s opening quote has no closing quote. Write it like: /newcall "Q&A at noon" tomorrow 12:00';
     case "words-after-quoted-title":
-      return `I did not understand "${error.words}" after the quoted title. After the title you may add a time (${TIME_FORMS}) and rtmp.`;
+      return `I did not understand "${error.words}" after the quoted title. After the title you may add a time (${TIME_FORMS}) or a recurrence (${RECURRENCE_FORMS}), autostart and rtmp.`;
     case "several-times":
-      return `Give only one time, at the end: ${TIME_FORMS}. To use a time in the title itself, put the title in quotes.`;
+      return `Give only one time or recurrence, at the end: ${TIME_FORMS}, or ${RECURRENCE_FORMS}. To use a time in the title itself, put the title in quotes.`;
     case "malformed-time":
       return `I could not read the time "${error.phrase}". Write it like: ${TIME_FORMS}. ${zone} If those words belong to the title, put the title in quotes.`;
     case "nonexistent-local-time":

@@ -1,18 +1,26 @@
 import { type CleanTitleResult, cleanTitle } from "./clean-title.ts";
 import { type ChatRef, type ChatRefError, looksLikeChatRef, parseChatRef } from "./parse-chat-ref.ts";
+import {
+  findRecurrencePhraseLength,
+  parseRecurrence,
+  type Recurrence,
+  type RecurrenceError,
+} from "./parse-recurrence.ts";
 import { joinMeridiem, looksLikeClock, looksLikeIsoDate, parseWhen, type WhenError } from "./parse-when.ts";
 
 /**
  * The /newcall grammar (documented in /help and the README):
  *
- *   in a group:        /newcall [title] [time] [rtmp]
- *   in a private chat: /newcall <@username | t.me/username | -100… id> [title] [time] [rtmp]
+ *   in a group:        /newcall [title] [time | every <days> <clock>] [autostart] [rtmp]
+ *   in a private chat: /newcall <@username | t.me/username | -100… id> [title] [time | every …] [autostart] [rtmp]
  *
  * - The title is whatever words remain; wrap it in quotes ("…", “…”, «…») to use words that would
  *   otherwise be read as a time or as `rtmp`.
- * - The time and `rtmp` (or `livestream`) are recognised at the END, in either order.
- * - No time: the call starts now.
- * - Words starting with `--` are flags; only `--rtmp` and `--livestream` exist.
+ * - The time (or a recurrence, `every monday 18:00`), `autostart` and `rtmp` (or `livestream`)
+ *   are recognised at the END, in any order.
+ * - No time: the call starts now. `autostart` needs a time or a recurrence: a call that starts
+ *   now has nothing left to start.
+ * - Words starting with `--` are flags; only `--rtmp`, `--livestream` and `--autostart` exist.
  */
 export interface NewCallCommand {
   target: ChatRef;
@@ -20,6 +28,10 @@ export interface NewCallCommand {
   /** Unix seconds; undefined: start now. */
   scheduleDate: number | undefined;
   rtmp: boolean;
+  /** `autostart` given: true; not given: undefined (the chat's default applies). */
+  autostart: boolean | undefined;
+  /** `every …`: a recurring call instead of a single one (scheduleDate is then undefined). */
+  recurrence: Recurrence | undefined;
 }
 
 export type NewCallParseError =
@@ -34,7 +46,10 @@ export type NewCallParseError =
   | { kind: "unclosed-quote" }
   | { kind: "words-after-quoted-title"; words: string }
   | { kind: "several-times" }
+  /** `autostart` on a call that starts now. */
+  | { kind: "autostart-needs-time" }
   | WhenError
+  | RecurrenceError
   | Extract<CleanTitleResult, { ok: false }>["error"];
 
 export type NewCallParseResult =
@@ -57,6 +72,7 @@ export const MAX_ARGUMENTS_LENGTH = 300;
 
 const COMMAND = /^\/newcall(?:@([a-z0-9_]+))?(?=\s|$)([\s\S]*)$/i;
 const RTMP_WORDS = new Set(["rtmp", "livestream", "--rtmp", "--livestream"]);
+const AUTOSTART_WORDS = new Set(["autostart", "--autostart", "auto-start"]);
 const FLAG = /^(?:--|\u2014|\u2013)\S/; // Some clients turn "--" into an em or en dash.
 const QUOTES: Record<string, string[]> = {
   '"': ['"'],
@@ -108,10 +124,20 @@ export function parseNewCallCommand(text: string, ctx: NewCallParseContext): New
 
   const title = cleanTitle(rawTitle);
   if (!title.ok) return fail(title.error);
+  if (trailing.autostart && trailing.scheduleDate === undefined && trailing.recurrence === undefined) {
+    return fail({ kind: "autostart-needs-time" });
+  }
 
   return {
     ok: true,
-    command: { target, title: title.title, scheduleDate: trailing.scheduleDate, rtmp: trailing.rtmp },
+    command: {
+      target,
+      title: title.title,
+      scheduleDate: trailing.scheduleDate,
+      rtmp: trailing.rtmp,
+      autostart: trailing.autostart ? true : undefined,
+      recurrence: trailing.recurrence,
+    },
   };
 }
 
@@ -134,14 +160,23 @@ function splitQuotedTitle(args: string): { title: string; rest: string } | "uncl
 }
 
 type Trailing =
-  | { ok: true; remaining: string[]; scheduleDate: number | undefined; rtmp: boolean }
+  | {
+      ok: true;
+      remaining: string[];
+      scheduleDate: number | undefined;
+      rtmp: boolean;
+      autostart: boolean;
+      recurrence: Recurrence | undefined;
+    }
   | { ok: false; error: NewCallParseError };
 
-/** Pops `rtmp` and one time phrase off the end of the words, in any order. */
+/** Pops `rtmp`, `autostart` and one time or recurrence phrase off the end of the words, in any order. */
 function takeTrailingOptions(words: string[], ctx: NewCallParseContext): Trailing {
   const remaining = [...words];
   let rtmp = false;
+  let autostart = false;
   let scheduleDate: number | undefined;
+  let recurrence: Recurrence | undefined;
   let timeFound = false;
 
   for (;;) {
@@ -150,6 +185,22 @@ function takeTrailingOptions(words: string[], ctx: NewCallParseContext): Trailin
     if (RTMP_WORDS.has(last.toLowerCase())) {
       rtmp = true;
       remaining.pop();
+      continue;
+    }
+    if (AUTOSTART_WORDS.has(last.toLowerCase())) {
+      autostart = true;
+      remaining.pop();
+      continue;
+    }
+    // Before the time phrases: "every monday at 18:00" ends in what looks like a time of its own.
+    const recurrenceLength = findRecurrencePhraseLength(remaining);
+    if (recurrenceLength > 0) {
+      if (timeFound) return { ok: false, error: { kind: "several-times" } };
+      const parsed = parseRecurrence(remaining.slice(-recurrenceLength));
+      if (!parsed.ok) return { ok: false, error: parsed.error };
+      recurrence = parsed.recurrence;
+      timeFound = true;
+      remaining.splice(-recurrenceLength);
       continue;
     }
     const phraseLength = findTimePhraseLength(remaining);
@@ -161,7 +212,7 @@ function takeTrailingOptions(words: string[], ctx: NewCallParseContext): Trailin
     timeFound = true;
     remaining.splice(-phraseLength);
   }
-  return { ok: true, remaining, scheduleDate, rtmp };
+  return { ok: true, remaining, scheduleDate, rtmp, autostart, recurrence };
 }
 
 /**

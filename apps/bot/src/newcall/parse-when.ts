@@ -149,7 +149,8 @@ function malformed(phrase: string): WhenResult {
   return { ok: false, error: { kind: "malformed-time", phrase } };
 }
 
-function parseClock(word: string): { hour: number; minute: number } | undefined {
+/** A clock word (`18:00`, `9.30`, `6pm`, `6:30pm`, `noon`, `midnight`; lower case) as hour and minute. */
+export function parseClock(word: string): { hour: number; minute: number } | undefined {
   const named = NAMED_CLOCKS[word];
   if (named) return named;
   const match = CLOCK.exec(word);

@@ -5,6 +5,8 @@ export interface QueuedFacts {
   title: string | undefined;
   scheduleDate: number | undefined;
   rtmp: boolean;
+  /** Only meaningful with a scheduleDate. */
+  autostart?: boolean;
   timeZone: string;
   /** Unix milliseconds. */
   now: number;
@@ -25,8 +27,10 @@ export function renderQueued(facts: QueuedFacts): string {
     facts.scheduleDate === undefined
       ? "to start now"
       : `scheduled for ${formatScheduleTime(facts.scheduleDate, facts.timeZone)}, ${formatDistance(facts.scheduleDate, facts.now)}`;
-  return [
-    `⏳ Queued: ${describeCall(facts)} in «${facts.chatTitle}», ${when}.`,
-    "I will update this message with the result.",
-  ].join("\n");
+  const lines = [`⏳ Queued: ${describeCall(facts)} in «${facts.chatTitle}», ${when}.`];
+  if (facts.autostart && facts.scheduleDate !== undefined) {
+    lines.push(`It will start automatically at ${formatScheduleTime(facts.scheduleDate, facts.timeZone)}.`);
+  }
+  lines.push("I will update this message with the result.");
+  return lines.join("\n");
 }

@@ -1,0 +1,202 @@
+import { jobIdForCommand, MIN_SCHEDULE_AHEAD_SECONDS, type TargetChat } from "@callbot/shared";
+import type { Api } from "grammy";
+import { authoriseRequester } from "../auth/authorise-requester.ts";
+import type { RecurringRulesStore } from "../recurring/recurring-rules-store.ts";
+import { resolveTargetChat } from "../targets/resolve-target-chat.ts";
+import { describeParseError } from "./describe-parse-error.ts";
+import { describeRefusal } from "./describe-refusal.ts";
+import type { GuidedFlowWatchdog } from "./guided-flow-watchdog.ts";
+import type { KnownChats } from "./known-chats-store.ts";
+import { parseChatRef } from "./parse-chat-ref.ts";
+import { type SubmitDeps, type SubmitOutcome, submitCallRequest } from "./submit-call-request.ts";
+
+/*
+ * What the guided /newcall does outside the conversation: look-ups, rights checks and queueing.
+ * The conversation runs each of these once (conversation.external) and replays the stored answer,
+ * so none of them is ever repeated by a replay.
+ */
+
+export interface GuidedActionDeps extends SubmitDeps {
+  ownerIds: readonly number[];
+  memberCacheSeconds: number;
+  chatCacheSeconds: number;
+  knownChats: KnownChats;
+  rules: RecurringRulesStore;
+  watchdog: GuidedFlowWatchdog;
+}
+
+/** How many known chats are checked for the chat list (one cached getChatMember each). */
+export const MAX_CHATS_OFFERED = 12;
+
+export interface ChatChoice {
+  /** Whether the bot knows any chat at all (to word the "type one" question). */
+  anyKnown: boolean;
+  /** The known chats the user may create calls in, newest first. */
+  manageable: TargetChat[];
+}
+
+/** The chats the bot has served (or holds recurring rules for) that this user may manage. */
+export async function listManageableChats(
+  api: Api,
+  userId: number,
+  deps: GuidedActionDeps,
+): Promise<ChatChoice> {
+  const byId = new Map<number, TargetChat>();
+  for (const chat of await deps.knownChats.recent(MAX_CHATS_OFFERED)) byId.set(chat.chatId, chat);
+  for (const chatId of await deps.rules.chatIds()) {
+    if (byId.size >= MAX_CHATS_OFFERED || byId.has(chatId)) continue;
+    const [rule] = await deps.rules.list(chatId);
+    if (rule) byId.set(chatId, rule.target);
+  }
+  const chats = [...byId.values()];
+  const allowed = await Promise.all(
+    chats.map(async (chat) => {
+      const result = await authoriseRequester(
+        { chatId: chat.chatId, userId, rtmp: false },
+        authDeps(api, deps),
+      );
+      return result.ok;
+    }),
+  );
+  return { anyKnown: chats.length > 0, manageable: chats.filter((_, i) => allowed[i]) };
+}
+
+/** A chat typed by the user: parsed, looked up and authorised exactly as /newcall does. */
+export async function checkTypedChat(
+  api: Api,
+  botId: number,
+  text: string,
+  userId: number,
+  timeZone: string,
+  deps: GuidedActionDeps,
+): Promise<{ ok: true; chat: TargetChat } | { ok: false; message: string }> {
+  const word = text.trim().split(/\s+/, 1)[0] ?? "";
+  const ref = parseChatRef(word);
+  if (!ref.ok) return { ok: false, message: describeParseError(ref.error, { timeZone }) };
+  if (ref.ref.kind === "here")
+    return { ok: false, message: "Name the chat by @username, t.me link or -100… id." };
+  const resolved = await resolveTargetChat(ref.ref, {
+    api,
+    redis: deps.redis,
+    keys: deps.keys,
+    botId,
+    ttlSeconds: deps.chatCacheSeconds,
+  });
+  if (!resolved.ok) {
+    return {
+      ok: false,
+      message: describeRefusal(resolved.reason, { chat: resolved.given, botUsername: deps.botUsername }),
+    };
+  }
+  const chat = resolved.chat;
+  const auth = await authoriseRequester({ chatId: chat.chatId, userId, rtmp: false }, authDeps(api, deps));
+  if (!auth.ok)
+    return {
+      ok: false,
+      message: describeRefusal(auth.reason, { chat: chat.title, botUsername: deps.botUsername }),
+    };
+  return {
+    ok: true,
+    chat: {
+      chatId: chat.chatId,
+      title: chat.title,
+      ...(chat.username !== undefined && { username: chat.username }),
+    },
+  };
+}
+
+/** Whether the user may create a livestream there (the chat's owner, or an operator). */
+export async function mayLivestream(
+  api: Api,
+  chatId: number,
+  userId: number,
+  deps: GuidedActionDeps,
+): Promise<boolean> {
+  return (await authoriseRequester({ chatId, userId, rtmp: true }, authDeps(api, deps))).ok;
+}
+
+export interface GuidedChoices {
+  userId: number;
+  /** The private chat, and the /newcall message that opened the flow. */
+  chatId: number;
+  commandMessageId: number;
+  summaryMessageId: number;
+  target: TargetChat;
+  title: string | undefined;
+  scheduleDate: number | undefined;
+  rtmp: boolean;
+  autostart: boolean;
+  timeZone: string;
+}
+
+export type ConfirmOutcome = SubmitOutcome | "timed-out" | "refused";
+
+/**
+ * Confirm pressed: re-check what may have changed while the user answered (the flow's deadline,
+ * the user's rights, a time that is now too close), then queue exactly as /newcall does, with
+ * the summary message as the answer that the outcome edits.
+ */
+export async function confirmGuidedCall(
+  api: Api,
+  choices: GuidedChoices,
+  nowMs: number,
+  deps: GuidedActionDeps,
+): Promise<ConfirmOutcome> {
+  if (!(await deps.watchdog.disarm(choices.chatId))) return "timed-out";
+  const summary = { chatId: choices.chatId, messageId: choices.summaryMessageId };
+  const edit = (text: string) => api.editMessageText(summary.chatId, summary.messageId, text);
+  const auth = await authoriseRequester(
+    { chatId: choices.target.chatId, userId: choices.userId, rtmp: choices.rtmp },
+    authDeps(api, deps),
+  );
+  if (!auth.ok) {
+    await edit(describeRefusal(auth.reason, { chat: choices.target.title, botUsername: deps.botUsername }));
+    return "refused";
+  }
+  if (
+    choices.scheduleDate !== undefined &&
+    choices.scheduleDate - nowMs / 1000 < MIN_SCHEDULE_AHEAD_SECONDS
+  ) {
+    await edit(
+      "The time you chose has passed while we talked; nothing was created. Send /newcall to pick another.",
+    );
+    return "refused";
+  }
+  const outcome = await submitCallRequest(
+    {
+      requestId: jobIdForCommand(choices.chatId, choices.commandMessageId),
+      requester: { userId: choices.userId, chatId: choices.chatId, messageId: choices.commandMessageId },
+      target: choices.target,
+      title: choices.title,
+      scheduleDate: choices.scheduleDate,
+      rtmp: choices.rtmp,
+      autostart: choices.autostart,
+      timeZone: choices.timeZone,
+      now: nowMs,
+    },
+    {
+      show: async (text) => {
+        await edit(text);
+        return summary;
+      },
+      edit: async (_ack, text) => {
+        await edit(text);
+      },
+    },
+    deps,
+  );
+  if (outcome === "cooldown") {
+    await edit(describeRefusal("cooldown", { chat: choices.target.title, botUsername: deps.botUsername }));
+  }
+  return outcome;
+}
+
+function authDeps(api: Api, deps: GuidedActionDeps) {
+  return {
+    api,
+    redis: deps.redis,
+    keys: deps.keys,
+    ownerIds: deps.ownerIds,
+    ttlSeconds: deps.memberCacheSeconds,
+  };
+}

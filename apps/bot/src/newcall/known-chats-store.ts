@@ -1,0 +1,46 @@
+import type { TargetChat } from "@callbot/shared";
+import type { Redis } from "ioredis";
+
+/**
+ * Chats the bot has served a request for: the guided /newcall offers them (after checking the
+ * user's rights in each), so nobody has to type a chat id twice. Kept newest first and trimmed to
+ * MAX_KNOWN_CHATS, so it cannot grow without bound.
+ *   <prefix>:bot:known-chats        sorted set: chat id by last use (unix ms)
+ *   <prefix>:bot:known-chats:facts  hash: chat id -> TargetChat JSON
+ */
+export interface KnownChats {
+  remember(chat: TargetChat, nowMs: number): Promise<void>;
+  /** Newest first, at most `limit`. */
+  recent(limit: number): Promise<TargetChat[]>;
+}
+
+export const MAX_KNOWN_CHATS = 1_000;
+
+export function knownChats(redis: Redis, prefix: string): KnownChats {
+  const order = `${prefix}:bot:known-chats`;
+  const facts = `${prefix}:bot:known-chats:facts`;
+  return {
+    async remember(chat, nowMs) {
+      const id = String(chat.chatId);
+      await redis
+        .multi()
+        .zadd(order, nowMs, id)
+        .hset(facts, id, JSON.stringify({ chatId: chat.chatId, title: chat.title, username: chat.username }))
+        .exec();
+      const dropped = await redis.zrange(order, "0", String(-(MAX_KNOWN_CHATS + 1)));
+      if (dropped.length > 0) {
+        await redis
+          .multi()
+          .zrem(order, ...dropped)
+          .hdel(facts, ...dropped)
+          .exec();
+      }
+    },
+    async recent(limit) {
+      const ids = await redis.zrevrange(order, 0, limit - 1);
+      if (ids.length === 0) return [];
+      const values = await redis.hmget(facts, ...ids);
+      return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as TargetChat);
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import {
+  type CreateCallRequest,
+  CreateCallRequestSchema,
+  type MessageRef,
+  type TargetChat,
+} from "@callbot/shared";
+import type { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import type { BotLimits } from "../bot-limits.ts";
+import type { BotKeys } from "../redis/bot-keys.ts";
+import { describeRefusal } from "./describe-refusal.ts";
+import type { KnownChats } from "./known-chats-store.ts";
+import { queueCallRequest } from "./queue-call-request.ts";
+import { renderQueued } from "./render-queued.ts";
+
+export interface CallRequestDraft {
+  requestId: string;
+  requester: { userId: number; chatId: number; messageId: number };
+  target: TargetChat;
+  title: string | undefined;
+  scheduleDate: number | undefined;
+  rtmp: boolean;
+  /** Decided already (flag or the chat's default); ignored for a call that starts now. */
+  autostart: boolean;
+  timeZone: string;
+  /** Unix ms. */
+  now: number;
+}
+
+export interface SubmitDeps {
+  redis: Redis;
+  keys: BotKeys;
+  callsQueue: Queue<CreateCallRequest>;
+  limits: Pick<BotLimits, "replayClaimSeconds" | "chatCooldownSeconds" | "queueTimeoutMs">;
+  logger: Logger;
+  knownChats: KnownChats;
+  botUsername: string;
+}
+
+/** How the "queued" answer is shown: a reply to the command, or the guided flow's summary edited. */
+export interface AckChannel {
+  show(text: string): Promise<MessageRef>;
+  edit(ack: MessageRef, text: string): Promise<void>;
+}
+
+export type SubmitOutcome = "queued" | "replayed" | "cooldown" | "could-not-queue";
+
+/**
+ * The common tail of /newcall and the guided flow, once the request is authorised: a replay
+ * claim (a redelivered update answers and queues nothing), the per-chat cooldown, the "queued"
+ * answer, then the job. The answer comes first so that the job always has a message to edit;
+ * if the job cannot be added, that answer is edited to say nothing was queued.
+ */
+export async function submitCallRequest(
+  draft: CallRequestDraft,
+  ack: AckChannel,
+  deps: SubmitDeps,
+): Promise<SubmitOutcome> {
+  const claimKey = deps.keys.claim(draft.requestId);
+  const claimed = await deps.redis.set(claimKey, "1", "EX", deps.limits.replayClaimSeconds, "NX");
+  if (claimed !== "OK") {
+    deps.logger.info({ requestId: draft.requestId }, "replayed /newcall ignored");
+    return "replayed";
+  }
+  const cooldownKey = deps.keys.cooldown(draft.target.chatId);
+  const free = await deps.redis.set(
+    cooldownKey,
+    draft.requestId,
+    "EX",
+    deps.limits.chatCooldownSeconds,
+    "NX",
+  );
+  if (free !== "OK") return "cooldown";
+
+  const autostart = draft.scheduleDate !== undefined && draft.autostart;
+  const queuedText = renderQueued({
+    chatTitle: draft.target.title,
+    title: draft.title,
+    scheduleDate: draft.scheduleDate,
+    rtmp: draft.rtmp,
+    autostart,
+    timeZone: draft.timeZone,
+    now: draft.now,
+  });
+  let shown: MessageRef;
+  try {
+    shown = await ack.show(queuedText);
+  } catch (error) {
+    // Nothing was promised to the user: let a redelivery of this update try again.
+    await deps.redis.del(claimKey, cooldownKey).catch(() => undefined);
+    throw error;
+  }
+
+  const request: CreateCallRequest = CreateCallRequestSchema.parse({
+    v: 1,
+    kind: "create-call",
+    requestId: draft.requestId,
+    requester: draft.requester,
+    ack: shown,
+    target: draft.target,
+    ...(draft.title !== undefined && { title: draft.title }),
+    ...(draft.scheduleDate !== undefined && { scheduleDate: draft.scheduleDate }),
+    rtmp: draft.rtmp,
+    ...(autostart && { autostart: true }),
+    timeZone: draft.timeZone,
+    requestedAt: draft.now,
+  });
+  const outcome = await queueCallRequest(deps.callsQueue, request, {
+    timeoutMs: deps.limits.queueTimeoutMs,
+    logger: deps.logger,
+  });
+  if (outcome.queued) {
+    deps.logger.info(
+      { requestId: draft.requestId, targetChatId: draft.target.chatId, rtmp: draft.rtmp, autostart },
+      "call request queued",
+    );
+    // Only a convenience for the guided flow's chat list: its failure must not undo a queued call.
+    await deps.knownChats.remember(draft.target, draft.now).catch((error: unknown) => {
+      deps.logger.warn({ err: error }, "could not remember the chat");
+    });
+    return "queued";
+  }
+  deps.logger.error({ err: outcome.error, requestId: draft.requestId }, "could not queue a call request");
+  await deps.redis.del(cooldownKey).catch(() => undefined);
+  await ack.edit(
+    shown,
+    describeRefusal("could-not-queue", { chat: draft.target.title, botUsername: deps.botUsername }),
+  );
+  return "could-not-queue";
+}
