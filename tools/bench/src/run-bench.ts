@@ -10,6 +10,7 @@ import {
 import { NewCallTracker } from "./drive/newcall-tracker.ts";
 import { type PhaseResult, phaseResult } from "./drive/phase-result.ts";
 import { type DriveResult, driveAtFixedRate, driveAtMaxRate } from "./drive/send-newcalls.ts";
+import { stageBreakdown } from "./drive/stage-breakdown.ts";
 import type { BenchOptions } from "./options.ts";
 import { type ServiceProcess, startServiceProcess } from "./processes/service-process.ts";
 import { waitForChatCooldownsToLapse } from "./redis/bench-redis.ts";
@@ -25,7 +26,7 @@ export interface BenchResult {
   world: { owners: number; privateChats: number; publicChats: number };
   coldStartMs: { worker: number; bot: number };
   peakRssBytes: { bot: number | undefined; worker: number | undefined };
-  /** warm-up (cold caches), fixed rate, maximum rate, public chats. */
+  /** Fixed rate, maximum rate and public chats, each after its own cold-cache warm-up row. */
   phases: PhaseResult[];
   baseline: {
     createGroupCall: DirectCallsBaseline;
@@ -39,7 +40,11 @@ export interface BenchResult {
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const BOT_MAIN = "apps/bot/src/main.ts";
 const WORKER_MAIN = "apps/worker/src/main.ts";
-/** The prefix both main files use (BullMQ's default); the run is kept apart by its Redis database. */
+/**
+ * Given to both processes as QUEUE_PREFIX. "bull" (BullMQ's default) because the worker's main
+ * file has not always read QUEUE_PREFIX, and this value agrees either way; the run is kept apart
+ * from everything else by a Redis database of its own.
+ */
 const QUEUE_PREFIX = "bull";
 /** The bot's per-chat cooldown is 10 s (DEFAULT_BOT_LIMITS); allow for slack. */
 const COOLDOWN_WAIT_MS = 20_000;
@@ -86,7 +91,7 @@ export async function runBench(
 
     log("baselines: direct createGroupCall and bare Bot API round trips");
     const measuredSeats = world.privateSeats;
-    discardCurrentCalls(sandbox, world, measuredSeats);
+    discardCurrentCalls(sandbox, world, [...measuredSeats, ...world.publicSeats]);
     const session = sandbox.info.sessions[world.baselineUsername];
     if (!session) throw new Error(`the sandbox issued no session for @${world.baselineUsername}`);
     const createGroupCall = await measureDirectCreateGroupCall(
@@ -151,7 +156,9 @@ async function runPhases(
     sandbox.resetCounters();
     const driven = await drive();
     await tracker.waitUntilSettled(options.settleTimeoutMs);
-    const result = phaseResult(name, driven, sandbox.counters());
+    const counters = sandbox.counters();
+    const stages = await stageBreakdown(database.redis, QUEUE_PREFIX, driven.requests);
+    const result = phaseResult(name, driven, counters, stages);
     phases.push(result);
     log(
       `${name}: ${result.created}/${result.requests} created, ${result.lost} lost, ` +
@@ -160,36 +167,37 @@ async function runPhases(
     return result;
   };
 
-  // Every chat once, so that the steady state below finds the bot's member cache and the
-  // worker's peer cache filled: the cold-cache numbers are reported too, apart.
-  const allSeats = [...world.privateSeats, ...publicSeats];
-  log(`warm-up: ${allSeats.length} /newcall, one per chat`);
-  await measure("warm-up (cold caches)", () =>
-    driveAtMaxRate(sandbox, tracker, allSeats, options.maxInFlight),
-  );
-  // One call per chat at a time: end the warm-up's calls (not counted: counters reset per phase),
-  // and let the bot's per-chat cooldowns lapse.
-  discardCurrentCalls(sandbox, world, allSeats);
-  await waitForChatCooldownsToLapse(database.redis, QUEUE_PREFIX, COOLDOWN_WAIT_MS);
+  /**
+   * Each measured phase runs on chats of its own, warmed just before: one /newcall per chat
+   * fills the bot's member cache (60 s) and the worker's peer cache, so the phase itself sees
+   * the steady state. The warm-up's calls are then ended (one call per chat at a time) and the
+   * bot's per-chat cooldowns left to lapse; the warm-ups are reported too, as cold-cache rows.
+   */
+  const warmThenMeasure = async (
+    name: string,
+    seats: readonly BenchSeat[],
+    drive: () => Promise<DriveResult>,
+  ) => {
+    if (seats.length === 0) return;
+    log(`${name}: warming ${seats.length} chats`);
+    await measure(`cold caches, before ${name}`, () =>
+      driveAtMaxRate(sandbox, tracker, seats, options.maxInFlight),
+    );
+    discardCurrentCalls(sandbox, world, seats);
+    await waitForChatCooldownsToLapse(database.redis, QUEUE_PREFIX, COOLDOWN_WAIT_MS);
+    log(`${name}: ${seats.length} /newcall`);
+    await measure(name, drive);
+  };
 
-  if (fixedSeats.length > 0) {
-    log(`fixed rate: ${fixedSeats.length} /newcall at ${options.rate}/s`);
-    await measure(`${options.rate}/s offered, private chats`, () =>
-      driveAtFixedRate(sandbox, tracker, fixedSeats, options.rate),
-    );
-  }
-  if (maxSeats.length > 0) {
-    log(`maximum rate: ${maxSeats.length} /newcall, at most ${options.maxInFlight} in flight`);
-    await measure("maximum rate, private chats", () =>
-      driveAtMaxRate(sandbox, tracker, maxSeats, options.maxInFlight),
-    );
-  }
-  if (publicSeats.length > 0) {
-    log(`public chats: ${publicSeats.length} /newcall at ${options.rate}/s`);
-    await measure(`${options.rate}/s offered, public chats`, () =>
-      driveAtFixedRate(sandbox, tracker, publicSeats, options.rate),
-    );
-  }
+  await warmThenMeasure(`${options.rate}/s offered, private chats`, fixedSeats, () =>
+    driveAtFixedRate(sandbox, tracker, fixedSeats, options.rate),
+  );
+  await warmThenMeasure("maximum rate, private chats", maxSeats, () =>
+    driveAtMaxRate(sandbox, tracker, maxSeats, options.maxInFlight),
+  );
+  await warmThenMeasure(`${options.rate}/s offered, public chats`, publicSeats, () =>
+    driveAtFixedRate(sandbox, tracker, publicSeats, options.rate),
+  );
   return phases;
 }
 
@@ -212,6 +220,7 @@ async function startWorker(
       TG_SESSION: session,
       TG_DC: `${sandbox.info.mtproto.host}:${sandbox.info.mtproto.port}`,
       REDIS_URL: database.url,
+      QUEUE_PREFIX,
       LOG_LEVEL: options.logLevel,
     },
     readyMessage: "taking create-call jobs",

@@ -3,6 +3,7 @@ import { type PerNewCallCost, perNewCallCost } from "../cost/per-newcall-cost.ts
 import { type LatencySummary, summariseLatencies } from "../stats/latency-summary.ts";
 import { outcomeOf } from "./newcall-tracker.ts";
 import type { DriveResult } from "./send-newcalls.ts";
+import type { StageBreakdown } from "./stage-breakdown.ts";
 
 export interface PhaseResult {
   name: string;
@@ -21,11 +22,18 @@ export interface PhaseResult {
   /** User message sent -> the reply edited with the result. */
   endToEndMs: LatencySummary | undefined;
   cost: PerNewCallCost;
+  /** Where the end-to-end time went, from BullMQ's job timestamps. */
+  stages: StageBreakdown;
   /** Up to three final texts that were not "created", to show why. */
   examplesOfFailures: string[];
 }
 
-export function phaseResult(name: string, drive: DriveResult, counters: CountersSnapshot): PhaseResult {
+export function phaseResult(
+  name: string,
+  drive: DriveResult,
+  counters: CountersSnapshot,
+  stages: StageBreakdown,
+): PhaseResult {
   const { requests } = drive;
   const outcomes = requests.map(outcomeOf);
   const countOf = (o: string) => outcomes.filter((x) => x === o).length;
@@ -47,6 +55,7 @@ export function phaseResult(name: string, drive: DriveResult, counters: Counters
     ackMs: summariseLatencies(acked.map((r) => r.ackAt! - r.sentAt)),
     endToEndMs: summariseLatencies(finished.map((r) => r.finalAt! - r.sentAt)),
     cost: perNewCallCost(counters, created),
+    stages,
     examplesOfFailures: requests
       .filter((r) => outcomeOf(r) !== "created")
       .slice(0, 3)

@@ -59,8 +59,11 @@ export function evaluateTargets(result: BenchResult): TargetCheck[] {
   return checks;
 }
 
+/** A measured (not warm-up) phase whose name contains `fragment`. */
 export function phaseNamed(result: BenchResult, fragment: string): PhaseResult | undefined {
-  return result.phases.find((phase) => phase.name.includes(fragment));
+  return result.phases.find(
+    (phase) => phase.name.includes(fragment) && !phase.name.startsWith("cold caches"),
+  );
 }
 
 export function mb(bytes: number | undefined): string {

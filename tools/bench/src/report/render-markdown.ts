@@ -21,6 +21,20 @@ export function renderMarkdown(result: BenchResult): string {
     );
   }
 
+  lines.push(
+    "",
+    "Where the time goes (p50 / p99 ms, from BullMQ's job timestamps):",
+    "",
+    "| phase | sent → ack | ack → job taken | worker: taken → result added | result waits | bot: taken → edited |",
+    "| --- | ---: | ---: | ---: | ---: | ---: |",
+  );
+  for (const phase of result.phases) {
+    const s = phase.stages;
+    lines.push(
+      `| ${phase.name} | ${pair(s.sentToAck)} | ${pair(s.ackToTaken)} | ${pair(s.takenToPublished)} | ${pair(s.publishedToPicked)} | ${pair(s.pickedToEdited)} |`,
+    );
+  }
+
   const { baseline } = result;
   const fixed = phaseNamed(result, "offered, private chats");
   const max = phaseNamed(result, "maximum rate");
@@ -52,6 +66,10 @@ export function renderMarkdown(result: BenchResult): string {
     );
   }
   return `${lines.join("\n")}\n`;
+}
+
+function pair(summary: LatencySummary | undefined): string {
+  return summary ? `${summary.p50} / ${summary.p99}` : "-";
 }
 
 function triple(summary: LatencySummary | undefined): string {
