@@ -221,7 +221,7 @@ describe("/newcall through the sandbox and a real Redis", () => {
       });
       const ack = await h.sandbox.waitForBotMessage(DEMO.community, (m) => m.replyToMessageId === sent.id);
       const request = await eventually(async () =>
-        (await h.callJobs()).find((j) => j.ack.messageId === ack.id),
+        (await h.callJobs()).find((j) => j.ack?.messageId === ack.id),
       );
       await h.putResult({
         v: 1,

@@ -43,7 +43,7 @@ describe("results consumer: the acknowledgement is edited with the outcome", () 
     const ack = await h.sandbox.waitForBotMessage(chatId, (m) => m.replyToMessageId === sent.id);
     expect(ack.text).toContain("Queued");
     const request = await eventually(async () =>
-      (await h.callJobs()).find((job) => job.ack.messageId === ack.id),
+      (await h.callJobs()).find((job) => job.ack?.messageId === ack.id),
     );
     return { request, ack };
   }

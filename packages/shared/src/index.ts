@@ -1,5 +1,5 @@
 // Everything @callbot/shared offers: the bot/worker contract (contract/), configuration (config/),
-// Redis (redis/), queues (queues/), Telegram facts (telegram/) and logging (logging/).
+// Redis (redis/), queues (queues/), recurring rules' time arithmetic (recurring/), Telegram facts (telegram/) and logging (logging/).
 export * from "./config/bot-config.ts";
 export * from "./config/config-error.ts";
 export * from "./config/describe-config.ts";
@@ -19,6 +19,10 @@ export * from "./logging/create-logger.ts";
 export * from "./logging/secret-scrubber.ts";
 export * from "./queues/call-job-options.ts";
 export * from "./queues/job-id.ts";
+export * from "./recurring/next-occurrence.ts";
+export * from "./recurring/occurrences-due.ts";
+export * from "./recurring/recurring-request-id.ts";
+export * from "./recurring/scheduler-pattern.ts";
 export * from "./redis/assert-redis-reachable.ts";
 export * from "./redis/check-maxmemory-policy.ts";
 export * from "./redis/create-redis-connection.ts";

@@ -40,10 +40,14 @@ export const CreateCallRequestSchema = z.object({
     userId: z.number().int().positive(),
     /** Where the command was sent (a group, or the private chat with the bot). */
     chatId: z.number().int(),
-    messageId: z.number().int().positive(),
+    /** The command's message; absent when no message asked (an occurrence of a recurring rule). */
+    messageId: z.number().int().positive().optional(),
   }),
-  /** The bot's "queued" reply, which is edited with the outcome. */
-  ack: MessageRefSchema,
+  /**
+   * The bot's "queued" reply, which is edited with the outcome. Absent when nobody sent a
+   * command (an occurrence of a recurring rule): the bot then sends a new message to requester.chatId.
+   */
+  ack: MessageRefSchema.optional(),
   target: TargetChatSchema,
   title: z.string().min(1).max(MAX_CALL_TITLE_LENGTH).optional(),
   /** Unix seconds; absent for a call that starts now. */

@@ -1,7 +1,12 @@
 import { z } from "zod";
+import { CallActionResultSchema } from "./call-action.ts";
 import { CreateCallResultSchema } from "./call-result.ts";
 import { WorkerAlertSchema } from "./worker-alert.ts";
 
 /** Everything that travels worker -> bot on the results queue. */
-export const ResultsMessageSchema = z.discriminatedUnion("kind", [CreateCallResultSchema, WorkerAlertSchema]);
+export const ResultsMessageSchema = z.discriminatedUnion("kind", [
+  CreateCallResultSchema,
+  CallActionResultSchema,
+  WorkerAlertSchema,
+]);
 export type ResultsMessage = z.infer<typeof ResultsMessageSchema>;

@@ -19,3 +19,12 @@ export function jobIdForCommand(chatId: number, messageId: number): string {
   }
   return `newcall_${chatId}_${messageId}`;
 }
+
+/**
+ * The job id of a call's auto-start (a delayed call-action job on the calls queue): one per
+ * call, so a retried create-call job does not add a second one, and the bot can remove it
+ * (`calls.remove(autostartJobId(callId))`) when the user cancels the call.
+ */
+export function autostartJobId(callId: string): string {
+  return `autostart_${callId}`;
+}
