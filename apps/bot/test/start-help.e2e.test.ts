@@ -13,7 +13,15 @@ describe("/start, /help and the command menu", () => {
 
   it("registers its commands with Telegram at start-up", async () => {
     const commands = await h.running.bot.api.getMyCommands();
-    expect(commands.map((c) => c.command)).toEqual(["newcall", "help", "start"]);
+    expect(commands.map((c) => c.command)).toEqual([
+      "newcall",
+      "calls",
+      "timezone",
+      "rename",
+      "rotatekey",
+      "help",
+      "start",
+    ]);
   });
 
   it("/start in the private chat explains what the bot does and what to set up", async () => {
