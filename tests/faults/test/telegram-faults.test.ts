@@ -1,0 +1,156 @@
+import { describeTelegramError } from "@callbot/shared";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { callRequest } from "./support/call-request.ts";
+import { WHO } from "./support/faults-world.ts";
+import { OutputCapture, type Secrets, secretsOf } from "./support/output-capture.ts";
+import { type Pipeline, startPipeline } from "./support/pipeline.ts";
+import { waitFor } from "./support/wait-for.ts";
+
+/** Checklist lines 9, 10 and 11: Telegram misbehaves towards the worker; the user always hears. */
+const capture = new OutputCapture();
+let p: Pipeline | undefined;
+let secrets: Secrets = {};
+
+afterEach(async () => {
+  if (p) secrets = { ...secrets, ...secretsOf(p.sandbox.info) };
+  await p?.close();
+  p = undefined;
+});
+afterAll(() => {
+  expect(capture.leaks(secrets)).toEqual([]);
+});
+
+function total(counters: Record<string, number>): number {
+  return Object.values(counters).reduce((sum, n) => sum + n, 0);
+}
+
+describe("9: Telegram never answers createGroupCall", () => {
+  it("each attempt times out, the bounded retries run out, and the requester gets a report, not silence", async () => {
+    p = await startPipeline({ capture, worker: { invokeTimeoutMs: 800 } });
+    p.sandbox.faults.mtproto({ method: "phone.createGroupCall", action: { kind: "hang" } });
+    const { sent, reply } = await p.ask(WHO.olga, WHO.community, "/newcall Into the void");
+    // 5 attempts with 2+4+8+16 s of backoff between them (CALL_JOB_DEFAULTS): about 35 s.
+    const text = await p.outcome(reply, /could not/, 60_000);
+    expect(text).toContain(
+      describeTelegramError("TIMEOUT", {
+        chatTitle: "Demo Community",
+        userbotName: "@callbot_assistant",
+      }).userMessage.slice(0, 40),
+    );
+    const job = await p.queues.calls.getJob(`newcall_${WHO.community}_${sent.id}`);
+    expect(job?.attemptsMade).toBe(5);
+    expect(await job?.getState()).toBe("failed");
+    expect(p.sandbox.counters().mtproto["phone.createGroupCall"]).toBe(5);
+  });
+});
+
+describe("10: FLOOD_WAIT above the client's sleep threshold", () => {
+  it("the job waits N s (not failed, not retried in a loop), nothing is sent meanwhile, the user is told", async () => {
+    p = await startPipeline({ capture });
+    const N = 4; // gramjs sleeps through waits up to 1 s itself (create-userbot-client.ts); 4 s reach us
+    p.sandbox.faults.mtproto({
+      method: "phone.createGroupCall",
+      action: { kind: "flood", seconds: N },
+      times: 1,
+    });
+    const { sent, reply } = await p.ask(WHO.olga, WHO.community, "/newcall Busy hour");
+    const jobId = `newcall_${WHO.community}_${sent.id}`;
+    await p.outcome(reply, new RegExp(`asked the assistant to wait ${N} seconds`), 15_000);
+    const toldAt = Date.now();
+    const during = total(p.sandbox.counters().mtproto);
+    expect(await p.queues.calls.getJobState(jobId)).not.toBe("failed");
+
+    // Another owner's request during the wait must wait too: the whole account is paused.
+    const other = await p.ask(WHO.olga, WHO.privateTeam, "/newcall Also busy");
+    await waitFor(
+      async () =>
+        (await p!.queues.calls.getJobState(`newcall_${WHO.privateTeam}_${other.sent.id}`)) ? true : undefined,
+      "the second job queued",
+    );
+    expect(total(p.sandbox.counters().mtproto)).toBe(during);
+
+    const text = await p.outcome(reply, /live now/, 20_000);
+    const waited = Date.now() - toldAt;
+    expect(text).toMatch(/“Busy hour” is live now/);
+    await p.outcome(other.reply, /live now/, 20_000);
+    expect(waited).toBeGreaterThanOrEqual((N - 1) * 1000);
+    // One refused attempt and one that worked for the first request, one for the second: no loop.
+    expect(p.sandbox.counters().mtproto["phone.createGroupCall"]).toBe(3);
+    expect((await p.queues.calls.getJob(jobId))?.attemptsMade).toBe(1); // the wait used no attempt
+    expect(p.sandbox.calls(WHO.community)).toHaveLength(1);
+  });
+});
+
+describe("11: the userbot's session dies", () => {
+  it.each([["AUTH_KEY_UNREGISTERED"], ["SESSION_REVOKED"], ["USER_DEACTIVATED"]])(
+    "%s: the worker stops taking jobs, the operators are alerted, waiting requesters are told, no retry storm",
+    async (errorName) => {
+      p = await startPipeline({ capture });
+      const pipeline = p;
+      pipeline.sandbox.faults.mtproto({
+        method: "*",
+        action: { kind: "error", code: 401, message: errorName },
+      });
+      // A request that waits in the queue (a scheduled retry) when the session dies.
+      const waiting = callRequest({ chatId: WHO.privateTeam, title: "Private Team" }, { title: "Later" });
+      await pipeline.queues.addCallJob(waiting, { delay: 60_000 });
+
+      const { reply } = await pipeline.ask(WHO.olga, WHO.community, "/newcall Standup");
+      const text = await pipeline.outcome(reply, /could not/);
+      expect(text).toContain(
+        describeTelegramError(errorName, {
+          chatTitle: "Demo Community",
+          chatUsername: "demo_community",
+          userbotName: "@callbot_assistant",
+        }).userMessage,
+      );
+      expect(text).not.toContain(errorName); // the user gets what to do, not Telegram's error name
+
+      // The operator (OWNER_IDS, in no chat) is alerted in private, once.
+      const alert = await pipeline.sandbox.waitForBotMessage(
+        WHO.oscar,
+        (m) => /operator alert/.test(m.text ?? ""),
+        {
+          timeoutMs: 15_000,
+        },
+      );
+      expect(alert.text).toContain(errorName);
+      // The waiting requester is told too (a new message in the chat, since its ack does not exist).
+      await waitFor(async () => {
+        const results = await pipeline.queues.resultMessages();
+        return results.some(
+          (m) =>
+            m.kind === "create-call" &&
+            m.request.requestId === waiting.requestId &&
+            m.outcome.status === "failed",
+        )
+          ? true
+          : undefined;
+      }, "the waiting request's failure");
+      const told = await pipeline.sandbox.waitForBotMessage(
+        WHO.privateTeam,
+        (m) => /could not create the video chat “Later”/.test(m.text ?? ""),
+        { timeoutMs: 15_000 },
+      );
+      expect(told.text).toMatch(/could not/);
+
+      // No retry storm: a later request is queued and left alone; Telegram hears nothing more.
+      const sentBefore = total(pipeline.sandbox.counters().mtproto);
+      const later = await pipeline.ask(WHO.olga, WHO.oldGroup, "/newcall After");
+      const laterId = `newcall_${WHO.oldGroup}_${later.sent.id}`;
+      await waitFor(
+        async () => ((await pipeline.queues.calls.getJobState(laterId)) === "waiting" ? true : undefined),
+        "the later job",
+      );
+      // Give a running worker every chance to pick it: the job sits in 'waiting' across this check.
+      await waitFor(
+        async () => ((await pipeline.queues.calls.getJobState(laterId)) === "waiting" ? true : undefined),
+        "still waiting",
+      );
+      expect(total(pipeline.sandbox.counters().mtproto)).toBe(sentBefore);
+      expect(
+        pipeline.sandbox.botMessages(WHO.oscar).filter((m) => /operator alert/.test(m.text ?? "")),
+      ).toHaveLength(1);
+    },
+  );
+});
