@@ -25,6 +25,9 @@ export interface BenchResult {
   options: Omit<BenchOptions, "redisUrl">;
   world: { owners: number; privateChats: number; publicChats: number };
   coldStartMs: { worker: number; bot: number };
+  /** Log messages before ready, ms after spawn. */
+  startupLog: { worker: Array<{ ms: number; msg: string }>; bot: Array<{ ms: number; msg: string }> };
+  rssAtReadyBytes: { bot: number | undefined; worker: number | undefined };
   peakRssBytes: { bot: number | undefined; worker: number | undefined };
   /** Fixed rate, maximum rate and public chats, each after its own cold-cache warm-up row. */
   phases: PhaseResult[];
@@ -120,6 +123,8 @@ export async function runBench(
         publicChats: world.publicSeats.length,
       },
       coldStartMs: { worker: Math.round(worker.coldStartMs), bot: Math.round(bot.coldStartMs) },
+      startupLog: { worker: worker.startupLog, bot: bot.startupLog },
+      rssAtReadyBytes: { bot: bot.rssAtReadyBytes, worker: worker.rssAtReadyBytes },
       peakRssBytes,
       phases,
       baseline: {

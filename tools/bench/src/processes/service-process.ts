@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { performance } from "node:perf_hooks";
 import { createInterface } from "node:readline";
-import { readPeakRssBytes } from "./peak-rss.ts";
+import { readRssBytes } from "./read-rss.ts";
 
 export interface ServiceProcessOptions {
   /** For messages: "bot" or "worker". */
@@ -23,6 +23,10 @@ export interface ServiceProcess {
   pid: number;
   /** From spawn() to the ready log line: the honest cold start (loading tsx and the code included). */
   coldStartMs: number;
+  /** Each log message before ready, with ms since spawn: where the cold start went. */
+  startupLog: Array<{ ms: number; msg: string }>;
+  /** Resident memory just after ready, before any load. */
+  rssAtReadyBytes: number | undefined;
   peakRssBytes(): Promise<number | undefined>;
   /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. Idempotent. */
   stop(graceMs?: number): Promise<void>;
@@ -44,6 +48,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     stdio: ["ignore", "pipe", "pipe"],
   });
   const tail: string[] = [];
+  const startupLog: Array<{ ms: number; msg: string }> = [];
   const remember = (line: string) => {
     tail.push(line);
     if (tail.length > TAIL_LINES) tail.shift();
@@ -60,7 +65,9 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
       );
       const onLine = (line: string) => {
         remember(line);
-        if (logMessageOf(line) !== options.readyMessage) return;
+        const msg = logMessageOf(line);
+        if (msg !== undefined) startupLog.push({ ms: Math.round(performance.now() - startedAt), msg });
+        if (msg !== options.readyMessage) return;
         cleanup();
         resolve();
       };
@@ -88,11 +95,14 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   lines.close();
   child.stdout!.resume();
 
+  const rssAtReadyBytes = await readRssBytes(child.pid!, "VmRSS");
   let stopping: Promise<void> | undefined;
   return {
     pid: child.pid!,
     coldStartMs,
-    peakRssBytes: () => readPeakRssBytes(child.pid!),
+    startupLog,
+    rssAtReadyBytes,
+    peakRssBytes: () => readRssBytes(child.pid!, "VmHWM"),
     stop: (graceMs = 10_000) => {
       stopping ??= stopChild(child, graceMs);
       return stopping;

@@ -55,7 +55,9 @@ export function renderMarkdown(result: BenchResult): string {
     `| direct sequential createGroupCall/s ÷ pipeline created/s at maximum rate | ${ratio(baseline.createGroupCall.sequentialPerSecond, max?.throughputPerSecond)} |`,
     "",
     `Processes: worker ready ${result.coldStartMs.worker} ms after spawn, bot ${result.coldStartMs.bot} ms; ` +
-      `peak RSS (VmHWM) bot ${mb(result.peakRssBytes.bot)}, worker ${mb(result.peakRssBytes.worker)}.`,
+      `RSS just after ready bot ${mb(result.rssAtReadyBytes.bot)}, worker ${mb(result.rssAtReadyBytes.worker)}; ` +
+      `peak RSS (VmHWM) bot ${mb(result.peakRssBytes.bot)}, worker ${mb(result.peakRssBytes.worker)}. ` +
+      `Worker start-up: ${result.startupLog.worker.map((l) => `${l.msg} at ${l.ms} ms`).join(", ")}.`,
     "",
     "| target | measured | met |",
     "| --- | --- | --- |",
