@@ -4,6 +4,7 @@ import { type BotLimits, type Clock, type RunningBot, startBot } from "@callbot/
 import { type Sandbox, startSandbox, type WorldFixture, type WorldMessage } from "@callbot/sandbox";
 import { configSecrets, createLogger, loadBotConfig, loadWorkerConfig } from "@callbot/shared";
 import { type CallWorker, type StartCallWorkerOptions, startCallWorker } from "@callbot/worker";
+import type { Update } from "grammy/types";
 import type { Logger } from "pino";
 import { CallQueues } from "./call-queues.ts";
 import { productEnv } from "./deployment.ts";
@@ -31,6 +32,8 @@ export interface PipelineOptions {
   ownerIds?: number[];
   botLimits?: Partial<BotLimits>;
   botClock?: Clock;
+  /** Sees every update the bot receives (to replay one). */
+  observeUpdate?: (update: Update) => void;
   /** Options for the worker; false: no worker at start. */
   worker?: Partial<StartCallWorkerOptions> | false;
 }
@@ -90,6 +93,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     stopStepTimeoutMs: 2_000,
     ...(options.botLimits && { limits: options.botLimits }),
     ...(options.botClock && { clock: options.botClock }),
+    ...(options.observeUpdate && { observeUpdate: options.observeUpdate }),
   });
 
   return {
