@@ -1,9 +1,9 @@
+import { nextOccurrence as nextOccurrenceSeconds, schedulerPatternFor } from "@callbot/shared";
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
 import { describeParseError } from "../src/newcall/describe-parse-error.ts";
 import { type NewCallParseContext, parseNewCallCommand } from "../src/newcall/parse-new-call-command.ts";
 import { describeRecurrence } from "../src/recurring/describe-recurring-rule.ts";
-import { nextOccurrence, schedulerPatternFor } from "../src/recurring/recurring-schedule.ts";
 
 const zone = "Europe/Berlin";
 const now = DateTime.fromISO("2026-06-10T12:00:00", { zone }).toMillis(); // a Wednesday
@@ -15,6 +15,9 @@ const group: NewCallParseContext = {
 };
 const local = (iso: string) => Math.floor(DateTime.fromISO(iso, { zone }).toMillis() / 1000);
 const ALL = [1, 2, 3, 4, 5, 6, 7];
+/** The shared helper (packages/shared/src/recurring) answers in unix seconds; these tests read ms. */
+const nextOccurrence = (rule: Parameters<typeof nextOccurrenceSeconds>[0], afterMs: number) =>
+  nextOccurrenceSeconds(rule, afterMs) * 1000;
 
 function command(text: string) {
   const result = parseNewCallCommand(text, group);
@@ -167,7 +170,7 @@ describe("schedulerPatternFor", () => {
     [{ weekdays: ALL, hour: 3, minute: 15, leadHours: 5 }, "15 22 * * 0,1,2,3,4,5,6"],
     [{ weekdays: [3], hour: 12, minute: 0, leadHours: 168 }, "0 12 * * 3"],
   ])("%j fires at %s (cron, in the rule's zone)", (rule, pattern) => {
-    expect(schedulerPatternFor({ ...rule, timeZone: zone })).toBe(pattern);
+    expect(schedulerPatternFor({ ...rule, timeZone: zone })).toEqual({ pattern, tz: zone });
   });
 });
 

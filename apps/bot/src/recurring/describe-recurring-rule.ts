@@ -1,7 +1,6 @@
-import type { RecurringRule } from "@callbot/shared";
+import { nextOccurrence, type RecurringRule } from "@callbot/shared";
 import { formatDistance, formatScheduleTime } from "../newcall/format-time.ts";
 import { describeCall } from "../newcall/render-queued.ts";
-import { nextOccurrence } from "./recurring-schedule.ts";
 
 const DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
@@ -25,7 +24,7 @@ export function describeRecurrence(
 
 /** The answer to an accepted recurring /newcall (plain text). */
 export function renderRecurringSaved(rule: RecurringRule, nowMs: number, botUsername: string): string {
-  const next = Math.floor(nextOccurrence(rule, nowMs) / 1000);
+  const next = nextOccurrence(rule, nowMs);
   const lines = [
     `🔁 Recurring ${describeCall({ title: rule.title, rtmp: rule.rtmp })} in «${rule.target.title}», ${describeRecurrence(rule)}.`,
     `Next: ${formatScheduleTime(next, rule.timeZone)}, ${formatDistance(next, nowMs)}.`,

@@ -4,10 +4,10 @@ import {
   type CreateCallRequest,
   type RecurringRule,
   RecurringRuleSchema,
+  schedulerPatternFor,
 } from "@callbot/shared";
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { schedulerPatternFor } from "./recurring-schedule.ts";
 
 /**
  * Recurring rules: the BullMQ job scheduler on the calls queue is what fires (id = ruleId); Redis
@@ -56,11 +56,11 @@ export function recurringRulesStore(deps: {
 
   return {
     async save(rule) {
-      await queue.upsertJobScheduler(
-        rule.ruleId,
-        { pattern: schedulerPatternFor(rule), tz: rule.timeZone },
-        { name: CALL_JOB_NAMES.recurringOccurrence, data: rule, opts: { ...CALL_JOB_DEFAULTS } },
-      );
+      await queue.upsertJobScheduler(rule.ruleId, schedulerPatternFor(rule), {
+        name: CALL_JOB_NAMES.recurringOccurrence,
+        data: rule,
+        opts: { ...CALL_JOB_DEFAULTS },
+      });
       await deps.redis
         .multi()
         .set(ruleKey(rule.ruleId), JSON.stringify(rule))
