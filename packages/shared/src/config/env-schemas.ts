@@ -141,7 +141,11 @@ export const QueuePrefixSchema = z
   .default(DEFAULT_QUEUE_PREFIX)
   .transform((value) => value.trim() || DEFAULT_QUEUE_PREFIX)
   // BullMQ joins prefix, queue name and id with ':'; a prefix with one would blur the key layout.
-  .pipe(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: "expected 1 to 64 letters, digits, '_', '.' or '-'" }));
+  .pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: "expected 1 to 64 letters, digits, '_', '.' or '-'" }),
+  );
 
 export const LogLevelSchema = z
   .string()
