@@ -1,23 +1,27 @@
 import { randomUUID } from "node:crypto";
 import {
+  CALL_JOB_NAMES,
   categoriseTelegramError,
   createRedisConnection,
   QUEUE_NAMES,
   type UserbotIdentity,
   type WorkerConfig,
 } from "@callbot/shared";
-import { type Job, Queue, Worker } from "bullmq";
+import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { TelegramClient } from "telegram";
+import { callActionJob } from "./calls/call-action-job.ts";
 import { createGroupCallJob } from "./calls/create-group-call-job.ts";
 import { readTelegramFailure } from "./calls/read-telegram-failure.ts";
 import { reportFinalFailure } from "./calls/report-final-failure.ts";
+import { addToQueue } from "./calls/schedule-autostart.ts";
 import { publishUserbotIdentity } from "./identity/publish-userbot-identity.ts";
 import { type AccountLock, acquireAccountLock } from "./lock/account-lock.ts";
 import { accountLockKey } from "./lock/account-lock-key.ts";
 import { PeerCache } from "./peers/peer-cache.ts";
 import { createTargetPeerResolver } from "./peers/resolve-target-peer.ts";
+import { recurringOccurrenceJob } from "./recurring/recurring-occurrence-job.ts";
 import { createResultsPublisher, resultJobIds } from "./results/results-publisher.ts";
 import { SessionDeath } from "./session/session-death.ts";
 import { createUserbotClient } from "./telegram/create-userbot-client.ts";
@@ -163,21 +167,36 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
     );
     if (stopping) return;
 
-    const processor = createGroupCallJob({
+    const callDeps = {
       invoke,
       resolveTarget: createTargetPeerResolver({ invoke, cache: new PeerCache(connection, prefix), logger }),
       publisher,
       floodGate,
-      rateLimitQueue: (ms) => calls.rateLimit(ms),
+      rateLimitQueue: (ms: number) => calls.rateLimit(ms),
       sessionDeath,
-      categorise: (facts) => categoriseTelegramError(facts.errorName),
+      categorise: (facts: { errorName: string }) => categoriseTelegramError(facts.errorName),
       logger,
       now,
       isShuttingDown: () => stopping,
+      addCallJob: addToQueue(calls),
       ...(options.recheckRightsAfterMs !== undefined
         ? { recheckRightsAfterMs: options.recheckRightsAfterMs }
         : {}),
-    });
+    };
+    // One queue, three kinds of job (CALL_JOB_NAMES), told apart by name.
+    const processors: Record<string, (job: Job) => Promise<unknown>> = {
+      [CALL_JOB_NAMES.createCall]: createGroupCallJob(callDeps),
+      [CALL_JOB_NAMES.callAction]: callActionJob(callDeps),
+      [CALL_JOB_NAMES.recurringOccurrence]: recurringOccurrenceJob(callDeps),
+    };
+    const processor = async (job: Job): Promise<unknown> => {
+      const run = processors[job.name];
+      if (!run) {
+        logger.error({ jobId: job.id, name: job.name }, "a job of unknown name on the calls queue, not run");
+        throw new UnrecoverableError(`unknown job name on the calls queue: ${job.name}`);
+      }
+      return run(job);
+    };
 
     worker = new Worker(
       QUEUE_NAMES.calls,
@@ -204,7 +223,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
     worker.on("failed", reportFinalFailure({ publisher, logger, now }));
     worker.on("error", (error) => logger.error({ err: error }, "BullMQ worker error"));
     await worker.waitUntilReady();
-    logger.info({ concurrency: settings.concurrency, prefix }, "taking create-call jobs");
+    logger.info({ concurrency: settings.concurrency, prefix }, "taking call jobs");
   };
 
   const ready = start();

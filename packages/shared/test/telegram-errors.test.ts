@@ -78,6 +78,12 @@ const TABLE: [name: string, category: ErrorCategory, mustSay: (string | RegExp)[
     "user",
     ["Only the owner of «Demo Community» can start a livestream", 'without "rtmp"'],
   ],
+  [
+    "RTMP_KEY_OWNER_ONLY",
+    "user",
+    ["Only the owner of «Demo Community» can replace the livestream's key", "Ask the owner"],
+  ],
+  ["INVALID_CALL_ACTION", "permanent", ["request was incomplete", "Please tell the bot's operator."]],
   ["NO_CALL_IN_UPDATES", "permanent", ["did not confirm a video chat", "Look in «Demo Community»"]],
   ["UNKNOWN", "permanent", ["Please tell the bot's operator."]],
 ];

@@ -11,8 +11,8 @@ const ADMINS_PAGE = 200;
 
 /**
  * For a job that waited in the queue, asks Telegram whether the requester still may do this:
- * the chat's owner, or an admin with the video-chat right; an RTMP stream needs the owner.
- * Fails with REQUESTER_RIGHTS_REVOKED / RTMP_OWNER_ONLY otherwise.
+ * the chat's owner, or an admin with the video-chat right; an RTMP stream (or replacing its key)
+ * needs the owner. Fails with REQUESTER_RIGHTS_REVOKED / `ownerOnlyError` otherwise.
  *
  * It lists the chat's admins rather than asking about one participant, because
  * channels.getParticipant needs the requester's access hash, which the assistant account may
@@ -22,11 +22,13 @@ export async function checkRequesterStillAllowed(
   invoke: InvokeTelegram,
   target: ResolvedTarget,
   requesterId: number,
-  rtmp: boolean,
+  ownerOnly: boolean,
+  /** The refusal when the owner is needed: RTMP_OWNER_ONLY for a livestream, RTMP_KEY_OWNER_ONLY for a key rotation. */
+  ownerOnlyError: "RTMP_OWNER_ONLY" | "RTMP_KEY_OWNER_ONLY" = "RTMP_OWNER_ONLY",
 ): Promise<void> {
   const standing = await standingOf(invoke, target, requesterId);
-  if (rtmp && standing !== "owner") {
-    throw new CallJobError("RTMP_OWNER_ONLY", "only the chat's owner may start an RTMP livestream", "user");
+  if (ownerOnly && standing !== "owner") {
+    throw new CallJobError(ownerOnlyError, "only the chat's owner may do this", "user");
   }
   if (standing === "none") {
     throw new CallJobError(

@@ -2,12 +2,14 @@ import { CreateCallRequestSchema, type TargetChat } from "@callbot/shared";
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Logger } from "pino";
 import type { ResolvedTarget } from "../peers/resolve-target-peer.ts";
+import { createCallReporter } from "../results/outcome-reporter.ts";
 import { type ResultsPublisher, resultJobIds } from "../results/results-publisher.ts";
 import type { InvokeTelegram } from "../telegram/invoke-with-timeout.ts";
 import { checkRequesterStillAllowed } from "./check-requester-rights.ts";
 import { checkScheduleStillValid } from "./check-schedule-still-valid.ts";
 import { createGroupCall } from "./create-group-call.ts";
 import { type CallErrorDeps, handleCallError } from "./handle-call-error.ts";
+import { type AddCallJob, scheduleAutostart } from "./schedule-autostart.ts";
 
 export interface CreateGroupCallJobDeps extends CallErrorDeps {
   invoke: InvokeTelegram;
@@ -17,6 +19,8 @@ export interface CreateGroupCallJobDeps extends CallErrorDeps {
   now: () => number;
   /** A job that waited longer than this re-checks the requester's rights (one extra request). */
   recheckRightsAfterMs?: number;
+  /** Adds jobs to the calls queue: the delayed auto-start of a scheduled call. */
+  addCallJob: AddCallJob;
 }
 
 /** What the calls queue keeps as the job's return value: no credentials, just what was made. */
@@ -61,11 +65,16 @@ export function createGroupCallJob(
     try {
       checkScheduleStillValid(request.scheduleDate, deps.now());
       const target = await deps.resolveTarget(request.target);
-      if (deps.now() - request.requestedAt > recheckAfterMs) {
-        // Rights may have been revoked while the job waited; fresh jobs rely on the bot's check.
+      if (request.recurrence !== undefined || deps.now() - request.requestedAt > recheckAfterMs) {
+        // Rights may have been revoked while the job waited, or since a recurring rule was made
+        // (maybe weeks ago); fresh jobs rely on the bot's check.
         await checkRequesterStillAllowed(deps.invoke, target, request.requester.userId, request.rtmp);
       }
       const outcome = await createGroupCall(deps.invoke, request, target, log);
+      if (request.autostart === true) {
+        // Before the result, so that a report of "will start by itself" is already true.
+        await scheduleAutostart(deps.addCallJob, request, outcome.call, deps.now());
+      }
       await deps.publisher.publish(
         { v: 1, kind: "create-call", request, outcome, finishedAt: deps.now() },
         resultJobIds.final(request.requestId),
@@ -76,7 +85,7 @@ export function createGroupCallJob(
       );
       return { callId: outcome.call.id };
     } catch (error) {
-      return handleCallError(error, job, request, deps);
+      return handleCallError(error, job, createCallReporter(request, deps), deps);
     }
   };
 }

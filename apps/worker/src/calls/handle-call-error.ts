@@ -1,7 +1,8 @@
-import type { CallFailure, CreateCallRequest, ErrorCategory } from "@callbot/shared";
+import type { CallFailure, ErrorCategory } from "@callbot/shared";
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Logger } from "pino";
-import { type ResultsPublisher, resultJobIds } from "../results/results-publisher.ts";
+import type { OutcomeReporter } from "../results/outcome-reporter.ts";
+import type { ResultsPublisher } from "../results/results-publisher.ts";
 import type { SessionDeath } from "../session/session-death.ts";
 import type { FloodGate } from "../telegram/flood-gate.ts";
 import { readTelegramFailure, type TelegramFailureFacts } from "./read-telegram-failure.ts";
@@ -39,7 +40,7 @@ export function wasReported(error: unknown): boolean {
 export async function handleCallError(
   error: unknown,
   job: Job,
-  request: CreateCallRequest,
+  report: OutcomeReporter,
   deps: CallErrorDeps,
 ): Promise<never> {
   const facts = readTelegramFailure(error);
@@ -56,16 +57,7 @@ export async function handleCallError(
     deps.floodGate.close(seconds);
     const waitEndsAt = Math.ceil(deps.now() / 1000) + deps.floodGate.secondsLeft();
     log.warn({ seconds }, "Telegram asked this account to wait; pausing the calls queue");
-    await deps.publisher.publish(
-      {
-        v: 1,
-        kind: "create-call",
-        request,
-        outcome: { status: "delayed", delaySeconds: deps.floodGate.secondsLeft() || seconds },
-        finishedAt: deps.now(),
-      },
-      resultJobIds.delayed(request.requestId, waitEndsAt),
-    );
+    await report.delayed(deps.floodGate.secondsLeft() || seconds, waitEndsAt);
     await deps.rateLimitQueue(deps.floodGate.secondsLeft() * 1000);
     throw Worker.RateLimitError();
   }
@@ -73,7 +65,7 @@ export async function handleCallError(
   const failure: CallFailure = { errorName: facts.errorName, category };
   if (category === "session") {
     deps.sessionDeath.declare(facts.errorName);
-    await publishFailure(request, failure, deps);
+    await report.failed(failure);
     throw markReported(new UnrecoverableError(`${facts.errorName}: the userbot's session is dead`));
   }
 
@@ -84,27 +76,15 @@ export async function handleCallError(
     log.warn({ err: error, last }, last ? "giving up after the last attempt" : "will retry");
     const rethrown = new Error(`${facts.errorName}: ${messageOf(error)}`);
     if (last) {
-      await publishFailure(request, failure, deps);
+      await report.failed(failure);
       markReported(rethrown);
     }
     throw rethrown;
   }
 
   log.info({ reason: messageOf(error) }, "request refused; not retrying");
-  await publishFailure(request, failure, deps);
+  await report.failed(failure);
   throw markReported(new UnrecoverableError(`${facts.errorName}: ${messageOf(error)}`));
-}
-
-/** The final failed result for a request (deduplicated by its results job id). */
-export async function publishFailure(
-  request: CreateCallRequest,
-  failure: CallFailure,
-  deps: Pick<CallErrorDeps, "publisher" | "now">,
-): Promise<void> {
-  await deps.publisher.publish(
-    { v: 1, kind: "create-call", request, outcome: { status: "failed", failure }, finishedAt: deps.now() },
-    resultJobIds.final(request.requestId),
-  );
 }
 
 function markReported<E extends Error>(error: E): E {

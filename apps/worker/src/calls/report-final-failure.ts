@@ -1,8 +1,9 @@
-import { CreateCallRequestSchema, categoriseTelegramError, parseTelegramErrorName } from "@callbot/shared";
+import { categoriseTelegramError, parseTelegramErrorName } from "@callbot/shared";
 import type { Job } from "bullmq";
 import type { Logger } from "pino";
+import { reporterForJob } from "../results/outcome-reporter.ts";
 import type { ResultsPublisher } from "../results/results-publisher.ts";
-import { publishFailure, wasReported } from "./handle-call-error.ts";
+import { wasReported } from "./handle-call-error.ts";
 
 /** BullMQ's reason for a job whose worker died more often than maxStalledCount allows. */
 const STALLED_REASON = "job stalled more than allowable limit";
@@ -17,19 +18,17 @@ export interface ReportFinalFailureDeps {
  * A Worker "failed" listener for the failures the processor could not report itself: above
  * all a job whose worker died twice while running it (BullMQ fails it as stalled when a worker
  * next picks it up), so the requester hears "interrupted" instead of nothing. Failures the
- * processor already reported, and attempts that will be retried, are left alone.
+ * processor already reported, and attempts that will be retried, are left alone. Works for
+ * create-call and call-action jobs; a recurring rule's tick has nobody to tell and is logged.
  */
 export function reportFinalFailure(
   deps: ReportFinalFailureDeps,
 ): (job: Job | undefined, error: Error) => void {
   return (job, error) => {
     if (!job || wasReported(error) || !job.finishedOn) return;
-    const parsed = CreateCallRequestSchema.safeParse(job.data);
-    if (!parsed.success) {
-      deps.logger.error(
-        { jobId: job.id, reason: error.message },
-        "a create-call job with invalid data failed",
-      );
+    const report = reporterForJob(job, deps);
+    if (!report) {
+      deps.logger.error({ jobId: job.id, job: job.name, reason: error.message }, "a job failed for good");
       return;
     }
     const stalled = error.message === STALLED_REASON;
@@ -39,8 +38,10 @@ export function reportFinalFailure(
       { jobId: job.id, errorName, category },
       "reporting a job that failed outside the processor",
     );
-    publishFailure(parsed.data, { errorName, category }, deps).catch((publishError: unknown) =>
-      deps.logger.error({ err: publishError, jobId: job.id }, "could not report a failed job"),
-    );
+    report
+      .failed({ errorName, category })
+      .catch((publishError: unknown) =>
+        deps.logger.error({ err: publishError, jobId: job.id }, "could not report a failed job"),
+      );
   };
 }

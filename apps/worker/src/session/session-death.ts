@@ -1,6 +1,7 @@
-import { type CreateCallRequest, CreateCallRequestSchema } from "@callbot/shared";
-import type { Queue } from "bullmq";
+import { CALL_JOB_NAMES, CallActionRequestSchema } from "@callbot/shared";
+import type { Job, Queue } from "bullmq";
 import type { Logger } from "pino";
+import { reporterForJob } from "../results/outcome-reporter.ts";
 import { type ResultsPublisher, resultJobIds } from "../results/results-publisher.ts";
 
 export interface SessionDeathDeps {
@@ -21,7 +22,9 @@ const WAITING_STATES = ["waiting", "delayed", "prioritized"] as const;
  * What happens once when Telegram says the userbot's session is dead (the 401 family): every
  * further request would fail the same way, and hammering Telegram with a revoked key helps no
  * one. The worker stops taking jobs, the operator is alerted once (the bot forwards the alert
- * to OWNER_IDS), and everyone still waiting is told instead of left in silence. The process
+ * to OWNER_IDS), and everyone still waiting is told instead of left in silence. Work planned for
+ * later (a delayed auto-start, a recurring rule's next tick) stays in the queue: nobody waits on
+ * it now, and it runs once the operator has logged the account in again. The process
  * stays up and idle, so a supervisor does not restart it into the same failure in a loop.
  */
 export class SessionDeath {
@@ -61,10 +64,9 @@ export class SessionDeath {
       { v: 1, kind: "worker-alert", alert: "session-dead", errorName, at: now() },
       resultJobIds.sessionDead(runId),
     );
-    const jobs = await callsQueue.getJobs([...WAITING_STATES]);
+    const jobs = (await callsQueue.getJobs([...WAITING_STATES])).filter(hasWaitingRequester);
     for (const job of jobs) {
-      const parsed = CreateCallRequestSchema.safeParse(job.data);
-      if (parsed.success) await this.reportFailed(parsed.data, errorName);
+      await reporterForJob(job, { publisher, now })?.failed({ errorName, category: "session" });
       await job
         .remove()
         .catch((error: unknown) =>
@@ -73,18 +75,13 @@ export class SessionDeath {
     }
     logger.info({ failedWaitingJobs: jobs.length }, "told every waiting requester that the session is dead");
   }
+}
 
-  /** A failed result (category session) for a request that will not run. */
-  async reportFailed(request: CreateCallRequest, errorName: string): Promise<void> {
-    await this.deps.publisher.publish(
-      {
-        v: 1,
-        kind: "create-call",
-        request,
-        outcome: { status: "failed", failure: { errorName, category: "session" } },
-        finishedAt: this.deps.now(),
-      },
-      resultJobIds.final(request.requestId),
-    );
-  }
+/** A create-call or a user's call action: someone is looking at a "queued" message for it. */
+function hasWaitingRequester(job: Job): boolean {
+  if (job.name === CALL_JOB_NAMES.createCall) return true;
+  if (job.name !== CALL_JOB_NAMES.callAction) return false;
+  const parsed = CallActionRequestSchema.safeParse(job.data);
+  // An auto-start (onlyIfScheduled) is planned work, not a request someone waits on.
+  return !parsed.success || parsed.data.onlyIfScheduled !== true;
 }

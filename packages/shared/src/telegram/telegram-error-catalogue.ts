@@ -231,6 +231,17 @@ export const TELEGRAM_ERROR_CATALOGUE = {
     userMessage: ({ chat }) =>
       `Only the owner of ${chat} can start a livestream. Ask the owner to send the command, or send it without "rtmp" for a video chat.`,
   },
+  RTMP_KEY_OWNER_ONLY: {
+    category: "user",
+    meaning: "a stream key rotation was requested by someone who is not (or no longer) the chat's owner",
+    userMessage: ({ chat }) =>
+      `Only the owner of ${chat} can replace the livestream's key. Ask the owner to do it; admins with the right “Manage video chats” can still see the current key.`,
+  },
+  INVALID_CALL_ACTION: {
+    category: "permanent",
+    meaning: "a call-action job lacked what its action needs (the call, or a title to rename to)",
+    userMessage: () => `Callbot could not carry out that action: the request was incomplete. ${TELL_OPERATOR}`,
+  },
   SCHEDULE_TOO_SOON_AT_RUN: {
     category: "user",
     meaning: "the schedule date came too close or passed while the job waited in the queue",

@@ -1,0 +1,102 @@
+import { CallActionRequestSchema, type TargetChat } from "@callbot/shared";
+import { type Job, UnrecoverableError, Worker } from "bullmq";
+import type { Logger } from "pino";
+import type { ResolvedTarget } from "../peers/resolve-target-peer.ts";
+import { callActionReporter } from "../results/outcome-reporter.ts";
+import { type ResultsPublisher, resultJobIds } from "../results/results-publisher.ts";
+import type { InvokeTelegram } from "../telegram/invoke-with-timeout.ts";
+import { checkRequesterStillAllowed } from "./check-requester-rights.ts";
+import { DEFAULT_RECHECK_RIGHTS_AFTER_MS } from "./create-group-call-job.ts";
+import { type CallErrorDeps, handleCallError } from "./handle-call-error.ts";
+import { runCallAction } from "./run-call-action.ts";
+
+export interface CallActionJobDeps extends CallErrorDeps {
+  invoke: InvokeTelegram;
+  resolveTarget: (target: TargetChat) => Promise<ResolvedTarget>;
+  publisher: ResultsPublisher;
+  logger: Logger;
+  now: () => number;
+  /** A job that waited longer than this re-checks the requester's rights (one extra request). */
+  recheckRightsAfterMs?: number;
+}
+
+/** What the calls queue keeps as the job's return value: never the stream key or invite link. */
+export interface CallActionJobSummary {
+  status: "done" | "skipped";
+  reason?: string;
+}
+
+/**
+ * The BullMQ processor for call-action jobs (/calls buttons, rename, key rotation, auto-start).
+ * Like create-call: invalid data fails at once with the reason and never runs half-way; the
+ * outcome is published on the results queue (once, under a job id derived from the requestId)
+ * before the job settles; errors go through handleCallError (fail, retry, flood wait, session).
+ */
+export function callActionJob(deps: CallActionJobDeps): (job: Job) => Promise<CallActionJobSummary> {
+  const recheckAfterMs = deps.recheckRightsAfterMs ?? DEFAULT_RECHECK_RIGHTS_AFTER_MS;
+
+  return async (job) => {
+    const parsed = CallActionRequestSchema.safeParse(job.data);
+    if (!parsed.success) {
+      const reason = parsed.error.issues.map((i) => `${i.path.join(".") || "job"}: ${i.message}`).join("; ");
+      deps.logger.error({ jobId: job.id, reason }, "invalid call-action job, not run");
+      throw new UnrecoverableError(`invalid call-action job, not run: ${reason}`);
+    }
+    const request = parsed.data;
+    const log = deps.logger.child({
+      jobId: job.id,
+      requestId: request.requestId,
+      action: request.action,
+      chatId: request.target.chatId,
+    });
+
+    if (deps.sessionDeath.errorName !== undefined) {
+      // See createGroupCallJob: a job fetched just after the session died goes back untouched.
+      log.warn("the session is dead; handing the job back to the queue");
+      throw Worker.RateLimitError();
+    }
+
+    const report = callActionReporter(request, deps);
+    try {
+      const target = await deps.resolveTarget(request.target);
+      if (mustRecheckRights(request, deps.now(), recheckAfterMs)) {
+        // Rights may have been revoked while the job waited; rotating the key needs the owner.
+        await checkRequesterStillAllowed(
+          deps.invoke,
+          target,
+          request.requester.userId,
+          request.action === "rotate-rtmp-key",
+          "RTMP_KEY_OWNER_ONLY",
+        );
+      }
+      const outcome = await runCallAction(deps.invoke, request, target);
+      await deps.publisher.publish(
+        { v: 1, kind: "call-action", request, outcome, finishedAt: deps.now() },
+        resultJobIds.final(request.requestId),
+      );
+      log.info(
+        { status: outcome.status, ...(outcome.status === "skipped" ? { reason: outcome.reason } : {}) },
+        "call action finished",
+      );
+      return outcome.status === "skipped"
+        ? { status: "skipped", reason: outcome.reason }
+        : { status: "done" };
+    } catch (error) {
+      return handleCallError(error, job, report, deps);
+    }
+  };
+}
+
+/**
+ * A user's action that waited in the queue is checked again. An auto-start (onlyIfScheduled)
+ * is not: it was decided when the call was created, and whoever can manage the chat's calls
+ * can still discard the scheduled call in Telegram, which the auto-start then respects.
+ */
+function mustRecheckRights(
+  request: { onlyIfScheduled?: boolean | undefined; requester: { userId: number }; requestedAt: number },
+  nowMs: number,
+  recheckAfterMs: number,
+): boolean {
+  if (request.onlyIfScheduled === true || request.requester.userId === 0) return false;
+  return nowMs - request.requestedAt > recheckAfterMs;
+}

@@ -1,0 +1,103 @@
+import type { CallActionOutcome, CallActionRequest, CallRef } from "@callbot/shared";
+import { Api } from "telegram";
+import { returnBigInt } from "telegram/Helpers.js";
+import type { ResolvedTarget } from "../peers/resolve-target-peer.ts";
+import type { InvokeTelegram } from "../telegram/invoke-with-timeout.ts";
+import { CallJobError } from "./call-job-error.ts";
+import { readCallSnapshot, snapshotOfCall } from "./read-call-snapshot.ts";
+import { readTelegramFailure } from "./read-telegram-failure.ts";
+
+type Finished = Exclude<CallActionOutcome, { status: "failed" } | { status: "delayed" }>;
+
+/** Telegram's ways of saying "that call is over" (or gone: discarded calls are forgotten). */
+const ENDED_ERRORS = new Set(["GROUPCALL_ALREADY_DISCARDED", "GROUPCALL_INVALID"]);
+
+/**
+ * The Telegram part of a call action, once its target is resolved: one request per action
+ * (an auto-start reads the call first). Start and end are idempotent in outcome: when the call
+ * already is where the action would take it (started, or ended, by hand in Telegram or by an
+ * earlier attempt of this job whose answer was lost), the outcome is "skipped" rather than a
+ * failure. Other refusals are thrown for the usual error handling.
+ */
+export async function runCallAction(
+  invoke: InvokeTelegram,
+  request: CallActionRequest,
+  target: ResolvedTarget,
+): Promise<Finished> {
+  switch (request.action) {
+    case "start":
+      return startCall(invoke, requireCall(request), request.onlyIfScheduled === true);
+    case "end":
+      return endCall(invoke, requireCall(request));
+    case "rename": {
+      const call = requireCall(request);
+      if (request.title === undefined) throw invalid("rename needs a title");
+      const updates = await invoke(
+        new Api.phone.EditGroupCallTitle({ call: inputCall(call), title: request.title }),
+      );
+      return done(readCallSnapshot(updates, call.id));
+    }
+    case "invite-link": {
+      const exported = await invoke(
+        new Api.phone.ExportGroupCallInvite({ call: inputCall(requireCall(request)) }),
+      );
+      return { status: "done", inviteLink: exported.link };
+    }
+    case "rtmp-credentials":
+    case "rotate-rtmp-key": {
+      // Revoking replaces the key: the old one stops working at once (the chat's owner only).
+      const revoke = request.action === "rotate-rtmp-key";
+      const rtmp = await invoke(new Api.phone.GetGroupCallStreamRtmpUrl({ peer: target.peer, revoke }));
+      return { status: "done", rtmpCredentials: { url: rtmp.url, key: rtmp.key } };
+    }
+  }
+}
+
+async function startCall(invoke: InvokeTelegram, call: CallRef, onlyIfScheduled: boolean): Promise<Finished> {
+  try {
+    if (onlyIfScheduled) {
+      // An auto-start looks before it acts: a call started by hand meanwhile costs no start request.
+      const current = await invoke(new Api.phone.GetGroupCall({ call: inputCall(call), limit: 1 }));
+      const snapshot = snapshotOfCall(current.call);
+      if (snapshot.state === "active") return { status: "skipped", reason: "already-started" };
+      if (snapshot.state === "discarded") return { status: "skipped", reason: "already-ended" };
+    }
+    const updates = await invoke(new Api.phone.StartScheduledGroupCall({ call: inputCall(call) }));
+    return done(readCallSnapshot(updates, call.id));
+  } catch (error) {
+    const { errorName } = readTelegramFailure(error);
+    if (errorName === "GROUPCALL_ALREADY_STARTED") return { status: "skipped", reason: "already-started" };
+    if (ENDED_ERRORS.has(errorName)) return { status: "skipped", reason: "already-ended" };
+    throw error;
+  }
+}
+
+async function endCall(invoke: InvokeTelegram, call: CallRef): Promise<Finished> {
+  try {
+    const updates = await invoke(new Api.phone.DiscardGroupCall({ call: inputCall(call) }));
+    return done(readCallSnapshot(updates, call.id));
+  } catch (error) {
+    if (ENDED_ERRORS.has(readTelegramFailure(error).errorName)) {
+      return { status: "skipped", reason: "already-ended" };
+    }
+    throw error;
+  }
+}
+
+function done(call: ReturnType<typeof readCallSnapshot>): Finished {
+  return { status: "done", ...(call ? { call } : {}) };
+}
+
+function requireCall(request: CallActionRequest): CallRef {
+  if (!request.call) throw invalid(`${request.action} needs the call`);
+  return request.call;
+}
+
+function inputCall(call: CallRef): Api.InputGroupCall {
+  return new Api.InputGroupCall({ id: returnBigInt(call.id), accessHash: returnBigInt(call.accessHash) });
+}
+
+/** A request that fits the schema but not its action: a bug on the bot's side, not worth a retry. */
+function invalid(detail: string): CallJobError {
+  return new CallJobError("INVALID_CALL_ACTION", detail, "permanent");
+}

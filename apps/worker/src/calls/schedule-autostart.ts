@@ -1,0 +1,53 @@
+import {
+  autostartJobId,
+  CALL_JOB_DEFAULTS,
+  CALL_JOB_NAMES,
+  type CallActionRequest,
+  type CreateCallRequest,
+  type CreatedCall,
+} from "@callbot/shared";
+import type { JobsOptions, Queue } from "bullmq";
+
+/** Adds a job to the calls queue (the Queue's own add, narrowed for tests and clarity). */
+export type AddCallJob = (name: string, data: unknown, options: JobsOptions) => Promise<unknown>;
+
+export function addToQueue(queue: Queue): AddCallJob {
+  return (name, data, options) => queue.add(name, data, options);
+}
+
+/**
+ * Plans the start of a scheduled call at its time: a delayed call-action job on the calls queue.
+ * Being a BullMQ delayed job it lives in Redis, so it survives restarts of the bot and the worker.
+ * Its id is one per call (autostartJobId), so a retried create-call adds it once, and the bot can
+ * remove it when the call is cancelled. It starts the call only if it is still scheduled
+ * (onlyIfScheduled): started or discarded by hand meanwhile, it reports "skipped" and does nothing.
+ *
+ * The request has no `ack`: no message is waiting for it, so the bot posts its report as a new
+ * message in requester.chatId, which is set to the target chat, where the call starts.
+ */
+export async function scheduleAutostart(
+  add: AddCallJob,
+  request: CreateCallRequest,
+  call: CreatedCall,
+  nowMs: number,
+): Promise<void> {
+  if (call.scheduleDate === undefined) return;
+  const jobId = autostartJobId(call.id);
+  const action: CallActionRequest = {
+    v: 1,
+    kind: "call-action",
+    requestId: jobId,
+    action: "start",
+    requester: { userId: request.requester.userId, chatId: request.target.chatId },
+    target: request.target,
+    call: { id: call.id, accessHash: call.accessHash },
+    onlyIfScheduled: true,
+    timeZone: request.timeZone,
+    requestedAt: nowMs,
+  };
+  await add(CALL_JOB_NAMES.callAction, action, {
+    ...CALL_JOB_DEFAULTS,
+    jobId,
+    delay: Math.max(0, call.scheduleDate * 1000 - nowMs),
+  });
+}
