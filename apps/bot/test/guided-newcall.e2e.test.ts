@@ -179,6 +179,46 @@ describe("the guided /newcall in the private chat", () => {
     expect(await h.callJobs()).toEqual([]);
   });
 
+  it("/newcall again restarts the flow; other commands meanwhile are answered and the flow goes on", async () => {
+    h = await startHarness();
+    seen = 0;
+    await makeCommunityKnown();
+    await h.sandbox.sendText({ from: DEMO.olga, chatId: DEMO.olga, text: "/newcall" });
+    await press(DEMO.olga, await nextQuestion(DEMO.olga, "Which chat"), "guided:chat:0");
+    await nextQuestion(DEMO.olga, "Title of the call");
+    const help = await h.sandbox.sendText({ from: DEMO.olga, chatId: DEMO.olga, text: "/help" });
+    const helpReply = await h.sandbox.waitForBotMessage(DEMO.olga, (m) => m.id > help.id);
+    expect(helpReply.text).toContain("/newcall");
+    // Still at the title question: a typed title is taken.
+    await h.sandbox.sendText({ from: DEMO.olga, chatId: DEMO.olga, text: "First try" });
+    await nextQuestion(DEMO.olga, "When?");
+
+    await h.sandbox.sendText({ from: DEMO.olga, chatId: DEMO.olga, text: "/newcall" });
+    await press(DEMO.olga, await nextQuestion(DEMO.olga, "Which chat"), "guided:chat:0");
+    await h.sandbox.sendText({ from: DEMO.olga, chatId: DEMO.olga, text: "Second try" });
+    await press(DEMO.olga, await nextQuestion(DEMO.olga, "When?"), "guided:when:now");
+    await press(
+      DEMO.olga,
+      await nextQuestion(DEMO.olga, "A video chat, or a livestream"),
+      "guided:kind:rtmp",
+    );
+    const summary = await nextQuestion(DEMO.olga, "Please check:");
+    expect(summary.text).toContain("Call: livestream “Second try”");
+    expect(summary.text).toContain("When: now");
+    await press(DEMO.olga, summary, "guided:confirm");
+    const [job] = await eventually(async () => {
+      const found = await h.callJobs();
+      return found.length > 0 ? found : undefined;
+    });
+    expect(job).toMatchObject({ title: "Second try", rtmp: true });
+    expect(job?.scheduleDate).toBeUndefined();
+    expect(await h.callJobs()).toHaveLength(1);
+
+    const cancel = await h.sandbox.sendText({ from: DEMO.olga, chatId: DEMO.olga, text: "/cancel" });
+    const nothing = await h.sandbox.waitForBotMessage(DEMO.olga, (m) => m.id > cancel.id);
+    expect(nothing.text).toContain("There is nothing to cancel.");
+  });
+
   it("no answer within the time-out: a clear message, the state is cleared, nothing is queued", async () => {
     h = await startHarness({ limits: { guidedFlowTimeoutMs: 1_000 } });
     seen = 0;

@@ -89,6 +89,10 @@ export function createGuidedNewCallFeature(deps: GuidedNewCallDeps): {
       ),
     ),
   );
+  // An open flow takes /cancel itself; this answers it when there is none.
+  privateChats.command("cancel", async (ctx) => {
+    await ctx.reply("There is nothing to cancel. Send /newcall to create a call step by step.");
+  });
   // A button of a flow that ended (cancelled, timed out, finished) must still get an answer.
   composer.callbackQuery(/^guided:/, async (ctx) => {
     await ctx.answerCallbackQuery({ text: "This guided /newcall has ended. Send /newcall to start again." });
