@@ -1,0 +1,188 @@
+import { CALL_JOB_NAMES } from "@callbot/shared";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  actionRequest,
+  actionResults,
+  addAction,
+  callMadeByHand,
+  finalActionResult,
+  nativeId,
+} from "./support/call-actions.ts";
+import { waitFor } from "./support/wait-for.ts";
+import { CHATS, USERBOT_ID, WorkerHarness } from "./support/worker-harness.ts";
+
+const ADAM_CALL_ADMIN = 1002;
+
+describe("call actions through the queue", () => {
+  let h: WorkerHarness;
+  beforeEach(async () => {
+    h = await WorkerHarness.start();
+    await h.startWorker().ready;
+    h.sandbox.resetCounters();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it("starts a scheduled call and reports its new state once", async () => {
+    const call = callMadeByHand(h, CHATS.privateTeam, { scheduleInSeconds: 3600, title: "Planning" });
+    const request = actionRequest(CHATS.privateTeam, "start", {
+      call: { id: call.id, accessHash: call.accessHash },
+    });
+    await addAction(h, request);
+    const result = await finalActionResult(h, request.requestId);
+
+    expect(result.outcome).toMatchObject({
+      status: "done",
+      call: { id: call.id, state: "active", title: "Planning", rtmp: false },
+    });
+    expect(h.sandbox.world.getGroupCall(call.id)?.state).toBe("active");
+    expect(h.mtprotoCount("phone.startScheduledGroupCall")).toBe(1);
+    expect(await actionResults(h, request.requestId)).toHaveLength(1);
+  });
+
+  it("ends a live call; ending it again is skipped as already ended, not a failure", async () => {
+    const call = callMadeByHand(h, CHATS.community);
+    const end = actionRequest(CHATS.community, "end", { call: { id: call.id, accessHash: call.accessHash } });
+    await addAction(h, end);
+    expect((await finalActionResult(h, end.requestId)).outcome).toMatchObject({
+      status: "done",
+      call: { id: call.id, state: "discarded" },
+    });
+    expect(h.sandbox.world.getGroupCall(call.id)?.state).toBe("discarded");
+
+    const again = actionRequest(CHATS.community, "end", {
+      call: { id: call.id, accessHash: call.accessHash },
+    });
+    await addAction(h, again);
+    expect((await finalActionResult(h, again.requestId)).outcome).toEqual({
+      status: "skipped",
+      reason: "already-ended",
+    });
+    expect(h.mtprotoCount("phone.discardGroupCall")).toBe(2);
+  });
+
+  it("renames a call", async () => {
+    const call = callMadeByHand(h, CHATS.community, { title: "Old name" });
+    const request = actionRequest(CHATS.community, "rename", {
+      call: { id: call.id, accessHash: call.accessHash },
+      title: "Retro",
+    });
+    await addAction(h, request);
+    expect((await finalActionResult(h, request.requestId)).outcome).toMatchObject({
+      status: "done",
+      call: { state: "active", title: "Retro" },
+    });
+    expect(h.sandbox.world.getGroupCall(call.id)?.title).toBe("Retro");
+  });
+
+  it("exports an invite link for a public chat's call; a private chat's refusal is reported", async () => {
+    const call = callMadeByHand(h, CHATS.community);
+    const request = actionRequest(CHATS.community, "invite-link", {
+      call: { id: call.id, accessHash: call.accessHash },
+    });
+    await addAction(h, request);
+    const result = await finalActionResult(h, request.requestId);
+    expect(result.outcome.status === "done" && result.outcome.inviteLink).toMatch(
+      /^https:\/\/t\.me\/demo_community\?videochat=/,
+    );
+
+    const privateCall = callMadeByHand(h, CHATS.privateTeam);
+    const refused = actionRequest(CHATS.privateTeam, "invite-link", {
+      call: { id: privateCall.id, accessHash: privateCall.accessHash },
+    });
+    await addAction(h, refused);
+    expect((await finalActionResult(h, refused.requestId)).outcome).toEqual({
+      status: "failed",
+      failure: { errorName: "PUBLIC_CHANNEL_MISSING", category: "permanent" },
+    });
+  });
+
+  it("gives the RTMP credentials; rotating the key (owner) gives a new key that then stays", async () => {
+    h.sandbox.setRole(CHATS.privateTeam.chatId, USERBOT_ID, { status: "owner" });
+    const read = actionRequest(CHATS.privateTeam, "rtmp-credentials");
+    await addAction(h, read);
+    const first = await finalActionResult(h, read.requestId);
+    if (first.outcome.status !== "done") throw new Error(`not done: ${JSON.stringify(first.outcome)}`);
+    const oldKey = first.outcome.rtmpCredentials?.key;
+    expect(first.outcome.rtmpCredentials?.url).toMatch(/^rtmps?:\/\//);
+    expect(oldKey).toBeTruthy();
+
+    const rotate = actionRequest(CHATS.privateTeam, "rotate-rtmp-key");
+    await addAction(h, rotate);
+    const rotated = await finalActionResult(h, rotate.requestId);
+    if (rotated.outcome.status !== "done") throw new Error(`not done: ${JSON.stringify(rotated.outcome)}`);
+    const newKey = rotated.outcome.rtmpCredentials?.key;
+    expect(newKey).toBeTruthy();
+    expect(newKey).not.toBe(oldKey);
+
+    // What Telegram now hands out is the new key: the old one is gone.
+    const world = h.sandbox.world.getGroupCallStreamRtmpUrl(
+      USERBOT_ID,
+      nativeId(CHATS.privateTeam.chatId),
+      false,
+    );
+    expect(world.key).toBe(newKey);
+    // The key never lands in the calls queue's job return values.
+    const jobs = await h.calls.getJobs(["completed"]);
+    expect(JSON.stringify(jobs.map((j) => j.returnvalue))).not.toContain(newKey);
+  });
+
+  it("a key rotation that waited is re-checked: an admin who is not the owner is refused, nothing revoked", async () => {
+    const rotate = actionRequest(CHATS.community, "rotate-rtmp-key", {
+      requester: { userId: ADAM_CALL_ADMIN, chatId: ADAM_CALL_ADMIN },
+      requestedAt: Date.now() - 120_000,
+    });
+    await addAction(h, rotate);
+    expect((await finalActionResult(h, rotate.requestId)).outcome).toEqual({
+      status: "failed",
+      failure: { errorName: "RTMP_KEY_OWNER_ONLY", category: "user" },
+    });
+    expect(h.mtprotoCount("phone.getGroupCallStreamRtmpUrl")).toBe(0);
+  });
+
+  it("a user's start of a call already started by hand is skipped as already started", async () => {
+    const call = callMadeByHand(h, CHATS.privateTeam, { scheduleInSeconds: 600 });
+    h.sandbox.world.startScheduledGroupCall(USERBOT_ID, call.id);
+    const request = actionRequest(CHATS.privateTeam, "start", {
+      call: { id: call.id, accessHash: call.accessHash },
+    });
+    await addAction(h, request);
+    expect((await finalActionResult(h, request.requestId)).outcome).toEqual({
+      status: "skipped",
+      reason: "already-started",
+    });
+  });
+
+  it("an incomplete request (rename without a title) fails as INVALID_CALL_ACTION without a Telegram request", async () => {
+    const call = callMadeByHand(h, CHATS.privateTeam);
+    h.sandbox.resetCounters();
+    const request = actionRequest(CHATS.privateTeam, "rename", {
+      call: { id: call.id, accessHash: call.accessHash },
+    });
+    await addAction(h, request);
+    expect((await finalActionResult(h, request.requestId)).outcome).toEqual({
+      status: "failed",
+      failure: { errorName: "INVALID_CALL_ACTION", category: "permanent" },
+    });
+    expect(h.mtprotoCount("phone.editGroupCallTitle")).toBe(0);
+  });
+
+  it("a job that does not fit the contract fails at once with the reason and is never run", async () => {
+    await h.calls.add(
+      CALL_JOB_NAMES.callAction,
+      { v: 1, kind: "call-action", action: "explode" },
+      {
+        jobId: "broken_action",
+        attempts: 5,
+      },
+    );
+    const failed = await waitFor(async () => {
+      const job = await h.calls.getJob("broken_action");
+      return job?.failedReason ? job : undefined;
+    }, "the invalid job to fail");
+    expect(failed.failedReason).toMatch(/invalid call-action job, not run: .*action/);
+    expect(failed.attemptsMade).toBe(1);
+    expect(Object.keys(h.sandbox.counters().mtproto).filter((m) => m.startsWith("phone."))).toEqual([]);
+  });
+});
