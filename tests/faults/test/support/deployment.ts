@@ -47,8 +47,11 @@ export function productEnv(info: SandboxInfo, options: DeploymentOptions) {
   };
 }
 
-/** Log messages that say a process is ready (apps/bot/src/start-bot.ts, apps/worker/src/start-worker.ts). */
-export const READY = { bot: "bot started", worker: "taking create-call jobs" } as const;
+/**
+ * Log messages that say a process is ready (apps/bot/src/start-bot.ts, apps/worker/src/start-worker.ts;
+ * the worker's was "taking create-call jobs" before it took call-action jobs too).
+ */
+export const READY = { bot: /^bot started$/, worker: /^taking (create-)?call jobs$/ } as const;
 
 /** Starts apps/bot/src/main.ts and resolves once it polls. */
 export async function startBotProcess(

@@ -97,9 +97,9 @@ export class ServiceProcess {
     });
   }
 
-  /** Resolves once the process logged the pino message `msg`. */
-  waitForLog(msg: string, timeoutMs?: number): Promise<string> {
-    return this.waitForLine((line) => logMessageOf(line) === msg, timeoutMs);
+  /** Resolves once the process logged a pino message that matches. */
+  waitForLog(msg: RegExp, timeoutMs?: number): Promise<string> {
+    return this.waitForLine((line) => msg.test(logMessageOf(line) ?? ""), timeoutMs);
   }
 
   signal(signal: NodeJS.Signals): void {

@@ -1,0 +1,92 @@
+import fc from "fast-check";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { faultsWorld, roomId, WHO } from "./support/faults-world.ts";
+import { OutputCapture, type Secrets, secretsOf } from "./support/output-capture.ts";
+import { type Pipeline, startPipeline } from "./support/pipeline.ts";
+
+/**
+ * Checklist lines 19 (titles) and 20 (odd commands, huge input, random bytes) through the
+ * sandbox and the real bot. The parser's and the title cleaner's fast-check properties live
+ * beside them: apps/bot/test/parse-new-call-command.test.ts ("parseNewCallCommand properties")
+ * and apps/bot/test/clean-title.test.ts ("property: any accepted title is ...").
+ */
+const capture = new OutputCapture();
+let p: Pipeline | undefined;
+let secrets: Secrets = {};
+afterEach(async () => {
+  if (p) secrets = { ...secrets, ...secretsOf(p.sandbox.info) };
+  await p?.close();
+  p = undefined;
+});
+afterAll(() => {
+  expect(capture.leaks(secrets)).toEqual([]);
+});
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: asserting their absence.
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const PLENTY = { newCallsPerWindow: 1_000 };
+
+describe("19: titles are rejected or cleaned, and echoed back safely", () => {
+  it("bidi overrides and control characters are removed; markup is echoed as plain text; the call gets the clean title", async () => {
+    p = await startPipeline({ capture, world: faultsWorld({ rooms: 3 }), botLimits: PLENTY });
+    const cases = [
+      [roomId(1), "/newcall evil\u202Egnp.exe", "evilgnp.exe"],
+      [roomId(2), "/newcall bell\u0007 and\u0000 nul\u200B", "bell and nul"],
+      [roomId(3), "/newcall <b>x</b> *y* _z_ [w](http://e.x) `c`", "<b>x</b> *y* _z_ [w](http://e.x) `c`"],
+    ] as const;
+    for (const [chatId, command, title] of cases) {
+      const { reply } = await p.ask(WHO.olga, chatId, command);
+      expect(reply.text).toContain(`“${title}”`);
+      expect(reply.text).not.toMatch(UNSAFE);
+      const live = await p.outcome(reply, /live now/);
+      expect(live).toContain(`“${title}”`);
+      expect(live).not.toMatch(UNSAFE);
+      expect(p.sandbox.calls(chatId)[0]?.title).toBe(title);
+    }
+  });
+
+  it("over 64 characters is refused with the length; an empty title means the chat's own name", async () => {
+    p = await startPipeline({ capture, world: faultsWorld({ rooms: 2 }), botLimits: PLENTY });
+    const long = await p.ask(WHO.olga, roomId(1), `/newcall ${"x".repeat(65)}`);
+    expect(long.reply.text).toContain("The title is 65 characters long; Telegram allows at most 64");
+    const blank = await p.ask(WHO.olga, roomId(2), "/newcall \u202E\u202C");
+    expect(blank.reply.text).toContain("Queued");
+    await p.outcome(blank.reply, /live now/);
+    expect(p.sandbox.calls(roomId(2))[0]?.title).toBeUndefined(); // Telegram shows the chat's name
+    expect((await p.queues.callJobs()).map((j) => j.data.target.chatId)).toEqual([roomId(2)]);
+  });
+});
+
+describe("20: other bots' commands, unknown flags, huge input, random bytes", () => {
+  it("each gets a clear message or is left alone, and the bot never crashes", async () => {
+    p = await startPipeline({ capture, world: faultsWorld({ rooms: 1 }), botLimits: PLENTY, worker: false });
+    const pipeline = p;
+    const chat = roomId(1);
+    const other = await pipeline.sandbox.sendText({
+      from: WHO.olga,
+      chatId: chat,
+      text: "/newcall@otherbot Standup",
+    });
+    const flag = await pipeline.ask(WHO.olga, chat, "/newcall Standup --loud");
+    expect(flag.reply.text).toContain('Unknown option "--loud"');
+    const huge = await pipeline.ask(WHO.olga, chat, `/newcall ${"spam ".repeat(2_000)}`);
+    expect(huge.reply.text).toMatch(/too long/);
+
+    // Random strings after /newcall. One that happens to be a valid title is queued; the chat's
+    // cooldown then answers the rest, which is a clear message too.
+    const samples = fc.sample(fc.string({ unit: "binary", maxLength: 300 }), { numRuns: 25, seed: 20 });
+    for (const junk of samples) {
+      const { reply } = await pipeline.ask(WHO.olga, chat, `/newcall ${junk}`);
+      expect(reply.text?.length ?? 0).toBeGreaterThan(10);
+      expect(reply.text).not.toMatch(/something went wrong/);
+    }
+    // Random bytes that are no command at all: ignored; the bot still answers afterwards.
+    for (const junk of fc.sample(fc.string({ unit: "binary", maxLength: 300 }), { numRuns: 10, seed: 7 })) {
+      await pipeline.sandbox.sendText({ from: WHO.olga, chatId: WHO.olga, text: `x${junk}` });
+    }
+    await pipeline.ask(WHO.olga, WHO.olga, "/help");
+    expect(pipeline.sandbox.botMessages(chat).filter((m) => m.replyToMessageId === other.id)).toEqual([]);
+    expect(capture.linesOf("bot").filter((l) => /"level":(50|60)/.test(l))).toEqual([]);
+    expect((await pipeline.queues.callJobs()).length).toBeLessThanOrEqual(1);
+  });
+});

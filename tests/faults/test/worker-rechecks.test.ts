@@ -1,0 +1,101 @@
+import { describeTelegramError } from "@callbot/shared";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { faultsWorld, roomId, WHO } from "./support/faults-world.ts";
+import { OutputCapture, type Secrets, secretsOf } from "./support/output-capture.ts";
+import { type Pipeline, startPipeline } from "./support/pipeline.ts";
+
+/**
+ * Checklist lines 14 (schedule bounds, at parse time and again when the job runs) and 17
+ * (rights revoked between queueing and running): what the bot checked can change while a job
+ * waits, so the worker checks again.
+ */
+const capture = new OutputCapture();
+let p: Pipeline | undefined;
+let secrets: Secrets = {};
+afterEach(async () => {
+  if (p) secrets = { ...secrets, ...secretsOf(p.sandbox.info) };
+  await p?.close();
+  p = undefined;
+});
+afterAll(() => {
+  expect(capture.leaks(secrets)).toEqual([]);
+});
+
+const HOUR = 60 * 60 * 1000;
+
+function catalogue(errorName: string, chat: { title: string; username?: string }): string {
+  return describeTelegramError(errorName, {
+    chatTitle: chat.title,
+    ...(chat.username && { chatUsername: chat.username }),
+    userbotName: "@callbot_assistant",
+  }).userMessage;
+}
+
+describe("14: the schedule must be 10 s to 8 days ahead", () => {
+  it("refused when parsed, with a message that gives the allowed range; nothing queued", async () => {
+    p = await startPipeline({ capture, world: faultsWorld({ rooms: 3 }), worker: false });
+    const cases = [
+      [
+        roomId(1),
+        "/newcall Standup 2020-01-01T10:00",
+        /is in the past. A call can be scheduled between 10 seconds and 8 days/,
+      ],
+      [roomId(2), "/newcall Standup in 3s", /too soon.*10 seconds/s],
+      [roomId(3), "/newcall Standup in 200h", /too far ahead.*8 days/s],
+    ] as const;
+    for (const [chatId, text, expected] of cases) {
+      const { reply } = await p.ask(WHO.olga, chatId, text);
+      expect(reply.text).toMatch(expected);
+    }
+    expect(await p.queues.callJobs()).toEqual([]);
+  });
+
+  it("checked again when the job runs: a request whose time passed while it waited is refused, not sent", async () => {
+    // The request was made an hour ago ("in 30m" then): its time has passed by the time it runs.
+    const anHourAgo = { now: () => Date.now() - HOUR };
+    p = await startPipeline({ capture, botClock: anHourAgo });
+    p.sandbox.resetCounters();
+    const { reply } = await p.ask(WHO.olga, WHO.community, "/newcall Late in 30m");
+    expect(reply.text).toContain("scheduled for");
+    const text = await p.outcome(reply, /could not/);
+    expect(text).toContain(
+      catalogue("SCHEDULE_DATE_INVALID", { title: "Demo Community", username: "demo_community" }),
+    );
+    expect(p.sandbox.counters().mtproto["phone.createGroupCall"]).toBeUndefined();
+    expect(p.sandbox.calls(WHO.community)).toEqual([]);
+  });
+});
+
+describe("17: rights revoked between queueing and running", () => {
+  it("the worker's own check (channels.getParticipants) refuses a requester who lost the right, and lets the owner through", async () => {
+    p = await startPipeline({ capture, worker: false });
+    const adam = await p.ask(WHO.adam, WHO.community, "/newcall Adam's call");
+    const olga = await p.ask(WHO.olga, WHO.privateTeam, "/newcall Olga's call");
+    expect(adam.reply.text).toContain("Queued");
+    // While the jobs wait, the owner takes Adam's admin right away.
+    p.sandbox.setRole(WHO.community, WHO.adam, { status: "member" });
+    await p.startWorker({ recheckRightsAfterMs: 0 });
+
+    const refused = await p.outcome(adam.reply, /could not/);
+    expect(refused).toContain(
+      catalogue("REQUESTER_RIGHTS_REVOKED", { title: "Demo Community", username: "demo_community" }),
+    );
+    expect(p.sandbox.calls(WHO.community)).toEqual([]);
+    await p.outcome(olga.reply, /live now/);
+    expect(p.sandbox.calls(WHO.privateTeam)).toHaveLength(1);
+    expect(p.sandbox.counters().mtproto["channels.getParticipants"]).toBe(2);
+  });
+
+  it("18 at run time: a livestream whose requester is no longer the chat's owner is refused", async () => {
+    p = await startPipeline({ capture, world: faultsWorld({ rooms: 1 }), worker: false });
+    const { reply } = await p.ask(WHO.olga, roomId(1), "/newcall Launch rtmp");
+    expect(reply.text).toContain("Queued: livestream");
+    // Ownership moves to the assistant account; Olga stays an admin with the video-chat right.
+    p.sandbox.setRole(roomId(1), WHO.assistant, { status: "owner" });
+    p.sandbox.setRole(roomId(1), WHO.olga, { status: "admin", rights: { manageCall: true } });
+    await p.startWorker({ recheckRightsAfterMs: 0 });
+    const text = await p.outcome(reply, /could not/);
+    expect(text).toContain(catalogue("RTMP_OWNER_ONLY", { title: "Room 1" }));
+    expect(p.sandbox.calls(roomId(1))).toEqual([]);
+  });
+});
