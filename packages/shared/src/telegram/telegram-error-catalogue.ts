@@ -240,7 +240,8 @@ export const TELEGRAM_ERROR_CATALOGUE = {
   INVALID_CALL_ACTION: {
     category: "permanent",
     meaning: "a call-action job lacked what its action needs (the call, or a title to rename to)",
-    userMessage: () => `Callbot could not carry out that action: the request was incomplete. ${TELL_OPERATOR}`,
+    userMessage: () =>
+      `Callbot could not carry out that action: the request was incomplete. ${TELL_OPERATOR}`,
   },
   SCHEDULE_TOO_SOON_AT_RUN: {
     category: "user",
