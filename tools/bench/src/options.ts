@@ -6,11 +6,11 @@ export interface BenchOptions {
   fixedRateRequests: number;
   /** Offered rate of phase a, requests per second. @defaultValue 100 */
   rate: number;
-  /** /newcall requests at the maximum rate (phase b). @defaultValue 2000 */
+  /** /newcall requests at the maximum rate (phase b). @defaultValue 1000 */
   maxRateRequests: number;
   /** Phase b keeps at most this many requests between "sent" and "final edit". @defaultValue 200 */
   maxInFlight: number;
-  /** /newcall requests in public chats (phase c, which also export an invite link). @defaultValue 200 */
+  /** /newcall requests in public chats (phase c, which also export an invite link). @defaultValue 100 */
   publicRequests: number;
   /** Chats per simulated owner; the bot allows 5 /newcall per user a minute, so at most 2. @defaultValue 2 */
   chatsPerOwner: number;
@@ -31,9 +31,9 @@ export interface BenchOptions {
 export const DEFAULT_BENCH_OPTIONS: BenchOptions = {
   fixedRateRequests: 1000,
   rate: 100,
-  maxRateRequests: 2000,
+  maxRateRequests: 1000,
   maxInFlight: 200,
-  publicRequests: 200,
+  publicRequests: 100,
   chatsPerOwner: 2,
   botApiBaselineRequests: 500,
   settleTimeoutMs: 30_000,

@@ -12,6 +12,7 @@ import { type PhaseResult, phaseResult } from "./drive/phase-result.ts";
 import { type DriveResult, driveAtFixedRate, driveAtMaxRate } from "./drive/send-newcalls.ts";
 import { stageBreakdown } from "./drive/stage-breakdown.ts";
 import type { BenchOptions } from "./options.ts";
+import { type CpuParticipants, cpuPerRequest, snapshotCpu } from "./processes/cpu-time.ts";
 import { type ServiceProcess, startServiceProcess } from "./processes/service-process.ts";
 import { waitForChatCooldownsToLapse } from "./redis/bench-redis.ts";
 import { type ClaimedDatabase, claimEmptyDatabase } from "./redis/claim-empty-database.ts";
@@ -88,7 +89,8 @@ export async function runBench(
     log(`bot ready in ${Math.round(bot.coldStartMs)} ms`);
 
     tracker = new NewCallTracker(sandbox.world, sandbox.info.botId);
-    const phases = await runPhases(sandbox, tracker, world, database, options, log);
+    const cpu = { bot: bot.pid, worker: worker.pid, redis: await localRedisPid(database) };
+    const phases = await runPhases(sandbox, tracker, world, database, cpu, options, log);
     const peakRssBytes = { bot: await bot.peakRssBytes(), worker: await worker.peakRssBytes() };
     await Promise.all(processes.map((p) => p.stop()));
 
@@ -149,6 +151,7 @@ async function runPhases(
   tracker: NewCallTracker,
   world: BenchWorld,
   database: ClaimedDatabase,
+  cpu: CpuParticipants,
   options: BenchOptions,
   log: ProgressLog,
 ): Promise<PhaseResult[]> {
@@ -159,11 +162,14 @@ async function runPhases(
 
   const measure = async (name: string, drive: () => Promise<DriveResult>) => {
     sandbox.resetCounters();
+    const cpuBefore = await snapshotCpu(cpu);
     const driven = await drive();
     await tracker.waitUntilSettled(options.settleTimeoutMs);
+    const cpuAfter = await snapshotCpu(cpu);
     const counters = sandbox.counters();
     const stages = await stageBreakdown(database.redis, QUEUE_PREFIX, driven.requests);
-    const result = phaseResult(name, driven, counters, stages);
+    const cpuMs = cpuPerRequest(cpuBefore, cpuAfter, driven.requests.length);
+    const result = phaseResult(name, driven, counters, stages, cpuMs);
     phases.push(result);
     log(
       `${name}: ${result.created}/${result.requests} created, ${result.lost} lost, ` +
@@ -228,7 +234,8 @@ async function startWorker(
       QUEUE_PREFIX,
       LOG_LEVEL: options.logLevel,
     },
-    readyMessage: "taking create-call jobs",
+    // "taking create-call jobs", later "taking call jobs": the worker's last start-up line.
+    readyMessage: /^taking .*jobs$/,
     nodeFlags: profileFlags(options, "worker"),
   });
 }
@@ -252,7 +259,7 @@ async function startBotProcess(
       QUEUE_PREFIX,
       LOG_LEVEL: options.logLevel,
     },
-    readyMessage: "bot started",
+    readyMessage: /^bot started$/,
     nodeFlags: profileFlags(options, "bot"),
   });
 }
@@ -277,6 +284,15 @@ function discardCurrentCalls(sandbox: Sandbox, world: BenchWorld, seats: readonl
     const call = sandbox.world.currentCall(nativeId(seat.chatId));
     if (call) sandbox.world.discardGroupCall(world.assistantId, call.id);
   }
+}
+
+/** Redis's pid if it runs on this machine (its CPU per /newcall is then measured too). */
+async function localRedisPid(database: ClaimedDatabase): Promise<number | undefined> {
+  const host = new URL(database.url).hostname;
+  if (host !== "127.0.0.1" && host !== "localhost" && host !== "::1") return undefined;
+  const info = await database.redis.info("server");
+  const pid = /^process_id:(\d+)/m.exec(info)?.[1];
+  return pid === undefined ? undefined : Number(pid);
 }
 
 function round1(n: number): number {

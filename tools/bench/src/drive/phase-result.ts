@@ -1,5 +1,6 @@
 import type { CountersSnapshot } from "@callbot/sandbox";
 import { type PerNewCallCost, perNewCallCost } from "../cost/per-newcall-cost.ts";
+import type { CpuSnapshot } from "../processes/cpu-time.ts";
 import { type LatencySummary, summariseLatencies } from "../stats/latency-summary.ts";
 import { outcomeOf } from "./newcall-tracker.ts";
 import type { DriveResult } from "./send-newcalls.ts";
@@ -24,6 +25,8 @@ export interface PhaseResult {
   cost: PerNewCallCost;
   /** Where the end-to-end time went, from BullMQ's job timestamps. */
   stages: StageBreakdown;
+  /** CPU ms each process spent per /newcall over the phase (the sandbox runs in the bench's process). */
+  cpuMsPerNewCall: CpuSnapshot & { total: number | undefined };
   /** Up to three final texts that were not "created", to show why. */
   examplesOfFailures: string[];
 }
@@ -33,6 +36,7 @@ export function phaseResult(
   drive: DriveResult,
   counters: CountersSnapshot,
   stages: StageBreakdown,
+  cpuMsPerNewCall: PhaseResult["cpuMsPerNewCall"],
 ): PhaseResult {
   const { requests } = drive;
   const outcomes = requests.map(outcomeOf);
@@ -56,6 +60,7 @@ export function phaseResult(
     endToEndMs: summariseLatencies(finished.map((r) => r.finalAt! - r.sentAt)),
     cost: perNewCallCost(counters, created),
     stages,
+    cpuMsPerNewCall,
     examplesOfFailures: requests
       .filter((r) => outcomeOf(r) !== "created")
       .slice(0, 3)

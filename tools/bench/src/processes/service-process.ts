@@ -11,8 +11,8 @@ export interface ServiceProcessOptions {
   script: string;
   cwd: string;
   env: NodeJS.ProcessEnv;
-  /** The pino `msg` of the log line that says the process is ready. */
-  readyMessage: string;
+  /** Matches the pino `msg` of the log line that says the process is ready. */
+  readyMessage: RegExp;
   /** Extra node flags (e.g. --cpu-prof). */
   nodeFlags?: string[];
   /** @defaultValue 30000 */
@@ -60,14 +60,14 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => fail(new Error(`${options.name} did not log "${options.readyMessage}" within ${timeoutMs} ms`)),
+        () => fail(new Error(`${options.name} did not log ${options.readyMessage} within ${timeoutMs} ms`)),
         timeoutMs,
       );
       const onLine = (line: string) => {
         remember(line);
         const msg = logMessageOf(line);
         if (msg !== undefined) startupLog.push({ ms: Math.round(performance.now() - startedAt), msg });
-        if (msg !== options.readyMessage) return;
+        if (msg === undefined || !options.readyMessage.test(msg)) return;
         cleanup();
         resolve();
       };

@@ -35,6 +35,21 @@ export function renderMarkdown(result: BenchResult): string {
     );
   }
 
+  lines.push(
+    "",
+    "CPU per /newcall (ms; hardly depends on other load, unlike the rates): 2 free cores could sustain at most about 2000 ÷ total.",
+    "",
+    "| phase | bot | worker | Redis | sandbox + bench | total | ≈ /newcall/s on 2 free cores |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+  );
+  for (const phase of result.phases) {
+    const c = phase.cpuMsPerNewCall;
+    const capacity = c.total ? Math.round(2000 / c.total) : "-";
+    lines.push(
+      `| ${phase.name} | ${c.bot ?? "-"} | ${c.worker ?? "-"} | ${c.redis ?? "-"} | ${c.sandboxAndBench ?? "-"} | ${c.total ?? "-"} | ${capacity} |`,
+    );
+  }
+
   const { baseline } = result;
   const fixed = phaseNamed(result, "offered, private chats");
   const max = phaseNamed(result, "maximum rate");
