@@ -19,6 +19,9 @@ describe("/start, /help and the command menu", () => {
       "timezone",
       "rename",
       "rotatekey",
+      "autostart",
+      "stoprecurring",
+      "cancel",
       "help",
       "start",
     ]);
