@@ -22,6 +22,7 @@ import { InFlightUpdates } from "./in-flight-updates.ts";
 import { botKeys } from "./redis/bot-keys.ts";
 import { consumeResults } from "./results/consume-results.ts";
 import { createUserTimeZones } from "./timezone/user-time-zones.ts";
+import { startWebhookServer } from "./webhook/start-webhook-server.ts";
 
 /** BullMQ's own default prefix; the worker uses the same unless configured otherwise. */
 export const DEFAULT_QUEUE_PREFIX = "bull";
@@ -29,7 +30,7 @@ export const DEFAULT_QUEUE_PREFIX = "bull";
 export interface StartBotOptions {
   config: Pick<
     BotConfig,
-    "botToken" | "botApiRoot" | "ownerIds" | "defaultTimeZone" | "redisUrl" | "allowRedisEviction"
+    "botToken" | "botApiRoot" | "ownerIds" | "defaultTimeZone" | "redisUrl" | "allowRedisEviction" | "webhook"
   >;
   logger: Logger;
   /** BullMQ prefix (and the bot's key prefix). Tests pass a unique one. @defaultValue "bull" */
@@ -50,6 +51,8 @@ export interface RunningBot {
   resultsWorker: Worker;
   /** The bot's fail-fast Redis connection (for health checks). */
   redis: Redis;
+  /** In webhook mode, the port the webhook server listens on. */
+  webhookPort?: number;
   /** Stops polling, lets in-flight updates and results finish, closes Redis. Idempotent; bounded in time. */
   stop(): Promise<void>;
 }
@@ -63,6 +66,9 @@ export interface RunningBot {
  * // ...
  * await running.stop();
  */
+/** The updates the bot handles, asked for in long polling and in setWebhook alike. */
+const ALLOWED_UPDATES = ["message", "channel_post", "callback_query"] as const;
+
 export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const { config, logger } = options;
   const prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
@@ -129,10 +135,17 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
         timeZones,
       },
     });
+    const webhook = config.webhook
+      ? await startWebhookServer({ bot, webhook: config.webhook, allowedUpdates: ALLOWED_UPDATES, logger })
+      : undefined;
+    if (!webhook && options.polling !== false) {
+      // Long polling needs the webhook gone (Telegram answers getUpdates with 409 while one is set).
+      await bot.api.deleteWebhook();
+    }
     const runner =
-      options.polling === false
+      webhook || options.polling === false
         ? undefined
-        : run(bot, { runner: { fetch: { allowed_updates: ["message", "channel_post", "callback_query"] } } });
+        : run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
     logger.info({ username: bot.botInfo.username, prefix }, "bot started");
 
     const queue = callsQueue;
@@ -141,6 +154,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       stopping ??= (async () => {
         logger.info("bot stopping");
         if (runner?.isRunning()) await bounded(runner.stop(), stepTimeoutMs, "stop polling", logger);
+        if (webhook) await bounded(webhook.close(), stepTimeoutMs, "close webhook server", logger);
         // Updates already fetched finish: a /newcall is answered and queued, or not started at all.
         // Unconfirmed updates are fetched again by the next start (the replay claim stops doubles).
         await bounded(inFlight.idle(), stepTimeoutMs, "finish in-flight updates", logger);
@@ -155,7 +169,14 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       })();
       return stopping;
     };
-    return { bot, callsQueue: queue, resultsWorker, redis, stop };
+    return {
+      bot,
+      callsQueue: queue,
+      resultsWorker,
+      redis,
+      stop,
+      ...(webhook && { webhookPort: webhook.port }),
+    };
   } catch (error) {
     await callsQueue?.close().catch(() => undefined);
     await closeRedis();

@@ -299,3 +299,37 @@ describe("QUEUE_PREFIX", () => {
     expect(() => loadBotConfig({ ...base, QUEUE_PREFIX: "a:b" })).toThrow(/QUEUE_PREFIX.*letters, digits/s);
   });
 });
+
+describe("webhook mode", () => {
+  const base = { BOT_TOKEN: "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11", OWNER_IDS: "1001" };
+  const secret = "0123456789abcdef0123456789abcdef";
+
+  it("is off (long polling) unless WEBHOOK_URL is set", () => {
+    expect(loadBotConfig(base).webhook).toBeUndefined();
+  });
+
+  it("reads the URL, the secret and where to listen; the secret never shows when printed", () => {
+    const config = loadBotConfig({
+      ...base,
+      WEBHOOK_URL: "https://bot.example.com/telegram",
+      WEBHOOK_SECRET: secret,
+      WEBHOOK_LISTEN: "127.0.0.1:9000",
+    });
+    expect(config.webhook).toEqual({
+      url: "https://bot.example.com/telegram",
+      secret,
+      listen: { host: "127.0.0.1", port: 9000 },
+    });
+    expect(JSON.stringify(config)).not.toContain(secret);
+    expect(configSecrets(config)).toContain(secret);
+  });
+
+  it("refuses a webhook without a secret, and a weak secret, saying what to set", () => {
+    expect(() => loadBotConfig({ ...base, WEBHOOK_URL: "https://bot.example.com/telegram" })).toThrow(
+      /WEBHOOK_SECRET is missing/,
+    );
+    expect(() =>
+      loadBotConfig({ ...base, WEBHOOK_URL: "https://bot.example.com/telegram", WEBHOOK_SECRET: "short" }),
+    ).toThrow(/WEBHOOK_SECRET.*16 to 256 characters/s);
+  });
+});

@@ -4,15 +4,27 @@ import {
   BotApiRootSchema,
   BotTokenSchema,
   FlagSchema,
+  type HostAndPort,
   type LogLevel,
   LogLevelSchema,
   OwnerIdsSchema,
   QueuePrefixSchema,
   RedisUrlSchema,
   TimeZoneSchema,
+  WebhookListenSchema,
+  WebhookSecretSchema,
+  WebhookUrlSchema,
 } from "./env-schemas.ts";
 import type { Env } from "./env-variables.ts";
-import { parseEnvVariables } from "./parse-env-variables.ts";
+import { missingProblem, parseEnvVariables } from "./parse-env-variables.ts";
+
+/** Webhook mode: Telegram POSTs updates to `url`; the bot's server listens on `listen`. */
+export interface BotWebhookConfig {
+  url: string;
+  /** Sent back by Telegram in X-Telegram-Bot-Api-Secret-Token; requests without it get 401. */
+  secret: string;
+  listen: HostAndPort;
+}
 
 /** What the bot process needs. */
 export interface BotConfig {
@@ -21,6 +33,8 @@ export interface BotConfig {
   /** Undefined: grammY's default, https://api.telegram.org. */
   botApiRoot: string | undefined;
   ownerIds: number[];
+  /** Undefined: long polling. */
+  webhook?: BotWebhookConfig | undefined;
   redisUrl: string;
   /** Prefix of every Redis key (QUEUE_PREFIX); the bot and the worker must agree. */
   queuePrefix: string;
@@ -33,6 +47,9 @@ export const BOT_ENV_SHAPE = {
   BOT_TOKEN: BotTokenSchema,
   BOT_API_ROOT: BotApiRootSchema,
   OWNER_IDS: OwnerIdsSchema,
+  WEBHOOK_URL: WebhookUrlSchema,
+  WEBHOOK_SECRET: WebhookSecretSchema,
+  WEBHOOK_LISTEN: WebhookListenSchema,
   REDIS_URL: RedisUrlSchema,
   QUEUE_PREFIX: QueuePrefixSchema,
   DEFAULT_TIME_ZONE: TimeZoneSchema,
@@ -45,13 +62,23 @@ export function parseBotConfig(
   env: Env,
 ): { config: BotConfig; problems: [] } | { config: undefined; problems: string[] } {
   const parsed = parseEnvVariables(BOT_ENV_SHAPE, env);
-  if (!parsed.ok) return { config: undefined, problems: parsed.problems };
+  const problems = parsed.ok ? [] : [...parsed.problems];
+  // Without the secret anyone who learns the URL could feed the bot forged updates.
+  if (env.WEBHOOK_URL?.trim() && !env.WEBHOOK_SECRET?.trim()) {
+    problems.push(missingProblem("WEBHOOK_SECRET"));
+  }
+  if (!parsed.ok || problems.length > 0) return { config: undefined, problems };
   const values = parsed.values;
+  const webhook =
+    values.WEBHOOK_URL !== undefined && values.WEBHOOK_SECRET !== undefined
+      ? { url: values.WEBHOOK_URL, secret: values.WEBHOOK_SECRET, listen: values.WEBHOOK_LISTEN }
+      : undefined;
   const config: BotConfig = attachSafeSerialisation({
     kind: "bot",
     botToken: values.BOT_TOKEN,
     botApiRoot: values.BOT_API_ROOT,
     ownerIds: values.OWNER_IDS,
+    webhook,
     redisUrl: values.REDIS_URL,
     queuePrefix: values.QUEUE_PREFIX,
     defaultTimeZone: values.DEFAULT_TIME_ZONE,

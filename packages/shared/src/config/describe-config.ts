@@ -18,6 +18,14 @@ export function describeConfig(config: AnyConfig): Record<string, unknown> {
       botToken: REDACTED,
       botApiRoot: config.botApiRoot ?? "https://api.telegram.org (default)",
       ownerIds: config.ownerIds,
+      webhook:
+        config.webhook === undefined
+          ? "off (long polling)"
+          : {
+              url: config.webhook.url,
+              secret: REDACTED,
+              listen: `${config.webhook.listen.host}:${config.webhook.listen.port}`,
+            },
       redisUrl: redactRedisUrl(config.redisUrl),
       defaultTimeZone: config.defaultTimeZone,
       logLevel: config.logLevel,
@@ -41,7 +49,10 @@ export function describeConfig(config: AnyConfig): Record<string, unknown> {
 /** The secret strings of a config, to hand to createLogger so that they never reach a log. */
 export function configSecrets(config: AnyConfig): string[] {
   const redisPassword = passwordOf(config.redisUrl);
-  const secrets = config.kind === "bot" ? [config.botToken] : [config.tgSession, config.tgApiHash];
+  const secrets =
+    config.kind === "bot"
+      ? [config.botToken, ...(config.webhook ? [config.webhook.secret] : [])]
+      : [config.tgSession, config.tgApiHash];
   return redisPassword === undefined ? secrets : [...secrets, redisPassword];
 }
 

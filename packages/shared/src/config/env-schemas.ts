@@ -113,6 +113,56 @@ export const TgDcSchema = z
     return { host, port };
   });
 
+/** WEBHOOK_URL: where Telegram POSTs updates; unset means long polling. */
+export const WebhookUrlSchema = z
+  .string()
+  .optional()
+  .superRefine((value, ctx) => {
+    if (value === undefined) return;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: "custom", message: `"${value}" is not a URL` });
+      return;
+    }
+    // Telegram itself only calls https:// on ports 443, 80, 88 and 8443; plain http is for the sandbox.
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      ctx.addIssue({
+        code: "custom",
+        message: `"${value}" must start with https:// (or http:// for the sandbox)`,
+      });
+    }
+  });
+
+/** Telegram's rule for secret_token: 1 to 256 characters A-Z, a-z, 0-9, "_" and "-". */
+export const WebhookSecretSchema = z
+  .string()
+  .optional()
+  .pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, {
+        error: "expected 16 to 256 characters A-Z, a-z, 0-9, '_' or '-' (e.g. from: openssl rand -hex 32)",
+      })
+      .optional(),
+  );
+
+/** WEBHOOK_LISTEN: the local address the webhook server binds, behind your HTTPS proxy. */
+export const WebhookListenSchema = z
+  .string()
+  .default("0.0.0.0:8080")
+  .transform((value, ctx): HostAndPort => {
+    const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(value);
+    const host = match?.[1] ?? match?.[2];
+    const port = Number(match?.[3]);
+    if (host === undefined || !Number.isInteger(port) || port < 0 || port > 65535) {
+      ctx.addIssue({ code: "custom", message: `"${value}" is not host:port (like 0.0.0.0:8080)` });
+      return { host: "0.0.0.0", port: 8080 };
+    }
+    return { host, port };
+  });
+
 export function isValidTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: zone });

@@ -8,6 +8,11 @@ export const ENV_VARIABLE_MEANINGS = {
     "where the Bot API server is, without a trailing slash, like https://api.telegram.org (the default when unset) or http://127.0.0.1:8081",
   OWNER_IDS:
     "the Telegram user ids allowed to use the bot, comma-separated, like 1001,1002 (a user can learn their id from @userinfobot)",
+  WEBHOOK_URL:
+    "optional public https:// URL Telegram sends updates to (webhook mode), like https://bot.example.com/telegram; unset: long polling",
+  WEBHOOK_SECRET:
+    "the secret Telegram sends with every webhook request (16 to 256 characters A-Z, a-z, 0-9, _ or -; e.g. openssl rand -hex 32); required with WEBHOOK_URL",
+  WEBHOOK_LISTEN: "host:port the webhook server listens on behind your HTTPS proxy (default 0.0.0.0:8080)",
   REDIS_URL: "where Redis runs, like redis://127.0.0.1:6379 (the default) or redis://:password@host:6379/0",
   TG_API_ID: "the api_id of your Telegram application from https://my.telegram.org, a number like 1234567",
   TG_API_HASH: "the api_hash of your Telegram application from https://my.telegram.org, 32 hex characters",
@@ -30,7 +35,12 @@ export const ENV_VARIABLE_MEANINGS = {
 export type EnvVariableName = keyof typeof ENV_VARIABLE_MEANINGS;
 
 /** Variables whose values must never be printed, not even in an error message. */
-export const SECRET_ENV_VARIABLES: readonly EnvVariableName[] = ["BOT_TOKEN", "TG_SESSION", "TG_API_HASH"];
+export const SECRET_ENV_VARIABLES: readonly EnvVariableName[] = [
+  "BOT_TOKEN",
+  "TG_SESSION",
+  "TG_API_HASH",
+  "WEBHOOK_SECRET",
+];
 
 /** An environment: process.env in production, a plain object in tests. */
 export type Env = Readonly<Record<string, string | undefined>>;
