@@ -97,20 +97,25 @@ export interface HostAndPort {
   port: number;
 }
 
+/** "host:port", or "[v6 address]:port"; undefined when the text is not that. */
+export function parseHostAndPort(value: string, { allowPortZero = false } = {}): HostAndPort | undefined {
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(value);
+  const host = match?.[1] ?? match?.[2];
+  const port = Number(match?.[3]);
+  const lowest = allowPortZero ? 0 : 1;
+  if (host === undefined || !Number.isInteger(port) || port < lowest || port > 65535) return undefined;
+  return { host, port };
+}
+
 export const TgDcSchema = z
   .string()
   .optional()
   .transform((value, ctx): HostAndPort | undefined => {
     if (value === undefined) return undefined;
-    // "[::1]:443" for IPv6, "host:443" otherwise.
-    const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(value);
-    const host = match?.[1] ?? match?.[2];
-    const port = Number(match?.[3]);
-    if (host === undefined || !Number.isInteger(port) || port < 1 || port > 65535) {
+    const parsed = parseHostAndPort(value);
+    if (!parsed)
       ctx.addIssue({ code: "custom", message: `"${value}" is not host:port (like 149.154.167.50:443)` });
-      return undefined;
-    }
-    return { host, port };
+    return parsed;
   });
 
 /** WEBHOOK_URL: where Telegram POSTs updates; unset means long polling. */
@@ -153,14 +158,10 @@ export const WebhookListenSchema = z
   .string()
   .default("0.0.0.0:8080")
   .transform((value, ctx): HostAndPort => {
-    const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(value);
-    const host = match?.[1] ?? match?.[2];
-    const port = Number(match?.[3]);
-    if (host === undefined || !Number.isInteger(port) || port < 0 || port > 65535) {
-      ctx.addIssue({ code: "custom", message: `"${value}" is not host:port (like 0.0.0.0:8080)` });
-      return { host: "0.0.0.0", port: 8080 };
-    }
-    return { host, port };
+    // Port 0 asks the system for a free port (tests).
+    const parsed = parseHostAndPort(value, { allowPortZero: true });
+    if (!parsed) ctx.addIssue({ code: "custom", message: `"${value}" is not host:port (like 0.0.0.0:8080)` });
+    return parsed ?? { host: "0.0.0.0", port: 8080 };
   });
 
 export function isValidTimeZone(zone: string): boolean {
