@@ -5,12 +5,12 @@ import {
   configSecrets,
   createLogger,
   type Env,
+  onShutdownSignal,
   parseBotConfig,
   parseWorkerConfig,
   type WorkerConfig,
 } from "@callbot/shared";
 import { startCallWorker } from "@callbot/worker";
-import { onShutdownSignal } from "./on-shutdown-signal.ts";
 
 /**
  * Runs the bot and the worker in one process against Telegram. Deployments that put them on

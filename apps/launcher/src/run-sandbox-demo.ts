@@ -9,13 +9,13 @@ import {
   type Env,
   type LogLevel,
   LogLevelSchema,
+  onShutdownSignal,
   type WorkerConfig,
   waitUntilReady,
 } from "@callbot/shared";
 import { startCallWorker } from "@callbot/worker";
 import { pino } from "pino";
 import { forgetEarlierDemo } from "./forget-earlier-demo.ts";
-import { onShutdownSignal } from "./on-shutdown-signal.ts";
 import { runTerminalChat } from "./terminal-chat.ts";
 
 /** Every Redis key of the demo lives under this prefix, away from a production deployment's. */

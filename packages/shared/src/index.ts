@@ -17,6 +17,7 @@ export * from "./contract/userbot-identity.ts";
 export * from "./contract/worker-alert.ts";
 export * from "./logging/create-logger.ts";
 export * from "./logging/secret-scrubber.ts";
+export * from "./process/on-shutdown-signal.ts";
 export * from "./queues/call-job-options.ts";
 export * from "./queues/job-id.ts";
 export * from "./recurring/next-occurrence.ts";

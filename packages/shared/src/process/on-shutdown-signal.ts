@@ -1,13 +1,17 @@
 import type { Logger } from "pino";
 
 /** Longest a shutdown may take before the process exits anyway. */
-const SHUTDOWN_DEADLINE_MS = 15_000;
+export const SHUTDOWN_DEADLINE_MS = 15_000;
 
 /**
  * One handler for SIGINT and SIGTERM, guarded against running twice: the first signal shuts
  * down gracefully within a deadline, a second one exits at once.
  */
-export function onShutdownSignal(logger: Logger, shutdown: () => Promise<void>): void {
+export function onShutdownSignal(
+  logger: Logger,
+  shutdown: () => Promise<void>,
+  deadlineMs: number = SHUTDOWN_DEADLINE_MS,
+): void {
   let signalled = false;
   const handle = (signal: NodeJS.Signals) => {
     if (signalled) {
@@ -17,9 +21,9 @@ export function onShutdownSignal(logger: Logger, shutdown: () => Promise<void>):
     signalled = true;
     logger.info({ signal }, "shutting down");
     const deadline = setTimeout(() => {
-      logger.error({ ms: SHUTDOWN_DEADLINE_MS }, "shutdown took too long: exiting");
+      logger.error({ ms: deadlineMs }, "shutdown took too long: exiting");
       process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS);
+    }, deadlineMs);
     deadline.unref();
     shutdown().then(
       () => process.exit(0),
