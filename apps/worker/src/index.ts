@@ -1,4 +1,5 @@
-// The userbot worker: consumes create-call jobs with a gramjs client, reports on the results queue.
+// The userbot worker: consumes the calls queue (create-call, call-action and recurring-occurrence jobs)
+// with a gramjs client, reports on the results queue.
 
 export { AccountLockHeldError } from "./lock/account-lock.ts";
 export { PeerCache } from "./peers/peer-cache.ts";

@@ -29,8 +29,8 @@ export function wasReported(error: unknown): boolean {
 }
 
 /**
- * Decides what a failed attempt means, publishes what the requester must hear, and throws
- * what BullMQ must do:
+ * Decides what a failed attempt of any call job (create-call, call-action) means, tells the
+ * requester through `report` (which knows the job's result kind), and throws what BullMQ must do:
  * - user / permanent: a failed result, then UnrecoverableError (no retry can help);
  * - retry: rethrown so BullMQ retries with backoff; the last attempt publishes the failure;
  * - flood: a `delayed` notice, the whole queue rate-limited for the wait, then RateLimitError,
