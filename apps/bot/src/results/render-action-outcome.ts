@@ -1,5 +1,4 @@
 import { type CallActionResult, describeTelegramError, formatWait } from "@callbot/shared";
-import type { CallState } from "../calls-registry/call-entry.ts";
 
 export interface RenderedActionOutcome {
   /** The line for the requester (a /calls headline, or the whole text of the command's answer); undefined: say nothing. */
@@ -11,8 +10,11 @@ export interface RenderedActionOutcome {
 export interface ActionRenderContext {
   /** The call's title as the registry knows it. */
   callTitle: string | undefined;
-  /** The entry's state before this result: an "end" of a scheduled call is a cancellation. */
-  stateBefore: CallState | undefined;
+  /**
+   * The call was never live: ending it is a cancellation. Read from the entry's start stamp, not
+   * its state: Telegram's video_chat_ended may have reached the registry before this result.
+   */
+  neverStarted: boolean;
   userbotName: string | undefined;
 }
 
@@ -37,10 +39,9 @@ export function renderActionOutcome(
           };
         case "end":
           return {
-            text:
-              ctx.stateBefore === "scheduled"
-                ? `✖️ ${call} in ${chat} was cancelled.`
-                : `⏹ ${call} in ${chat} has ended.`,
+            text: ctx.neverStarted
+              ? `✖️ ${call} in ${chat} was cancelled.`
+              : `⏹ ${call} in ${chat} has ended.`,
           };
         case "rename":
           return {

@@ -28,7 +28,7 @@ export async function reportActionResult(
   await followCallActionResult(registry, result);
   const rendered = renderActionOutcome(result, {
     callTitle: before?.title,
-    stateBefore: before?.state,
+    neverStarted: before !== undefined && before.startedAt === undefined,
     userbotName: deps.userbotName,
   });
   const log = { requestId: request.requestId, action: request.action, status: result.outcome.status };

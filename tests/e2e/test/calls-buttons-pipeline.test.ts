@@ -1,0 +1,181 @@
+import type { WorldGroupCall, WorldMessage } from "@callbot/sandbox";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type Pipeline, startPipeline, WHO } from "./support/pipeline.ts";
+
+type Keyboard = { inline_keyboard?: Array<Array<{ text: string; callback_data?: string }>> };
+
+/** The /calls buttons pressed by a real user, carried out by the real worker in the sandbox's Telegram. */
+describe("/calls buttons through the whole pipeline", () => {
+  let p: Pipeline;
+  beforeEach(async () => {
+    p = await startPipeline();
+  });
+  afterEach(async () => {
+    await p.close();
+  });
+
+  /** Creates a call through /newcall and waits for the worker's report. */
+  async function createCall(chatId: number, text: string, done: RegExp): Promise<void> {
+    const { reply } = await p.ask(WHO.olga, chatId, text);
+    await p.outcome(reply, done);
+  }
+
+  /** Sends /calls and waits until its list offers `label` (the registry follows results and service messages). */
+  async function listWithButton(from: number, chatId: number, label: string): Promise<WorldMessage> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const { reply } = await p.ask(from, chatId, "/calls");
+      if (button(reply, label)) return reply;
+      if (Date.now() > deadline) throw new Error(`/calls never offered ${label}; last: ${reply.text}`);
+      await p.sandbox
+        .waitForBotMessage(chatId, (m) => m.id > reply.id, { timeoutMs: 200 })
+        .catch(() => undefined);
+    }
+  }
+
+  function button(
+    message: WorldMessage,
+    label: string,
+  ): { text: string; callback_data?: string } | undefined {
+    return (message.replyMarkup as Keyboard | undefined)?.inline_keyboard
+      ?.flat()
+      .find((b) => b.text.includes(label));
+  }
+
+  async function press(from: number, message: WorldMessage, label: string) {
+    const data = button(message, label)?.callback_data;
+    if (!data) throw new Error(`no ${label} button on: ${message.text}`);
+    const pressed = await p.sandbox.pressButton({
+      from,
+      chatId: message.chatId,
+      messageId: message.id,
+      data,
+    });
+    return pressed.answer;
+  }
+
+  /** Resolves with the chat's call once `matches` holds for it (the sandbox's own view of Telegram). */
+  function callBecomes(chatId: number, matches: (call: WorldGroupCall) => boolean): Promise<WorldGroupCall> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const call = p.sandbox.calls(chatId).find(matches);
+        if (!call) return;
+        cleanup();
+        resolve(call);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(
+          new Error(
+            `no call in ${chatId} reached the expected state; calls: ${JSON.stringify(p.sandbox.calls(chatId))}`,
+          ),
+        );
+      }, 10_000);
+      const cleanup = () => {
+        clearTimeout(timer);
+        p.sandbox.world.off("groupCall", check);
+      };
+      p.sandbox.world.on("groupCall", check);
+      check();
+    });
+  }
+
+  it("Start now starts a scheduled call in Telegram, and the list says so", async () => {
+    await createCall(WHO.privateTeam, "/newcall Planning in 2h", /is scheduled/);
+    const list = await listWithButton(WHO.olga, WHO.privateTeam, "Start now");
+    const answer = await press(WHO.olga, list, "Start now");
+    expect(answer.text).toMatch(/Starting/);
+    await callBecomes(WHO.privateTeam, (c) => c.state === "active");
+    const edited = await p.sandbox.waitForEdit(
+      list.chatId,
+      list.id,
+      (m) => /is live now/.test(m.text ?? ""),
+      {
+        timeoutMs: 10_000,
+      },
+    );
+    expect(edited.text).toContain("▶️ “Planning” is live now in «Private Team».");
+    expect(p.sandbox.counters().mtproto["phone.startScheduledGroupCall"]).toBe(1);
+  });
+
+  it("End ends a live call, and Cancel discards a scheduled one", async () => {
+    await createCall(WHO.community, "/newcall Standup", /live now/);
+    const live = await listWithButton(WHO.olga, WHO.community, "End");
+    await press(WHO.olga, live, "End");
+    await callBecomes(WHO.community, (c) => c.state === "discarded");
+    await p.sandbox.waitForEdit(live.chatId, live.id, (m) => /has ended/.test(m.text ?? ""), {
+      timeoutMs: 10_000,
+    });
+
+    await createCall(WHO.privateTeam, "/newcall Retro tomorrow 18:00", /is scheduled/);
+    const scheduled = await listWithButton(WHO.olga, WHO.privateTeam, "Cancel");
+    await press(WHO.olga, scheduled, "Cancel");
+    await callBecomes(WHO.privateTeam, (c) => c.state === "discarded");
+    const edited = await p.sandbox.waitForEdit(
+      scheduled.chatId,
+      scheduled.id,
+      (m) => /cancelled/.test(m.text ?? ""),
+      {
+        timeoutMs: 10_000,
+      },
+    );
+    expect(edited.text).toContain("“Retro” in «Private Team» was cancelled.");
+  });
+
+  it("Cancel on a queued request removes it before the worker runs it: no call ever appears", async () => {
+    await p.worker.stop();
+    const { reply } = await p.ask(WHO.olga, WHO.privateTeam, "/newcall Never mind in 2h");
+    expect(reply.text).toContain("Queued");
+    const list = await listWithButton(WHO.olga, WHO.privateTeam, "Cancel");
+    expect(list.text).toMatch(/queued/);
+    await press(WHO.olga, list, "Cancel");
+    await p.sandbox.waitForEdit(list.chatId, list.id, (m) => /cancel/i.test(m.text ?? ""), {
+      timeoutMs: 10_000,
+    });
+    expect(await p.callJobCount()).toBe(0);
+
+    const worker = p.startWorker();
+    await worker.ready;
+    // A later request is served, so the worker is really taking jobs; the cancelled one never ran.
+    await createCall(WHO.community, "/newcall Proof", /live now/);
+    expect(p.sandbox.calls(WHO.privateTeam)).toEqual([]);
+  });
+
+  it("Invite link answers with the public chat's link; the RTMP key is offered and sent in the private chat only", async () => {
+    await createCall(WHO.studio, "/newcall Concert rtmp", /live now/);
+    const group = await listWithButton(WHO.olga, WHO.studio, "Invite link");
+    expect(button(group, "RTMP key")).toBeUndefined();
+    await press(WHO.olga, group, "Invite link");
+    const withLink = await p.sandbox.waitForEdit(
+      group.chatId,
+      group.id,
+      (m) => /Invite link for/.test(m.text ?? ""),
+      {
+        timeoutMs: 10_000,
+      },
+    );
+    expect(withLink.text).toMatch(/https:\/\/t\.me\/olga_studio\?videochat=/);
+
+    const mine = await listWithButton(WHO.olga, WHO.olga, "RTMP key");
+    await press(WHO.olga, mine, "RTMP key");
+    const key = await p.sandbox.waitForBotMessage(WHO.olga, (m) => /Stream key: \S+/.test(m.text ?? ""), {
+      timeoutMs: 10_000,
+    });
+    const secret = /Stream key: (\S+)/.exec(key.text ?? "")?.[1] ?? "";
+    expect(secret).not.toBe("");
+    for (const message of p.sandbox.world.messages(WHO.studio)) {
+      expect([message.text ?? "", ...message.editHistory].join("\n")).not.toContain(secret);
+    }
+  });
+
+  it("a member cannot press a button: refused at once, and Telegram is not asked", async () => {
+    await createCall(WHO.community, "/newcall Town hall", /live now/);
+    const list = await listWithButton(WHO.olga, WHO.community, "End");
+    p.sandbox.resetCounters();
+    const answer = await press(WHO.max, list, "End");
+    expect(answer.showAlert).toBe(true);
+    expect(answer.text).toMatch(/owner|Manage video chats/);
+    expect(p.sandbox.counters().mtproto["phone.discardGroupCall"]).toBeUndefined();
+    expect(p.sandbox.calls(WHO.community)[0]?.state).toBe("active");
+  });
+});
