@@ -12,13 +12,15 @@ import { waitFor } from "./support/wait-for.ts";
 
 /** Checklist lines 4, 5 and 6: a private redis-server, really killed and restarted, or misconfigured. */
 const capture = new OutputCapture();
+/** Enough private rooms to fill the worker's concurrency and have one job waiting and one delayed. */
+const ROOMS = 16;
 let sandbox: Sandbox;
 let redis: PrivateRedis | undefined;
 let queues: CallQueues | undefined;
 const processes: ServiceProcess[] = [];
 
 beforeEach(async () => {
-  sandbox = await startSandbox({ world: faultsWorld({ rooms: 6 }), rateLimits: false });
+  sandbox = await startSandbox({ world: faultsWorld({ rooms: ROOMS }), rateLimits: false });
 });
 afterEach(async () => {
   await Promise.allSettled(processes.splice(0).map((p) => p.dispose()));
@@ -61,36 +63,54 @@ describe("4: Redis (append-only, fsync always) is SIGKILLed and restarted", () =
     processes.push(bot, worker);
     const q = queues!;
 
-    // Four calls in flight fill the worker (concurrency 4); a fifth waits; a sixth is delayed.
+    // Calls in flight fill the worker (its concurrency, from its ready line); one more waits; one is delayed.
+    const concurrency = Number(JSON.parse(await worker.waitForLog(READY.worker)).concurrency);
+    expect(concurrency).toBeLessThanOrEqual(ROOMS - 2);
     sandbox.faults.mtproto({
       method: "phone.createGroupCall",
       action: { kind: "delay", ms: 5_000 },
-      times: 4,
+      times: concurrency,
     });
     const acks: WorldMessage[] = [];
-    for (const n of [1, 2, 3, 4])
-      acks.push((await newcall(WHO.olga, roomId(n), `/newcall Room call ${n}`)).ack);
+    for (let n = 1; n <= concurrency; n++) {
+      // Two through the bot (their requesters must hear back), the rest as the bot would queue them.
+      if (n <= 2) acks.push((await newcall(WHO.olga, roomId(n), `/newcall Room call ${n}`)).ack);
+      else
+        await q.addCallJob(
+          callRequest({ chatId: roomId(n), title: `Room ${n}` }, { title: `Room call ${n}` }),
+        );
+    }
     await waitFor(
-      () => ((sandbox.counters().mtproto["phone.createGroupCall"] ?? 0) === 4 ? true : undefined),
-      "four calls in flight",
+      () => ((sandbox.counters().mtproto["phone.createGroupCall"] ?? 0) === concurrency ? true : undefined),
+      `${concurrency} calls in flight`,
     );
-    const { sent: fifth, ack: fifthAck } = await newcall(WHO.olga, roomId(5), "/newcall Room call 5");
-    acks.push(fifthAck);
-    const delayed = callRequest({ chatId: roomId(6), title: "Room 6" }, { title: "Room call 6" });
+    const waitingRoom = concurrency + 1;
+    const delayedRoom = concurrency + 2;
+    const { sent: waiting, ack: waitingAck } = await newcall(
+      WHO.olga,
+      roomId(waitingRoom),
+      "/newcall Waiting",
+    );
+    acks.push(waitingAck);
+    const delayed = callRequest(
+      { chatId: roomId(delayedRoom), title: `Room ${delayedRoom}` },
+      { title: "Delayed" },
+    );
     await q.addCallJob(delayed, { delay: 3_000 });
-    const fifthId = `newcall_${roomId(5)}_${fifth.id}`;
+    const waitingId = `newcall_${roomId(waitingRoom)}_${waiting.id}`;
     await waitFor(
-      async () => ((await q.calls.getJobState(fifthId)) === "waiting" ? true : undefined),
-      "job 5 waiting",
+      async () => ((await q.calls.getJobState(waitingId)) === "waiting" ? true : undefined),
+      "the extra job waiting",
     );
     expect(await q.calls.getJobState(delayed.requestId)).toBe("delayed");
-    expect(await q.calls.getActiveCount()).toBe(4);
+    expect(await q.calls.getActiveCount()).toBe(concurrency);
 
     await redis!.kill();
     await redis!.restart();
 
     // Every job survived the crash: each room gets exactly one call, and each requester hears of it.
-    for (const n of [1, 2, 3, 4, 5, 6]) {
+    const rooms = Array.from({ length: delayedRoom }, (_, i) => i + 1);
+    for (const n of rooms) {
       await waitFor(
         () => (sandbox.calls(roomId(n)).length === 1 ? true : undefined),
         `the call in Room ${n}`,
@@ -109,7 +129,7 @@ describe("4: Redis (append-only, fsync always) is SIGKILLed and restarted", () =
     await sandbox.waitForEdit(ack.chatId, ack.id, (m) => /live now/.test(m.text ?? ""), {
       timeoutMs: 30_000,
     });
-    for (const n of [1, 2, 3, 4, 5, 6]) expect(sandbox.calls(roomId(n))).toHaveLength(1);
+    for (const n of rooms) expect(sandbox.calls(roomId(n))).toHaveLength(1);
     await q.callJobs(); // payloads into the secret scan
   });
 });
