@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { connect } from "node:net";
 import { crc32 } from "node:zlib";
+import type { WorldMessage } from "@callbot/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CallQueues } from "./support/call-queues.ts";
 import { productEnv, startBotProcess, startWorkerProcess } from "./support/deployment.ts";
@@ -57,12 +58,17 @@ async function worker() {
 /** A /newcall through the control API, answered "live now" by the processes. */
 async function callWorks(room: number): Promise<void> {
   const { reply } = await sandbox.ask(WHO.olga, roomId(room), `/newcall Room ${room} call`);
-  expect(reply.text).toMatch(/Queued: /);
+  expect(firstVersion(reply)).toMatch(/Queued: /);
   await sandbox.waitForBotMessage(
     roomId(room),
     (m) => m.id === reply.id && /live now/.test(m.text ?? ""),
     30_000,
   );
+}
+
+/** The text a message was first sent with (read over HTTP, it may already be edited). */
+function firstVersion(message: WorldMessage): string {
+  return [...message.editHistory, message.text ?? ""][0] ?? "";
 }
 
 function fullFrame(payload: Buffer): Buffer {
@@ -177,7 +183,7 @@ describe("13: SIGTERM mid-work", () => {
     expect(exit.code).toBe(0);
     expect(exit.at - signalledAt).toBeLessThan(15_000); // SHUTDOWN_DEADLINE_MS in apps/bot/src/main.ts
     const ack = await sandbox.waitForBotMessage(roomId(5), (m) => m.replyToMessageId === sent.id);
-    expect(ack.text).toMatch(/Queued: video chat “In flight”/);
+    expect(firstVersion(ack)).toMatch(/Queued: video chat “In flight”/);
     const jobs = await queues.callJobs();
     expect(jobs.some((job) => job.id === `newcall_${roomId(5)}_${sent.id}`)).toBe(true);
   });
