@@ -37,7 +37,7 @@ export interface StartCallWorkerOptions {
   connection?: Redis;
   /** A gramjs client to use instead of building one from the config (not connected yet). */
   client?: TelegramClient;
-  /** Jobs run at once. Telegram requests of one account are cheap to overlap; 4 keeps bursts short. */
+  /** Jobs run at once. Telegram requests of one account are cheap to overlap. @defaultValue 8 */
   concurrency?: number;
   /** Per Telegram request; must stay well below lockDurationMs. */
   invokeTimeoutMs?: number;
@@ -59,11 +59,13 @@ export interface CallWorker {
   stop(): Promise<void>;
 }
 
-/** BullMQ's own default prefix, which the bot uses too (apps/bot DEFAULT_QUEUE_PREFIX). */
+/** BullMQ's own default prefix, for callers that pass none (the processes use QUEUE_PREFIX). */
 export const DEFAULT_QUEUE_PREFIX = "bull";
 
 const DEFAULTS = {
-  concurrency: 4,
+  // A job mostly waits on one Telegram round trip; 8 in flight keeps a burst moving while
+  // FLOOD_WAIT still pauses the whole queue for the account.
+  concurrency: 8,
   invokeTimeoutMs: 15_000,
   lockDurationMs: 30_000,
   shutdownGraceMs: 10_000,

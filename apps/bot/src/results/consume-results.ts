@@ -33,7 +33,11 @@ export interface ResultsConsumerDeps {
   logger: Logger;
   /** The calls registry and /calls views, kept up to date from results. */
   calls: CallsResultsDeps;
-  /** Results handled at once. @defaultValue 4 */
+  /**
+   * Results handled at once. Each is mostly waiting on Telegram (an edit, maybe a private
+   * message), so a burst of results drains in parallel rather than one round trip at a time.
+   * @defaultValue 16
+   */
   concurrency?: number;
 }
 
@@ -56,7 +60,7 @@ export function consumeResults(deps: ResultsConsumerDeps): Worker<ResultsMessage
       else if (message.kind === "call-action") await reportCallAction(message, deps);
       else await reportCallResult(message, deps);
     },
-    { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 4 },
+    { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 16 },
   );
   worker.on("failed", (job, error) => {
     deps.logger.warn(
