@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,10 +41,10 @@ export interface BenchResult {
   };
 }
 
-/** The bot's and the worker's process entries: the product's own main files, as deployed. */
+/** The bot's and the worker's process entries: their production bundles, as deployed. */
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const BOT_MAIN = "apps/bot/src/main.ts";
-const WORKER_MAIN = "apps/worker/src/main.ts";
+const BOT_MAIN = "apps/bot/dist/main.mjs";
+const WORKER_MAIN = "apps/worker/dist/main.mjs";
 /**
  * Given to both processes as QUEUE_PREFIX. "bull" (BullMQ's default) because the worker's main
  * file has not always read QUEUE_PREFIX, and this value agrees either way; the run is kept apart
@@ -57,7 +58,7 @@ export type ProgressLog = (line: string) => void;
 
 /**
  * One benchmark run: a sandbox in this process, the bot and the worker as child processes
- * (apps/bot/src/main.ts and apps/worker/src/main.ts) on a Redis database of their own, then
+ * (their bundles, built first from apps/bot and apps/worker) on a Redis database of their own, then
  * the phases, then the baselines on the same sandbox. Everything started is stopped and the
  * database flushed, also on failure.
  */
@@ -67,6 +68,7 @@ export async function runBench(
 ): Promise<BenchResult> {
   const started = Date.now();
   const loadBefore = round1(loadavg()[0] ?? 0);
+  bundleApps(["apps/bot", "apps/worker"]);
   const world = buildBenchWorld({
     privateChats: options.fixedRateRequests + options.maxRateRequests,
     publicChats: options.publicRequests,
@@ -301,4 +303,15 @@ function round1(n: number): number {
 
 function nativeId(botApiChatId: number): number {
   return -botApiChatId - 1_000_000_000_000;
+}
+
+/** Builds the production bundles the bench runs, so that it always measures the code as it is now. */
+function bundleApps(appDirs: string[]): void {
+  for (const dir of appDirs) {
+    const built = spawnSync(process.execPath, ["tools/build/bundle-app.mjs", dir], {
+      cwd: REPO_ROOT,
+      stdio: "inherit",
+    });
+    if (built.status !== 0) throw new Error(`could not bundle ${dir} (exit ${built.status})`);
+  }
 }

@@ -7,7 +7,7 @@ import { readRssBytes } from "./read-rss.ts";
 export interface ServiceProcessOptions {
   /** For messages: "bot" or "worker". */
   name: string;
-  /** A TypeScript entry file, run as `node --import tsx <script>`. */
+  /** The app's production bundle (dist/main.mjs), run as `node <script>` as deployed. */
   script: string;
   cwd: string;
   env: NodeJS.ProcessEnv;
@@ -21,7 +21,7 @@ export interface ServiceProcessOptions {
 
 export interface ServiceProcess {
   pid: number;
-  /** From spawn() to the ready log line: the honest cold start (loading tsx and the code included). */
+  /** From spawn() to the ready log line: the honest cold start (loading the code included). */
   coldStartMs: number;
   /** Each log message before ready, with ms since spawn: where the cold start went. */
   startupLog: Array<{ ms: number; msg: string }>;
@@ -42,7 +42,7 @@ const TAIL_LINES = 20;
  */
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
   const startedAt = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), "--import", "tsx", options.script], {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), options.script], {
     cwd: options.cwd,
     env: options.env,
     stdio: ["ignore", "pipe", "pipe"],
