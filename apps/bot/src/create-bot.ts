@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { BotConfig, CreateCallRequest } from "@callbot/shared";
 import { autoRetry } from "@grammyjs/auto-retry";
 import type { Queue } from "bullmq";
@@ -92,6 +93,7 @@ export function createBot(options: CreateBotOptions): Bot<Context> {
       clock,
       logger,
       limits,
+      instanceId: randomUUID(),
     }),
   );
   features.use(

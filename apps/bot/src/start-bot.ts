@@ -19,6 +19,7 @@ import { type Clock, systemClock } from "./clock.ts";
 import { createBot } from "./create-bot.ts";
 import { BOT_COMMANDS } from "./features/help-text.ts";
 import { InFlightUpdates } from "./in-flight-updates.ts";
+import { recoverPendingRequests } from "./newcall/pending-requests.ts";
 import { botKeys } from "./redis/bot-keys.ts";
 import { consumeResults } from "./results/consume-results.ts";
 import { createUserTimeZones } from "./timezone/user-time-zones.ts";
@@ -134,6 +135,14 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
         memberCacheSeconds: { ...DEFAULT_BOT_LIMITS, ...options.limits }.memberCacheSeconds,
         timeZones,
       },
+    });
+    // Requests an earlier process answered "queued" but died before queueing.
+    await recoverPendingRequests({
+      redis,
+      keys: botKeys(prefix),
+      callsQueue,
+      logger,
+      queueTimeoutMs: { ...DEFAULT_BOT_LIMITS, ...options.limits }.queueTimeoutMs,
     });
     const webhook = config.webhook
       ? await startWebhookServer({ bot, webhook: config.webhook, allowedUpdates: ALLOWED_UPDATES, logger })

@@ -1,6 +1,9 @@
-import { describeTelegramError } from "@callbot/shared";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Pipeline, startPipeline, WHO } from "./support/pipeline.ts";
+import { botKeys } from "@callbot/bot";
+import { describeTelegramError, QUEUE_NAMES } from "@callbot/shared";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type Pipeline, REDIS_URL, startPipeline, WHO } from "./support/pipeline.ts";
 
 const ASSISTANT = "@callbot_assistant";
 
@@ -83,6 +86,10 @@ describe("each documented createGroupCall error reaches the chat as the catalogu
 
 describe("delays and restarts", () => {
   let p: Pipeline;
+  const redis = new Redis(REDIS_URL);
+  afterAll(async () => {
+    await redis.quit();
+  });
   beforeEach(async () => {
     p = await startPipeline();
   });
@@ -124,5 +131,34 @@ describe("delays and restarts", () => {
     await p.startBot();
     const text = await p.outcome(reply, /live now/);
     expect(text).toMatch(/“Night shift” is live now in «Demo Community»/);
+  });
+
+  it("the bot died after answering 'queued' but before the job was added: its next start queues it, once", async () => {
+    await p.worker.stop();
+    const { reply } = await p.ask(WHO.olga, WHO.community, "/newcall Survivor");
+    const calls = new Queue(QUEUE_NAMES.calls, { connection: redis, prefix: p.prefix });
+    // The answer comes before the add: poll until the job is there (a real condition, bounded).
+    const deadline = Date.now() + 5_000;
+    let [job] = await calls.getJobs(["waiting"]);
+    while (!job && Date.now() < deadline) [job] = await calls.getJobs(["waiting"]);
+    expect(job).toBeDefined();
+    // Recreate what Redis holds when the process dies between the answer and the add: the
+    // write-ahead record of the request, and no job.
+    const keys = botKeys(p.prefix);
+    await redis
+      .multi()
+      .set(keys.pendingRequest(job!.id!), JSON.stringify(job!.data), "EX", 3600)
+      .zadd(keys.pendingIndex, Date.now(), job!.id!)
+      .exec();
+    await job!.remove();
+    await p.bot.stop();
+
+    await p.startWorker().ready;
+    await p.startBot();
+    const text = await p.outcome(reply, /live now/);
+    expect(text).toMatch(/“Survivor” is live now in «Demo Community»/);
+    expect(p.sandbox.calls(WHO.community)).toHaveLength(1);
+    expect(await redis.zcard(keys.pendingIndex)).toBe(0);
+    await calls.close();
   });
 });

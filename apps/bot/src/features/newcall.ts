@@ -39,6 +39,8 @@ export interface NewCallDeps {
   clock: Clock;
   logger: Logger;
   limits: BotLimits;
+  /** This bot process (one per createBot), for the replay claim. */
+  instanceId: string;
 }
 
 interface Stores {

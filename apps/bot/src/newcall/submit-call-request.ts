@@ -11,8 +11,10 @@ import type { BotLimits } from "../bot-limits.ts";
 import type { BotKeys } from "../redis/bot-keys.ts";
 import { describeRefusal } from "./describe-refusal.ts";
 import type { KnownChats } from "./known-chats-store.ts";
+import { clearPendingRequest, recordPendingRequest } from "./pending-requests.ts";
 import { queueCallRequest } from "./queue-call-request.ts";
 import { renderQueued } from "./render-queued.ts";
+import { claimCommand, markCommandQueued } from "./replay-claim.ts";
 
 export interface CallRequestDraft {
   requestId: string;
@@ -36,6 +38,8 @@ export interface SubmitDeps {
   logger: Logger;
   knownChats: KnownChats;
   botUsername: string;
+  /** This bot process, for the replay claim (see claimCommand). */
+  instanceId: string;
 }
 
 /** How the "queued" answer is shown: a reply to the command, or the guided flow's summary edited. */
@@ -58,8 +62,15 @@ export async function submitCallRequest(
   deps: SubmitDeps,
 ): Promise<SubmitOutcome> {
   const claimKey = deps.keys.claim(draft.requestId);
-  const claimed = await deps.redis.set(claimKey, "1", "EX", deps.limits.replayClaimSeconds, "NX");
-  if (claimed !== "OK") {
+  const claim = {
+    redis: deps.redis,
+    instanceId: deps.instanceId,
+    ttlSeconds: deps.limits.replayClaimSeconds,
+  };
+  const claimed = await claimCommand(claimKey, claim, async () =>
+    Boolean(await deps.callsQueue.getJob(draft.requestId)),
+  );
+  if (claimed === "replayed") {
     deps.logger.info({ requestId: draft.requestId }, "replayed /newcall ignored");
     return "replayed";
   }
@@ -71,7 +82,8 @@ export async function submitCallRequest(
     deps.limits.chatCooldownSeconds,
     "NX",
   );
-  if (free !== "OK") return "cooldown";
+  // The cooldown this very request took before its first handler died is no reason to refuse it.
+  if (free !== "OK" && (await deps.redis.get(cooldownKey)) !== draft.requestId) return "cooldown";
 
   const autostart = draft.scheduleDate !== undefined && draft.autostart;
   const queuedText = renderQueued({
@@ -106,11 +118,31 @@ export async function submitCallRequest(
     timeZone: draft.timeZone,
     requestedAt: draft.now,
   });
+  // The user has been told "queued": from here on the request must survive this process.
+  const recorded = await recordPendingRequest(
+    deps.redis,
+    deps.keys,
+    request,
+    deps.limits.replayClaimSeconds,
+  ).then(
+    () => true,
+    (error: unknown) => {
+      deps.logger.warn({ err: error, requestId: draft.requestId }, "could not record the request as pending");
+      return false;
+    },
+  );
   const outcome = await queueCallRequest(deps.callsQueue, request, {
     timeoutMs: deps.limits.queueTimeoutMs,
     logger: deps.logger,
   });
+  if (recorded) {
+    await clearPendingRequest(deps.redis, deps.keys, draft.requestId).catch((error: unknown) => {
+      // Harmless: the next start finds the job and only clears the record.
+      deps.logger.warn({ err: error, requestId: draft.requestId }, "could not clear the pending record");
+    });
+  }
   if (outcome.queued) {
+    await markCommandQueued(claimKey, claim);
     deps.logger.info(
       { requestId: draft.requestId, targetChatId: draft.target.chatId, rtmp: draft.rtmp, autostart },
       "call request queued",

@@ -11,6 +11,12 @@ export function botKeys(prefix: string) {
     chat: (ref: string) => `${base}:chat:${ref}`,
     /** Set once a command's update has been handled: a replayed update finds it and stops. */
     claim: (requestId: string) => `${base}:claim:${requestId}`,
+    /**
+     * Requests answered "queued" whose job is not known to exist yet (sorted by time), and each
+     * one's data: what the next start re-queues if this process died in between.
+     */
+    pendingIndex: `${base}:pending`,
+    pendingRequest: (requestId: string) => `${base}:pending:${requestId}`,
     /** A request for this chat was just accepted: a second one waits for the cooldown. */
     cooldown: (chatId: number) => `${base}:cooldown:${chatId}`,
     /** Prefix for @grammyjs/ratelimiter's per-user counters. */
