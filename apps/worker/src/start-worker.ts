@@ -39,6 +39,8 @@ export interface StartCallWorkerOptions {
   client?: TelegramClient;
   /** Jobs run at once. Telegram requests of one account are cheap to overlap. @defaultValue 8 */
   concurrency?: number;
+  /** The first connection's deadline at start-up. @defaultValue 20000 */
+  connectTimeoutMs?: number;
   /** Per Telegram request; must stay well below lockDurationMs. */
   invokeTimeoutMs?: number;
   /** BullMQ job lock: a worker that stops renewing it for this long loses the job to a retry. */
@@ -61,6 +63,20 @@ export interface CallWorker {
 
 /** BullMQ's own default prefix, for callers that pass none (the processes use QUEUE_PREFIX). */
 export const DEFAULT_QUEUE_PREFIX = "bull";
+
+/** How long the first connection (transport and session) may take before start-up gives up. */
+const CONNECT_TIMEOUT_MS = 20_000;
+
+class DeadlineError extends Error {}
+
+/** Rejects with a DeadlineError when `work` has not settled within `ms`. */
+function rejectAfter<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineError(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
 
 const DEFAULTS = {
   // A job mostly waits on one Telegram round trip; 8 in flight keeps a burst moving while
@@ -123,10 +139,18 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
         ...(config.tgDc ? { dial: config.tgDc } : {}),
       });
     const where = config.tgDc ? `${config.tgDc.host}:${config.tgDc.port}` : "Telegram";
-    const connected = await client.connect().catch((error: unknown) => {
-      throw new Error(
-        `cannot connect to ${where}: ${error instanceof Error ? error.message : String(error)}`,
-      );
+    // gramjs reconnects for ever when the server keeps closing the connection, which is what a
+    // server does with an auth key it does not know: give the first connection a deadline.
+    const connectDeadlineMs = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
+    const connected = await rejectAfter(client.connect(), connectDeadlineMs).catch((error: unknown) => {
+      const reason =
+        error instanceof DeadlineError
+          ? `no session was established within ${connectDeadlineMs / 1000} s. If the network is fine, ` +
+            "the server does not know this session (TG_SESSION / TG_SESSION_FILE): make a new one with `pnpm session`"
+          : error instanceof Error
+            ? error.message
+            : String(error);
+      throw new Error(`cannot connect to ${where}: ${reason}`);
     });
     if (connected === false) throw new Error(`cannot connect to ${where}: no answer after several tries`);
     if (stopping) return;

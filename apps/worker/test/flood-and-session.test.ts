@@ -106,6 +106,17 @@ describe("account-wide conditions", () => {
     expect((await h.finalResult(request.requestId)).outcome.status).toBe("created");
   });
 
+  it("a session the server does not know fails start-up within the deadline, saying what to do, instead of reconnecting for ever", async () => {
+    const good = h.sandbox.info.sessions.callbot_assistant!;
+    // Same address, another auth key: the server closes every connection that uses it.
+    const unknown = `${good.slice(0, -12)}${good.slice(-12).replace(/[A-Za-z]/g, (c) => (c === "A" ? "B" : "A"))}`;
+    const started = Date.now();
+    const worker = h.startWorker({ config: h.config(unknown), connectTimeoutMs: 3_000 });
+    await expect(worker.ready).rejects.toThrow(/no session was established within 3 s.*pnpm session/s);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await worker.stop();
+  });
+
   it("stop() mid-job hands the job back within the grace time; a new worker finishes it with one call", async () => {
     const first = h.startWorker({ shutdownGraceMs: 300 });
     await first.ready;
