@@ -31,6 +31,8 @@ export interface BenchResult {
   startupLog: { worker: Array<{ ms: number; msg: string }>; bot: Array<{ ms: number; msg: string }> };
   rssAtReadyBytes: { bot: number | undefined; worker: number | undefined };
   peakRssBytes: { bot: number | undefined; worker: number | undefined };
+  /** After the last phase: what the memory target is about. */
+  rssAtEndBytes: { bot: number | undefined; worker: number | undefined };
   /** Fixed rate, maximum rate and public chats, each after its own cold-cache warm-up row. */
   phases: PhaseResult[];
   baseline: {
@@ -94,6 +96,7 @@ export async function runBench(
     const cpu = { bot: bot.pid, worker: worker.pid, redis: await localRedisPid(database) };
     const phases = await runPhases(sandbox, tracker, world, database, cpu, options, log);
     const peakRssBytes = { bot: await bot.peakRssBytes(), worker: await worker.peakRssBytes() };
+    const rssAtEndBytes = { bot: await bot.rssNowBytes(), worker: await worker.rssNowBytes() };
     await Promise.all(processes.map((p) => p.stop()));
 
     log("baselines: direct createGroupCall and bare Bot API round trips");
@@ -130,6 +133,7 @@ export async function runBench(
       startupLog: { worker: worker.startupLog, bot: bot.startupLog },
       rssAtReadyBytes: { bot: bot.rssAtReadyBytes, worker: worker.rssAtReadyBytes },
       peakRssBytes,
+      rssAtEndBytes,
       phases,
       baseline: {
         createGroupCall,

@@ -28,6 +28,8 @@ export interface ServiceProcess {
   /** Resident memory just after ready, before any load. */
   rssAtReadyBytes: number | undefined;
   peakRssBytes(): Promise<number | undefined>;
+  /** Resident memory now (VmRSS). */
+  rssNowBytes(): Promise<number | undefined>;
   /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. Idempotent. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -103,6 +105,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     startupLog,
     rssAtReadyBytes,
     peakRssBytes: () => readRssBytes(child.pid!, "VmHWM"),
+    rssNowBytes: () => readRssBytes(child.pid!, "VmRSS"),
     stop: (graceMs = 10_000) => {
       stopping ??= stopChild(child, graceMs);
       return stopping;

@@ -71,6 +71,7 @@ export function renderMarkdown(result: BenchResult): string {
     "",
     `Processes: worker ready ${result.coldStartMs.worker} ms after spawn, bot ${result.coldStartMs.bot} ms; ` +
       `RSS just after ready bot ${mb(result.rssAtReadyBytes.bot)}, worker ${mb(result.rssAtReadyBytes.worker)}; ` +
+      `at the end bot ${mb(result.rssAtEndBytes.bot)}, worker ${mb(result.rssAtEndBytes.worker)}; ` +
       `peak RSS (VmHWM) bot ${mb(result.peakRssBytes.bot)}, worker ${mb(result.peakRssBytes.worker)}. ` +
       `Worker start-up: ${result.startupLog.worker.map((l) => `${l.msg} at ${l.ms} ms`).join(", ")}.`,
     "",
