@@ -6,6 +6,7 @@ import {
   createRedisConnection,
   QUEUE_NAMES,
 } from "@callbot/shared";
+import { PrivateRedis } from "@callbot/test-support";
 import { run } from "@grammyjs/runner";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
@@ -14,7 +15,6 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createBot } from "../src/create-bot.ts";
 import { queueCallRequest } from "../src/newcall/queue-call-request.ts";
 import { DEMO, eventually, type Harness, REDIS_URL, startHarness } from "./support/harness.ts";
-import { PrivateRedis } from "./support/private-redis.ts";
 
 describe("Redis is down when a user sends /newcall", () => {
   let redis: PrivateRedis;

@@ -1,23 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { createServer } from "node:net";
 import { type Sandbox, startSandbox } from "@callbot/sandbox";
+import { freePort } from "@callbot/test-support";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type RunningBot, startBot } from "../src/start-bot.ts";
 import { DEMO, REDIS_URL } from "./support/harness.ts";
 
 const SECRET = "webhook-secret-0123456789abcdef";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 describe("webhook mode (WEBHOOK_URL + WEBHOOK_SECRET)", () => {
   let sandbox: Sandbox;

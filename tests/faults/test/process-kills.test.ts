@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { type Sandbox, startSandbox, type WorldMessage } from "@callbot/sandbox";
 import { describeTelegramError, randomIdFromKey } from "@callbot/shared";
+import { PrivateRedis } from "@callbot/test-support";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CallQueues } from "./support/call-queues.ts";
 import { productEnv, startBotProcess, startWorkerProcess } from "./support/deployment.ts";
 import { faultsWorld, WHO } from "./support/faults-world.ts";
 import { OutputCapture, secretsOf } from "./support/output-capture.ts";
-import { PrivateRedis } from "./support/private-redis.ts";
 import { ENTRY, ServiceProcess } from "./support/service-process.ts";
 import { lapseDeadWorkerLocks, startStalledChecker } from "./support/stalled-jobs.ts";
 import { waitFor } from "./support/wait-for.ts";

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { type Sandbox, startSandbox, type WorldMessage } from "@callbot/sandbox";
+import { PrivateRedis } from "@callbot/test-support";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CallQueues } from "./support/call-queues.ts";
 import { callRequest } from "./support/call-request.ts";
 import { productEnv, READY, startBotProcess, startWorkerProcess } from "./support/deployment.ts";
 import { faultsWorld, roomId, WHO } from "./support/faults-world.ts";
 import { OutputCapture, secretsOf } from "./support/output-capture.ts";
-import { PrivateRedis } from "./support/private-redis.ts";
 import { ENTRY, logMessageOf, ServiceProcess } from "./support/service-process.ts";
 import { waitFor } from "./support/wait-for.ts";
 

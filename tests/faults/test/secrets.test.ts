@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { type Sandbox, startSandbox } from "@callbot/sandbox";
+import { PrivateRedis } from "@callbot/test-support";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CallQueues } from "./support/call-queues.ts";
 import { productEnv, startBotProcess, startWorkerProcess } from "./support/deployment.ts";
 import { faultsWorld, WHO } from "./support/faults-world.ts";
 import { OutputCapture, secretsOf } from "./support/output-capture.ts";
-import { PrivateRedis } from "./support/private-redis.ts";
 import { ENTRY, ServiceProcess } from "./support/service-process.ts";
 
 /**

@@ -18,7 +18,7 @@ export interface PrivateRedisOptions {
  */
 export class PrivateRedis {
   private child: ChildProcess | undefined;
-  private readonly dir = mkdtempSync(join(tmpdir(), "callbot-faults-redis-"));
+  private readonly dir = mkdtempSync(join(tmpdir(), "callbot-test-redis-"));
 
   private constructor(
     readonly port: number,
