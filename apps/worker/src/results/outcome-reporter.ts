@@ -27,62 +27,37 @@ export interface ReporterDeps {
 }
 
 export function createCallReporter(request: CreateCallRequest, deps: ReporterDeps): OutcomeReporter {
-  return {
-    requestId: request.requestId,
-    failed: (failure) =>
-      deps.publisher.publish(
-        {
-          v: 1,
-          kind: "create-call",
-          request,
-          outcome: { status: "failed", failure },
-          finishedAt: deps.now(),
-        },
-        resultJobIds.final(request.requestId),
-      ),
-    delayed: async (delaySeconds, waitEndsAtSeconds) => {
-      // Without a "queued" message (a recurring occurrence) nobody is watching this request:
-      // a notice would only add a message to the chat; the final result still comes.
-      if (request.ack === undefined) return;
-      await deps.publisher.publish(
-        {
-          v: 1,
-          kind: "create-call",
-          request,
-          outcome: { status: "delayed", delaySeconds },
-          finishedAt: deps.now(),
-        },
-        resultJobIds.delayed(request.requestId, waitEndsAtSeconds),
-      );
-    },
-  };
+  return reporterFor("create-call", request, deps);
 }
 
 export function callActionReporter(request: CallActionRequest, deps: ReporterDeps): OutcomeReporter {
+  return reporterFor("call-action", request, deps);
+}
+
+/** One reporter for both kinds: the message differs only in its `kind` and the request it echoes. */
+function reporterFor(
+  kind: "create-call" | "call-action",
+  request: CreateCallRequest | CallActionRequest,
+  deps: ReporterDeps,
+): OutcomeReporter {
+  const publish = (
+    outcome: { status: "failed"; failure: CallFailure } | { status: "delayed"; delaySeconds: number },
+    jobId: string,
+  ) =>
+    deps.publisher.publish(
+      // The union cannot be narrowed from `kind` alone; the publisher validates the message.
+      { v: 1, kind, request, outcome, finishedAt: deps.now() } as Parameters<ResultsPublisher["publish"]>[0],
+      jobId,
+    );
   return {
     requestId: request.requestId,
-    failed: (failure) =>
-      deps.publisher.publish(
-        {
-          v: 1,
-          kind: "call-action",
-          request,
-          outcome: { status: "failed", failure },
-          finishedAt: deps.now(),
-        },
-        resultJobIds.final(request.requestId),
-      ),
+    failed: (failure) => publish({ status: "failed", failure }, resultJobIds.final(request.requestId)),
     delayed: async (delaySeconds, waitEndsAtSeconds) => {
-      // An auto-start has no message to edit; see createCallReporter.
+      // Without a message to edit (a recurring occurrence, an auto-start) nobody is watching this
+      // request: a notice would only add a message to the chat; the final result still comes.
       if (request.ack === undefined) return;
-      await deps.publisher.publish(
-        {
-          v: 1,
-          kind: "call-action",
-          request,
-          outcome: { status: "delayed", delaySeconds },
-          finishedAt: deps.now(),
-        },
+      await publish(
+        { status: "delayed", delaySeconds },
         resultJobIds.delayed(request.requestId, waitEndsAtSeconds),
       );
     },

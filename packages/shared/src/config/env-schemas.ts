@@ -11,21 +11,26 @@ export const BotTokenSchema = z
   .string()
   .regex(/^\d+:[A-Za-z0-9_-]+$/, "expected the bot's numeric id, a colon, then letters, digits, _ or -");
 
+/** The problem with an http(s) URL in `value`, or undefined when it is one. */
+function httpUrlProblem(value: string, schemes: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `"${value}" is not a URL`;
+  }
+  return url.protocol === "http:" || url.protocol === "https:"
+    ? undefined
+    : `"${value}" must start with ${schemes}`;
+}
+
 export const BotApiRootSchema = z
   .string()
   .optional()
   .superRefine((value, ctx) => {
     if (value === undefined) return;
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      ctx.addIssue({ code: "custom", message: `"${value}" is not a URL` });
-      return;
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
-      ctx.addIssue({ code: "custom", message: `"${value}" must start with http:// or https://` });
-    }
+    const problem = httpUrlProblem(value, "http:// or https://");
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
     // grammY appends "/bot<token>/<method>" to the root; a trailing slash would give "//bot...".
     if (value.endsWith("/")) {
       ctx.addIssue({
@@ -124,20 +129,9 @@ export const WebhookUrlSchema = z
   .optional()
   .superRefine((value, ctx) => {
     if (value === undefined) return;
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      ctx.addIssue({ code: "custom", message: `"${value}" is not a URL` });
-      return;
-    }
     // Telegram itself only calls https:// on ports 443, 80, 88 and 8443; plain http is for the sandbox.
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
-      ctx.addIssue({
-        code: "custom",
-        message: `"${value}" must start with https:// (or http:// for the sandbox)`,
-      });
-    }
+    const problem = httpUrlProblem(value, "https:// (or http:// for the sandbox)");
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
 
 /** Telegram's rule for secret_token: 1 to 256 characters A-Z, a-z, 0-9, "_" and "-". */
