@@ -8,7 +8,8 @@ import { waitFor } from "./support/wait-for.ts";
  * The authorisation matrix (issue 6, "Security tests") and checklist lines 15, 16 and 18,
  * through the sandbox and the real bot: every identity crossed with every command, each cell in
  * a chat of its own so that no cooldown, cache or rate limit carries over between cells.
- * OWNER_IDS is [Oscar], who is in no chat. /calls does not exist yet, so its column is absent.
+ * OWNER_IDS is [Oscar], who is in no chat. The group commands (/calls, /autostart) form a
+ * second table: the identities that can write in the group, each cell again in its own chat.
  */
 type Place = "in the chat" | "from the private chat, naming the chat";
 type Expect = "queued" | RegExp;
@@ -65,11 +66,42 @@ const CELLS = MATRIX.flatMap((row) =>
   (["newcall", "rtmp"] as const).map((command) => ({ row, command, expect: row[command] })),
 );
 
+/** Group commands: "allowed" or the refusal the identity must read. */
+interface GroupRow {
+  who: string;
+  userId: number;
+  calls: "allowed" | RegExp;
+  autostart: "allowed" | RegExp;
+}
+const CALLS_NOT_ADMIN =
+  /Only the owner of «Matrix cell \d+» or its admins with the "Manage video chats" right can see and manage its calls/;
+const CALLS_ANONYMOUS =
+  /I cannot tell who you are when you post as the chat. Send me \/calls in a private chat instead/;
+const GROUP_MATRIX: GroupRow[] = [
+  { who: "owner", userId: WHO.olga, calls: "allowed", autostart: "allowed" },
+  { who: "admin with the video-chat right", userId: WHO.adam, calls: "allowed", autostart: "allowed" },
+  { who: "admin without the right", userId: WHO.nina, calls: NO_RIGHT, autostart: NO_RIGHT },
+  { who: "member", userId: WHO.max, calls: CALLS_NOT_ADMIN, autostart: NOT_ADMIN },
+  {
+    who: "anonymous admin",
+    userId: WHO.ann,
+    calls: CALLS_ANONYMOUS,
+    autostart: /posting anonymously as the group/,
+  },
+];
+const GROUP_CELLS = GROUP_MATRIX.flatMap((row) =>
+  (["calls", "autostart"] as const).map((command) => ({ row, command, expect: row[command] })),
+);
+
 const capture = new OutputCapture();
 let p: Pipeline;
 beforeAll(async () => {
   // No worker: the matrix is about what the bot lets through to the queue.
-  p = await startPipeline({ capture, world: faultsWorld({ cells: CELLS.length }), worker: false });
+  p = await startPipeline({
+    capture,
+    world: faultsWorld({ cells: CELLS.length + GROUP_CELLS.length }),
+    worker: false,
+  });
 });
 afterAll(async () => {
   await p.close();
@@ -115,5 +147,31 @@ describe("authorisation matrix: identity x command (lines 15, 16, 18)", () => {
     const jobs = await p.queues.callJobs();
     const allowed = CELLS.filter((cell) => cell.expect === "queued").length;
     expect(jobs).toHaveLength(allowed);
+  });
+});
+
+describe("authorisation matrix: identity x group command (/calls, /autostart)", () => {
+  it.each(
+    GROUP_CELLS.map(
+      (cell, i) => [cell.row.who, cell.command, cell.expect, CELLS.length + i + 1, cell.row.userId] as const,
+    ),
+  )("%s, /%s -> %s", async (_who, command, expected, n, userId) => {
+    const cell = cellChat(n);
+    const { reply } = await p.ask(userId, cell.chatId, command === "calls" ? "/calls" : "/autostart on");
+    const autostartDefault = () =>
+      p.queues.connection.get(`${p.prefix}:bot:autostart-default:${cell.chatId}`);
+    if (expected === "allowed") {
+      expect(reply.text).toMatch(
+        command === "calls"
+          ? new RegExp(`Calls in «${cell.title}»`)
+          : new RegExp(`Scheduled calls in «${cell.title}» will now start automatically`),
+      );
+      if (command === "autostart") expect(await autostartDefault()).toBe("on");
+      return;
+    }
+    expect(reply.text).toMatch(expected);
+    // A refusal changes nothing and shows nothing of the chat's calls.
+    expect(reply.replyMarkup).toBeUndefined();
+    expect(await autostartDefault()).toBeNull();
   });
 });
