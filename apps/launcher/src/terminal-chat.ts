@@ -80,12 +80,45 @@ export function runTerminalChat(options: TerminalChatOptions): Promise<void> {
     print("Switch with :as <person> and :chat <chat> (:chat private is your chat with the bot).");
     print(`  people: ${Object.keys(cast.people).join(", ")}`);
     print(`  chats: ${Object.keys(cast.chats).join(", ")}, private`);
-    print("  :calls lists the video chats in this chat; :quit stops everything.");
+    print(
+      "  /calls lists the chat's calls with buttons; :press <button text> presses one (e.g. :press Start now).",
+    );
+    print("  :calls shows the video chats as Telegram (the sandbox) sees them; :quit stops everything.");
   };
   const where = () =>
     print(
       `You are ${me.label}, writing in ${here.id === me.id ? "your private chat with the bot" : here.label}.`,
     );
+
+  /** Presses the inline button whose text contains `label`, on the newest bot message here that has one. */
+  const press = (label: string) => {
+    if (label === "") return print("Which button? For example :press Start now");
+    const wanted = label.toLowerCase();
+    const withButton = sandbox
+      .botMessages(here.id)
+      .reverse()
+      .map((message) => ({
+        message,
+        button: inlineButtons(message).find((b) => b.text.toLowerCase().includes(wanted)),
+      }))
+      .find((found) => found.button?.callback_data !== undefined);
+    if (!withButton?.button?.callback_data) return print(`(no button "${label}" on the bot's messages here)`);
+    sandbox
+      .pressButton({
+        from: me.id,
+        chatId: here.id,
+        messageId: withButton.message.id,
+        data: withButton.button.callback_data,
+      })
+      .then((pressed) => pressed.answer)
+      .then((answer) => {
+        if (answer.text)
+          print(`[${chatName(here.id)}] bot (${answer.showAlert ? "alert" : "notice"}): ${answer.text}`);
+      })
+      .catch((error: unknown) =>
+        print(`(could not press: ${error instanceof Error ? error.message : String(error)})`),
+      );
+  };
 
   help();
   where();
@@ -128,6 +161,7 @@ export function runTerminalChat(options: TerminalChatOptions): Promise<void> {
         }
         return where();
       }
+      if (command === ":press") return press(line.slice(":press".length).trim());
       if (line.startsWith(":")) return print("Unknown terminal command; :help lists them.");
       sandbox.sendText({ from: me.id, chatId: here.id, text: line }).catch((error: unknown) => {
         print(`(could not send: ${error instanceof Error ? error.message : String(error)})`);
@@ -152,8 +186,14 @@ function describeService(message: WorldMessage): string {
   }
 }
 
+function inlineButtons(message: WorldMessage): { text: string; callback_data?: string }[] {
+  const markup = message.replyMarkup as
+    | { inline_keyboard?: { text: string; callback_data?: string }[][] }
+    | undefined;
+  return markup?.inline_keyboard?.flat() ?? [];
+}
+
 function describeButtons(message: WorldMessage): string {
-  const markup = message.replyMarkup as { inline_keyboard?: { text: string }[][] } | undefined;
-  const labels = markup?.inline_keyboard?.flat().map((button) => button.text) ?? [];
+  const labels = inlineButtons(message).map((button) => button.text);
   return labels.length > 0 ? `  [${labels.join("] [")}]` : "";
 }

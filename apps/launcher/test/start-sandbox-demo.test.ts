@@ -43,7 +43,7 @@ describe("pnpm start without Telegram credentials", () => {
     child?.kill("SIGKILL");
   });
 
-  it("runs the sandbox, bot and worker, and a typed /newcall gets a scheduled video chat", async () => {
+  it("runs the sandbox, bot and worker: a typed /newcall schedules a video chat, and :press starts it from /calls", async () => {
     const env = { ...process.env };
     for (const name of ["BOT_TOKEN", "TG_API_ID", "TG_API_HASH", "TG_SESSION", "TG_SESSION_FILE"])
       delete env[name];
@@ -65,6 +65,14 @@ describe("pnpm start without Telegram credentials", () => {
 
     child.stdin.write(":calls\n");
     await waitForOutput(child, seen, /Demo stream: scheduled/, 5_000);
+
+    // The /calls buttons can be pressed from the terminal too.
+    child.stdin.write("/calls\n");
+    await waitForOutput(child, seen, /\[▶️ Start now\]|\[1\. ▶️ Start now\]/, 10_000);
+    child.stdin.write(":press Start now\n");
+    await waitForOutput(child, seen, /“Demo stream” is live now in «Demo Community»/, 15_000);
+    child.stdin.write(":calls\n");
+    await waitForOutput(child, seen, /Demo stream: active/, 5_000);
 
     const exited = new Promise<number | null>((resolve) => child?.on("exit", resolve));
     child.kill("SIGINT");
