@@ -1,8 +1,8 @@
 import fc from "fast-check";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { faultsWorld, roomId, WHO } from "./support/faults-world.ts";
-import { OutputCapture, type Secrets, secretsOf } from "./support/output-capture.ts";
-import { type Pipeline, startPipeline } from "./support/pipeline.ts";
+import type { Pipeline } from "./support/pipeline.ts";
+import { pipelinePerTest } from "./support/pipeline-per-test.ts";
 
 /**
  * Checklist lines 19 (titles) and 20 (odd commands, huge input, random bytes) through the
@@ -10,17 +10,8 @@ import { type Pipeline, startPipeline } from "./support/pipeline.ts";
  * beside them: apps/bot/test/parse-new-call-command.test.ts ("parseNewCallCommand properties")
  * and apps/bot/test/clean-title.test.ts ("property: any accepted title is ...").
  */
-const capture = new OutputCapture();
-let p: Pipeline | undefined;
-let secrets: Secrets = {};
-afterEach(async () => {
-  if (p) secrets = { ...secrets, ...secretsOf(p.sandbox.info) };
-  await p?.close();
-  p = undefined;
-});
-afterAll(() => {
-  expect(capture.leaks(secrets)).toEqual([]);
-});
+const { capture, start } = pipelinePerTest();
+let p: Pipeline;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: asserting their absence.
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
@@ -28,7 +19,7 @@ const PLENTY = { newCallsPerWindow: 1_000 };
 
 describe("19: titles are rejected or cleaned, and echoed back safely", () => {
   it("bidi overrides and control characters are removed; markup is echoed as plain text; the call gets the clean title", async () => {
-    p = await startPipeline({ capture, world: faultsWorld({ rooms: 3 }), botLimits: PLENTY });
+    p = await start({ world: faultsWorld({ rooms: 3 }), botLimits: PLENTY });
     const cases = [
       [roomId(1), "/newcall evil\u202Egnp.exe", "evilgnp.exe"],
       [roomId(2), "/newcall bell\u0007 and\u0000 nul\u200B", "bell and nul"],
@@ -46,7 +37,7 @@ describe("19: titles are rejected or cleaned, and echoed back safely", () => {
   });
 
   it("over 64 characters is refused with the length; an empty title means the chat's own name", async () => {
-    p = await startPipeline({ capture, world: faultsWorld({ rooms: 2 }), botLimits: PLENTY });
+    p = await start({ world: faultsWorld({ rooms: 2 }), botLimits: PLENTY });
     const long = await p.ask(WHO.olga, roomId(1), `/newcall ${"x".repeat(65)}`);
     expect(long.reply.text).toContain("The title is 65 characters long; Telegram allows at most 64");
     const blank = await p.ask(WHO.olga, roomId(2), "/newcall \u202E\u202C");
@@ -59,7 +50,7 @@ describe("19: titles are rejected or cleaned, and echoed back safely", () => {
 
 describe("20: other bots' commands, unknown flags, huge input, random bytes", () => {
   it("each gets a clear message or is left alone, and the bot never crashes", async () => {
-    p = await startPipeline({ capture, world: faultsWorld({ rooms: 1 }), botLimits: PLENTY, worker: false });
+    p = await start({ world: faultsWorld({ rooms: 1 }), botLimits: PLENTY, worker: false });
     const pipeline = p;
     const chat = roomId(1);
     const other = await pipeline.sandbox.sendText({

@@ -1,8 +1,8 @@
 import type { Update } from "grammy/types";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { WHO } from "./support/faults-world.ts";
-import { OutputCapture, type Secrets, secretsOf } from "./support/output-capture.ts";
-import { type Pipeline, startPipeline } from "./support/pipeline.ts";
+import type { Pipeline } from "./support/pipeline.ts";
+import { pipelinePerTest } from "./support/pipeline-per-test.ts";
 import { waitFor } from "./support/wait-for.ts";
 
 /**
@@ -10,22 +10,13 @@ import { waitFor } from "./support/wait-for.ts";
  * is also covered by apps/bot/test/newcall.e2e.test.ts ("a replayed update queues one job and
  * sends one acknowledgement").
  */
-const capture = new OutputCapture();
-let p: Pipeline | undefined;
-let secrets: Secrets = {};
-afterEach(async () => {
-  if (p) secrets = { ...secrets, ...secretsOf(p.sandbox.info) };
-  await p?.close();
-  p = undefined;
-});
-afterAll(() => {
-  expect(capture.leaks(secrets)).toEqual([]);
-});
+const { start } = pipelinePerTest();
+let p: Pipeline;
 
 describe("3: the same update arrives twice", () => {
   it("replayed after polling, and twice at the same moment (two instances): exactly one job and one ack", async () => {
     const updates: Update[] = [];
-    p = await startPipeline({ capture, worker: false, observeUpdate: (u) => updates.push(u) });
+    p = await start({ worker: false, observeUpdate: (u) => updates.push(u) });
     const { sent } = await p.ask(WHO.olga, WHO.community, "/newcall Once");
     const update = updates.find((u) => u.message?.message_id === sent.id);
     expect(update).toBeDefined();
@@ -42,7 +33,7 @@ describe("3: the same update arrives twice", () => {
 
 describe("23: a burst of /newcall from one user", () => {
   it("is rate limited per user, with one 'slow down'; at most one job per chat within the cooldown", async () => {
-    p = await startPipeline({ capture, worker: false }); // production limits: 5 per minute, 10 s per chat
+    p = await start({ worker: false }); // production limits: 5 per minute, 10 s per chat
     const pipeline = p;
     const sent = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>

@@ -1,24 +1,14 @@
 import { describeTelegramError } from "@callbot/shared";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { callRequest } from "./support/call-request.ts";
 import { WHO } from "./support/faults-world.ts";
-import { OutputCapture, type Secrets, secretsOf } from "./support/output-capture.ts";
-import { type Pipeline, startPipeline } from "./support/pipeline.ts";
+import type { Pipeline } from "./support/pipeline.ts";
+import { pipelinePerTest } from "./support/pipeline-per-test.ts";
 import { waitFor } from "./support/wait-for.ts";
 
 /** Checklist lines 9, 10 and 11: Telegram misbehaves towards the worker; the user always hears. */
-const capture = new OutputCapture();
-let p: Pipeline | undefined;
-let secrets: Secrets = {};
-
-afterEach(async () => {
-  if (p) secrets = { ...secrets, ...secretsOf(p.sandbox.info) };
-  await p?.close();
-  p = undefined;
-});
-afterAll(() => {
-  expect(capture.leaks(secrets)).toEqual([]);
-});
+const { start } = pipelinePerTest();
+let p: Pipeline;
 
 function total(counters: Record<string, number>): number {
   return Object.values(counters).reduce((sum, n) => sum + n, 0);
@@ -26,7 +16,7 @@ function total(counters: Record<string, number>): number {
 
 describe("9: Telegram never answers createGroupCall", () => {
   it("each attempt times out, the bounded retries run out, and the requester gets a report, not silence", async () => {
-    p = await startPipeline({ capture, worker: { invokeTimeoutMs: 800 } });
+    p = await start({ worker: { invokeTimeoutMs: 800 } });
     p.sandbox.faults.mtproto({ method: "phone.createGroupCall", action: { kind: "hang" } });
     const { sent, reply } = await p.ask(WHO.olga, WHO.community, "/newcall Into the void");
     // 5 attempts with 2+4+8+16 s of backoff between them (CALL_JOB_DEFAULTS): about 35 s.
@@ -46,7 +36,7 @@ describe("9: Telegram never answers createGroupCall", () => {
 
 describe("10: FLOOD_WAIT above the client's sleep threshold", () => {
   it("the job waits N s (not failed, not retried in a loop), nothing is sent meanwhile, the user is told", async () => {
-    p = await startPipeline({ capture });
+    p = await start();
     const N = 4; // gramjs sleeps through waits up to 1 s itself (create-userbot-client.ts); 4 s reach us
     p.sandbox.faults.mtproto({
       method: "phone.createGroupCall",
@@ -85,7 +75,7 @@ describe("11: the userbot's session dies", () => {
   it.each([["AUTH_KEY_UNREGISTERED"], ["SESSION_REVOKED"], ["USER_DEACTIVATED"]])(
     "%s: the worker stops taking jobs, the operators are alerted, waiting requesters are told, no retry storm",
     async (errorName) => {
-      p = await startPipeline({ capture });
+      p = await start();
       const pipeline = p;
       pipeline.sandbox.faults.mtproto({
         method: "*",

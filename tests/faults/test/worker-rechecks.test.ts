@@ -1,25 +1,16 @@
 import { describeTelegramError } from "@callbot/shared";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { faultsWorld, roomId, WHO } from "./support/faults-world.ts";
-import { OutputCapture, type Secrets, secretsOf } from "./support/output-capture.ts";
-import { type Pipeline, startPipeline } from "./support/pipeline.ts";
+import type { Pipeline } from "./support/pipeline.ts";
+import { pipelinePerTest } from "./support/pipeline-per-test.ts";
 
 /**
  * Checklist lines 14 (schedule bounds, at parse time and again when the job runs) and 17
  * (rights revoked between queueing and running): what the bot checked can change while a job
  * waits, so the worker checks again.
  */
-const capture = new OutputCapture();
-let p: Pipeline | undefined;
-let secrets: Secrets = {};
-afterEach(async () => {
-  if (p) secrets = { ...secrets, ...secretsOf(p.sandbox.info) };
-  await p?.close();
-  p = undefined;
-});
-afterAll(() => {
-  expect(capture.leaks(secrets)).toEqual([]);
-});
+const { start } = pipelinePerTest();
+let p: Pipeline;
 
 const HOUR = 60 * 60 * 1000;
 
@@ -33,7 +24,7 @@ function catalogue(errorName: string, chat: { title: string; username?: string }
 
 describe("14: the schedule must be 10 s to 8 days ahead", () => {
   it("refused when parsed, with a message that gives the allowed range; nothing queued", async () => {
-    p = await startPipeline({ capture, world: faultsWorld({ rooms: 3 }), worker: false });
+    p = await start({ world: faultsWorld({ rooms: 3 }), worker: false });
     const cases = [
       [
         roomId(1),
@@ -53,7 +44,7 @@ describe("14: the schedule must be 10 s to 8 days ahead", () => {
   it("checked again when the job runs: a request whose time passed while it waited is refused, not sent", async () => {
     // The request was made an hour ago ("in 30m" then): its time has passed by the time it runs.
     const anHourAgo = { now: () => Date.now() - HOUR };
-    p = await startPipeline({ capture, botClock: anHourAgo });
+    p = await start({ botClock: anHourAgo });
     p.sandbox.resetCounters();
     const { reply } = await p.ask(WHO.olga, WHO.community, "/newcall Late in 30m");
     expect(reply.text).toContain("scheduled for");
@@ -68,7 +59,7 @@ describe("14: the schedule must be 10 s to 8 days ahead", () => {
 
 describe("17: rights revoked between queueing and running", () => {
   it("the worker's own check (channels.getParticipants) refuses a requester who lost the right, and lets the owner through", async () => {
-    p = await startPipeline({ capture, worker: false });
+    p = await start({ worker: false });
     const adam = await p.ask(WHO.adam, WHO.community, "/newcall Adam's call");
     const olga = await p.ask(WHO.olga, WHO.privateTeam, "/newcall Olga's call");
     expect(adam.reply.text).toContain("Queued");
@@ -87,7 +78,7 @@ describe("17: rights revoked between queueing and running", () => {
   });
 
   it("18 at run time: a livestream whose requester is no longer the chat's owner is refused", async () => {
-    p = await startPipeline({ capture, world: faultsWorld({ rooms: 1 }), worker: false });
+    p = await start({ world: faultsWorld({ rooms: 1 }), worker: false });
     const { reply } = await p.ask(WHO.olga, roomId(1), "/newcall Launch rtmp");
     expect(reply.text).toContain("Queued: livestream");
     // Ownership moves to the assistant account; Olga stays an admin with the video-chat right.
