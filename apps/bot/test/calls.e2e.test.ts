@@ -103,6 +103,25 @@ describe("/calls: list, buttons, refusals", () => {
     )?.inline_keyboard;
     return (keyboard ?? []).flat().map((b) => ({ text: b.text, data: b.callback_data }));
   }
+  /** Presses the button labelled `label` on a bot message, as `from`, in the message's chat. */
+  function pressOn(from: number, message: WorldMessage, label: string) {
+    return h.sandbox.pressButton({
+      from,
+      chatId: message.chatId,
+      messageId: message.id,
+      data: button(message, label),
+    });
+  }
+
+  /** The first call-action job, once the bot has queued one. */
+  async function nextActionJob(): Promise<Job<CallActionRequest>> {
+    const [job] = await eventually(async () => {
+      const jobs = await actionJobs();
+      return jobs.length > 0 ? jobs : undefined;
+    });
+    return job!;
+  }
+
   function button(message: WorldMessage, label: string): string {
     const found = buttons(message).find((b) => b.text.includes(label));
     if (!found) throw new Error(`no "${label}" button; buttons: ${JSON.stringify(buttons(message))}`);
@@ -180,16 +199,11 @@ describe("/calls: list, buttons, refusals", () => {
     const call = await created(request, ack);
     const listed = await list(DEMO.olga, DEMO.community);
     expect(listed.text).toContain("🔴 live");
-    const press = await h.sandbox.pressButton({
-      from: DEMO.olga,
-      chatId: DEMO.community,
-      messageId: listed.id,
-      data: button(listed, "End"),
-    });
+    const press = await pressOn(DEMO.olga, listed, "End");
     expect((await press.answer).text).toBe("Ending…");
-    const [job] = await eventually(async () => ((await actionJobs()).length > 0 ? actionJobs() : undefined));
-    expect(job!.data.action).toBe("end");
-    await putActionResult(job!.data, {
+    const job = await nextActionJob();
+    expect(job.data.action).toBe("end");
+    await putActionResult(job.data, {
       status: "done",
       call: { id: call.id, accessHash: call.accessHash, state: "discarded", rtmp: false },
     });
@@ -209,16 +223,11 @@ describe("/calls: list, buttons, refusals", () => {
     const listed = await list(DEMO.olga, DEMO.privateTeam);
     // Private Team has no username: no invite link.
     expect(buttons(listed).map((b) => b.text)).toEqual(["1. ▶️ Start now", "1. ✖️ Cancel"]);
-    const press = await h.sandbox.pressButton({
-      from: DEMO.olga,
-      chatId: DEMO.privateTeam,
-      messageId: listed.id,
-      data: button(listed, "Cancel"),
-    });
+    const press = await pressOn(DEMO.olga, listed, "Cancel");
     expect((await press.answer).text).toBe("Cancelling…");
-    const [job] = await eventually(async () => ((await actionJobs()).length > 0 ? actionJobs() : undefined));
-    expect(job!.data.action).toBe("end");
-    await putActionResult(job!.data, {
+    const job = await nextActionJob();
+    expect(job.data.action).toBe("end");
+    await putActionResult(job.data, {
       status: "done",
       call: { id: call.id, accessHash: call.accessHash, state: "discarded", rtmp: false },
     });
@@ -234,12 +243,7 @@ describe("/calls: list, buttons, refusals", () => {
     const { request, ack } = await newcall(DEMO.olga, DEMO.community, "/newcall Standup in 1h");
     const listed = await list(DEMO.olga, DEMO.community);
     expect(listed.text).toContain("⏳ queued, to be scheduled for");
-    const press = await h.sandbox.pressButton({
-      from: DEMO.olga,
-      chatId: DEMO.community,
-      messageId: listed.id,
-      data: button(listed, "Cancel"),
-    });
+    const press = await pressOn(DEMO.olga, listed, "Cancel");
     expect((await press.answer).text).toBe("Cancelled.");
     expect(await calls.getJob(request.requestId)).toBeUndefined();
     const edited = await h.sandbox.waitForEdit(
@@ -260,16 +264,11 @@ describe("/calls: list, buttons, refusals", () => {
     const { request, ack } = await newcall(DEMO.olga, DEMO.community, "/newcall Open house");
     await created(request, ack);
     const listed = await list(DEMO.olga, DEMO.community);
-    const press = await h.sandbox.pressButton({
-      from: DEMO.olga,
-      chatId: DEMO.community,
-      messageId: listed.id,
-      data: button(listed, "Invite link"),
-    });
+    const press = await pressOn(DEMO.olga, listed, "Invite link");
     expect((await press.answer).text).toBe("Getting the invite link…");
-    const [job] = await eventually(async () => ((await actionJobs()).length > 0 ? actionJobs() : undefined));
-    expect(job!.data.action).toBe("invite-link");
-    await putActionResult(job!.data, {
+    const job = await nextActionJob();
+    expect(job.data.action).toBe("invite-link");
+    await putActionResult(job.data, {
       status: "done",
       inviteLink: "https://t.me/demo_community?videochat=abc",
     });
@@ -291,12 +290,7 @@ describe("/calls: list, buttons, refusals", () => {
     expect(buttons(refused)).toEqual([]);
 
     const listed = await list(DEMO.olga, DEMO.community);
-    const press = await h.sandbox.pressButton({
-      from: DEMO.max,
-      chatId: DEMO.community,
-      messageId: listed.id,
-      data: button(listed, "Start now"),
-    });
+    const press = await pressOn(DEMO.max, listed, "Start now");
     const answer = await press.answer;
     expect(answer.showAlert).toBe(true);
     expect(answer.text).toContain("Only the owner of «Demo Community»");
@@ -309,12 +303,7 @@ describe("/calls: list, buttons, refusals", () => {
     const listed = await list(DEMO.adam, DEMO.community); // Adam's rights are now cached for a minute
     expect(listed.text).toContain("Sync");
     h.sandbox.setRole(DEMO.community, DEMO.adam, { status: "admin", rights: { manageCall: false } });
-    const press = await h.sandbox.pressButton({
-      from: DEMO.adam,
-      chatId: DEMO.community,
-      messageId: listed.id,
-      data: button(listed, "Cancel"),
-    });
+    const press = await pressOn(DEMO.adam, listed, "Cancel");
     const answer = await press.answer;
     expect(answer.showAlert).toBe(true);
     expect(answer.text).toContain("Nothing was changed");
@@ -335,16 +324,11 @@ describe("/calls: list, buttons, refusals", () => {
     const olgas = await list(DEMO.olga, DEMO.olga);
     expect(olgas.text).toContain("«Demo Community»");
     expect(olgas.text).toContain("Livestream “Launch stream” in «Demo Channel»");
-    const press = await h.sandbox.pressButton({
-      from: DEMO.olga,
-      chatId: DEMO.olga,
-      messageId: olgas.id,
-      data: button(olgas, "RTMP key"),
-    });
+    const press = await pressOn(DEMO.olga, olgas, "RTMP key");
     expect((await press.answer).text).toBe("Getting the stream key…");
-    const [job] = await eventually(async () => ((await actionJobs()).length > 0 ? actionJobs() : undefined));
-    expect(job!.data).toMatchObject({ action: "rtmp-credentials", call: { id: stream.id } });
-    await putActionResult(job!.data, {
+    const job = await nextActionJob();
+    expect(job.data).toMatchObject({ action: "rtmp-credentials", call: { id: stream.id } });
+    await putActionResult(job.data, {
       status: "done",
       rtmpCredentials: { url: "rtmps://dc4-1.rtmp.t.me/s/", key: "1500000002:SeCrEtKeY" },
     });
@@ -417,10 +401,10 @@ describe("/calls: list, buttons, refusals", () => {
       (m) => m.replyToMessageId === command.id,
     );
     expect(answer.text).toBe("⏳ Renaming the call in «Demo Community» to “New name”…");
-    const [job] = await eventually(async () => ((await actionJobs()).length > 0 ? actionJobs() : undefined));
+    const job = await nextActionJob();
     expect(await actionJobs()).toHaveLength(1);
-    expect(job!.data).toMatchObject({ action: "rename", title: "New name", call: { id: call.id } });
-    await putActionResult(job!.data, {
+    expect(job.data).toMatchObject({ action: "rename", title: "New name", call: { id: call.id } });
+    await putActionResult(job.data, {
       status: "done",
       call: { id: call.id, accessHash: call.accessHash, state: "scheduled", title: "New name", rtmp: false },
     });
@@ -463,13 +447,13 @@ describe("/calls: list, buttons, refusals", () => {
       (m) => m.replyToMessageId === byOwner.id,
     );
     expect(ownerAnswer.text).toBe("⏳ Rotating the stream key of «Demo Community»…");
-    const [job] = await eventually(async () => ((await actionJobs()).length > 0 ? actionJobs() : undefined));
-    expect(job!.data).toMatchObject({
+    const job = await nextActionJob();
+    expect(job.data).toMatchObject({
       action: "rotate-rtmp-key",
       requester: { userId: DEMO.olga, chatId: DEMO.olga },
     });
-    expect(job!.data.call).toBeUndefined();
-    await putActionResult(job!.data, {
+    expect(job.data.call).toBeUndefined();
+    await putActionResult(job.data, {
       status: "done",
       rtmpCredentials: { url: "rtmps://dc4-1.rtmp.t.me/s/", key: "1500000001:NeWkEy" },
     });
@@ -525,16 +509,9 @@ describe("/calls: list, buttons, refusals", () => {
     const { request, ack } = await newcall(DEMO.olga, DEMO.community, "/newcall Failing in 2h");
     await created(request, ack);
     const listed = await list(DEMO.olga, DEMO.community);
-    await (
-      await h.sandbox.pressButton({
-        from: DEMO.olga,
-        chatId: DEMO.community,
-        messageId: listed.id,
-        data: button(listed, "Start now"),
-      })
-    ).answer;
-    const [job] = await eventually(async () => ((await actionJobs()).length > 0 ? actionJobs() : undefined));
-    await putActionResult(job!.data, {
+    await (await pressOn(DEMO.olga, listed, "Start now")).answer;
+    const job = await nextActionJob();
+    await putActionResult(job.data, {
       status: "failed",
       failure: { errorName: "CHAT_ADMIN_REQUIRED", category: "user" },
     });
