@@ -4,6 +4,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { BotKeys } from "../redis/bot-keys.ts";
 import { queueCallRequest } from "./queue-call-request.ts";
+import { CLAIM_QUEUED } from "./replay-claim.ts";
 
 /**
  * A write-ahead record for the moment between telling the user "queued" and adding the job.
@@ -24,9 +25,19 @@ export async function recordPendingRequest(
     .exec();
 }
 
-/** The job exists (or the user was told it does not): nothing to recover. */
-export async function clearPendingRequest(redis: Redis, keys: BotKeys, requestId: string): Promise<void> {
-  await redis.multi().del(keys.pendingRequest(requestId)).zrem(keys.pendingIndex, requestId).exec();
+/**
+ * The job exists (or the user was told it does not): nothing to recover. With `queuedClaim`, the
+ * command's replay claim is marked queued in the same round trip (see claimCommand).
+ */
+export async function clearPendingRequest(
+  redis: Redis,
+  keys: BotKeys,
+  requestId: string,
+  queuedClaim?: { key: string; ttlSeconds: number },
+): Promise<void> {
+  const tx = redis.multi().del(keys.pendingRequest(requestId)).zrem(keys.pendingIndex, requestId);
+  if (queuedClaim) tx.set(queuedClaim.key, CLAIM_QUEUED, "EX", queuedClaim.ttlSeconds);
+  await tx.exec();
 }
 
 export interface RecoverDeps {

@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 
 /** The claim once the job exists: every later delivery of the update is a replay. */
-const QUEUED = "queued";
+export const CLAIM_QUEUED = "queued";
 
 /**
  * Compare-and-set: take a claim over only if it still names the process that is gone, so two
@@ -41,9 +41,9 @@ export async function claimCommand(
   if (holder === null) {
     return (await deps.redis.set(key, mine, "EX", deps.ttlSeconds, "NX")) === "OK" ? "mine" : "replayed";
   }
-  if (holder === QUEUED || holder === mine) return "replayed";
+  if (holder === CLAIM_QUEUED || holder === mine) return "replayed";
   if (await jobExists()) {
-    await deps.redis.set(key, QUEUED, "EX", deps.ttlSeconds);
+    await deps.redis.set(key, CLAIM_QUEUED, "EX", deps.ttlSeconds);
     return "replayed";
   }
   const taken = await deps.redis.eval(TAKE_OVER, 1, key, holder, mine, String(deps.ttlSeconds));
@@ -52,5 +52,5 @@ export async function claimCommand(
 
 /** The job exists: from now on every delivery of this update is a replay. */
 export async function markCommandQueued(key: string, deps: ReplayClaimDeps): Promise<void> {
-  await deps.redis.set(key, QUEUED, "EX", deps.ttlSeconds);
+  await deps.redis.set(key, CLAIM_QUEUED, "EX", deps.ttlSeconds);
 }

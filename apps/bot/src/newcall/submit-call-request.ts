@@ -135,14 +135,17 @@ export async function submitCallRequest(
     timeoutMs: deps.limits.queueTimeoutMs,
     logger: deps.logger,
   });
+  // One round trip: drop the write-ahead record and, when the job exists, mark the claim queued.
+  const queuedClaim = outcome.queued ? { key: claimKey, ttlSeconds: claim.ttlSeconds } : undefined;
   if (recorded) {
-    await clearPendingRequest(deps.redis, deps.keys, draft.requestId).catch((error: unknown) => {
-      // Harmless: the next start finds the job and only clears the record.
+    await clearPendingRequest(deps.redis, deps.keys, draft.requestId, queuedClaim).catch((error: unknown) => {
+      // Harmless: the next start finds the job and clears the record; a redelivery finds it too.
       deps.logger.warn({ err: error, requestId: draft.requestId }, "could not clear the pending record");
     });
+  } else if (outcome.queued) {
+    await markCommandQueued(claimKey, claim);
   }
   if (outcome.queued) {
-    await markCommandQueued(claimKey, claim);
     deps.logger.info(
       { requestId: draft.requestId, targetChatId: draft.target.chatId, rtmp: draft.rtmp, autostart },
       "call request queued",
