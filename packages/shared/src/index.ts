@@ -15,6 +15,7 @@ export * from "./contract/recurring-rule.ts";
 export * from "./contract/results-message.ts";
 export * from "./contract/userbot-identity.ts";
 export * from "./contract/worker-alert.ts";
+export * from "./contract/worker-status.ts";
 export * from "./logging/create-logger.ts";
 export * from "./logging/secret-scrubber.ts";
 export * from "./process/on-shutdown-signal.ts";
