@@ -481,7 +481,9 @@ describe("/calls: list, buttons, refusals", () => {
       kind: "call-action",
       requestId,
       action: "start",
-      requester: { userId: 0, chatId: DEMO.community },
+      origin: "autostart",
+      // As the worker sends it: the user who scheduled the call, not a placeholder id.
+      requester: { userId: DEMO.olga, chatId: DEMO.community },
       target: { chatId: DEMO.community, title: "Demo Community", username: "demo_community" },
       call: { id: call.id, accessHash: call.accessHash },
       onlyIfScheduled: true,

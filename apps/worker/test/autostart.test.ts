@@ -57,7 +57,9 @@ describe("auto-start of scheduled calls", () => {
     expect(result.outcome).toMatchObject({ status: "done", call: { id: call.id, state: "active" } });
     // No message waits for it: the bot posts a new one, in the chat where the call starts.
     expect(result.request.ack).toBeUndefined();
+    // For the user who scheduled it, marked automatic by its origin (the bot words its report by that).
     expect(result.request.requester).toEqual({ userId: OWNER_ID, chatId: CHATS.privateTeam.chatId });
+    expect(result.request.origin).toBe("autostart");
     expect(h.mtprotoCount("phone.startScheduledGroupCall")).toBe(1);
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   type CreateCallRequest,
   CreateCallRequestSchema,
+  callActionOrigin,
   jobIdForCommand,
   MAX_CALL_TITLE_LENGTH,
   ResultsMessageSchema,
@@ -106,5 +107,18 @@ describe("the userbot identity", () => {
         since: 1,
       }).success,
     ).toBe(true);
+  });
+});
+
+describe("the origin of a call action", () => {
+  const action = { requester: { userId: 1001, chatId: -1001500000001 } };
+  it("is what the job says", () => {
+    expect(callActionOrigin({ ...action, origin: "autostart" })).toBe("autostart");
+    expect(callActionOrigin({ ...action, origin: "user", onlyIfScheduled: true })).toBe("user");
+  });
+  it("is read from the older marks in jobs queued before the field existed", () => {
+    expect(callActionOrigin({ ...action, onlyIfScheduled: true })).toBe("autostart");
+    expect(callActionOrigin({ requester: { userId: 0, chatId: -1001500000001 } })).toBe("autostart");
+    expect(callActionOrigin(action)).toBe("user");
   });
 });

@@ -122,6 +122,7 @@ export async function handlePress(ctx: Context, deps: PressDeps): Promise<void> 
     kind: "call-action",
     requestId: actionJobId(action, entry.id),
     action,
+    origin: "user",
     requester: { userId: query.from.id, chatId: message.chat.id },
     ack: { chatId: message.chat.id, messageId: message.message_id },
     target: {

@@ -109,6 +109,7 @@ async function queueChatAction(
     // One command message, one job, however often Telegram delivers the update.
     requestId: actionJobId(what.action, ctx.chat!.id, ctx.msg!.message_id),
     action: what.action,
+    origin: "user",
     requester: { userId: from.id, chatId: ctx.chat!.id },
     ...(what.ack !== undefined && { ack: what.ack }),
     target: what.chat,

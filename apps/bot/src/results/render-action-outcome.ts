@@ -1,4 +1,4 @@
-import { type CallActionResult, describeTelegramError, formatWait } from "@callbot/shared";
+import { type CallActionResult, callActionOrigin, describeTelegramError, formatWait } from "@callbot/shared";
 
 export interface RenderedActionOutcome {
   /** The line for the requester (a /calls headline, or the whole text of the command's answer); undefined: say nothing. */
@@ -27,7 +27,7 @@ export function renderActionOutcome(
   const chat = `«${request.target.title}»`;
   const title = outcome.status === "done" ? (outcome.call?.title ?? ctx.callTitle) : ctx.callTitle;
   const call = title === undefined ? "The call" : `“${title}”`;
-  const automatic = request.requester.userId === 0;
+  const automatic = callActionOrigin(request) === "autostart";
   switch (outcome.status) {
     case "done":
       switch (request.action) {

@@ -1,4 +1,9 @@
-import { CallActionRequestSchema, type TargetChat } from "@callbot/shared";
+import {
+  type CallActionRequest,
+  CallActionRequestSchema,
+  callActionOrigin,
+  type TargetChat,
+} from "@callbot/shared";
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Logger } from "pino";
 import type { ResolvedTarget } from "../peers/resolve-target-peer.ts";
@@ -88,15 +93,11 @@ export function callActionJob(deps: CallActionJobDeps): (job: Job) => Promise<Ca
 }
 
 /**
- * A user's action that waited in the queue is checked again. An auto-start (onlyIfScheduled)
+ * A user's action that waited in the queue is checked again. An auto-start
  * is not: it was decided when the call was created, and whoever can manage the chat's calls
  * can still discard the scheduled call in Telegram, which the auto-start then respects.
  */
-function mustRecheckRights(
-  request: { onlyIfScheduled?: boolean | undefined; requester: { userId: number }; requestedAt: number },
-  nowMs: number,
-  recheckAfterMs: number,
-): boolean {
-  if (request.onlyIfScheduled === true || request.requester.userId === 0) return false;
+function mustRecheckRights(request: CallActionRequest, nowMs: number, recheckAfterMs: number): boolean {
+  if (callActionOrigin(request) === "autostart") return false;
   return nowMs - request.requestedAt > recheckAfterMs;
 }

@@ -38,6 +38,8 @@ export async function scheduleAutostart(
     kind: "call-action",
     requestId: jobId,
     action: "start",
+    // The requester stays the user who scheduled the call; origin is what marks it automatic.
+    origin: "autostart",
     requester: { userId: request.requester.userId, chatId: request.target.chatId },
     target: request.target,
     call: { id: call.id, accessHash: call.accessHash },

@@ -1,4 +1,4 @@
-import { CALL_JOB_NAMES, CallActionRequestSchema } from "@callbot/shared";
+import { CALL_JOB_NAMES, CallActionRequestSchema, callActionOrigin } from "@callbot/shared";
 import type { Job, Queue } from "bullmq";
 import type { Logger } from "pino";
 import { reporterForJob } from "../results/outcome-reporter.ts";
@@ -82,6 +82,6 @@ function hasWaitingRequester(job: Job): boolean {
   if (job.name === CALL_JOB_NAMES.createCall) return true;
   if (job.name !== CALL_JOB_NAMES.callAction) return false;
   const parsed = CallActionRequestSchema.safeParse(job.data);
-  // An auto-start (onlyIfScheduled) is planned work, not a request someone waits on.
-  return !parsed.success || parsed.data.onlyIfScheduled !== true;
+  // An auto-start is planned work, not a request someone waits on.
+  return !parsed.success || callActionOrigin(parsed.data) !== "autostart";
 }

@@ -30,14 +30,29 @@ export const CallRefSchema = z.object({
 });
 export type CallRef = z.infer<typeof CallRefSchema>;
 
+/**
+ * Who asked for an action: a user (a /calls button, /rename, /rotatekey), or the system on a
+ * user's behalf (the auto-start of a call scheduled with autostart). The bot words and places its
+ * report by this, and the worker skips the late rights re-check for planned work. It is explicit
+ * because the requester's id cannot tell: an auto-start carries the id of the user who scheduled
+ * the call, so that the worker and the bot know whom it was for.
+ */
+export const CallActionOriginSchema = z.enum(["user", "autostart"]);
+export type CallActionOrigin = z.infer<typeof CallActionOriginSchema>;
+
 export const CallActionRequestSchema = z.object({
   v: z.literal(1),
   kind: z.literal("call-action"),
   /** Idempotency key and job id (no ':' in BullMQ custom ids). */
   requestId: z.string().min(1).max(200),
   action: CallActionSchema,
+  /**
+   * Absent only in jobs queued before the field existed (an auto-start can wait 8 days in
+   * Redis): read it with callActionOrigin(), never directly.
+   */
+  origin: CallActionOriginSchema.optional(),
   requester: z.object({
-    /** 0 for actions the system itself takes (auto-start). */
+    /** The user the action is for; an auto-start carries the user who scheduled the call. */
     userId: z.number().int().nonnegative(),
     chatId: z.number().int(),
   }),
@@ -57,6 +72,17 @@ export const CallActionRequestSchema = z.object({
   requestedAt: z.number().int().positive(),
 });
 export type CallActionRequest = z.infer<typeof CallActionRequestSchema>;
+
+/**
+ * The origin of an action, also for jobs queued before `origin` existed: those marked their
+ * auto-starts only with onlyIfScheduled (and, in older bot versions, user id 0).
+ */
+export function callActionOrigin(
+  request: Pick<CallActionRequest, "origin" | "onlyIfScheduled" | "requester">,
+): CallActionOrigin {
+  if (request.origin !== undefined) return request.origin;
+  return request.onlyIfScheduled === true || request.requester.userId === 0 ? "autostart" : "user";
+}
 
 /** The state of a call after an action, as Telegram answered it. */
 export const CallSnapshotSchema = CallRefSchema.extend({
