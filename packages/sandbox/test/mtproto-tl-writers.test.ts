@@ -58,9 +58,17 @@ function referenceChat(world: World, chat: WorldChat, viewerId: number): Api.Typ
   const rights = role?.status === "owner" ? OWNER_RIGHTS : role?.status === "admin" ? role.rights : undefined;
   const callActive = world.currentCall(chat.id)?.state === "active";
   if (chat.type === "group") {
+    const supergroup = chat.migratedTo === undefined ? undefined : world.getChat(chat.migratedTo);
     return new Api.Chat({
       creator: role?.status === "owner",
       left: !present(role?.status),
+      deactivated: supergroup !== undefined,
+      ...(supergroup && {
+        migratedTo: new Api.InputChannel({
+          channelId: big(supergroup.id),
+          accessHash: big(supergroup.accessHash),
+        }),
+      }),
       callActive,
       id: big(chat.id),
       title: chat.title,
@@ -129,7 +137,10 @@ function referenceService(world: World, message: WorldMessage, viewerId: number)
         ? new Api.MessageActionGroupCall({ call: input })
         : service.kind === "video_chat_ended"
           ? new Api.MessageActionGroupCall({ call: input, duration: service.duration })
-          : new Api.MessageActionInviteToGroupCall({ call: input, users: service.userIds.map(big) });
+          : service.kind === "video_chat_participants_invited"
+            ? new Api.MessageActionInviteToGroupCall({ call: input, users: service.userIds.map(big) })
+            : undefined;
+  if (!action) throw new Error(`no call action for ${service.kind}`);
   const sender =
     message.senderChatId !== undefined
       ? peer(world.chatByBotApiId(message.senderChatId)!)
@@ -174,6 +185,9 @@ describe("layer-198 TL writers match gramjs's Api classes byte for byte", () => 
     check();
     world.createGroupCall(1001, 1500000001, { randomId: 1, rtmp: false });
     world.createGroupCall(1001, 400000001, { randomId: 2, rtmp: false });
+    check();
+    // An upgraded basic group: deactivated, migrated_to its supergroup.
+    world.migrateToSupergroup(400000001, 1001);
     check();
   });
 

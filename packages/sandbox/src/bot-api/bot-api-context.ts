@@ -1,4 +1,5 @@
 import type { World } from "../world/world.ts";
+import type { BotApiAvailability } from "./bot-api-availability.ts";
 import type { BotCommandStore } from "./bot-commands.ts";
 import type { CallbackQueries } from "./callback-queries.ts";
 import type { RequestParams } from "./request-params.ts";
@@ -16,6 +17,8 @@ export interface BotApiState {
   rateLimiter: SendRateLimiter | undefined;
   webhookRetry: WebhookRetryPolicy;
   webhook: WebhookDelivery | undefined;
+  /** Switched off by the control API to simulate an outage. */
+  availability: BotApiAvailability;
 }
 
 export interface BotApiCall {

@@ -74,6 +74,8 @@ export function toBotApiMessage(world: World, message: WorldMessage, depth = 0):
   if (service?.kind === "video_chat_scheduled") out.video_chat_scheduled = { start_date: service.startDate };
   if (service?.kind === "video_chat_started") out.video_chat_started = {};
   if (service?.kind === "video_chat_ended") out.video_chat_ended = { duration: service.duration };
+  if (service?.kind === "migrate_to_chat_id") out.migrate_to_chat_id = service.chatId;
+  if (service?.kind === "migrate_from_chat_id") out.migrate_from_chat_id = service.chatId;
   if (service?.kind === "video_chat_participants_invited") {
     out.video_chat_participants_invited = {
       users: service.userIds.flatMap((id) => {

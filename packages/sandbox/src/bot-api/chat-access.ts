@@ -1,6 +1,6 @@
 import type { WorldChat, WorldUser } from "../world/types.ts";
 import type { World } from "../world/world.ts";
-import { badRequest, forbidden } from "./bot-api-error.ts";
+import { BotApiError, badRequest, forbidden } from "./bot-api-error.ts";
 
 export type ChatTarget = { kind: "private"; user: WorldUser } | { kind: "chat"; chat: WorldChat };
 
@@ -21,6 +21,13 @@ export function resolveChatTarget(world: World, chatId: number | string): ChatTa
   // A private chat the bot never belonged to does not exist for it.
   if (!chat.username && world.memberRole(chat.id, world.bot.id) === undefined)
     throw badRequest("chat not found");
+  // An upgraded basic group answers every method with the supergroup's id (TwiN/gatus#179).
+  const supergroup = chat.migratedTo === undefined ? undefined : world.getChat(chat.migratedTo);
+  if (supergroup) {
+    throw new BotApiError(400, "Bad Request: group chat was upgraded to a supergroup chat", {
+      migrate_to_chat_id: world.botApiIdOf(supergroup),
+    });
+  }
   return { kind: "chat", chat };
 }
 

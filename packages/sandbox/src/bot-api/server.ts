@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { RequestCounters } from "../counters/request-counters.ts";
 import type { FaultInjector } from "../faults/fault-injector.ts";
 import type { World } from "../world/world.ts";
+import { BotApiAvailability } from "./bot-api-availability.ts";
 import type { BotApiState } from "./bot-api-context.ts";
 import { BotApiError, toBotApiError, tooManyRequests } from "./bot-api-error.ts";
 import { BotCommandStore } from "./bot-commands.ts";
@@ -54,6 +55,7 @@ export async function startBotApiServer(options: BotApiServerOptions): Promise<B
         : new SendRateLimiter({ ...DEFAULT_RATE_LIMITS, ...options.rateLimits }),
     webhookRetry: { ...DEFAULT_WEBHOOK_RETRY, ...options.webhookRetry },
     webhook: undefined,
+    availability: new BotApiAvailability(),
   };
   const stopFeed = feedWorldUpdates(world, updates);
 
@@ -95,6 +97,11 @@ export async function startBotApiServer(options: BotApiServerOptions): Promise<B
       if (!res.headersSent) send(res, new BotApiError(500, "Internal Server Error"));
     });
   });
+  // An outage: connections are cut on accept, and the ones open (held long polls) at once.
+  server.on("connection", (socket) => {
+    if (state.availability.isDown()) socket.destroy();
+  });
+  state.availability.on("down", () => server.closeAllConnections());
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

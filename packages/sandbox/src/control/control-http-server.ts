@@ -40,6 +40,8 @@ const membersSchema = z.object({
   userId: z.number().int(),
   role: memberRoleSchema,
 });
+const migrateSchema = z.object({ by: z.number().int() });
+const availabilitySchema = z.object({ up: z.boolean(), downForMs: z.number().int().positive().optional() });
 const loadSchema = z.union([z.object({ path: z.string() }), z.object({ world: z.unknown() })]);
 
 type Route = (control: SandboxControl, body: unknown, match: RegExpExecArray) => unknown | Promise<unknown>;
@@ -119,6 +121,21 @@ const ROUTES: Array<[method: string, path: RegExp, route: Route]> = [
     (control) => {
       control.faults.clear();
       return { cleared: true };
+    },
+  ],
+  [
+    "POST",
+    /^\/chats\/(-?\d+)\/migrate$/,
+    (control, body, m) => ({ newChatId: control.migrateGroup(Number(m[1]), migrateSchema.parse(body).by) }),
+  ],
+  [
+    "POST",
+    /^\/bot-api\/availability$/,
+    (control, body) => {
+      const { up, downForMs } = availabilitySchema.parse(body);
+      if (up) control.botApiUp();
+      else control.botApiDown(downForMs);
+      return { up };
     },
   ],
   ["GET", /^\/counters$/, (control) => control.counters()],

@@ -199,6 +199,29 @@ export class SandboxControl {
     this.world.setRole(chat.id, userId, role);
   }
 
+  /**
+   * Upgrades a basic group (Bot API id -N) to a supergroup, as `by` (its owner) would; returns
+   * the supergroup's Bot API id (-100…).
+   */
+  migrateGroup(chatId: number, by: number): number {
+    const chat = this.world.chatByBotApiId(chatId);
+    if (!chat) throw new ControlError(`chat ${chatId} is not in this world`, 404);
+    if (chat.type !== "group" || chat.migratedTo !== undefined)
+      throw new ControlError(`chat ${chatId} is not a basic group that can be upgraded`);
+    if (this.world.memberRole(chat.id, by)?.status !== "owner")
+      throw new ControlError(`only the group's owner can upgrade it; ${by} is not`);
+    return this.world.migrateToSupergroup(chat.id, by);
+  }
+
+  /** The Bot API stops answering (connections cut) for `ms`, or until botApiUp(). */
+  botApiDown(ms?: number): void {
+    this.botApi.availability.down(ms);
+  }
+
+  botApiUp(): void {
+    this.botApi.availability.up();
+  }
+
   counters(): CountersSnapshot {
     return this.requestCounters.snapshot();
   }

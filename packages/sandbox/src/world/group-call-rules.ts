@@ -22,6 +22,9 @@ export function isPresentMember(role: MemberRole | undefined): boolean {
  * the right.
  */
 export function assertMayManageCalls(chat: WorldChat, role: MemberRole | undefined): void {
+  // ASSUMPTION: a deactivated (upgraded) basic group takes no calls; CHAT_ID_INVALID is the name
+  // Telegram documents for an unusable chat id (core.telegram.org/method/messages.getFullChat).
+  if (chat.migratedTo !== undefined) throw new TelegramRpcError(400, "CHAT_ID_INVALID");
   if (role?.status === "banned") throw new TelegramRpcError(400, "USER_BANNED_IN_CHANNEL");
   if (!isPresentMember(role)) {
     // A private chat is invisible to non-members; a public one is visible but grants no rights.

@@ -51,6 +51,10 @@ export interface WorldChat {
   members: Map<number, MemberRole>;
   /** For a channel: its discussion group's native id. */
   linkedChatId?: number;
+  /** A basic group upgraded to a supergroup: the supergroup's native id (the group is deactivated). */
+  migratedTo?: number;
+  /** A supergroup made from a basic group: the group's native id. */
+  migratedFrom?: number;
 }
 
 export type GroupCallState = "scheduled" | "active" | "discarded";
@@ -93,7 +97,11 @@ export interface WorldMessage {
     | { kind: "video_chat_scheduled"; startDate: number }
     | { kind: "video_chat_started" }
     | { kind: "video_chat_ended"; duration: number }
-    | { kind: "video_chat_participants_invited"; userIds: number[] };
+    | { kind: "video_chat_participants_invited"; userIds: number[] }
+    /** In the old basic group: it became the supergroup with this Bot API id. */
+    | { kind: "migrate_to_chat_id"; chatId: number }
+    /** In the new supergroup: it was made from the basic group with this Bot API id. */
+    | { kind: "migrate_from_chat_id"; chatId: number };
   /** For video_chat_* service messages: the group call they are about. */
   callId?: string;
   /** Every earlier text of a bot message, oldest first, for tests that check edits. */

@@ -193,6 +193,51 @@ export class World extends EventEmitter<WorldEvents> {
     return undefined;
   }
 
+  /**
+   * Upgrades a basic group to a supergroup, as Telegram does at 200 members or when the group
+   * goes public: a supergroup with a new id takes the group's title and members, and the group
+   * is deactivated with migrated_to pointing at it (MTProto chat#41cbf256 flags.5/flags.6). Bots
+   * get two service messages: migrate_from_chat_id in the new chat, then migrate_to_chat_id in
+   * the old one (core.telegram.org/bots/api#message; their order: TelegramBots/Telegram.Bot#171).
+   * ASSUMPTION (no source found): the group's scheduled or live call moves with it.
+   * Returns the supergroup's Bot API id.
+   */
+  migrateToSupergroup(groupNativeId: number, byUserId: number, now = Date.now()): number {
+    const group = this.requireChat(groupNativeId);
+    if (group.type !== "group" || group.migratedTo !== undefined) {
+      throw new TelegramRpcError(400, "CHAT_ID_INVALID");
+    }
+    const id = Math.max(1_000_000_000, ...this.chats.keys()) + 1;
+    const supergroup: WorldChat = {
+      id,
+      type: "supergroup",
+      title: group.title,
+      accessHash: seededLong(this.seed, "chat", id),
+      members: new Map(group.members),
+      migratedFrom: group.id,
+    };
+    this.chats.set(id, supergroup);
+    group.migratedTo = id;
+    for (const call of this.calls.values()) {
+      if (call.chatId === group.id && call.state !== "discarded") call.chatId = id;
+    }
+    const date = Math.floor(now / 1000);
+    const [oldId, newId] = [botApiChatId(group), botApiChatId(supergroup)];
+    this.postMessage({
+      chatId: newId,
+      fromUserId: byUserId,
+      service: { kind: "migrate_from_chat_id", chatId: oldId },
+      date,
+    });
+    this.postMessage({
+      chatId: oldId,
+      fromUserId: byUserId,
+      service: { kind: "migrate_to_chat_id", chatId: newId },
+      date,
+    });
+    return newId;
+  }
+
   // ---- members ----
 
   memberRole(chatNativeId: number, userId: number): MemberRole | undefined {

@@ -49,6 +49,7 @@ const C = {
   peerUser: id(Api.PeerUser),
   peerChat: id(Api.PeerChat),
   peerChannel: id(Api.PeerChannel),
+  inputChannel: id(Api.InputChannel),
   inputGroupCall: id(Api.InputGroupCall),
   groupCall: id(Api.GroupCall),
   groupCallDiscarded: id(Api.GroupCallDiscarded),
@@ -161,11 +162,15 @@ export function writeChat(w: TlWriter, world: World, chat: WorldChat, viewerId: 
   const creator = role?.status === "owner";
   const left = !isPresent(role);
   if (chat.type === "group") {
+    // An upgraded group is deactivated and names its supergroup (migrated_to).
+    const supergroup = chat.migratedTo === undefined ? undefined : world.getChat(chat.migratedTo);
     w.uint(C.chat)
       .uint(
         flagsOf([
           [creator, 0],
           [left, 2],
+          [supergroup !== undefined, 5], // deactivated
+          [supergroup !== undefined, 6], // migrated_to
           [rights !== undefined, 14],
           [callActive, 23],
         ]),
@@ -176,6 +181,7 @@ export function writeChat(w: TlWriter, world: World, chat: WorldChat, viewerId: 
       .int(presentMemberCount(chat))
       .int(EPOCH_DATE)
       .int(1); // version
+    if (supergroup) w.uint(C.inputChannel).long(supergroup.id).long(supergroup.accessHash);
     if (rights) writeAdminRights(w, rights);
     return;
   }

@@ -39,6 +39,10 @@ function fullChannel(ctx: RequestContext, chat: WorldChat): Api.messages.ChatFul
       notifySettings: new Api.PeerNotifySettings({}),
       botInfo: [],
       ...(linked && { linkedChatId: long(linked.id) }),
+      ...(chat.migratedFrom !== undefined && {
+        migratedFromChatId: long(chat.migratedFrom),
+        migratedFromMaxId: world.messages(-chat.migratedFrom).at(-1)?.id ?? 0,
+      }),
       pts: Math.max(1, lastId),
       ...(call && { call: inputGroupCallOf(call) }),
     }),
