@@ -33,4 +33,10 @@ export {
   World,
   type WorldBot,
 } from "./world/world.ts";
+export {
+  DEFAULT_WORLD_SETTINGS,
+  type WorldSettings,
+  type WorldSettingsPatch,
+  worldSettingsSchema,
+} from "./world/world-settings.ts";
 export { demoWorldPath } from "./worlds/demo-world.ts";

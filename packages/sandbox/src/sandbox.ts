@@ -8,6 +8,7 @@ import { FaultInjector } from "./faults/fault-injector.ts";
 import { type MtprotoServer, startMtprotoServer } from "./mtproto/server.ts";
 import type { WorldFixture } from "./world/fixture-schema.ts";
 import { readWorldFixture, World } from "./world/world.ts";
+import type { WorldSettingsPatch } from "./world/world-settings.ts";
 import { demoWorldPath } from "./worlds/demo-world.ts";
 
 /** The api_id/api_hash pair the sandbox expects; fixed, so configs can name them. */
@@ -17,6 +18,8 @@ export const SANDBOX_API_HASH = "5a4e1b0c0ffee0ddba11ca11b07c0de5";
 export interface SandboxOptions {
   /** A fixture object or a path to a JSON fixture; default: the demo world. */
   world?: WorldFixture | string;
+  /** Answers to what Telegram does not document (WorldSettings); applied over the fixture's. */
+  settings?: WorldSettingsPatch;
   /** Default: free ports. */
   ports?: { botApi?: number; mtproto?: number; control?: number };
   /** Default 127.0.0.1. */
@@ -81,6 +84,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ? readWorldFixture(options.world)
       : (options.world ?? readWorldFixture(demoWorldPath));
   const world = new World(fixture);
+  if (options.settings) world.configure(options.settings);
   const faults = new FaultInjector();
   const counters = new RequestCounters();
 

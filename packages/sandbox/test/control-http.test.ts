@@ -26,6 +26,20 @@ async function control(method: string, path: string, body?: unknown) {
 }
 
 describe("the control API over HTTP", () => {
+  it("reads and changes the world's settings; a bad value is a 400 that names it", async () => {
+    const read = await control("GET", "/world/settings");
+    expect(read.body.settings.overlongCallTitle).toBe("truncate");
+    const changed = await control("POST", "/world/settings", { overlongCallTitle: "reject" });
+    expect(changed.body.settings).toMatchObject({
+      overlongCallTitle: "reject",
+      adminListAccess: "members-in-supergroups",
+    });
+    expect(sandbox.world.settings.overlongCallTitle).toBe("reject");
+    const bad = await control("POST", "/world/settings", { overlongCallTitle: "shorten" });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toContain("overlongCallTitle");
+  });
+
   it("acts as a user, reads the bot's messages and presses its buttons", async () => {
     const bot = new Bot(sandbox.info.botToken, { client: { apiRoot: sandbox.info.botApiRoot } });
     bot.command("menu", (ctx) =>

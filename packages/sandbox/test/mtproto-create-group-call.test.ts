@@ -130,7 +130,8 @@ describe("phone.createGroupCall over MTProto with the real gramjs client", () =>
     expect(inside).toBeInstanceOf(Api.GroupCall);
   });
 
-  it("rejects a title over 64 characters and accepts exactly 64", async () => {
+  it("with overlongCallTitle reject: refuses a title over 64 characters and accepts exactly 64", async () => {
+    bed.world.configure({ overlongCallTitle: "reject" });
     const client = await bed.connect();
     const error = await rpcErrorOf(create(client, { title: "x".repeat(65) }));
     expect(error).toEqual({ code: 400, errorMessage: "TITLE_INVALID" });

@@ -13,11 +13,16 @@ describe("channels.getParticipants over MTProto, with the real gramjs client", (
     await bed.stop();
   });
 
-  async function list(filter: Api.TypeChannelParticipantsFilter, offset = 0, limit = 200) {
+  async function list(
+    filter: Api.TypeChannelParticipantsFilter,
+    offset = 0,
+    limit = 200,
+    chat: number = DEMO.community,
+  ) {
     const client = await bed.connect();
     const answer = await client.invoke(
       new Api.channels.GetParticipants({
-        channel: inputChannelOf(bed.world, DEMO.community),
+        channel: inputChannelOf(bed.world, chat),
         filter,
         offset,
         limit,
@@ -56,5 +61,27 @@ describe("channels.getParticipants over MTProto, with the real gramjs client", (
     const page = await list(new Api.ChannelParticipantsRecent(), 1, 1);
     expect(page.participants).toHaveLength(1);
     expect(page.count).toBe(recent.count);
+  });
+
+  it("admin lists (adminListAccess): any supergroup member may read them; in a channel only admins, unless any-member", async () => {
+    // The assistant becomes a plain member of both chats.
+    bed.world.setRole(DEMO.community, DEMO.userbotId, { status: "member" });
+    bed.world.setRole(DEMO.channel, DEMO.userbotId, { status: "member" });
+    const adminIds = async (chat: number) =>
+      (await list(new Api.ChannelParticipantsAdmins(), 0, 200, chat)).participants.map((p) =>
+        (p as { userId: { toString(): string } }).userId.toString(),
+      );
+
+    expect(await adminIds(DEMO.community)).toContain(String(DEMO.ownerId));
+    const refused = await list(new Api.ChannelParticipantsAdmins(), 0, 200, DEMO.channel).catch((e) => e);
+    expect({ code: refused.code, errorMessage: refused.errorMessage }).toEqual({
+      code: 403,
+      errorMessage: "CHAT_ADMIN_REQUIRED",
+    });
+    // A channel's subscriber list is for its admins whatever the setting.
+    bed.world.configure({ adminListAccess: "any-member" });
+    expect(await adminIds(DEMO.channel)).toContain(String(DEMO.ownerId));
+    const recent = await list(new Api.ChannelParticipantsRecent(), 0, 200, DEMO.channel).catch((e) => e);
+    expect(recent.errorMessage).toBe("CHAT_ADMIN_REQUIRED");
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TelegramRpcError, type WorldMessage } from "../src/world/types.ts";
-import { World } from "../src/world/world.ts";
+import { readWorldFixture, World } from "../src/world/world.ts";
+import { DEFAULT_WORLD_SETTINGS } from "../src/world/world-settings.ts";
 import { demoWorldPath } from "../src/worlds/demo-world.ts";
 
 const COMMUNITY = 1500000001;
@@ -140,7 +141,6 @@ describe("World: createGroupCall", () => {
     ["admin without manage_call", USERBOT, NO_RIGHTS, {}, "CHAT_ADMIN_REQUIRED"],
     ["plain member", MAX, COMMUNITY, {}, "CHAT_ADMIN_REQUIRED"],
     ["rtmp by an admin", ADAM, COMMUNITY, { rtmp: true }, "CHAT_ADMIN_REQUIRED"],
-    ["title over 64", USERBOT, COMMUNITY, { title: "x".repeat(65) }, "TITLE_INVALID"],
     ["random_id 0", USERBOT, COMMUNITY, { randomId: 0 }, "RANDOM_ID_INVALID"],
   ] as const)("refuses: %s", (_name, by, chat, extra, expected) => {
     const world = demo();
@@ -150,6 +150,47 @@ describe("World: createGroupCall", () => {
       errorMessage: expected,
     });
     expect(world.messages(-1001500000001)).toHaveLength(0);
+  });
+
+  it("a title over 64 characters is cut to 64 by default, or refused with TITLE_INVALID (overlongCallTitle)", () => {
+    const world = demo();
+    // 65 code points, 66 UTF-16 units: the limit counts characters, as TDLib's utf8_truncate does.
+    const long = `🎥${"x".repeat(64)}`;
+    const cut = world.createGroupCall(USERBOT, COMMUNITY, { randomId: 1, title: long, rtmp: false }, NOW);
+    expect(cut.title).toBe(`🎥${"x".repeat(63)}`);
+    expect(world.editGroupCallTitle(USERBOT, cut.id, `${"y".repeat(70)}`).title).toBe("y".repeat(64));
+
+    world.configure({ overlongCallTitle: "reject" });
+    expect(rpcError(() => world.editGroupCallTitle(USERBOT, cut.id, long))).toEqual({
+      code: 400,
+      errorMessage: "TITLE_INVALID",
+    });
+    world.discardGroupCall(USERBOT, cut.id, NOW);
+    const before = world.messages(-1001500000001).length;
+    expect(
+      rpcError(() =>
+        world.createGroupCall(USERBOT, COMMUNITY, { randomId: 2, title: long, rtmp: false }, NOW),
+      ),
+    ).toEqual({ code: 400, errorMessage: "TITLE_INVALID" });
+    expect(world.messages(-1001500000001)).toHaveLength(before);
+    const exact = world.createGroupCall(
+      USERBOT,
+      COMMUNITY,
+      { randomId: 3, title: "z".repeat(64), rtmp: false },
+      NOW,
+    );
+    expect(exact.title).toBe("z".repeat(64));
+  });
+
+  it("settings come from the fixture and survive nothing but a reload; unknown values are refused", () => {
+    const world = new World({
+      ...readWorldFixture(demoWorldPath),
+      settings: { overlongCallTitle: "reject" },
+    });
+    expect(world.settings).toEqual({ ...DEFAULT_WORLD_SETTINGS, overlongCallTitle: "reject" });
+    expect(() => world.configure({ overlongCallTitle: "shorten" })).toThrow();
+    world.load(readWorldFixture(demoWorldPath));
+    expect(world.settings).toEqual(DEFAULT_WORLD_SETTINGS);
   });
 
   it("refuses a banned account and a second call while one runs", () => {

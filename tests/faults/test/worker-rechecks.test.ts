@@ -77,6 +77,39 @@ describe("17: rights revoked between queueing and running", () => {
     expect(p.sandbox.counters().mtproto["channels.getParticipants"]).toBe(2);
   });
 
+  // Whether a channel's admin list is open to its non-admins is undocumented (the sandbox's
+  // adminListAccess); the worker's re-check must give the same outcome under either answer.
+  const adminListAccessValues = ["members-in-supergroups", "any-member"] as const;
+
+  it.each(adminListAccessValues)(
+    "in a channel (admin list: %s) the owner's waited request goes through",
+    async (adminListAccess) => {
+      p = await start({ world: { ...faultsWorld(), settings: { adminListAccess } }, worker: false });
+      const { reply } = await p.ask(WHO.olga, WHO.olga, "/newcall @demo_channel Channel call");
+      expect(reply.text).toContain("Queued");
+      await p.startWorker({ recheckRightsAfterMs: 0 });
+      await p.outcome(reply, /live now/);
+      expect(p.sandbox.calls(WHO.channel)).toHaveLength(1);
+      expect(p.sandbox.counters().mtproto["channels.getParticipants"]).toBe(1);
+    },
+  );
+
+  it.each(adminListAccessValues)(
+    "in a channel (admin list: %s) whose assistant was demoted, the owner is told it lacks the right",
+    async (adminListAccess) => {
+      p = await start({ world: { ...faultsWorld(), settings: { adminListAccess } }, worker: false });
+      const { reply } = await p.ask(WHO.olga, WHO.olga, "/newcall @demo_channel Channel call");
+      expect(reply.text).toContain("Queued");
+      p.sandbox.setRole(WHO.channel, WHO.assistant, { status: "member" });
+      await p.startWorker({ recheckRightsAfterMs: 0 });
+      const refused = await p.outcome(reply, /could not/);
+      expect(refused).toContain(
+        catalogue("CHAT_ADMIN_REQUIRED", { title: "Demo Channel", username: "demo_channel" }),
+      );
+      expect(p.sandbox.calls(WHO.channel)).toEqual([]);
+    },
+  );
+
   it("18 at run time: a livestream whose requester is no longer the chat's owner is refused", async () => {
     p = await start({ world: faultsWorld({ rooms: 1 }), worker: false });
     const { reply } = await p.ask(WHO.olga, roomId(1), "/newcall Launch rtmp");

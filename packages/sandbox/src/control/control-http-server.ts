@@ -56,6 +56,8 @@ const ROUTES: Array<[method: string, path: RegExp, route: Route]> = [
       return { loaded: true };
     },
   ],
+  ["POST", /^\/world\/settings$/, (control, body) => ({ settings: control.world.configure(body) })],
+  ["GET", /^\/world\/settings$/, (control) => ({ settings: control.world.settings })],
   [
     "POST",
     /^\/act\/send$/,

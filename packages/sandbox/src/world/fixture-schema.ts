@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { worldSettingsPatchSchema } from "./world-settings.ts";
 
 /** MTProto chatAdminRights as booleans; `manageCall` is the Bot API's `can_manage_video_chats`. */
 export const adminRightsSchema = z
@@ -74,6 +75,8 @@ export const worldFixtureSchema = z
     /** Accounts the sandbox issues MTProto sessions for; each must also be in `users`. */
     userbots: z.array(userIdSchema),
     chats: z.array(fixtureChatSchema),
+    /** Answers to what Telegram does not document; defaults for those not given (WorldSettings). */
+    settings: worldSettingsPatchSchema.optional(),
   })
   .strict()
   .superRefine((fixture, ctx) => {

@@ -1,4 +1,5 @@
 import { type MemberRole, TelegramRpcError, type WorldChat } from "./types.ts";
+import type { WorldSettings } from "./world-settings.ts";
 
 /** TDLib's MAX_TITLE_LENGTH for group calls, a server-side limit. */
 export const MAX_CALL_TITLE_LENGTH = 64;
@@ -34,14 +35,20 @@ export function assertMayManageCalls(chat: WorldChat, role: MemberRole | undefin
 }
 
 /**
- * ASSUMPTION: a title over 64 characters is rejected with 400 TITLE_INVALID rather than cut.
- * Telegram documents only the limit (TDLib truncates client-side); rejecting makes a client
- * that skips its own validation visible in tests instead of silently losing text.
+ * The title a call gets: undefined for none (an empty title means the chat's name), the title
+ * itself when it fits, and for one over 64 characters what `overlong` says (an ASSUMPTION, see
+ * WorldSettings.overlongCallTitle): cut to 64 characters, or 400 TITLE_INVALID. Characters are
+ * code points, as TDLib's utf8_truncate counts them.
  */
-export function assertValidCallTitle(title: string | undefined): void {
-  if (title !== undefined && [...title].length > MAX_CALL_TITLE_LENGTH) {
-    throw new TelegramRpcError(400, "TITLE_INVALID");
-  }
+export function callTitleWithinLimit(
+  title: string | undefined,
+  overlong: WorldSettings["overlongCallTitle"],
+): string | undefined {
+  if (title === undefined || title === "") return undefined;
+  const characters = [...title];
+  if (characters.length <= MAX_CALL_TITLE_LENGTH) return title;
+  if (overlong === "reject") throw new TelegramRpcError(400, "TITLE_INVALID");
+  return characters.slice(0, MAX_CALL_TITLE_LENGTH).join("");
 }
 
 export function assertValidScheduleDate(scheduleDate: number | undefined, nowMs: number): void {

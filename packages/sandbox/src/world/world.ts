@@ -5,8 +5,8 @@ import { seededLong, seededToken } from "./deterministic-ids.ts";
 import { type FixtureMember, type WorldFixture, worldFixtureSchema } from "./fixture-schema.ts";
 import {
   assertMayManageCalls,
-  assertValidCallTitle,
   assertValidScheduleDate,
+  callTitleWithinLimit,
   isPresentMember,
 } from "./group-call-rules.ts";
 import {
@@ -18,6 +18,13 @@ import {
   type WorldMessage,
   type WorldUser,
 } from "./types.ts";
+import {
+  applySettingsPatch,
+  DEFAULT_WORLD_SETTINGS,
+  type WorldSettings,
+  type WorldSettingsPatch,
+  worldSettingsPatchSchema,
+} from "./world-settings.ts";
 
 const DEFAULT_SEED = "callbot-sandbox";
 /** Telegram's RTMP ingest for livestreams; the sandbox hands out the same shape. */
@@ -76,6 +83,8 @@ export class World extends EventEmitter<WorldEvents> {
   bot!: WorldBot;
   /** Accounts the sandbox issues MTProto sessions for. */
   userbotIds: number[] = [];
+  /** How the world answers where Telegram does not document the answer (see WorldSettings). */
+  settings: WorldSettings = { ...DEFAULT_WORLD_SETTINGS };
 
   private users = new Map<number, WorldUser>();
   private chats = new Map<number, WorldChat>();
@@ -110,6 +119,7 @@ export class World extends EventEmitter<WorldEvents> {
     this.seed = fixture.seed ?? DEFAULT_SEED;
     this.bot = { ...fixture.bot };
     this.userbotIds = [...fixture.userbots];
+    this.settings = applySettingsPatch(DEFAULT_WORLD_SETTINGS, fixture.settings);
     this.users.clear();
     this.chats.clear();
     this.messagesByChat.clear();
@@ -150,6 +160,12 @@ export class World extends EventEmitter<WorldEvents> {
         ...(chat.linkedChatId !== undefined && { linkedChatId: chat.linkedChatId }),
       });
     }
+  }
+
+  /** Changes some settings, keeping the others; answers the settings now in force. */
+  configure(patch: WorldSettingsPatch | unknown): WorldSettings {
+    this.settings = applySettingsPatch(this.settings, worldSettingsPatchSchema.parse(patch));
+    return { ...this.settings };
   }
 
   // ---- users and chats ----
@@ -309,8 +325,7 @@ export class World extends EventEmitter<WorldEvents> {
     assertMayManageCalls(chat, role);
     // core.telegram.org: only the chat's owner may start an RTMP livestream.
     if (params.rtmp && role?.status !== "owner") throw new TelegramRpcError(400, "CHAT_ADMIN_REQUIRED");
-    const title = params.title === "" ? undefined : params.title;
-    assertValidCallTitle(title);
+    const title = callTitleWithinLimit(params.title, this.settings.overlongCallTitle);
     assertValidScheduleDate(params.scheduleDate, now);
     // ASSUMPTION: Telegram's answer to a second call while one runs (or is scheduled) is
     // undocumented (peers report an "already exists" error); the sandbox answers
@@ -396,9 +411,9 @@ export class World extends EventEmitter<WorldEvents> {
   editGroupCallTitle(byUserId: number, callId: string, title: string): WorldGroupCall {
     const call = this.requireLiveCall(callId);
     this.assertMayManage(call.chatId, byUserId);
-    assertValidCallTitle(title);
-    if (title === "") delete call.title;
-    else call.title = title;
+    const kept = callTitleWithinLimit(title, this.settings.overlongCallTitle);
+    if (kept === undefined) delete call.title;
+    else call.title = kept;
     call.version += 1;
     this.emit("groupCall", call);
     return call;

@@ -97,6 +97,24 @@ function listedBy(filter: Api.TypeChannelParticipantsFilter, status: string): bo
   return false;
 }
 
+/**
+ * In a broadcast channel, member lists are for its admins: the admin list too, unless the world
+ * says any member may see it (WorldSettings.adminListAccess). core.telegram.org documents the
+ * refusal as 403 CHAT_ADMIN_REQUIRED.
+ */
+function assertMayListParticipants(
+  ctx: RequestContext,
+  chat: WorldChat,
+  filter: Api.TypeChannelParticipantsFilter,
+): void {
+  if (chat.type !== "channel") return;
+  const role = ctx.world.memberRole(chat.id, ctx.accountId);
+  if (role?.status === "owner" || role?.status === "admin") return;
+  const adminsForAnyone =
+    filter instanceof Api.ChannelParticipantsAdmins && ctx.world.settings.adminListAccess === "any-member";
+  if (!adminsForAnyone) throw new TelegramRpcError(403, "CHAT_ADMIN_REQUIRED");
+}
+
 export const channelsMethods: Record<string, MethodHandler> = {
   "channels.getChannels": (ctx, request: Api.channels.GetChannels) =>
     new Api.messages.Chats({
@@ -120,12 +138,13 @@ export const channelsMethods: Record<string, MethodHandler> = {
     });
   },
 
-  // ASSUMPTION: everyone in the chat may list its admins (Telegram lets members of a supergroup
-  // see the admin list); only the Admins, Recent, Kicked and Banned filters are served, with
-  // offset/limit paging, and the hash is ignored (always a full answer).
+  // Only the Admins, Recent, Kicked and Banned filters are served, with offset/limit paging, and
+  // the hash is ignored (always a full answer). Who may list admins is a world setting
+  // (adminListAccess): Telegram does not document it.
   "channels.getParticipants": (ctx, request: Api.channels.GetParticipants) => {
     const chat = chatFromInputChannel(ctx, request.channel);
     assertCanSeeChat(ctx, chat);
+    assertMayListParticipants(ctx, chat, request.filter);
     const matching = [...chat.members]
       .filter(([, role]) => listedBy(request.filter, role.status))
       .map(([userId]) => userId);

@@ -1,0 +1,56 @@
+import { z } from "zod";
+
+/**
+ * The world's switches for behaviour Telegram does not document. Each one is an ASSUMPTION in
+ * the fidelity ledger (packages/sandbox/README.md); its default is the most plausible reading of
+ * what is documented, and tests of the product run under every value where the product's
+ * correctness depends on the answer.
+ *
+ * Add a switch here (with its default) rather than hard-coding a guess in a rule.
+ */
+export const worldSettingsSchema = z
+  .object({
+    /**
+     * A group call title over 64 characters (createGroupCall, editGroupCallTitle). Documented is
+     * only the limit (TDLib td_api.tl "1-64 characters"); TDLib cuts titles to 64 on the client
+     * before sending (GroupCallManager.cpp, create_video_chat / set_group_call_title), so a
+     * server answer for a longer one is never seen by official apps.
+     * - "truncate" (default): the server keeps the first 64 characters, which is what a user of
+     *   an official app ends up with;
+     * - "reject": 400 TITLE_INVALID, which makes a client that skips its own check visible.
+     */
+    overlongCallTitle: z.enum(["truncate", "reject"]),
+    /**
+     * Who may list a channel's or supergroup's admins (channels.getParticipants with
+     * channelParticipantsAdmins). core.telegram.org documents 403 CHAT_ADMIN_REQUIRED for the
+     * method and channelFull.can_view_participants ("Can we view the participant list?"), but
+     * not which filter needs what. Supergroup members see the admin list in the official apps;
+     * for broadcast channels the fidelity review (reviews/telegram-fidelity.md, section 1.1)
+     * reports that only admins may list them.
+     * - "members-in-supergroups" (default): in a supergroup any member may list the admins; in a
+     *   broadcast channel only admins may (others get 403 CHAT_ADMIN_REQUIRED);
+     * - "any-member": any member may list the admins, channels included.
+     */
+    adminListAccess: z.enum(["members-in-supergroups", "any-member"]),
+  })
+  .strict();
+
+export type WorldSettings = z.infer<typeof worldSettingsSchema>;
+
+export const DEFAULT_WORLD_SETTINGS: Readonly<WorldSettings> = Object.freeze({
+  overlongCallTitle: "truncate",
+  adminListAccess: "members-in-supergroups",
+});
+
+/** Partial settings, as fixtures, `startSandbox({ settings })` and the control API give them. */
+export const worldSettingsPatchSchema = worldSettingsSchema.partial();
+export type WorldSettingsPatch = z.infer<typeof worldSettingsPatchSchema>;
+
+/** `base` with the patch's given values; absent ones keep the base's. */
+export function applySettingsPatch(
+  base: Readonly<WorldSettings>,
+  patch: WorldSettingsPatch | undefined,
+): WorldSettings {
+  const given = Object.entries(patch ?? {}).filter(([, value]) => value !== undefined);
+  return { ...base, ...Object.fromEntries(given) };
+}
