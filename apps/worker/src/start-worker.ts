@@ -24,6 +24,7 @@ import { createTargetPeerResolver } from "./peers/resolve-target-peer.ts";
 import { recurringOccurrenceJob } from "./recurring/recurring-occurrence-job.ts";
 import { createResultsPublisher, resultJobIds } from "./results/results-publisher.ts";
 import { SessionDeath } from "./session/session-death.ts";
+import { WorkerStatusPublisher } from "./status/worker-status-publisher.ts";
 import { createUserbotClient } from "./telegram/create-userbot-client.ts";
 import { FloodGate } from "./telegram/flood-gate.ts";
 import { invokeWithTimeout } from "./telegram/invoke-with-timeout.ts";
@@ -47,6 +48,8 @@ export interface StartCallWorkerOptions {
   lockDurationMs?: number;
   accountLockTtlMs?: number;
   recheckRightsAfterMs?: number;
+  /** How often the published "online" state is renewed. @defaultValue WORKER_STATUS_HEARTBEAT_MS */
+  statusHeartbeatMs?: number;
   /** How long stop() lets in-flight jobs finish before handing them back. */
   shutdownGraceMs?: number;
   now?: () => number;
@@ -102,6 +105,14 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
     options.connection ??
     createRedisConnection(config.redisUrl, { role: "worker", connectionName: "callbot-worker" });
   const floodGate = new FloodGate(now);
+  const status = new WorkerStatusPublisher({
+    redis: connection,
+    prefix,
+    logger,
+    now,
+    floodWaitUntil: () => (floodGate.secondsLeft() > 0 ? now() + floodGate.secondsLeft() * 1000 : 0),
+    ...(options.statusHeartbeatMs !== undefined && { heartbeatMs: options.statusHeartbeatMs }),
+  });
 
   let lock: AccountLock | undefined;
   let client: TelegramClient | undefined;
@@ -166,6 +177,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
       pauseWorker: async () => {
         await worker?.pause(true);
       },
+      markSessionDead: (errorName) => status.sessionDead(errorName),
       logger,
       now,
       runId,
@@ -176,6 +188,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
     } catch (error) {
       const facts = readTelegramFailure(error);
       if (categoriseTelegramError(facts.errorName) === "session") {
+        await status.sessionDead(facts.errorName);
         await publisher.publish(
           { v: 1, kind: "worker-alert", alert: "session-dead", errorName: facts.errorName, at: now() },
           resultJobIds.sessionDead(runId),
@@ -198,7 +211,10 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
       resolveTarget: createTargetPeerResolver({ invoke, cache: new PeerCache(connection, prefix), logger }),
       publisher,
       floodGate,
-      rateLimitQueue: (ms: number) => calls.rateLimit(ms),
+      rateLimitQueue: async (ms: number) => {
+        await calls.rateLimit(ms);
+        await status.refresh(); // the flood wait shows in the published state at once
+      },
       sessionDeath,
       categorise: (facts: { errorName: string }) => categoriseTelegramError(facts.errorName),
       logger,
@@ -249,6 +265,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
     worker.on("failed", reportFinalFailure({ publisher, logger, now }));
     worker.on("error", (error) => logger.error({ err: error }, "BullMQ worker error"));
     await worker.waitUntilReady();
+    await status.online(identity);
     logger.info({ concurrency: settings.concurrency, prefix }, "taking call jobs");
   };
 
@@ -276,6 +293,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
       await withDeadline(worker.close(!finished), 5_000, logger, "the BullMQ worker to close");
     }
     await withDeadline(sessionDeath?.settled() ?? Promise.resolve(), 5_000, logger, "session clean-up");
+    await status.stopped();
     if (client) await withDeadline(client.destroy(), 5_000, logger, "the Telegram client to close");
     await lock?.release();
     await Promise.allSettled([callsQueue?.close(), resultsQueue?.close()]);

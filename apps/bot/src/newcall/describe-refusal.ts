@@ -8,7 +8,8 @@ type Refusal =
   | "channel-post"
   | "cooldown"
   | "rate-limited"
-  | "could-not-queue";
+  | "could-not-queue"
+  | "assistant-offline";
 
 /**
  * Plain-text refusals for /newcall: each says why and what to do instead. `chat` is the chat's
@@ -37,6 +38,8 @@ export function describeRefusal(refusal: Refusal, ctx: { chat: string; botUserna
       return `A request for ${chat} is already being handled. Please wait a few seconds for its answer before sending another.`;
     case "rate-limited":
       return "You are sending /newcall too often. Please wait a minute, then try again.";
+    case "assistant-offline":
+      return "⚠️ The assistant account is offline: its Telegram session has ended, so no call can be created right now. The operators have been told and must log it in again. Nothing was queued; please try again later.";
     case "could-not-queue":
       return "⚠️ Sorry, I could not queue this request: my job store is not reachable right now. Nothing was queued; please try again in a minute.";
   }

@@ -7,6 +7,7 @@ import {
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import { isAssistantOffline } from "../assistant/assistant-offline.ts";
 import type { BotLimits } from "../bot-limits.ts";
 import type { BotKeys } from "../redis/bot-keys.ts";
 import { describeRefusal } from "./describe-refusal.ts";
@@ -32,6 +33,8 @@ export interface CallRequestDraft {
 
 export interface SubmitDeps {
   redis: Redis;
+  /** The deployment's prefix, where the worker publishes its state. */
+  prefix: string;
   keys: BotKeys;
   callsQueue: Queue<CreateCallRequest>;
   limits: Pick<BotLimits, "replayClaimSeconds" | "chatCooldownSeconds" | "queueTimeoutMs">;
@@ -48,7 +51,7 @@ export interface AckChannel {
   edit(ack: MessageRef, text: string): Promise<void>;
 }
 
-export type SubmitOutcome = "queued" | "replayed" | "cooldown" | "could-not-queue";
+export type SubmitOutcome = "queued" | "replayed" | "cooldown" | "could-not-queue" | "assistant-offline";
 
 /**
  * The common tail of /newcall and the guided flow, once the request is authorised: a replay
@@ -73,6 +76,25 @@ export async function submitCallRequest(
   if (claimed === "replayed") {
     deps.logger.info({ requestId: draft.requestId }, "replayed /newcall ignored");
     return "replayed";
+  }
+  const offlineText = describeRefusal("assistant-offline", {
+    chat: draft.target.title,
+    botUsername: deps.botUsername,
+  });
+  if (await isAssistantOffline(deps.redis, deps.prefix)) {
+    deps.logger.warn(
+      { requestId: draft.requestId },
+      "/newcall answered at once: the assistant's session is dead",
+    );
+    try {
+      await ack.show(offlineText);
+    } catch (error) {
+      await deps.redis.del(claimKey).catch(() => undefined); // nothing was said: let a redelivery answer
+      throw error;
+    }
+    // Answered for good: a redelivery of this update is a replay.
+    await markCommandQueued(claimKey, claim);
+    return "assistant-offline";
   }
   const cooldownKey = deps.keys.cooldown(draft.target.chatId);
   const free = await deps.redis.set(
@@ -145,6 +167,11 @@ export async function submitCallRequest(
   } else if (outcome.queued) {
     await markCommandQueued(claimKey, claim);
   }
+  if (outcome.queued && (await withdrawnBecauseOffline(draft.requestId, deps))) {
+    await deps.redis.del(cooldownKey).catch(() => undefined);
+    await ack.edit(shown, offlineText);
+    return "assistant-offline";
+  }
   if (outcome.queued) {
     deps.logger.info(
       { requestId: draft.requestId, targetChatId: draft.target.chatId, rtmp: draft.rtmp, autostart },
@@ -163,4 +190,18 @@ export async function submitCallRequest(
     describeRefusal("could-not-queue", { chat: draft.target.title, botUsername: deps.botUsername }),
   );
   return "could-not-queue";
+}
+
+/**
+ * The session may have died between the check above and the add. The worker publishes the death
+ * before it collects the waiting jobs (session-death.ts) and the bot checks again after adding:
+ * so either that collection sees this job, or this check sees the death. Whichever removes the
+ * job answers the requester, so nobody is left with "queued" and nothing else.
+ */
+async function withdrawnBecauseOffline(requestId: string, deps: SubmitDeps): Promise<boolean> {
+  if (!(await isAssistantOffline(deps.redis, deps.prefix))) return false;
+  const removed = await deps.callsQueue.remove(requestId).catch(() => 0);
+  if (removed === 1)
+    deps.logger.warn({ requestId }, "withdrew a request queued as the assistant's session died");
+  return removed === 1;
 }

@@ -7,6 +7,8 @@ import { type ResultsPublisher, resultJobIds } from "../results/results-publishe
 export interface SessionDeathDeps {
   callsQueue: Queue;
   publisher: ResultsPublisher;
+  /** Publishes the dead session in the worker's state, so the bot answers new requests at once. */
+  markSessionDead: (errorName: string) => Promise<void>;
   /** Stops this worker fetching jobs without waiting for the ones in flight (they fail on their own). */
   pauseWorker: () => Promise<void>;
   logger: Logger;
@@ -58,7 +60,10 @@ export class SessionDeath {
   }
 
   private async cleanUp(errorName: string): Promise<void> {
-    const { callsQueue, publisher, pauseWorker, logger, now, runId } = this.deps;
+    const { callsQueue, publisher, pauseWorker, markSessionDead, logger, now, runId } = this.deps;
+    // Published before the waiting jobs are collected: a bot that queues a job after that
+    // collection reads the dead session when it checks again (submit-call-request.ts).
+    await markSessionDead(errorName);
     await pauseWorker();
     await publisher.publish(
       { v: 1, kind: "worker-alert", alert: "session-dead", errorName, at: now() },
@@ -66,12 +71,16 @@ export class SessionDeath {
     );
     const jobs = (await callsQueue.getJobs([...WAITING_STATES])).filter(hasWaitingRequester);
     for (const job of jobs) {
-      await reporterForJob(job, { publisher, now })?.failed({ errorName, category: "session" });
-      await job
-        .remove()
-        .catch((error: unknown) =>
-          logger.warn({ err: error, jobId: job.id }, "could not remove a waiting job"),
-        );
+      // Removed before it is reported: the bot, which checks the state again after adding a
+      // job, may withdraw the same job and answer it itself; only the one that removes it reports.
+      const removed = await job.remove().then(
+        () => true,
+        (error: unknown) => {
+          logger.warn({ err: error, jobId: job.id }, "could not remove a waiting job");
+          return false;
+        },
+      );
+      if (removed) await reporterForJob(job, { publisher, now })?.failed({ errorName, category: "session" });
     }
     logger.info({ failedWaitingJobs: jobs.length }, "told every waiting requester that the session is dead");
   }
