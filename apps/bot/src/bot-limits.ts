@@ -4,6 +4,13 @@ export interface BotLimits {
   newCallsPerWindow: number;
   /** @defaultValue 60_000 */
   newCallWindowMs: number;
+  /**
+   * Commands, button presses and private messages (all of them together) a user may send per
+   * window; /newcall's own limit applies on top. @defaultValue 30
+   */
+  updatesPerWindow: number;
+  /** @defaultValue 60_000 */
+  updateWindowMs: number;
   /** After a request for a chat is accepted, further ones for that chat are refused this long. @defaultValue 10 */
   chatCooldownSeconds: number;
   /** How long a getChatMember answer is trusted. @defaultValue 60 */
@@ -29,6 +36,8 @@ export interface BotLimits {
 export const DEFAULT_BOT_LIMITS: BotLimits = {
   newCallsPerWindow: 5,
   newCallWindowMs: 60_000,
+  updatesPerWindow: 30,
+  updateWindowMs: 60_000,
   chatCooldownSeconds: 10,
   memberCacheSeconds: 60,
   chatCacheSeconds: 600,

@@ -16,6 +16,7 @@ import { createTimeZoneFeature, preloadTimeZone } from "./features/timezone.ts";
 import { createUnhandledFeature } from "./features/unhandled.ts";
 import type { InFlightUpdates } from "./in-flight-updates.ts";
 import { botKeys } from "./redis/bot-keys.ts";
+import { throttleUpdates } from "./throttle/throttle-updates.ts";
 import { createUserTimeZones, type UserTimeZones } from "./timezone/user-time-zones.ts";
 
 export interface CreateBotOptions {
@@ -80,6 +81,16 @@ export function createBot(options: CreateBotOptions): Bot<Context> {
       .reply("Sorry, something went wrong on my side. Nothing was queued; please try again in a minute.")
       .catch(() => undefined);
   });
+  // First, so a flood of any command or press is dropped before it costs a Telegram request.
+  features.use(
+    throttleUpdates({
+      redis,
+      keyPrefix: botKeys(prefix).updateRateLimitPrefix,
+      limit: limits.updatesPerWindow,
+      windowMs: limits.updateWindowMs,
+      logger,
+    }),
+  );
   features.use(preloadTimeZone(timeZones, logger));
   features.use(createStartHelpFeature({ redis, prefix, timeZoneFor }));
   features.use(

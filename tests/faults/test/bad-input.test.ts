@@ -15,7 +15,8 @@ let p: Pipeline;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: asserting their absence.
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
-const PLENTY = { newCallsPerWindow: 1_000 };
+// These tests send many commands in a minute on purpose; the rate limits have their own tests.
+const PLENTY = { newCallsPerWindow: 1_000, updatesPerWindow: 1_000 };
 
 describe("19: titles are rejected or cleaned, and echoed back safely", () => {
   it("bidi overrides and control characters are removed; markup is echoed as plain text; the call gets the clean title", async () => {

@@ -20,6 +20,8 @@ export function registryKeys(prefix: string) {
     byCall: (callId: string) => `${base}:call:${callId}`,
     /** What a /calls message shows, so that a result can redraw it. */
     view: (chatId: number, messageId: number) => `${base}:view:${chatId}:${messageId}`,
+    /** A chat's saved view keys, newest first, trimmed so a chat keeps only a few. */
+    views: (chatId: number) => `${base}:views:${chatId}`,
     /** A button press being handled: a second press of the same button within seconds is dropped. */
     press: (action: string, entryId: string) => `${base}:press:${action}:${entryId}`,
   };

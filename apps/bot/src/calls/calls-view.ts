@@ -15,6 +15,25 @@ export type ViewScope =
 
 /** How long a /calls message can still be redrawn after a button press; older ones get a new message. */
 const VIEW_TTL_SECONDS = 2 * 24 * 3600;
+/**
+ * /calls messages per chat that can still be redrawn: a user sending /calls over and over must
+ * not grow Redis with one 2-day key per message. Saving one more forgets the oldest; pressing a
+ * button on a forgotten message still works, the message is only not redrawn.
+ */
+export const MAX_VIEWS_PER_CHAT = 10;
+/*
+ * Saves a view and forgets the chat's oldest beyond MAX_VIEWS_PER_CHAT, in one step, so the
+ * chat's list and the view keys cannot disagree after a failure.
+ * KEYS: the view, the chat's list. ARGV: the view's JSON, TTL seconds, how many to keep.
+ */
+const SAVE_VIEW = `
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+redis.call('LREM', KEYS[2], 0, KEYS[1])
+redis.call('LPUSH', KEYS[2], KEYS[1])
+local keep = tonumber(ARGV[3])
+for _, key in ipairs(redis.call('LRANGE', KEYS[2], keep, -1)) do redis.call('DEL', key) end
+redis.call('LTRIM', KEYS[2], 0, keep - 1)
+redis.call('EXPIRE', KEYS[2], ARGV[2])`;
 /** Chats checked for a private /calls; each costs a (cached) getChatMember. */
 const MAX_CHATS_CHECKED = 50;
 
@@ -75,18 +94,24 @@ export async function renderView(
   });
 }
 
-/** Remembers what a /calls message shows and for whom, so a result can redraw it. */
+/**
+ * Remembers what a /calls message shows and for whom, so a result can redraw it; only the
+ * chat's MAX_VIEWS_PER_CHAT latest are kept.
+ */
 export async function saveView(
   redis: Redis,
   registry: CallsRegistry,
   message: { chatId: number; messageId: number },
   view: { scope: ViewScope; viewerId: number },
 ): Promise<void> {
-  await redis.set(
+  await redis.eval(
+    SAVE_VIEW,
+    2,
     registry.keys.view(message.chatId, message.messageId),
+    registry.keys.views(message.chatId),
     JSON.stringify(view),
-    "EX",
     VIEW_TTL_SECONDS,
+    MAX_VIEWS_PER_CHAT,
   );
 }
 

@@ -112,6 +112,8 @@ async function handleCallsCommand(ctx: Context, deps: CallsFeatureDeps): Promise
     { ...deps, api: ctx.api },
   );
   const sent = await reply(rendered.text, { reply_markup: rendered.keyboard });
+  // Without buttons nothing can redraw the message later, so there is nothing to remember.
+  if (rendered.keyboard.inline_keyboard.flat().length === 0) return;
   await saveView(
     deps.redis,
     deps.registry,

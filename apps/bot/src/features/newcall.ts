@@ -24,6 +24,7 @@ import { scheduleRecurringRule } from "../recurring/schedule-recurring-rule.ts";
 import type { BotKeys } from "../redis/bot-keys.ts";
 import { isRedisUnavailable } from "../redis/is-redis-unavailable.ts";
 import { type ResolvedChat, resolveTargetChat } from "../targets/resolve-target-chat.ts";
+import { atomicRateLimitStorage } from "../throttle/count-hit.ts";
 import { createAutostartDefaultFeature } from "./autostart-default.ts";
 import { createGuidedNewCallFeature, guidedConversationKey } from "./guided-newcall.ts";
 import { createStopRecurringFeature } from "./stop-recurring.ts";
@@ -88,10 +89,12 @@ export function createNewCallFeature(deps: NewCallDeps): Composer<Context> {
   feature.command(
     "newcall",
     answerWhenRedisIsDown(deps.logger),
-    limit<Context, Redis>({
+    limit<Context, ReturnType<typeof atomicRateLimitStorage>>({
       timeFrame: deps.limits.newCallWindowMs,
       limit: deps.limits.newCallsPerWindow,
-      storageClient: deps.redis,
+      // Not the plugin's own Redis store: its INCR and PEXPIRE are two commands, and a failure
+      // between them leaves a counter without expiry that locks the user out for good.
+      storageClient: atomicRateLimitStorage(deps.redis, deps.limits.newCallWindowMs),
       keyPrefix: deps.keys.newCallRateLimitPrefix,
       keyGenerator: (ctx) => ctx.from?.id.toString(),
       // Called once per burst (the plugin's default), so the "slow down" itself cannot flood the chat.

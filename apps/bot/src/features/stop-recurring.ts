@@ -41,7 +41,7 @@ export function createStopRecurringFeature(deps: StopRecurringDeps): Composer<Co
     const userId = ctx.from.id;
     const ruleId = ctx.match.trim();
     if (ruleId !== "") {
-      await reply(await stopRule(ctx, ruleId, userId, deps));
+      await reply((await stopRule(ctx, ruleId, userId, deps)).text);
       return;
     }
     const chatIds = ctx.chat.type === "private" ? await deps.rules.chatIds() : [ctx.chat.id];
@@ -71,9 +71,11 @@ export function createStopRecurringFeature(deps: StopRecurringDeps): Composer<Co
 
   feature.callbackQuery(new RegExp(`^${STOP_RULE_PREFIX}(.+)$`), async (ctx) => {
     const ruleId = ctx.match[1] ?? "";
-    const text = await stopRule(ctx, ruleId, ctx.from.id, deps);
-    await ctx.answerCallbackQuery({ text: text.slice(0, 190) });
-    if (ctx.callbackQuery.message && ctx.chat) {
+    const { stopped, text } = await stopRule(ctx, ruleId, ctx.from.id, deps);
+    // A refusal is for the presser alone: an alert on the button, never a message in the chat,
+    // so a member pressing Stop over and over cannot make the bot post into the group.
+    await ctx.answerCallbackQuery({ text: text.slice(0, 190), show_alert: !stopped });
+    if (stopped && ctx.callbackQuery.message && ctx.chat) {
       await ctx.api.sendMessage(ctx.chat.id, text).catch((error: unknown) => {
         deps.logger.warn({ err: error }, "could not confirm a stopped recurring call");
       });
@@ -91,17 +93,28 @@ async function stopRule(
   ruleId: string,
   userId: number,
   deps: StopRecurringDeps,
-): Promise<string> {
+): Promise<{ stopped: boolean; text: string }> {
+  const gone = {
+    stopped: false,
+    text: "That recurring call does not exist (any more). /stoprecurring lists the current ones.",
+  };
   const rule = await deps.rules.get(ruleId);
-  if (!rule) return "That recurring call does not exist (any more). /stoprecurring lists the current ones.";
+  if (!rule) return gone;
   const auth = await authoriseRequester(
     { chatId: rule.target.chatId, userId, rtmp: false },
     // The list may be old: a right revoked since must count at once.
     { ...deps.auth, api: ctx.api, fresh: true },
   );
   if (!auth.ok)
-    return describeRefusal(auth.reason, { chat: rule.target.title, botUsername: ctx.me.username });
-  await deps.rules.remove(ruleId);
+    return {
+      stopped: false,
+      text: describeRefusal(auth.reason, { chat: rule.target.title, botUsername: ctx.me.username }),
+    };
+  // Two presses at once: only the one that removed the rule confirms it.
+  if (!(await deps.rules.remove(ruleId))) return gone;
   deps.logger.info({ ruleId, userId }, "recurring rule stopped");
-  return `🛑 Stopped: ${describeRule(rule)}. No further calls will be created for it.`;
+  return {
+    stopped: true,
+    text: `🛑 Stopped: ${describeRule(rule)}. No further calls will be created for it.`,
+  };
 }

@@ -26,7 +26,7 @@ export interface RecurringRulesStore {
   /** The chat's rules, oldest first. */
   list(chatId: number): Promise<RecurringRule[]>;
   get(ruleId: string): Promise<RecurringRule | undefined>;
-  /** Removes the job scheduler and the rule; false when there was no such rule. */
+  /** Removes the job scheduler and the rule; false when there was no such rule (or another removal got there first). */
   remove(ruleId: string): Promise<boolean>;
   /** Chats that have at least one rule. */
   chatIds(): Promise<number[]>;
@@ -83,9 +83,10 @@ export function recurringRulesStore(deps: {
       await queue.remove(`${ruleId}_first`).catch(() => 0);
       if (!rule) return removedScheduler;
       const chat = chatKey(rule.target.chatId);
-      await deps.redis.multi().del(ruleKey(ruleId)).srem(chat, ruleId).exec();
+      const done = await deps.redis.multi().del(ruleKey(ruleId)).srem(chat, ruleId).exec();
       if ((await deps.redis.scard(chat)) === 0) await deps.redis.srem(chatsKey, String(rule.target.chatId));
-      return true;
+      // Of two removals at once, only the one whose DEL found the rule reports it removed.
+      return done?.[0]?.[1] === 1;
     },
     async chatIds() {
       return (await deps.redis.smembers(chatsKey)).map(Number);

@@ -19,8 +19,10 @@ export function botKeys(prefix: string) {
     pendingRequest: (requestId: string) => `${base}:pending:${requestId}`,
     /** A request for this chat was just accepted: a second one waits for the cooldown. */
     cooldown: (chatId: number) => `${base}:cooldown:${chatId}`,
-    /** Prefix for @grammyjs/ratelimiter's per-user counters. */
+    /** Prefix for @grammyjs/ratelimiter's per-user /newcall counters (one window's TTL each). */
     newCallRateLimitPrefix: `${base}:ratelimit:newcall:`,
+    /** Prefix for the per-user counters of every command and press (one window's TTL each). */
+    updateRateLimitPrefix: `${base}:ratelimit:updates:`,
   };
 }
 
