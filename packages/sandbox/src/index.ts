@@ -14,6 +14,8 @@ export {
 export * from "./counters/request-counters.ts";
 // Faults, counters and Bot API limits.
 export * from "./faults/fault-injector.ts";
+export type { DataCentre } from "./mtproto/data-centres.ts";
+export { DEFAULT_LOGIN_RULES, type LoginRules, normalisePhone, type SentLoginCode } from "./mtproto/login/login-desk.ts";
 export {
   SANDBOX_API_HASH,
   SANDBOX_API_ID,
@@ -23,7 +25,7 @@ export {
   startSandbox,
 } from "./sandbox.ts";
 export { botApiChatId, nativeChatRef } from "./world/bot-api-ids.ts";
-export { type WorldFixture, worldFixtureSchema } from "./world/fixture-schema.ts";
+export { type FixtureLogin, type WorldFixture, worldFixtureSchema } from "./world/fixture-schema.ts";
 export * from "./world/types.ts";
 // The world.
 export {

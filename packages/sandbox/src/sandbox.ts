@@ -5,6 +5,8 @@ import { type ControlHttpServer, startControlHttpServer } from "./control/contro
 import { SandboxControl } from "./control/sandbox-control.ts";
 import { RequestCounters } from "./counters/request-counters.ts";
 import { FaultInjector } from "./faults/fault-injector.ts";
+import type { DataCentre } from "./mtproto/data-centres.ts";
+import type { LoginRules } from "./mtproto/login/login-desk.ts";
 import { type MtprotoServer, startMtprotoServer } from "./mtproto/server.ts";
 import type { WorldFixture } from "./world/fixture-schema.ts";
 import { readWorldFixture, World } from "./world/world.ts";
@@ -21,13 +23,15 @@ export interface SandboxOptions {
   /** Answers to what Telegram does not document (WorldSettings); applied over the fixture's. */
   settings?: WorldSettingsPatch;
   /** Default: free ports. */
-  ports?: { botApi?: number; mtproto?: number; control?: number };
+  ports?: { botApi?: number; mtproto?: number; secondDc?: number; control?: number };
   /** Default 127.0.0.1. */
   host?: string;
   /** Bot API send limits (partial values override Telegram's defaults), or false to switch them off. */
   rateLimits?: Partial<BotApiRateLimits> | false;
   /** How fast failed webhook deliveries are retried. */
   webhookRetry?: Partial<WebhookRetryPolicy>;
+  /** Login strictness: code lifetime and the auth.sendCode flood limit (assumptions; see the README). */
+  loginRules?: Partial<LoginRules>;
   /** Told about exceptions inside the MTProto server's method code. */
   onInternalError?: (method: string, error: unknown) => void;
 }
@@ -37,7 +41,12 @@ export interface SandboxInfo {
   botToken: string;
   botId: number;
   botUsername: string;
+  /** Data centre 2: where issued sessions connect and logins start. */
   mtproto: { host: string; port: number };
+  /** Every data centre (2 and 4, each on its own port). */
+  dataCentres: readonly DataCentre[];
+  /** PKCS#1 PEM of the RSA key for the auth-key exchange: give it to clients as TG_DC_PUBLIC_KEY. */
+  publicKey: string;
   apiId: number;
   apiHash: string;
   /** Userbot username -> gramjs StringSession. */
@@ -57,7 +66,7 @@ export class Sandbox extends SandboxControl {
     counters: RequestCounters,
     private readonly servers: { botApi: BotApiServer; mtproto: MtprotoServer; control: ControlHttpServer },
   ) {
-    super(world, faults, counters, servers.botApi.state);
+    super(world, faults, counters, servers.botApi.state, servers.mtproto.logins);
   }
 
   /** Closes all three servers; safe to call twice. Failures are reported, not thrown. */
@@ -106,6 +115,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       counters,
       host,
       port: options.ports?.mtproto ?? 0,
+      ...(options.ports?.secondDc !== undefined && { secondDcPort: options.ports.secondDc }),
+      ...(options.loginRules && { loginRules: options.loginRules }),
       apiId: SANDBOX_API_ID,
       ...(options.onInternalError && { onInternalError: options.onInternalError }),
     });
@@ -116,6 +127,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       botId: world.bot.id,
       botUsername: world.bot.username,
       mtproto: { host: mtproto.host, port: mtproto.port },
+      dataCentres: mtproto.dataCentres,
+      publicKey: mtproto.publicKey,
       apiId: SANDBOX_API_ID,
       apiHash: SANDBOX_API_HASH,
       sessions: mtproto.sessions,
@@ -123,7 +136,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     };
     // The control server needs the control object, and the object needs the control URL.
     let sandbox: Sandbox | undefined;
-    const control = await startControlHttpServer(new SandboxControl(world, faults, counters, botApi.state), {
+    const control = await startControlHttpServer(new SandboxControl(world, faults, counters, botApi.state, mtproto.logins), {
       host,
       port: options.ports?.control ?? 0,
       extraInfo: () => sandbox?.info,

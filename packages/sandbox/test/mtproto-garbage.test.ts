@@ -84,7 +84,7 @@ describe("garbage on the MTProto port closes that connection only", () => {
     await expectClosedWhileOthersWork(fullFrame(randomBytes(8 + 16 + 64)));
   });
 
-  it("an unencrypted key-exchange attempt (auth_key_id 0)", async () => {
+  it("an unencrypted message (auth_key_id 0) that is no step of the key exchange", async () => {
     const reqPq = Buffer.concat([
       Buffer.alloc(8),
       randomBytes(8),

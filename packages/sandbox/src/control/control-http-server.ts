@@ -140,6 +140,8 @@ const ROUTES: Array<[method: string, path: RegExp, route: Route]> = [
       return { up };
     },
   ],
+  ["GET", /^\/login-codes$/, (control) => ({ codes: control.loginCodes() })],
+  ["GET", /^\/login-codes\/\+?(\d+)$/, (control, _b, m) => ({ codes: control.loginCodes(m[1]) })],
   ["GET", /^\/counters$/, (control) => control.counters()],
   [
     "DELETE",

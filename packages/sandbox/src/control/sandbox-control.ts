@@ -4,6 +4,7 @@ import type { CallbackAnswer } from "../bot-api/callback-queries.ts";
 import { detectEntities } from "../bot-api/detect-entities.ts";
 import type { CountersSnapshot, RequestCounters } from "../counters/request-counters.ts";
 import type { FaultInjector } from "../faults/fault-injector.ts";
+import type { LoginDesk, SentLoginCode } from "../mtproto/login/login-desk.ts";
 import type { MemberRole, WorldGroupCall, WorldMessage } from "../world/types.ts";
 import type { World } from "../world/world.ts";
 import { describeMessages, waitForWorldMessage } from "./wait-for-message.ts";
@@ -61,6 +62,8 @@ export class SandboxControl {
     readonly faults: FaultInjector,
     protected readonly requestCounters: RequestCounters,
     protected readonly botApi: BotApiState,
+    /** The MTProto server's logins (for the codes it sent); absent in a control without MTProto. */
+    protected readonly logins?: LoginDesk,
   ) {}
 
   async sendText(params: SendTextParams): Promise<WorldMessage> {
@@ -220,6 +223,14 @@ export class SandboxControl {
 
   botApiUp(): void {
     this.botApi.availability.up();
+  }
+
+  /**
+   * The login codes auth.sendCode "sent" (Telegram delivers them to the account's other
+   * apps), oldest first; only those for `phone` when given.
+   */
+  loginCodes(phone?: string): SentLoginCode[] {
+    return this.logins?.sentCodes(phone) ?? [];
   }
 
   counters(): CountersSnapshot {

@@ -56,7 +56,7 @@ export class FaultInjector {
   }
 
   /** The fault for this MTProto request, if one is armed; using it counts one of its times. */
-  takeMtproto(method: string, account: number): MtprotoFaultAction | undefined {
+  takeMtproto(method: string, account: number | undefined): MtprotoFaultAction | undefined {
     return take(
       this.mtprotoRules,
       (r) => (r.method === "*" || r.method === method) && (r.account === undefined || r.account === account),

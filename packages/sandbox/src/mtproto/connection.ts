@@ -8,25 +8,33 @@ import {
   readAuthKeyId,
 } from "./crypto/encrypted-message.ts";
 import { long } from "./rpc/tl-mappers.ts";
-import type { AuthKeyRegistry, RegisteredAuthKey } from "./session/auth-key-registry.ts";
+import { type AuthKeyRegistry, authKeyIdOf, type RegisteredAuthKey } from "./session/auth-key-registry.ts";
+import { KeyExchange } from "./handshake/key-exchange.ts";
+import type { ServerRsaKey } from "./handshake/server-rsa-key.ts";
 import { ServerMessageIds } from "./session/server-message-ids.ts";
 import { detectTransport } from "./transport/detect.ts";
 import type { Transport } from "./transport/transport.ts";
 
 export interface ConnectionHandlers {
+  /** The auth keys of this connection's data centre. */
   registry: AuthKeyRegistry;
+  /** Encrypts the first secret of a key exchange (req_DH_params). */
+  rsaKey: ServerRsaKey;
   /** One decrypted message body (may be a container) from an authenticated client. */
   onMessage(connection: ClientConnection, msgId: bigint, body: Buffer): void;
   onClose(connection: ClientConnection): void;
 }
 
+/** auth_key_id of an unencrypted message: only the key exchange is sent without a key. */
+const NO_AUTH_KEY = "0000000000000000";
+
 /**
- * One TCP client: transport framing, MTProto 2.0 encryption and the per-connection counters
- * (server msg_ids, seq_no). Anything unreadable (garbage, a bad CRC, an unknown auth key, a
- * wrong msg_key) closes this connection only.
+ * One TCP client: transport framing, the auth-key exchange, MTProto 2.0 encryption and the
+ * per-connection counters (server msg_ids, seq_no). Anything unreadable (garbage, a bad CRC,
+ * an unknown auth key, a wrong msg_key) closes this connection only.
  */
 export class ClientConnection {
-  /** The account whose issued auth key this client uses; set by its first message. */
+  /** The auth key this client uses (and through it, the account it is logged in to); set by its first encrypted message. */
   account: RegisteredAuthKey | undefined;
   /** The layer announced with invokeWithLayer. */
   layer: number | undefined;
@@ -38,6 +46,7 @@ export class ClientConnection {
   private contentMessagesSent = 0;
   private corked = false;
   private sessionId: bigint | undefined;
+  private keyExchange: KeyExchange | undefined;
   /** The salt this connection announces in new_session_created (any salt is accepted). */
   readonly serverSalt = randomBytes(8).readBigInt64LE(0);
 
@@ -51,6 +60,7 @@ export class ClientConnection {
     socket.on("close", () => this.close());
   }
 
+  /** The user this connection's auth key is logged in as; undefined before auth.signIn. */
   get accountId(): number | undefined {
     return this.account?.userId;
   }
@@ -113,9 +123,11 @@ export class ClientConnection {
 
   private onPayload(payload: Buffer): void {
     const keyId = readAuthKeyId(payload);
+    if (keyId === NO_AUTH_KEY) {
+      this.onUnencrypted(payload);
+      return;
+    }
     const registered = this.handlers.registry.find(keyId);
-    // An all-zero key id is an unencrypted message, i.e. a DH key exchange: the sandbox only
-    // serves the sessions it issued.
     if (!registered) throw new ProtocolViolation("unknown auth key");
     // Compared by key id: loading a world re-registers the same keys as new objects.
     if (this.account && !this.account.id.equals(registered.id)) {
@@ -128,6 +140,26 @@ export class ClientConnection {
       this.announceNewSession(message.msgId);
     }
     this.handlers.onMessage(this, message.msgId, message.body);
+  }
+
+  /**
+   * `auth_key_id = 0 | msg_id | length | body`, both ways (mtproto/description, "Unencrypted
+   * messages"): the steps of the key exchange, before any key exists.
+   */
+  private onUnencrypted(payload: Buffer): void {
+    if (payload.length < 24) throw new ProtocolViolation("unencrypted message too short");
+    const length = payload.readInt32LE(16);
+    if (length < 4 || 20 + length > payload.length) throw new ProtocolViolation("unencrypted message length");
+    this.keyExchange ??= new KeyExchange(this.handlers.rsaKey, (authKey) => {
+      if (this.handlers.registry.find(authKeyIdOf(authKey).toString("hex"))) return false;
+      this.handlers.registry.register(authKey, undefined);
+      return true;
+    });
+    const answer = this.keyExchange.answer(payload.subarray(20, 20 + length));
+    const header = Buffer.alloc(20);
+    header.writeBigInt64LE(this.msgIds.next("response"), 8);
+    header.writeInt32LE(answer.length, 16);
+    if (this.transport) this.socket.write(this.transport.encoder.encode(Buffer.concat([header, answer])));
   }
 
   /** Tells the client the salt to use from now on (it starts with salt 0). */

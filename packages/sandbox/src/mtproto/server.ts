@@ -3,7 +3,10 @@ import type { RequestCounters } from "../counters/request-counters.ts";
 import type { FaultInjector } from "../faults/fault-injector.ts";
 import type { World } from "../world/world.ts";
 import { ClientConnection } from "./connection.ts";
-import { dispatchRequest } from "./rpc/dispatch.ts";
+import { type DataCentre, HOME_DC_ID, SECOND_DC_ID } from "./data-centres.ts";
+import { serverRsaKey } from "./handshake/server-rsa-key.ts";
+import { DEFAULT_LOGIN_RULES, LoginDesk, type LoginRules } from "./login/login-desk.ts";
+import { type DispatchDeps, dispatchRequest } from "./rpc/dispatch.ts";
 import { handleIncomingMessage } from "./rpc/incoming-messages.ts";
 import { AuthKeyRegistry } from "./session/auth-key-registry.ts";
 import { issueSessions } from "./session/issue-sessions.ts";
@@ -15,8 +18,12 @@ export interface MtprotoServerOptions {
   faults: FaultInjector;
   counters: RequestCounters;
   host: string;
-  /** 0 picks a free port. */
+  /** Data centre 2, where sessions are issued and logins start; 0 picks a free port. */
   port: number;
+  /** Data centre 4, where accounts with `dc: 4` live; default a free port. */
+  secondDcPort?: number;
+  /** Login strictness (code lifetime, sendCode flood limit); Telegram's numbers are unpublished. */
+  loginRules?: Partial<LoginRules>;
   /** The api_id clients must announce in initConnection. */
   apiId: number;
   /** Told about exceptions in the sandbox's own method code; the client gets rpc_error 500. */
@@ -24,70 +31,102 @@ export interface MtprotoServerOptions {
 }
 
 export interface MtprotoServer {
+  /** Data centre 2's address (where issued sessions and logins start). */
   host: string;
   port: number;
+  /** Every data centre: 2, and 4 on its own port (help.getConfig lists both). */
+  dataCentres: readonly DataCentre[];
+  /** PKCS#1 PEM of the RSA key clients need for the key exchange (TG_DC_PUBLIC_KEY). */
+  publicKey: string;
   /** Userbot username -> gramjs StringSession (stable for the same world seed). */
   sessions: Record<string, string>;
+  /** Login codes and rules; the control API reads the codes from here. */
+  logins: LoginDesk;
   close(): Promise<void>;
 }
 
 /**
- * The sandbox's MTProto server: TCP (full, intermediate and abridged transports), MTProto 2.0
- * with auth keys the sandbox issues (no DH exchange), layer-198 TL via gramjs's own classes.
+ * The sandbox's MTProto server: two data centres on two TCP ports (full, intermediate and
+ * abridged transports), the auth-key exchange, MTProto 2.0, logins, and layer-198 TL via
+ * gramjs's own classes. Issued sessions skip the key exchange and the login.
  */
 export async function startMtprotoServer(opts: MtprotoServerOptions): Promise<MtprotoServer> {
   const { world } = opts;
-  const registry = new AuthKeyRegistry();
   const connections = new Set<ClientConnection>();
   const sockets = new Set<Socket>();
   const tap = new WorldEventTap(world);
-  const address = { host: opts.host, port: opts.port };
   const sessions: Record<string, string> = {};
+  const rsaKey = serverRsaKey();
+  const logins = new LoginDesk(world, { ...DEFAULT_LOGIN_RULES, ...opts.loginRules });
+  const dataCentres: DataCentre[] = [];
+  const servers: Server[] = [];
+  const registries: AuthKeyRegistry[] = [];
 
-  const handlers = {
-    registry,
-    onMessage: (connection: ClientConnection, msgId: bigint, body: Buffer) =>
-      handleIncomingMessage(
-        connection,
-        msgId,
-        body,
-        (conn, reqMsgId, requestBody) => {
-          dispatchRequest(dispatchDeps, conn, reqMsgId, requestBody).catch(() => conn.close());
-        },
-        connection.serverSalt,
-      ),
-    onClose: (connection: ClientConnection) => connections.delete(connection),
-  };
-  const dispatchDeps = {
-    world,
-    faults: opts.faults,
-    counters: opts.counters,
-    tap,
-    apiId: opts.apiId,
-    server: address,
-    ...(opts.onInternalError && { onInternalError: opts.onInternalError }),
-  };
-
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-    connections.add(new ClientConnection(socket, handlers));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off("error", reject);
-      resolve();
+  const listen = async (id: number, port: number) => {
+    const registry = new AuthKeyRegistry();
+    registries.push(registry);
+    const dc: DataCentre = { id, host: opts.host, port };
+    const dispatchDeps: DispatchDeps = {
+      world,
+      faults: opts.faults,
+      counters: opts.counters,
+      tap,
+      apiId: opts.apiId,
+      dc,
+      dataCentres,
+      logins,
+      ...(opts.onInternalError && { onInternalError: opts.onInternalError }),
+    };
+    const handlers = {
+      registry,
+      rsaKey,
+      onMessage: (connection: ClientConnection, msgId: bigint, body: Buffer) =>
+        handleIncomingMessage(
+          connection,
+          msgId,
+          body,
+          (conn, reqMsgId, requestBody) => {
+            dispatchRequest(dispatchDeps, conn, reqMsgId, requestBody).catch(() => conn.close());
+          },
+          connection.serverSalt,
+        ),
+      onClose: (connection: ClientConnection) => connections.delete(connection),
+    };
+    const server: Server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+      connections.add(new ClientConnection(socket, handlers));
     });
-  });
-  const bound = server.address();
-  if (bound === null || typeof bound === "string") throw new Error("MTProto server has no TCP address");
-  address.port = bound.port;
+    servers.push(server);
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, opts.host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    const bound = server.address();
+    if (bound === null || typeof bound === "string") throw new Error("MTProto server has no TCP address");
+    dc.port = bound.port;
+    dataCentres.push(dc);
+    return { dc, registry };
+  };
+  let home: Awaited<ReturnType<typeof listen>>;
+  try {
+    home = await listen(HOME_DC_ID, opts.port);
+    await listen(SECOND_DC_ID, opts.secondDcPort ?? 0);
+  } catch (error) {
+    for (const server of servers) server.close();
+    throw error;
+  }
+  const address = home.dc;
+  const registry = home.registry;
 
   // Sessions follow the world: loading another fixture issues keys for its userbots, in the
   // same object the caller holds.
   const reissue = () => {
-    registry.clear();
+    // Another world has other accounts: keys made by key exchange and logins are dropped too.
+    for (const known of registries) known.clear();
     for (const key of Object.keys(sessions)) delete sessions[key];
     Object.assign(
       sessions,
@@ -111,14 +150,18 @@ export async function startMtprotoServer(opts: MtprotoServerOptions): Promise<Mt
   return {
     host: address.host,
     port: address.port,
+    dataCentres,
+    publicKey: rsaKey.publicKeyPem,
     sessions,
+    logins,
     close() {
-      closing ??= new Promise<void>((resolve) => {
+      closing ??= (async () => {
         world.off("loaded", reissue);
         tap.close();
-        server.close(() => resolve());
+        const closed = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
         for (const socket of sockets) socket.destroy();
-      });
+        await Promise.all(closed);
+      })();
       return closing;
     },
   };

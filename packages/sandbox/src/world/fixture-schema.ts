@@ -58,6 +58,20 @@ export const fixtureUserSchema = z
   })
   .strict();
 
+/** An account that can log in over MTProto (auth.sendCode, auth.signIn, two-step verification). */
+export const fixtureLoginSchema = z
+  .object({
+    userId: userIdSchema,
+    /** International format, digits only (what Telegram stores; "+" and spaces typed by people are dropped). */
+    phone: z.string().regex(/^\d{5,15}$/),
+    /** Two-step verification password; absent: the account has none. */
+    password: z.string().min(1).optional(),
+    passwordHint: z.string().optional(),
+    /** The data centre the account lives on (the sandbox serves 2 and 4); a login elsewhere gets PHONE_MIGRATE_<dc>. Default 2. */
+    dc: z.union([z.literal(2), z.literal(4)]).optional(),
+  })
+  .strict();
+
 export const worldFixtureSchema = z
   .object({
     /** Seeds the access hashes, call ids and RTMP keys, so a world is the same on every run. */
@@ -74,6 +88,8 @@ export const worldFixtureSchema = z
     users: z.array(fixtureUserSchema),
     /** Accounts the sandbox issues MTProto sessions for; each must also be in `users`. */
     userbots: z.array(userIdSchema),
+    /** Accounts that can log in with a phone number and code (`pnpm session`). */
+    logins: z.array(fixtureLoginSchema).optional(),
     chats: z.array(fixtureChatSchema),
     /** Answers to what Telegram does not document; defaults for those not given (WorldSettings). */
     settings: worldSettingsPatchSchema.optional(),
@@ -92,6 +108,16 @@ export const worldFixtureSchema = z
       if (!userIds.has(id)) {
         ctx.addIssue({ code: "custom", message: `userbot ${id} is not in users`, path: ["userbots", i] });
       }
+    });
+    const phones = new Set<string>();
+    fixture.logins?.forEach((login, i) => {
+      if (!userIds.has(login.userId)) {
+        ctx.addIssue({ code: "custom", message: `login ${login.userId} is not in users`, path: ["logins", i] });
+      }
+      if (phones.has(login.phone)) {
+        ctx.addIssue({ code: "custom", message: `phone ${login.phone} appears twice`, path: ["logins", i] });
+      }
+      phones.add(login.phone);
     });
     const chatIds = new Set<number>();
     fixture.chats.forEach((chat, ci) => {
@@ -117,3 +143,4 @@ export const worldFixtureSchema = z
 
 export type WorldFixture = z.infer<typeof worldFixtureSchema>;
 export type FixtureMember = z.infer<typeof fixtureMemberSchema>;
+export type FixtureLogin = z.infer<typeof fixtureLoginSchema>;

@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import { readFileSync } from "node:fs";
 import { botApiChatId, nativeChatRef } from "./bot-api-ids.ts";
 import { seededLong, seededToken } from "./deterministic-ids.ts";
-import { type FixtureMember, type WorldFixture, worldFixtureSchema } from "./fixture-schema.ts";
+import { type FixtureLogin, type FixtureMember, type WorldFixture, worldFixtureSchema } from "./fixture-schema.ts";
 import {
   assertMayManageCalls,
   assertValidScheduleDate,
@@ -85,6 +85,8 @@ export class World extends EventEmitter<WorldEvents> {
   userbotIds: number[] = [];
   /** How the world answers where Telegram does not document the answer (see WorldSettings). */
   settings: WorldSettings = { ...DEFAULT_WORLD_SETTINGS };
+  /** Accounts that can log in with a phone number (the MTProto server's auth.* methods read them). */
+  logins: FixtureLogin[] = [];
 
   private users = new Map<number, WorldUser>();
   private chats = new Map<number, WorldChat>();
@@ -120,6 +122,7 @@ export class World extends EventEmitter<WorldEvents> {
     this.bot = { ...fixture.bot };
     this.userbotIds = [...fixture.userbots];
     this.settings = applySettingsPatch(DEFAULT_WORLD_SETTINGS, fixture.settings);
+    this.logins = (fixture.logins ?? []).map((login) => ({ ...login }));
     this.users.clear();
     this.chats.clear();
     this.messagesByChat.clear();

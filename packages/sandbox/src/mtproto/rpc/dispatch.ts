@@ -7,8 +7,10 @@ import type { World } from "../../world/world.ts";
 import type { ClientConnection } from "../connection.ts";
 import { FastLongReader } from "../tl/fast-long-reader.ts";
 import type { WorldEventTap } from "../updates/world-event-tap.ts";
-import { methodTable } from "./method-table.ts";
-import type { RequestContext } from "./request-context.ts";
+import type { DataCentre } from "../data-centres.ts";
+import type { LoginDesk } from "../login/login-desk.ts";
+import { accountlessMethodTable, methodTable } from "./method-table.ts";
+import type { AccountlessContext, RequestContext, TlAnswer } from "./request-context.ts";
 import { tlMethodName } from "./tl-method-name.ts";
 import { rpcError, rpcResult, serializeAnswer } from "./wire-replies.ts";
 
@@ -23,7 +25,9 @@ export interface DispatchDeps {
   counters: RequestCounters;
   tap: WorldEventTap;
   apiId: number;
-  server: { host: string; port: number };
+  dc: DataCentre;
+  dataCentres: readonly DataCentre[];
+  logins: LoginDesk;
   /** Told about exceptions in the sandbox's own method code (the client gets 500). */
   onInternalError?: (method: string, error: unknown) => void;
 }
@@ -65,8 +69,9 @@ export async function dispatchRequest(
     replyError(400, "API_ID_INVALID");
     return;
   }
-  const accountId = connection.accountId;
-  if (accountId === undefined) return; // unreachable: messages are only read after the auth key is known
+  const authKey = connection.account;
+  if (!authKey) return; // unreachable: requests are only read after the auth key is known
+  const accountId = authKey.userId;
 
   const method = tlMethodName(request.className);
   deps.counters.increment("mtproto", method);
@@ -92,21 +97,39 @@ export async function dispatchRequest(
     }
   }
 
+  const accountless = accountlessMethodTable.get(method);
   const handler = methodTable.get(method);
-  if (!handler || request.classType !== "request") {
+  if ((!accountless && !handler) || request.classType !== "request") {
     replyError(400, `METHOD_NOT_IMPLEMENTED_${method}`);
     return;
   }
-  const ctx: RequestContext = {
-    world: deps.world,
-    accountId,
-    now: Date.now(),
-    server: deps.server,
-    capture: (change) => deps.tap.capture(connection, change),
-  };
+  let run: () => TlAnswer;
+  if (accountless) {
+    const ctx: AccountlessContext = {
+      world: deps.world,
+      now: Date.now(),
+      dc: deps.dc,
+      dataCentres: deps.dataCentres,
+      authKey,
+      logins: deps.logins,
+    };
+    run = () => accountless(ctx, request);
+  } else if (handler && accountId !== undefined) {
+    const ctx: RequestContext = {
+      world: deps.world,
+      accountId,
+      now: Date.now(),
+      capture: (change) => deps.tap.capture(connection, change),
+    };
+    run = () => handler(ctx, request);
+  } else {
+    // core.telegram.org/api/errors: 401 AUTH_KEY_UNREGISTERED, "the key is not registered in the system".
+    replyError(401, "AUTH_KEY_UNREGISTERED");
+    return;
+  }
   let answer: Buffer;
   try {
-    answer = serializeAnswer(handler(ctx, request));
+    answer = serializeAnswer(run());
   } catch (error) {
     if (error instanceof TelegramRpcError) {
       replyError(error.code, error.errorMessage);

@@ -1,16 +1,21 @@
 import { channelsMethods } from "./methods/channels.ts";
 import { contactsMethods } from "./methods/contacts.ts";
+import { authMethods } from "./methods/auth.ts";
 import { helpMethods } from "./methods/help.ts";
 import { messagesMethods } from "./methods/messages.ts";
 import { phoneMethods } from "./methods/phone.ts";
 import { updatesMethods } from "./methods/updates.ts";
 import { usersMethods } from "./methods/users.ts";
-import type { MethodHandler } from "./request-context.ts";
+import type { AccountlessHandler, MethodHandler } from "./request-context.ts";
 
-/** Every API method the sandbox answers, by TL name ("phone.createGroupCall"). */
+/** The methods a client may call before it is logged in (Telegram answers others 401 AUTH_KEY_UNREGISTERED). */
+export const accountlessMethodTable: ReadonlyMap<string, AccountlessHandler> = new Map(
+  Object.entries({ ...helpMethods, ...authMethods }),
+);
+
+/** Every other API method the sandbox answers, by TL name ("phone.createGroupCall"). */
 export const methodTable: ReadonlyMap<string, MethodHandler> = new Map(
   Object.entries({
-    ...helpMethods,
     ...usersMethods,
     ...updatesMethods,
     ...contactsMethods,

@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 
-/** One auth key the sandbox issued, and the account it logs in. */
+/** One auth key the sandbox knows (issued, or made by a key exchange), and the account it is logged in to. */
 export interface RegisteredAuthKey {
   key: Buffer;
   /** auth_key_id as it appears on the wire (8 bytes). */
   id: Buffer;
-  userId: number;
+  /** Undefined until auth.signIn / auth.checkPassword logs the key in. */
+  userId: number | undefined;
 }
 
 /** auth_key_id = the last 8 bytes of SHA1(auth_key), as MTProto defines it. */
@@ -14,13 +15,15 @@ export function authKeyIdOf(key: Buffer): Buffer {
 }
 
 /**
- * The auth keys the sandbox knows. There is no DH key exchange: a message under any other
- * key id comes from a client the sandbox never issued a session to, and is refused.
+ * The auth keys one data centre of the sandbox knows: the ones it issued sessions for and the
+ * ones clients made with it by key exchange. An auth key belongs to the data centre it was made
+ * on (core.telegram.org/api/datacenter: a client sent to another DC makes a new key there), so
+ * each data centre has its own registry.
  */
 export class AuthKeyRegistry {
   private readonly byId = new Map<string, RegisteredAuthKey>();
 
-  register(key: Buffer, userId: number): RegisteredAuthKey {
+  register(key: Buffer, userId: number | undefined): RegisteredAuthKey {
     if (key.length !== 256) throw new Error("an MTProto auth key is 256 bytes");
     const entry = { key, id: authKeyIdOf(key), userId };
     this.byId.set(entry.id.toString("hex"), entry);

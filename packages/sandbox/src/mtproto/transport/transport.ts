@@ -26,8 +26,11 @@ export class TransportViolation extends Error {
 /** The largest payload accepted: Telegram's container limit is about 1 MB. */
 export const MAX_PAYLOAD_BYTES = 2 * 1024 * 1024;
 
-/** Smallest payload that can be an encrypted message: auth_key_id + msg_key + one 32-byte block. */
-export const MIN_PAYLOAD_BYTES = 8 + 16 + 32;
+/**
+ * Smallest payload that can be a message: an unencrypted one (key exchange) is auth_key_id,
+ * msg_id, length and one constructor; encrypted ones are longer and checked when decrypted.
+ */
+export const MIN_PAYLOAD_BYTES = 8 + 8 + 4 + 4;
 
 /** Accumulates chunks so decoders can read across TCP segment boundaries. */
 export class ByteQueue {

@@ -1,19 +1,18 @@
 import { Api } from "telegram";
-import { SANDBOX_DC_ID } from "../../session/issue-sessions.ts";
-import type { MethodHandler, RequestContext } from "../request-context.ts";
+import type { AccountlessContext, AccountlessHandler } from "../request-context.ts";
 
 /**
  * A complete Config: gramjs's connect() waits for it, and a client that follows dcOptions must
  * land on the sandbox again. Limits are the values Telegram's production config carries.
  */
-export function sandboxConfig(ctx: RequestContext): Api.Config {
+export function sandboxConfig(ctx: Pick<AccountlessContext, "now" | "dc" | "dataCentres">): Api.Config {
   const nowSeconds = Math.floor(ctx.now / 1000);
   return new Api.Config({
     date: nowSeconds,
     expires: nowSeconds + 3600,
     testMode: false,
-    thisDc: SANDBOX_DC_ID,
-    dcOptions: [new Api.DcOption({ id: SANDBOX_DC_ID, ipAddress: ctx.server.host, port: ctx.server.port })],
+    thisDc: ctx.dc.id,
+    dcOptions: ctx.dataCentres.map((dc) => new Api.DcOption({ id: dc.id, ipAddress: dc.host, port: dc.port })),
     dcTxtDomainName: "sandbox.invalid",
     chatSizeMax: 200,
     megagroupSizeMax: 200000,
@@ -39,10 +38,11 @@ export function sandboxConfig(ctx: RequestContext): Api.Config {
     meUrlPrefix: "https://t.me/",
     captionLengthMax: 1024,
     messageLengthMax: 4096,
-    webfileDcId: SANDBOX_DC_ID,
+    webfileDcId: ctx.dc.id,
   });
 }
 
-export const helpMethods: Record<string, MethodHandler> = {
+/** Callable before login: a client reads the config before it has an account. */
+export const helpMethods: Record<string, AccountlessHandler> = {
   "help.getConfig": (ctx) => sandboxConfig(ctx),
 };
