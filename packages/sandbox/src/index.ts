@@ -15,7 +15,7 @@ export * from "./counters/request-counters.ts";
 // Faults, counters and Bot API limits.
 export * from "./faults/fault-injector.ts";
 export type { DataCentre } from "./mtproto/data-centres.ts";
-export { DEFAULT_LOGIN_RULES, type LoginRules, normalisePhone, type SentLoginCode } from "./mtproto/login/login-desk.ts";
+export { normalisePhone, type SentLoginCode } from "./mtproto/login/login-desk.ts";
 export {
   SANDBOX_API_HASH,
   SANDBOX_API_ID,

@@ -6,7 +6,6 @@ import { SandboxControl } from "./control/sandbox-control.ts";
 import { RequestCounters } from "./counters/request-counters.ts";
 import { FaultInjector } from "./faults/fault-injector.ts";
 import type { DataCentre } from "./mtproto/data-centres.ts";
-import type { LoginRules } from "./mtproto/login/login-desk.ts";
 import { type MtprotoServer, startMtprotoServer } from "./mtproto/server.ts";
 import type { WorldFixture } from "./world/fixture-schema.ts";
 import { readWorldFixture, World } from "./world/world.ts";
@@ -30,8 +29,6 @@ export interface SandboxOptions {
   rateLimits?: Partial<BotApiRateLimits> | false;
   /** How fast failed webhook deliveries are retried. */
   webhookRetry?: Partial<WebhookRetryPolicy>;
-  /** Login strictness: code lifetime and the auth.sendCode flood limit (assumptions; see the README). */
-  loginRules?: Partial<LoginRules>;
   /** Told about exceptions inside the MTProto server's method code. */
   onInternalError?: (method: string, error: unknown) => void;
 }
@@ -116,7 +113,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       host,
       port: options.ports?.mtproto ?? 0,
       ...(options.ports?.secondDc !== undefined && { secondDcPort: options.ports.secondDc }),
-      ...(options.loginRules && { loginRules: options.loginRules }),
       apiId: SANDBOX_API_ID,
       ...(options.onInternalError && { onInternalError: options.onInternalError }),
     });
@@ -136,11 +132,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     };
     // The control server needs the control object, and the object needs the control URL.
     let sandbox: Sandbox | undefined;
-    const control = await startControlHttpServer(new SandboxControl(world, faults, counters, botApi.state, mtproto.logins), {
-      host,
-      port: options.ports?.control ?? 0,
-      extraInfo: () => sandbox?.info,
-    });
+    const control = await startControlHttpServer(
+      new SandboxControl(world, faults, counters, botApi.state, mtproto.logins),
+      {
+        host,
+        port: options.ports?.control ?? 0,
+        extraInfo: () => sandbox?.info,
+      },
+    );
     started.push(control);
     info.control = control.url;
     sandbox = new Sandbox(info, world, faults, counters, { botApi, mtproto, control });

@@ -7,8 +7,12 @@ import { demoFixtureWithOwnerAccount } from "./support/gramjs-sandbox.ts";
 const PHONE = "9996622001";
 
 function desk() {
-  const world = new World({ ...demoFixtureWithOwnerAccount(), logins: [{ userId: 2001, phone: PHONE }] });
-  return new LoginDesk(world, { codeLifetimeSeconds: 60, sendCodeLimit: 2, sendCodeWindowSeconds: 600 });
+  const world = new World({
+    ...demoFixtureWithOwnerAccount(),
+    logins: [{ userId: 2001, phone: PHONE }],
+    settings: { loginCodeLifetimeSeconds: 60, sendCodeLimit: 2, sendCodeWindowSeconds: 600 },
+  });
+  return new LoginDesk(world);
 }
 const freshKey = (): RegisteredAuthKey => {
   const key = Buffer.alloc(256, 7);

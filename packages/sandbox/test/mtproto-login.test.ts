@@ -2,8 +2,13 @@ import { Api, type TelegramClient } from "telegram";
 import { computeCheck } from "telegram/Password.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { HOME_DC_ID, SECOND_DC_ID } from "../src/mtproto/data-centres.ts";
-import { demoFixtureWithOwnerAccount, type MtprotoTestSandbox, startMtprotoTestSandbox, TEST_API_ID } from "./support/gramjs-sandbox.ts";
 import { loginClient, trustSandboxKey } from "./support/gramjs-login.ts";
+import {
+  demoFixtureWithOwnerAccount,
+  type MtprotoTestSandbox,
+  startMtprotoTestSandbox,
+  TEST_API_ID,
+} from "./support/gramjs-sandbox.ts";
 import { DEMO } from "./support/gramjs-session.ts";
 
 const PHONES = {
@@ -21,6 +26,7 @@ function fixture() {
       { userId: DEMO.ownerId, phone: PHONES.withPassword, password: PASSWORD, passwordHint: "horse" },
       { userId: 1002, phone: PHONES.onSecondDc, dc: 4 as const },
     ],
+    settings: { sendCodeLimit: 3 },
   };
 }
 
@@ -37,11 +43,16 @@ describe("logging in to the sandbox from an empty gramjs session", { timeout: 30
   const lastCode = (phone: string) => bed.server.logins.sentCodes(phone).at(-1)?.code ?? "";
   const sendCode = async (client: TelegramClient, phone: string) =>
     (await client.invoke(
-      new Api.auth.SendCode({ phoneNumber: phone, apiId: TEST_API_ID, apiHash: "sandbox", settings: new Api.CodeSettings({}) }),
+      new Api.auth.SendCode({
+        phoneNumber: phone,
+        apiId: TEST_API_ID,
+        apiHash: "sandbox",
+        settings: new Api.CodeSettings({}),
+      }),
     )) as Api.auth.SentCode;
 
   beforeAll(async () => {
-    bed = await startMtprotoTestSandbox(fixture(), { loginRules: { sendCodeLimit: 3 } });
+    bed = await startMtprotoTestSandbox(fixture());
     untrust = trustSandboxKey(bed.server.publicKey);
   });
   afterEach(async () => {
@@ -59,7 +70,9 @@ describe("logging in to the sandbox from an empty gramjs session", { timeout: 30
     expect(key?.length).toBe(256);
     const config = (await client.invoke(new Api.help.GetConfig())) as Api.Config;
     expect(config.thisDc).toBe(HOME_DC_ID);
-    expect(config.dcOptions.map((dc) => [dc.id, dc.port])).toEqual(bed.server.dataCentres.map((dc) => [dc.id, dc.port]));
+    expect(config.dcOptions.map((dc) => [dc.id, dc.port])).toEqual(
+      bed.server.dataCentres.map((dc) => [dc.id, dc.port]),
+    );
     // Not logged in yet: everything else is 401 AUTH_KEY_UNREGISTERED, as Telegram answers.
     await expect(client.invoke(new Api.updates.GetState())).rejects.toMatchObject({
       code: 401,
@@ -86,7 +99,11 @@ describe("logging in to the sandbox from an empty gramjs session", { timeout: 30
     const sent = await sendCode(client, `+${PHONES.assistant.slice(0, 3)} ${PHONES.assistant.slice(3)}`);
     expect(sent.type).toBeInstanceOf(Api.auth.SentCodeTypeApp);
     const authorization = (await client.invoke(
-      new Api.auth.SignIn({ phoneNumber: PHONES.assistant, phoneCodeHash: sent.phoneCodeHash, phoneCode: lastCode(PHONES.assistant) }),
+      new Api.auth.SignIn({
+        phoneNumber: PHONES.assistant,
+        phoneCodeHash: sent.phoneCodeHash,
+        phoneCode: lastCode(PHONES.assistant),
+      }),
     )) as Api.auth.Authorization;
     expect((authorization.user as Api.User).id.toString()).toBe(String(DEMO.userbotId));
     expect(await client.checkAuthorization()).toBe(true);
@@ -97,7 +114,9 @@ describe("logging in to the sandbox from an empty gramjs session", { timeout: 30
     await again.connect();
     const me = await again.getMe();
     expect(me.id.toString()).toBe(String(DEMO.userbotId));
-    const dialogs = (await again.invoke(new Api.messages.GetDialogs({ offsetPeer: new Api.InputPeerEmpty(), limit: 100 }))) as Api.messages.Dialogs;
+    const dialogs = (await again.invoke(
+      new Api.messages.GetDialogs({ offsetPeer: new Api.InputPeerEmpty(), limit: 100 }),
+    )) as Api.messages.Dialogs;
     expect(dialogs.chats.length).toBeGreaterThan(0);
   });
 
@@ -108,12 +127,24 @@ describe("logging in to the sandbox from an empty gramjs session", { timeout: 30
     const first = await sendCode(client, PHONES.assistant);
     const wrong = lastCode(PHONES.assistant) === "00000" ? "11111" : "00000";
     await expect(
-      client.invoke(new Api.auth.SignIn({ phoneNumber: PHONES.assistant, phoneCodeHash: first.phoneCodeHash, phoneCode: wrong })),
+      client.invoke(
+        new Api.auth.SignIn({
+          phoneNumber: PHONES.assistant,
+          phoneCodeHash: first.phoneCodeHash,
+          phoneCode: wrong,
+        }),
+      ),
     ).rejects.toMatchObject({ errorMessage: "PHONE_CODE_INVALID" });
     const firstCode = lastCode(PHONES.assistant);
     await sendCode(client, PHONES.assistant);
     await expect(
-      client.invoke(new Api.auth.SignIn({ phoneNumber: PHONES.assistant, phoneCodeHash: first.phoneCodeHash, phoneCode: firstCode })),
+      client.invoke(
+        new Api.auth.SignIn({
+          phoneNumber: PHONES.assistant,
+          phoneCodeHash: first.phoneCodeHash,
+          phoneCode: firstCode,
+        }),
+      ),
     ).rejects.toMatchObject({ errorMessage: "PHONE_CODE_EXPIRED" });
   });
 
@@ -134,7 +165,11 @@ describe("logging in to the sandbox from an empty gramjs session", { timeout: 30
     const sent = await sendCode(client, PHONES.withPassword);
     await expect(
       client.invoke(
-        new Api.auth.SignIn({ phoneNumber: PHONES.withPassword, phoneCodeHash: sent.phoneCodeHash, phoneCode: lastCode(PHONES.withPassword) }),
+        new Api.auth.SignIn({
+          phoneNumber: PHONES.withPassword,
+          phoneCodeHash: sent.phoneCodeHash,
+          phoneCode: lastCode(PHONES.withPassword),
+        }),
       ),
     ).rejects.toMatchObject({ code: 401, errorMessage: "SESSION_PASSWORD_NEEDED" });
 
@@ -160,7 +195,11 @@ describe("logging in to the sandbox from an empty gramjs session", { timeout: 30
     const sent = await sendCode(client, PHONES.onSecondDc); // gramjs follows PHONE_MIGRATE_4 by itself
     expect(client.session.dcId).toBe(SECOND_DC_ID);
     await client.invoke(
-      new Api.auth.SignIn({ phoneNumber: PHONES.onSecondDc, phoneCodeHash: sent.phoneCodeHash, phoneCode: lastCode(PHONES.onSecondDc) }),
+      new Api.auth.SignIn({
+        phoneNumber: PHONES.onSecondDc,
+        phoneCodeHash: sent.phoneCodeHash,
+        phoneCode: lastCode(PHONES.onSecondDc),
+      }),
     );
     expect((await client.getMe()).id.toString()).toBe("1002");
   });

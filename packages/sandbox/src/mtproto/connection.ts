@@ -7,10 +7,10 @@ import {
   ProtocolViolation,
   readAuthKeyId,
 } from "./crypto/encrypted-message.ts";
-import { long } from "./rpc/tl-mappers.ts";
-import { type AuthKeyRegistry, authKeyIdOf, type RegisteredAuthKey } from "./session/auth-key-registry.ts";
 import { KeyExchange } from "./handshake/key-exchange.ts";
 import type { ServerRsaKey } from "./handshake/server-rsa-key.ts";
+import { long } from "./rpc/tl-mappers.ts";
+import { type AuthKeyRegistry, authKeyIdOf, type RegisteredAuthKey } from "./session/auth-key-registry.ts";
 import { ServerMessageIds } from "./session/server-message-ids.ts";
 import { detectTransport } from "./transport/detect.ts";
 import type { Transport } from "./transport/transport.ts";

@@ -5,7 +5,7 @@ import type { World } from "../world/world.ts";
 import { ClientConnection } from "./connection.ts";
 import { type DataCentre, HOME_DC_ID, SECOND_DC_ID } from "./data-centres.ts";
 import { serverRsaKey } from "./handshake/server-rsa-key.ts";
-import { DEFAULT_LOGIN_RULES, LoginDesk, type LoginRules } from "./login/login-desk.ts";
+import { LoginDesk } from "./login/login-desk.ts";
 import { type DispatchDeps, dispatchRequest } from "./rpc/dispatch.ts";
 import { handleIncomingMessage } from "./rpc/incoming-messages.ts";
 import { AuthKeyRegistry } from "./session/auth-key-registry.ts";
@@ -22,8 +22,6 @@ export interface MtprotoServerOptions {
   port: number;
   /** Data centre 4, where accounts with `dc: 4` live; default a free port. */
   secondDcPort?: number;
-  /** Login strictness (code lifetime, sendCode flood limit); Telegram's numbers are unpublished. */
-  loginRules?: Partial<LoginRules>;
   /** The api_id clients must announce in initConnection. */
   apiId: number;
   /** Told about exceptions in the sandbox's own method code; the client gets rpc_error 500. */
@@ -57,7 +55,7 @@ export async function startMtprotoServer(opts: MtprotoServerOptions): Promise<Mt
   const tap = new WorldEventTap(world);
   const sessions: Record<string, string> = {};
   const rsaKey = serverRsaKey();
-  const logins = new LoginDesk(world, { ...DEFAULT_LOGIN_RULES, ...opts.loginRules });
+  const logins = new LoginDesk(world);
   const dataCentres: DataCentre[] = [];
   const servers: Server[] = [];
   const registries: AuthKeyRegistry[] = [];

@@ -112,7 +112,11 @@ export const worldFixtureSchema = z
     const phones = new Set<string>();
     fixture.logins?.forEach((login, i) => {
       if (!userIds.has(login.userId)) {
-        ctx.addIssue({ code: "custom", message: `login ${login.userId} is not in users`, path: ["logins", i] });
+        ctx.addIssue({
+          code: "custom",
+          message: `login ${login.userId} is not in users`,
+          path: ["logins", i],
+        });
       }
       if (phones.has(login.phone)) {
         ctx.addIssue({ code: "custom", message: `phone ${login.phone} appears twice`, path: ["logins", i] });

@@ -32,6 +32,17 @@ export const worldSettingsSchema = z
      * - "any-member": any member may list the admins, channels included.
      */
     adminListAccess: z.enum(["members-in-supergroups", "any-member"]),
+    /**
+     * Logins (auth.sendCode / auth.signIn). core.telegram.org/method/auth.signIn names
+     * PHONE_CODE_EXPIRED and api/errors names 420 FLOOD_WAIT_X, but Telegram publishes neither
+     * a code's lifetime nor how many codes a number may ask for:
+     * - loginCodeLifetimeSeconds (default 300): an older code is PHONE_CODE_EXPIRED;
+     * - sendCodeLimit (default 5) codes per sendCodeWindowSeconds (default 3600) for one number;
+     *   the next gets FLOOD_WAIT_X, X = seconds until the oldest leaves the window.
+     */
+    loginCodeLifetimeSeconds: z.number().int().positive(),
+    sendCodeLimit: z.number().int().positive(),
+    sendCodeWindowSeconds: z.number().int().positive(),
   })
   .strict();
 
@@ -40,6 +51,9 @@ export type WorldSettings = z.infer<typeof worldSettingsSchema>;
 export const DEFAULT_WORLD_SETTINGS: Readonly<WorldSettings> = Object.freeze({
   overlongCallTitle: "truncate",
   adminListAccess: "members-in-supergroups",
+  loginCodeLifetimeSeconds: 300,
+  sendCodeLimit: 5,
+  sendCodeWindowSeconds: 3600,
 });
 
 /** Partial settings, as fixtures, `startSandbox({ settings })` and the control API give them. */

@@ -2,7 +2,12 @@ import { EventEmitter } from "node:events";
 import { readFileSync } from "node:fs";
 import { botApiChatId, nativeChatRef } from "./bot-api-ids.ts";
 import { seededLong, seededToken } from "./deterministic-ids.ts";
-import { type FixtureLogin, type FixtureMember, type WorldFixture, worldFixtureSchema } from "./fixture-schema.ts";
+import {
+  type FixtureLogin,
+  type FixtureMember,
+  type WorldFixture,
+  worldFixtureSchema,
+} from "./fixture-schema.ts";
 import {
   assertMayManageCalls,
   assertValidScheduleDate,

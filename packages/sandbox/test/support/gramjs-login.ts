@@ -1,8 +1,8 @@
 import { createPublicKey } from "node:crypto";
 import { TelegramClient } from "telegram";
 import { _serverKeys } from "telegram/crypto/RSA.js";
-import { returnBigInt } from "telegram/Helpers.js";
 import { Logger, LogLevel } from "telegram/extensions/Logger.js";
+import { returnBigInt } from "telegram/Helpers.js";
 import { ConnectionTCPFull } from "telegram/network/index.js";
 import { StringSession } from "telegram/sessions/index.js";
 import type { DataCentre } from "../../src/mtproto/data-centres.ts";

@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { RequestCounters } from "../../src/counters/request-counters.ts";
 import { FaultInjector } from "../../src/faults/fault-injector.ts";
-import type { LoginRules } from "../../src/mtproto/login/login-desk.ts";
 import { type MtprotoServer, startMtprotoServer } from "../../src/mtproto/server.ts";
 import type { WorldFixture } from "../../src/world/fixture-schema.ts";
 import { World } from "../../src/world/world.ts";
@@ -25,7 +24,6 @@ export interface MtprotoTestSandbox {
 /** A world and the MTProto server alone (no Bot API), on a free port of 127.0.0.1. */
 export async function startMtprotoTestSandbox(
   fixture: WorldFixture = demoFixtureWithOwnerAccount(),
-  opts: { loginRules?: Partial<LoginRules> } = {},
 ): Promise<MtprotoTestSandbox> {
   const world = new World(fixture);
   const faults = new FaultInjector();
@@ -37,7 +35,6 @@ export async function startMtprotoTestSandbox(
     host: "127.0.0.1",
     port: 0,
     apiId: TEST_API_ID,
-    ...(opts.loginRules && { loginRules: opts.loginRules }),
     onInternalError: (method, error) => console.error(`sandbox bug in ${method}:`, error),
   });
   return { world, faults, counters, server };

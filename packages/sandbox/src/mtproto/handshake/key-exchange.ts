@@ -56,7 +56,9 @@ export class KeyExchange {
       nonce,
       serverNonce: this.serverNonce,
       pq: bytesFromBigInt(p * q, 8),
-      serverPublicKeyFingerprints: [readBigIntFromBuffer(toFingerprintBytes(this.rsaKey.fingerprint), true, true)],
+      serverPublicKeyFingerprints: [
+        readBigIntFromBuffer(toFingerprintBytes(this.rsaKey.fingerprint), true, true),
+      ],
     }).getBytes();
   }
 
@@ -67,7 +69,8 @@ export class KeyExchange {
       throw new ProtocolViolation("req_DH_params: p and q are not the factors of pq");
     }
     const fingerprint = toSignedLittleBuffer(request.publicKeyFingerprint, 8).readBigInt64LE(0);
-    if (fingerprint !== this.rsaKey.fingerprint) throw new ProtocolViolation("req_DH_params: unknown RSA key");
+    if (fingerprint !== this.rsaKey.fingerprint)
+      throw new ProtocolViolation("req_DH_params: unknown RSA key");
 
     const inner = this.readPqInnerData(request.encryptedData);
     this.checkNonces(inner.nonce, inner.serverNonce);
@@ -108,7 +111,8 @@ export class KeyExchange {
    * data and SHA256(temp_key + data_with_padding), which must match.
    */
   private readPqInnerData(encryptedData: Buffer): Api.PQInnerData {
-    if (encryptedData.length !== 256) throw new ProtocolViolation("req_DH_params: encrypted_data is not 256 bytes");
+    if (encryptedData.length !== 256)
+      throw new ProtocolViolation("req_DH_params: encrypted_data is not 256 bytes");
     const keyAesEncrypted = privateDecrypt(
       { key: this.rsaKey.privateKey, padding: rsa.RSA_NO_PADDING },
       encryptedData,
@@ -123,7 +127,11 @@ export class KeyExchange {
     const inner = new BinaryReader(dataWithPadding).tgReadObject();
     // The _dc and _temp_dc variants carry the same fields plus the data centre.
     if (
-      !(inner instanceof Api.PQInnerData || inner instanceof Api.PQInnerDataDc || inner instanceof Api.PQInnerDataTempDc)
+      !(
+        inner instanceof Api.PQInnerData ||
+        inner instanceof Api.PQInnerDataDc ||
+        inner instanceof Api.PQInnerDataTempDc
+      )
     ) {
       throw new ProtocolViolation("req_DH_params: encrypted data is not p_q_inner_data");
     }
@@ -133,13 +141,16 @@ export class KeyExchange {
   private dhGen(request: Api.SetClientDHParams): Buffer {
     this.checkNonces(request.nonce, request.serverNonce);
     const { a, newNonce } = this;
-    if (a === undefined || newNonce === undefined) throw new ProtocolViolation("set_client_DH_params before req_DH_params");
+    if (a === undefined || newNonce === undefined)
+      throw new ProtocolViolation("set_client_DH_params before req_DH_params");
     const { key, iv } = this.temporaryAesKey();
-    if (request.encryptedData.length % 16 !== 0) throw new ProtocolViolation("set_client_DH_params: not AES blocks");
+    if (request.encryptedData.length % 16 !== 0)
+      throw new ProtocolViolation("set_client_DH_params: not AES blocks");
     const plain = aesIgeDecrypt(key, iv, request.encryptedData);
     const reader = new BinaryReader(plain.subarray(20));
     const inner = reader.tgReadObject();
-    if (!(inner instanceof Api.ClientDHInnerData)) throw new ProtocolViolation("expected client_DH_inner_data");
+    if (!(inner instanceof Api.ClientDHInnerData))
+      throw new ProtocolViolation("expected client_DH_inner_data");
     if (!sha1(plain.subarray(20, 20 + reader.tellPosition())).equals(plain.subarray(0, 20))) {
       throw new ProtocolViolation("client_DH_inner_data: SHA1 mismatch");
     }
@@ -153,7 +164,11 @@ export class KeyExchange {
     const auxHash = sha1(authKey).subarray(0, 8);
     const accepted = this.onAuthKey(authKey);
     const outcome = accepted ? 1 : 2;
-    const newNonceHash = readBigIntFromBuffer(sha1(newNonce, Buffer.from([outcome]), auxHash).subarray(4, 20), true, true);
+    const newNonceHash = readBigIntFromBuffer(
+      sha1(newNonce, Buffer.from([outcome]), auxHash).subarray(4, 20),
+      true,
+      true,
+    );
     const nonces = { nonce: request.nonce, serverNonce: request.serverNonce };
     if (!accepted) {
       // The key's id collides with a known one: dh_gen_retry, the client starts step 3 again.
@@ -176,7 +191,8 @@ export class KeyExchange {
   }
 
   private checkNonces(nonce: TlInt, serverNonce: TlInt): void {
-    if (this.nonce === undefined || this.serverNonce === undefined) throw new ProtocolViolation("no req_pq_multi yet");
+    if (this.nonce === undefined || this.serverNonce === undefined)
+      throw new ProtocolViolation("no req_pq_multi yet");
     const same = (x: TlInt, y: TlInt) => toSignedLittleBuffer(x, 16).equals(toSignedLittleBuffer(y, 16));
     if (!same(nonce, this.nonce) || !same(serverNonce, this.serverNonce)) {
       throw new ProtocolViolation("key exchange: nonce or server_nonce does not match");

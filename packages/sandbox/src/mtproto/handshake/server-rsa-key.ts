@@ -21,7 +21,10 @@ let processKey: ServerRsaKey | undefined;
  */
 export function serverRsaKey(): ServerRsaKey {
   if (processKey) return processKey;
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048, publicExponent: 65537 });
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    publicExponent: 65537,
+  });
   const jwk = publicKey.export({ format: "jwk" });
   const nBytes = Buffer.from(jwk.n ?? "", "base64url");
   const eBytes = Buffer.from(jwk.e ?? "", "base64url");

@@ -1,5 +1,5 @@
-import { EventEmitter } from "node:events";
 import { randomBytes, randomInt } from "node:crypto";
+import { EventEmitter } from "node:events";
 import type { FixtureLogin } from "../../world/fixture-schema.ts";
 import { TelegramRpcError } from "../../world/types.ts";
 import type { World } from "../../world/world.ts";
@@ -13,24 +13,6 @@ import {
   srpChallenge,
   srpProofMatches,
 } from "./srp-verifier.ts";
-
-/**
- * How strict logins are. Telegram publishes none of these numbers, so each is an ASSUMPTION
- * and a setting (see the fidelity ledger in the package README).
- */
-export interface LoginRules {
-  /** A code older than this is PHONE_CODE_EXPIRED. */
-  codeLifetimeSeconds: number;
-  /** More auth.sendCode calls for one number than this within `sendCodeWindowSeconds` get FLOOD_WAIT_X. */
-  sendCodeLimit: number;
-  sendCodeWindowSeconds: number;
-}
-
-export const DEFAULT_LOGIN_RULES: LoginRules = {
-  codeLifetimeSeconds: 300,
-  sendCodeLimit: 5,
-  sendCodeWindowSeconds: 3600,
-};
 
 /** A login code the sandbox "sent" (to the account's other Telegram apps); the control API reads them. */
 export interface SentLoginCode {
@@ -71,10 +53,11 @@ export class LoginDesk extends EventEmitter<{ code: [SentLoginCode] }> {
   private readonly passwords = new Map<number, PasswordState & { password: string }>();
   private readonly sent: SentLoginCode[] = [];
 
-  constructor(
-    private readonly world: World,
-    readonly rules: LoginRules = DEFAULT_LOGIN_RULES,
-  ) {
+  /**
+   * How strict logins are (code lifetime, codes per number) comes from the world's settings:
+   * Telegram publishes neither number.
+   */
+  constructor(private readonly world: World) {
     super();
     world.on("loaded", () => {
       this.codes.clear();
@@ -99,11 +82,12 @@ export class LoginDesk extends EventEmitter<{ code: [SentLoginCode] }> {
     const home = login?.dc ?? HOME_DC_ID;
     if (home !== dcId) throw rpc(303, `PHONE_MIGRATE_${home}`);
 
-    const windowStart = now - this.rules.sendCodeWindowSeconds * 1000;
+    const { sendCodeLimit, sendCodeWindowSeconds } = this.world.settings;
+    const windowStart = now - sendCodeWindowSeconds * 1000;
     const times = (this.sendTimes.get(phone) ?? []).filter((time) => time > windowStart);
-    if (times.length >= this.rules.sendCodeLimit) {
+    if (times.length >= sendCodeLimit) {
       const oldest = times[0] ?? now;
-      const seconds = Math.max(1, Math.ceil((oldest + this.rules.sendCodeWindowSeconds * 1000 - now) / 1000));
+      const seconds = Math.max(1, Math.ceil((oldest + sendCodeWindowSeconds * 1000 - now) / 1000));
       throw rpc(420, `FLOOD_WAIT_${seconds}`);
     }
     times.push(now);
@@ -128,13 +112,19 @@ export class LoginDesk extends EventEmitter<{ code: [SentLoginCode] }> {
    * auth.signIn: the user id on success; "sign-up" for a number with no account;
    * SESSION_PASSWORD_NEEDED (401) when the account has two-step verification.
    */
-  signIn(authKey: RegisteredAuthKey, rawPhone: string, hash: string, code: string, now: number): number | "sign-up" {
+  signIn(
+    authKey: RegisteredAuthKey,
+    rawPhone: string,
+    hash: string,
+    code: string,
+    now: number,
+  ): number | "sign-up" {
     const phone = normalisePhone(rawPhone);
     if (phone === undefined) throw rpc(400, "PHONE_NUMBER_INVALID");
     if (code.trim() === "") throw rpc(400, "PHONE_CODE_EMPTY");
     const pending = this.codes.get(phone);
     if (!pending || pending.hash !== hash) throw rpc(400, "PHONE_CODE_EXPIRED");
-    if (now - pending.sentAt > this.rules.codeLifetimeSeconds * 1000) {
+    if (now - pending.sentAt > this.world.settings.loginCodeLifetimeSeconds * 1000) {
       this.codes.delete(phone);
       throw rpc(400, "PHONE_CODE_EXPIRED");
     }
@@ -152,7 +142,9 @@ export class LoginDesk extends EventEmitter<{ code: [SentLoginCode] }> {
   }
 
   /** account.getPassword for a key between its code and its password (or a logged-in one). */
-  getPassword(authKey: RegisteredAuthKey): { state: PasswordState; challenge?: { srpId: bigint; srp: SrpChallenge }; hint?: string } | undefined {
+  getPassword(
+    authKey: RegisteredAuthKey,
+  ): { state: PasswordState; challenge?: { srpId: bigint; srp: SrpChallenge }; hint?: string } | undefined {
     const userId = authKey.userId ?? this.waitingForPassword.get(authKey)?.userId;
     if (userId === undefined) throw rpc(401, "AUTH_KEY_UNREGISTERED");
     const login = this.world.logins.find((l) => l.userId === userId);
@@ -175,7 +167,8 @@ export class LoginDesk extends EventEmitter<{ code: [SentLoginCode] }> {
     if (!state) throw rpc(400, "SRP_ID_INVALID");
     // One proof per challenge, right or wrong: the client asks account.getPassword again.
     pending.challenge = undefined;
-    if (!srpProofMatches(state.algo, state.verifier, challenge.srp, A, M1)) throw rpc(400, "PASSWORD_HASH_INVALID");
+    if (!srpProofMatches(state.algo, state.verifier, challenge.srp, A, M1))
+      throw rpc(400, "PASSWORD_HASH_INVALID");
     this.waitingForPassword.delete(authKey);
     authKey.userId = pending.userId;
     return pending.userId;
@@ -191,7 +184,12 @@ export class LoginDesk extends EventEmitter<{ code: [SentLoginCode] }> {
     const known = this.passwords.get(login.userId);
     if (known && known.password === login.password) return known;
     const algo = newPasswordAlgo();
-    const state = { userId: login.userId, algo, verifier: passwordVerifier(login.password, algo), password: login.password };
+    const state = {
+      userId: login.userId,
+      algo,
+      verifier: passwordVerifier(login.password, algo),
+      password: login.password,
+    };
     this.passwords.set(login.userId, state);
     return state;
   }
@@ -202,6 +200,9 @@ export class LoginDesk extends EventEmitter<{ code: [SentLoginCode] }> {
  * than 5 to 15 digits after dropping "+", spaces, dashes, dots and brackets is not a number.
  */
 export function normalisePhone(raw: string): string | undefined {
-  const digits = raw.trim().replace(/^\+/, "").replace(/[\s\-.()]/g, "");
+  const digits = raw
+    .trim()
+    .replace(/^\+/, "")
+    .replace(/[\s\-.()]/g, "");
   return /^\d{5,15}$/.test(digits) ? digits : undefined;
 }

@@ -1,6 +1,6 @@
+import { authMethods } from "./methods/auth.ts";
 import { channelsMethods } from "./methods/channels.ts";
 import { contactsMethods } from "./methods/contacts.ts";
-import { authMethods } from "./methods/auth.ts";
 import { helpMethods } from "./methods/help.ts";
 import { messagesMethods } from "./methods/messages.ts";
 import { phoneMethods } from "./methods/phone.ts";

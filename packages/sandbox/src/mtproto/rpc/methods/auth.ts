@@ -65,7 +65,8 @@ export const authMethods: Record<string, AccountlessHandler> = {
 
   "auth.checkPassword": (ctx, request: Api.auth.CheckPassword) => {
     const proof = request.password;
-    if (!(proof instanceof Api.InputCheckPasswordSRP)) throw new TelegramRpcError(400, "PASSWORD_HASH_INVALID");
+    if (!(proof instanceof Api.InputCheckPasswordSRP))
+      throw new TelegramRpcError(400, "PASSWORD_HASH_INVALID");
     const userId = ctx.logins.checkPassword(ctx.authKey, BigInt(proof.srpId.toString()), proof.A, proof.M1);
     return authorization(ctx, userId);
   },

@@ -12,7 +12,9 @@ export function sandboxConfig(ctx: Pick<AccountlessContext, "now" | "dc" | "data
     expires: nowSeconds + 3600,
     testMode: false,
     thisDc: ctx.dc.id,
-    dcOptions: ctx.dataCentres.map((dc) => new Api.DcOption({ id: dc.id, ipAddress: dc.host, port: dc.port })),
+    dcOptions: ctx.dataCentres.map(
+      (dc) => new Api.DcOption({ id: dc.id, ipAddress: dc.host, port: dc.port }),
+    ),
     dcTxtDomainName: "sandbox.invalid",
     chatSizeMax: 200,
     megagroupSizeMax: 200000,
