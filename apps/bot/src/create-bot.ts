@@ -8,8 +8,10 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { type BotLimits, DEFAULT_BOT_LIMITS } from "./bot-limits.ts";
 import { CallsRegistry } from "./calls-registry/calls-registry.ts";
+import { chatMigrationFollower } from "./chats/follow-chat-migration.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { createCallsFeature } from "./features/calls.ts";
+import { createChatMigrationFeature } from "./features/chat-migration.ts";
 import { createNewCallFeature } from "./features/newcall.ts";
 import { createStartHelpFeature } from "./features/start-help.ts";
 import { createTimeZoneFeature, preloadTimeZone } from "./features/timezone.ts";
@@ -81,7 +83,19 @@ export function createBot(options: CreateBotOptions): Bot<Context> {
       .reply("Sorry, something went wrong on my side. Nothing was queued; please try again in a minute.")
       .catch(() => undefined);
   });
-  // First, so a flood of any command or press is dropped before it costs a Telegram request.
+  // Before the throttle: a group's upgrade is a service message that must never be dropped.
+  features.use(
+    createChatMigrationFeature(
+      chatMigrationFollower({
+        redis,
+        prefix,
+        registry: callsRegistry,
+        callsQueue: options.callsQueue,
+        logger,
+      }),
+    ),
+  );
+  // Next, so a flood of any command or press is dropped before it costs a Telegram request.
   features.use(
     throttleUpdates({
       redis,

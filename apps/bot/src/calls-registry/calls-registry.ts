@@ -93,6 +93,17 @@ export class CallsRegistry {
     return saved;
   }
 
+  /**
+   * A basic group became a supergroup: its entries move to the new chat id (their calls keep
+   * their ids). An ack in the old group is dropped: it can no longer be edited.
+   */
+  async moveChat(oldChatId: number, newChatId: number): Promise<void> {
+    for (const { ack, ...entry } of await this.forChat(oldChatId)) {
+      await this.save({ ...entry, chatId: newChatId, ...(ack && ack.chatId !== oldChatId && { ack }) });
+    }
+    await this.redis.multi().del(this.keys.chat(oldChatId)).zrem(this.keys.chats, String(oldChatId)).exec();
+  }
+
   async remove(entry: CallEntry): Promise<void> {
     const multi = this.redis
       .multi()

@@ -12,6 +12,8 @@ export interface KnownChats {
   remember(chat: TargetChat, nowMs: number): Promise<void>;
   /** Newest first, at most `limit`. */
   recent(limit: number): Promise<TargetChat[]>;
+  /** A basic group became a supergroup: it is known under its new id, in the same place. */
+  moveChat(oldChatId: number, newChatId: number): Promise<void>;
 }
 
 export const MAX_KNOWN_CHATS = 1_000;
@@ -35,6 +37,21 @@ export function knownChats(redis: Redis, prefix: string): KnownChats {
           .hdel(facts, ...dropped)
           .exec();
       }
+    },
+    async moveChat(oldChatId, newChatId) {
+      const [raw, score] = await Promise.all([
+        redis.hget(facts, String(oldChatId)),
+        redis.zscore(order, String(oldChatId)),
+      ]);
+      if (raw === null || score === null) return;
+      const chat = { ...(JSON.parse(raw) as TargetChat), chatId: newChatId };
+      await redis
+        .multi()
+        .zrem(order, String(oldChatId))
+        .hdel(facts, String(oldChatId))
+        .zadd(order, score, String(newChatId))
+        .hset(facts, String(newChatId), JSON.stringify(chat))
+        .exec();
     },
     async recent(limit) {
       const ids = await redis.zrevrange(order, 0, limit - 1);

@@ -8,6 +8,7 @@ import {
 } from "@callbot/shared";
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import { movedToChat } from "../chats/move-queued-jobs.ts";
 
 /**
  * Recurring rules: the BullMQ job scheduler on the calls queue is what fires (id = ruleId); Redis
@@ -30,6 +31,8 @@ export interface RecurringRulesStore {
   remove(ruleId: string): Promise<boolean>;
   /** Chats that have at least one rule. */
   chatIds(): Promise<number[]>;
+  /** A basic group became a supergroup: its rules (and their job schedulers) now create calls there. */
+  moveChat(oldChatId: number, newChatId: number): Promise<void>;
 }
 
 /** A chat cannot collect rules without bound (and /calls must stay readable). */
@@ -90,6 +93,10 @@ export function recurringRulesStore(deps: {
     },
     async chatIds() {
       return (await deps.redis.smembers(chatsKey)).map(Number);
+    },
+    async moveChat(oldChatId, newChatId) {
+      for (const rule of await this.list(oldChatId)) await this.save(movedToChat(rule, oldChatId, newChatId));
+      await deps.redis.multi().del(chatKey(oldChatId)).srem(chatsKey, String(oldChatId)).exec();
     },
   };
 }

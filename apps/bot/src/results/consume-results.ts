@@ -13,6 +13,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { readUserbotIdentity } from "../assistant/read-userbot-identity.ts";
 import { followCreateCallResult } from "../calls-registry/follow-call-events.ts";
+import { chatMigrationFollower, type FollowChatMigration } from "../chats/follow-chat-migration.ts";
 import type { Clock } from "../clock.ts";
 import { isPrivateChatClosed } from "../telegram/bot-api-errors.ts";
 import type { CallsResultsDeps } from "./calls-results-deps.ts";
@@ -48,6 +49,13 @@ export interface ResultsConsumerDeps {
  * invalid message is failed for good (UnrecoverableError) and logged, never retried.
  */
 export function consumeResults(deps: ResultsConsumerDeps): Worker<ResultsMessage> {
+  const followMigration = chatMigrationFollower({
+    redis: deps.redis,
+    prefix: deps.prefix,
+    registry: deps.calls.registry,
+    callsQueue: deps.calls.callsQueue,
+    logger: deps.logger,
+  });
   const worker = new Worker<ResultsMessage>(
     QUEUE_NAMES.results,
     async (job) => {
@@ -58,7 +66,7 @@ export function consumeResults(deps: ResultsConsumerDeps): Worker<ResultsMessage
       }
       if (message.kind === "worker-alert") await alertOwners(message, deps);
       else if (message.kind === "call-action") await reportCallAction(message, deps);
-      else await reportCallResult(message, deps);
+      else await reportCallResult(message, deps, followMigration);
     },
     { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 16 },
   );
@@ -95,7 +103,11 @@ async function reportCallAction(result: CallActionResult, deps: ResultsConsumerD
   });
 }
 
-async function reportCallResult(result: CreateCallResult, deps: ResultsConsumerDeps): Promise<void> {
+async function reportCallResult(
+  result: CreateCallResult,
+  deps: ResultsConsumerDeps,
+  followMigration: FollowChatMigration,
+): Promise<void> {
   await followCreateCallResult(deps.calls.registry, result);
   const identity = await readUserbotIdentity(deps.redis, deps.prefix);
   const rendered = renderOutcome(result, {
@@ -115,7 +127,7 @@ async function reportCallResult(result: CreateCallResult, deps: ResultsConsumerD
       ackText = rendered.ackTextIfPrivateClosed ?? ackText;
     }
   }
-  const delivery = await deliverToAck(deps.api, result.request, ackText);
+  const delivery = await deliverToAck(deps.api, result.request, ackText, followMigration);
   deps.logger.info(
     { requestId: result.request.requestId, status: result.outcome.status, delivery },
     delivery === "undeliverable"

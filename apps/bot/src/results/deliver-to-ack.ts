@@ -1,11 +1,14 @@
 import type { CreateCallRequest, MessageRef } from "@callbot/shared";
 import type { Api } from "grammy";
+import type { FollowChatMigration } from "../chats/follow-chat-migration.ts";
+import { movedToChat } from "../chats/move-queued-jobs.ts";
 import {
   isBotNotInChat,
   isChatNotFound,
   isMessageNotModified,
   isMessageToEditGone,
   isPrivateChatClosed,
+  migratedTo,
 } from "../telegram/bot-api-errors.ts";
 
 export type Delivery = "edited" | "sent-anew" | "sent-privately" | "undeliverable";
@@ -16,8 +19,27 @@ export type Delivery = "edited" | "sent-anew" | "sent-privately" | "undeliverabl
  * is sent, as a reply to the command when it is in the same chat. When the bot can no longer
  * write in that chat (removed from the group meanwhile), the report goes to the requester's
  * private chat; if that is closed too, there is nobody left to tell, and retrying would not help.
+ * When the group was upgraded to a supergroup meanwhile, the report is sent anew there.
  */
-export async function deliverToAck(api: Api, request: CreateCallRequest, text: string): Promise<Delivery> {
+export async function deliverToAck(
+  api: Api,
+  request: CreateCallRequest,
+  text: string,
+  followMigration?: FollowChatMigration,
+): Promise<Delivery> {
+  try {
+    return await deliverOnce(api, request, text);
+  } catch (error) {
+    // The group became a supergroup: callbot follows it there, and the report goes there too.
+    const newChatId = migratedTo(error);
+    const oldChatId = request.ack?.chatId ?? request.requester.chatId;
+    if (newChatId === undefined || oldChatId === newChatId) throw error;
+    await followMigration?.(oldChatId, newChatId);
+    return deliverOnce(api, movedToChat(request, oldChatId, newChatId), text);
+  }
+}
+
+async function deliverOnce(api: Api, request: CreateCallRequest, text: string): Promise<Delivery> {
   // Requests a recurring rule creates have no "queued" message: their report is a new message.
   const ack = (request as { ack?: MessageRef }).ack;
   if (ack === undefined) {

@@ -45,3 +45,8 @@ export function isPrivateChatClosed(error: unknown): boolean {
     (error.error_code === 403 || /chat not found|can't initiate conversation/i.test(error.description))
   );
 }
+
+/** "group chat was upgraded to a supergroup chat": the supergroup's id Telegram names, if that is the answer. */
+export function migratedTo(error: unknown): number | undefined {
+  return error instanceof GrammyError ? error.parameters.migrate_to_chat_id : undefined;
+}
