@@ -58,6 +58,60 @@ describe("19: titles are rejected or cleaned, and echoed back safely", () => {
   );
 });
 
+describe("19, issue 10 item 13: invisible characters a blocklist misses", () => {
+  it("U+2062, U+180E, U+206E, U+034F and tag characters are removed from the call's title; a title of Hangul fillers only means the chat's own name", async () => {
+    p = await start({ world: faultsWorld({ rooms: 2 }), botLimits: PLENTY });
+    const sneaky = "/newcall Team\u2062 sync\u180E now\u206E\u034F\u{E0049}\u{E0047}\u{E004E}";
+    const { reply } = await p.ask(WHO.olga, roomId(1), sneaky);
+    expect(reply.text).toContain("“Team sync now”");
+    await p.outcome(reply, /live now/);
+    expect(p.sandbox.calls(roomId(1))[0]?.title).toBe("Team sync now");
+
+    const filler = await p.ask(WHO.olga, roomId(2), "/newcall \u3164\u3164\u3164");
+    expect(filler.reply.text).toContain("Queued");
+    expect(filler.reply.text).not.toContain("\u3164");
+    await p.outcome(filler.reply, /live now/);
+    expect(p.sandbox.calls(roomId(2))[0]?.title).toBeUndefined(); // Telegram shows the chat's name
+  });
+});
+
+describe("38: what a user typed is echoed only after the rights check, never as a link or with invisible characters", () => {
+  // The review's probe: Hangul fillers look like spaces, RLO turns the rest around, and the URL
+  // would be clickable in the bot's own message.
+  const PROBE =
+    "/newcall Party --\u2705\u3164Video\u3164chat\u3164is\u3164live:\u3164https://t.me/+phish\u202Eoof";
+  const INVISIBLE = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u3164]/;
+
+  it("a plain member's malformed /newcall in the group is refused without quoting a word of it", async () => {
+    p = await start({ botLimits: PLENTY, worker: false });
+    const { reply } = await p.ask(WHO.max, WHO.community, PROBE);
+    expect(reply.text).toContain("Only the owner of Demo Community or its admins");
+    expect(reply.text).not.toMatch(/phish|Video|--/);
+    expect(reply.text).not.toMatch(INVISIBLE);
+  });
+
+  it("an admin's malformed commands get the parse error, with the typed words only when they are safe to quote", async () => {
+    p = await start({ botLimits: PLENTY, worker: false });
+    const probe = await p.ask(WHO.olga, WHO.community, PROBE);
+    expect(probe.reply.text).toContain("Unknown option in the command. The options are rtmp");
+    expect(probe.reply.text).not.toMatch(/phish|t\.me\/\+|https?:/);
+    expect(probe.reply.text).not.toMatch(INVISIBLE);
+
+    const time = await p.ask(WHO.olga, WHO.community, "/newcall Party tomorrow 25:\u202E99");
+    expect(time.reply.text).toContain('I could not read the time "tomorrow 25:99"');
+    expect(time.reply.text).not.toMatch(INVISIBLE);
+
+    const domain = await p.ask(WHO.olga, WHO.community, '/newcall "Party" see evil.example.com');
+    expect(domain.reply.text).toContain("I did not understand the words after the quoted title");
+    expect(domain.reply.text).not.toContain("example");
+
+    const zone = await p.ask(WHO.max, WHO.community, "/timezone @phisher\u202Eoof");
+    expect(zone.reply.text).toContain("I do not know the time zone you gave");
+    expect(zone.reply.text).not.toMatch(/phisher|\u202E/);
+    expect(await p.queues.callJobs()).toEqual([]);
+  });
+});
+
 describe("20: other bots' commands, unknown flags, huge input, random bytes", () => {
   it("each gets a clear message or is left alone, and the bot never crashes", async () => {
     p = await start({ world: faultsWorld({ rooms: 1 }), botLimits: PLENTY, worker: false });

@@ -169,6 +169,13 @@ async function handleNewCall(ctx: Context, deps: NewCallDeps, stores: Stores): P
     return;
   }
   const requester = ctx.from;
+  const authDeps = {
+    api: ctx.api,
+    redis: deps.redis,
+    keys: deps.keys,
+    ownerIds: deps.ownerIds,
+    ttlSeconds: deps.limits.memberCacheSeconds,
+  };
   const now = deps.clock.now();
   const timeZone = deps.timeZoneFor(requester.id);
 
@@ -180,6 +187,18 @@ async function handleNewCall(ctx: Context, deps: NewCallDeps, stores: Stores): P
   });
   if (!parsed.ok) {
     if (parsed.error.kind === "not-for-this-bot") return;
+    // In a group, a reply that quotes the sender's words goes only to someone who may create
+    // calls there: anyone else hears no more than that they may not.
+    if (chat.type !== "private") {
+      const rights = await authoriseRequester(
+        { chatId: chat.id, userId: requester.id, rtmp: false },
+        authDeps,
+      );
+      if (!rights.ok) {
+        await refuse(rights.reason, chat.title ?? "this chat");
+        return;
+      }
+    }
     await replyTo(ctx, describeParseError(parsed.error, { timeZone }));
     return;
   }
@@ -211,13 +230,7 @@ async function handleNewCall(ctx: Context, deps: NewCallDeps, stores: Stores): P
 
   const authorisation = await authoriseRequester(
     { chatId: target.chatId, userId: requester.id, rtmp: command.rtmp },
-    {
-      api: ctx.api,
-      redis: deps.redis,
-      keys: deps.keys,
-      ownerIds: deps.ownerIds,
-      ttlSeconds: deps.limits.memberCacheSeconds,
-    },
+    authDeps,
   );
   if (!authorisation.ok) {
     await refuse(authorisation.reason, target.title);

@@ -1,6 +1,7 @@
 import { Composer, type Context } from "grammy";
 import { DateTime } from "luxon";
 import type { Logger } from "pino";
+import { quoteTypedOr } from "../newcall/quote-typed.ts";
 import { type UserTimeZones, validateTimeZone } from "../timezone/user-time-zones.ts";
 
 /**
@@ -50,7 +51,7 @@ export function createTimeZoneFeature(deps: {
     const zone = validateTimeZone(given);
     if (zone === undefined) {
       await reply(
-        `I do not know the time zone "${given.slice(0, 64)}". Use an IANA zone name, like Europe/Berlin, America/New_York or Asia/Tokyo (see en.wikipedia.org/wiki/List_of_tz_database_time_zones). Fixed offsets like +02:00 ignore daylight saving time, so they are not accepted.`,
+        `I do not know the time zone ${quoteTypedOr(given, "you gave")}. Use an IANA zone name, like Europe/Berlin, America/New_York or Asia/Tokyo (see en.wikipedia.org/wiki/List_of_tz_database_time_zones). Fixed offsets like +02:00 ignore daylight saving time, so they are not accepted.`,
       );
       return;
     }
