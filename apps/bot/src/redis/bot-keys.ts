@@ -19,6 +19,12 @@ export function botKeys(prefix: string) {
     pendingRequest: (requestId: string) => `${base}:pending:${requestId}`,
     /** A request for this chat was just accepted: a second one waits for the cooldown. */
     cooldown: (chatId: number) => `${base}:cooldown:${chatId}`,
+    /** A request's delivered results: its final report is marked, and the newest wait notice shown. */
+    resultOrder: (requestId: string, requestedAt: number) =>
+      `${base}:result-order:${requestId}:${requestedAt}`,
+    /** Held while one result of a request is being delivered (results of one request in turn). */
+    resultDelivery: (requestId: string, requestedAt: number) =>
+      `${base}:result-delivery:${requestId}:${requestedAt}`,
     /** Prefix for @grammyjs/ratelimiter's per-user /newcall counters (one window's TTL each). */
     newCallRateLimitPrefix: `${base}:ratelimit:newcall:`,
     /** Prefix for the per-user counters of every command and press (one window's TTL each). */

@@ -15,8 +15,10 @@ import { readUserbotIdentity } from "../assistant/read-userbot-identity.ts";
 import { followCreateCallResult } from "../calls-registry/follow-call-events.ts";
 import { chatMigrationFollower, type FollowChatMigration } from "../chats/follow-chat-migration.ts";
 import type { Clock } from "../clock.ts";
+import { botKeys } from "../redis/bot-keys.ts";
 import { isPrivateChatClosed } from "../telegram/bot-api-errors.ts";
 import type { CallsResultsDeps } from "./calls-results-deps.ts";
+import { deliverInOrder } from "./deliver-in-order.ts";
 import { deliverToAck } from "./deliver-to-ack.ts";
 import { renderOutcome, renderWorkerAlert } from "./render-outcome.ts";
 import { reportActionResult } from "./report-action-result.ts";
@@ -56,6 +58,7 @@ export function consumeResults(deps: ResultsConsumerDeps): Worker<ResultsMessage
     callsQueue: deps.calls.callsQueue,
     logger: deps.logger,
   });
+  const order = { redis: deps.redis, keys: botKeys(deps.prefix), logger: deps.logger };
   const worker = new Worker<ResultsMessage>(
     QUEUE_NAMES.results,
     async (job) => {
@@ -64,9 +67,19 @@ export function consumeResults(deps: ResultsConsumerDeps): Worker<ResultsMessage
         deps.logger.error({ jobId: job.id }, "invalid results message dropped");
         throw new UnrecoverableError("invalid results message");
       }
-      if (message.kind === "worker-alert") await alertOwners(message, deps);
-      else if (message.kind === "call-action") await reportCallAction(message, deps);
-      else await reportCallResult(message, deps, followMigration);
+      if (message.kind === "worker-alert") {
+        await alertOwners(message, deps);
+        return;
+      }
+      const final = message.outcome.status !== "delayed";
+      await deliverInOrder(
+        { request: message.request, finishedAt: message.finishedAt, final },
+        () =>
+          message.kind === "call-action"
+            ? reportCallAction(message, deps)
+            : reportCallResult(message, deps, followMigration),
+        order,
+      );
     },
     { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 16 },
   );
