@@ -37,6 +37,8 @@ export {
 } from "./world/world.ts";
 export {
   DEFAULT_WORLD_SETTINGS,
+  RANDOM_ID_RETRY_VALUES,
+  SCHEDULED_CALL_EXPIRY_VALUES,
   type WorldSettings,
   type WorldSettingsPatch,
   worldSettingsSchema,

@@ -139,3 +139,24 @@ describe("the control API over HTTP", () => {
     expect(bad.status).toBe(400);
   });
 });
+
+describe("the one-call-per-chat settings over the control API", () => {
+  it("reads and changes randomIdRetry and scheduledCallExpiry; a bad value is a 400", async () => {
+    expect((await control("GET", "/world/settings")).body.settings).toMatchObject({
+      randomIdRetry: "same-call",
+      scheduledCallExpiry: "kept",
+    });
+    const changed = await control("POST", "/world/settings", {
+      randomIdRetry: "error",
+      scheduledCallExpiry: "discarded",
+      scheduledCallExpirySeconds: 5,
+    });
+    expect(changed.status).toBe(200);
+    expect(sandbox.world.settings).toMatchObject({
+      randomIdRetry: "error",
+      scheduledCallExpiry: "discarded",
+      scheduledCallExpirySeconds: 5,
+    });
+    expect((await control("POST", "/world/settings", { randomIdRetry: "sometimes" })).status).toBe(400);
+  });
+});

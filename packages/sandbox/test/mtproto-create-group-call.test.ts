@@ -139,14 +139,26 @@ describe("phone.createGroupCall over MTProto with the real gramjs client", () =>
     expect(call.title).toBe("y".repeat(64));
   });
 
-  it("answers GROUPCALL_ALREADY_STARTED when the chat already has a call (sandbox assumption)", async () => {
+  it("a second create ends the chat's call first: one Updates, the old call's discard before the new call", async () => {
     const client = await bed.connect();
-    await create(client, { randomId: 1 });
-    expect(await rpcErrorOf(create(client, { randomId: 2 }))).toEqual({
-      code: 400,
-      errorMessage: "GROUPCALL_ALREADY_STARTED",
+    const first = groupCallIn(await create(client, { randomId: 1, title: "Weekly" }));
+    const updates = await create(client, { randomId: 2, title: "Next", scheduleDate: nowSeconds() + 3600 });
+    if (!(updates instanceof Api.Updates)) throw new Error("expected Updates");
+    const sequence = updates.updates.map((u) => {
+      if (u instanceof Api.UpdateGroupCall) return `${u.call.className} ${u.call.id}`;
+      if (u instanceof Api.UpdateNewChannelMessage && u.message instanceof Api.MessageService)
+        return u.message.action.className;
+      return u.className;
     });
-    expect(bed.world.callsOf(DEMO.community)).toHaveLength(1);
+    const next = bed.world.currentCall(DEMO.community)!;
+    expect(sequence).toEqual([
+      `GroupCallDiscarded ${first.id}`,
+      "MessageActionGroupCall",
+      `GroupCall ${next.id}`,
+      "MessageActionGroupCallScheduled",
+    ]);
+    expect(next.title).toBe("Next");
+    expect(bed.world.callsOf(DEMO.community).map((c) => c.state)).toEqual(["discarded", "scheduled"]);
   });
 
   it("deduplicates by random_id: a retry gets the same call, and the world holds one call", async () => {

@@ -193,20 +193,52 @@ describe("World: createGroupCall", () => {
     expect(world.settings).toEqual(DEFAULT_WORLD_SETTINGS);
   });
 
-  it("refuses a banned account and a second call while one runs", () => {
+  it("refuses a banned account", () => {
     const world = demo();
     world.setRole(COMMUNITY, MAX, { status: "banned" });
     expect(rpcError(() => world.createGroupCall(MAX, COMMUNITY, { randomId: 1, rtmp: false }, NOW))).toEqual({
       code: 400,
       errorMessage: "USER_BANNED_IN_CHANNEL",
     });
-    world.createGroupCall(USERBOT, COMMUNITY, { randomId: 1, rtmp: false }, NOW);
-    expect(rpcError(() => world.createGroupCall(OLGA, COMMUNITY, { randomId: 2, rtmp: false }, NOW))).toEqual(
-      {
-        code: 400,
-        errorMessage: "GROUPCALL_ALREADY_STARTED",
-      },
+  });
+
+  it("a second create in a chat ends the live call first: one call per chat (core.telegram.org/api/group-calls)", () => {
+    const world = demo();
+    const events: string[] = [];
+    world.on("groupCall", (call) => events.push(`call ${call.id} ${call.state}`));
+    world.on("message", (message) => events.push(`message ${message.callId} ${message.service?.kind}`));
+    const live = world.createGroupCall(USERBOT, COMMUNITY, { randomId: 1, rtmp: false }, NOW);
+    events.length = 0;
+    const next = world.createGroupCall(
+      OLGA,
+      COMMUNITY,
+      { randomId: 2, scheduleDate: nowSeconds + 3600, rtmp: false },
+      NOW + 90_000,
     );
+    expect(live).toMatchObject({ state: "discarded", duration: 90 });
+    expect(world.currentCall(COMMUNITY)?.id).toBe(next.id);
+    expect(events).toEqual([
+      `call ${live.id} discarded`,
+      `message ${live.id} video_chat_ended`,
+      `call ${next.id} scheduled`,
+      `message ${next.id} video_chat_scheduled`,
+    ]);
+    const services = world.messages(-1001500000001).map((m) => m.service);
+    expect(services).toEqual([
+      { kind: "video_chat_started" },
+      { kind: "video_chat_ended", duration: 90 },
+      { kind: "video_chat_scheduled", startDate: nowSeconds + 3600 },
+    ]);
+  });
+
+  it("a create that Telegram refuses leaves the chat's call alone", () => {
+    const world = demo();
+    const live = world.createGroupCall(USERBOT, COMMUNITY, { randomId: 1, rtmp: false }, NOW);
+    expect(rpcError(() => world.createGroupCall(MAX, COMMUNITY, { randomId: 2, rtmp: false }, NOW))).toEqual({
+      code: 400,
+      errorMessage: "CHAT_ADMIN_REQUIRED",
+    });
+    expect(world.currentCall(COMMUNITY)?.id).toBe(live.id);
   });
 
   it("lets the owner start an RTMP stream; channel service messages come from the channel", () => {
@@ -320,5 +352,75 @@ describe("World: messages", () => {
       errorMessage: "MESSAGE_ID_INVALID",
     });
     expect(world.messages(OLGA).map((m) => m.id)).toEqual([1]);
+  });
+});
+
+describe("World settings: the undocumented behaviours, one value at a time", () => {
+  it("randomIdRetry same-call (default): the retry gets the first call back, nothing else changes", () => {
+    const world = demo();
+    expect(world.settings.randomIdRetry).toBe("same-call");
+    const first = world.createGroupCall(USERBOT, COMMUNITY, { randomId: 9, rtmp: false }, NOW);
+    const retry = world.createGroupCall(USERBOT, COMMUNITY, { randomId: 9, rtmp: false }, NOW + 1000);
+    expect(retry).toBe(first);
+    expect(world.callsOf(COMMUNITY)).toHaveLength(1);
+    expect(world.messages(-1001500000001)).toHaveLength(1);
+  });
+
+  it("randomIdRetry new-call: the retry makes a new call that replaces the first", () => {
+    const world = demo();
+    world.configure({ randomIdRetry: "new-call" });
+    const first = world.createGroupCall(USERBOT, COMMUNITY, { randomId: 9, rtmp: false }, NOW);
+    const retry = world.createGroupCall(USERBOT, COMMUNITY, { randomId: 9, rtmp: false }, NOW + 1000);
+    expect(retry.id).not.toBe(first.id);
+    expect(first.state).toBe("discarded");
+    expect(world.currentCall(COMMUNITY)?.id).toBe(retry.id);
+  });
+
+  it("randomIdRetry error: the retry gets 500 RANDOM_ID_DUPLICATE and the first call stays", () => {
+    const world = demo();
+    world.configure({ randomIdRetry: "error" });
+    const first = world.createGroupCall(USERBOT, COMMUNITY, { randomId: 9, rtmp: false }, NOW);
+    expect(
+      rpcError(() => world.createGroupCall(USERBOT, COMMUNITY, { randomId: 9, rtmp: false }, NOW)),
+    ).toEqual({
+      code: 500,
+      errorMessage: "RANDOM_ID_DUPLICATE",
+    });
+    expect(world.currentCall(COMMUNITY)?.id).toBe(first.id);
+  });
+
+  it("scheduledCallExpiry kept (default): a never-started call stays scheduled past its date", () => {
+    const world = demo();
+    const call = world.createGroupCall(
+      USERBOT,
+      COMMUNITY,
+      { randomId: 1, scheduleDate: nowSeconds + 60, rtmp: false },
+      NOW,
+    );
+    world.expireScheduledCalls(NOW + 30 * 86_400_000);
+    expect(call.state).toBe("scheduled");
+  });
+
+  it("scheduledCallExpiry discarded: the server ends a never-started call the set time after its date", () => {
+    const world = demo();
+    world.configure({ scheduledCallExpiry: "discarded", scheduledCallExpirySeconds: 600 });
+    const call = world.createGroupCall(
+      USERBOT,
+      COMMUNITY,
+      { randomId: 1, scheduleDate: nowSeconds + 60, rtmp: false },
+      NOW,
+    );
+    world.expireScheduledCalls(NOW + 659_000);
+    expect(call.state).toBe("scheduled");
+    world.expireScheduledCalls(NOW + 660_000);
+    expect(call.state).toBe("discarded");
+    expect(world.currentCall(COMMUNITY)).toBeUndefined();
+    expect(world.messages(-1001500000001).at(-1)?.service).toEqual({ kind: "video_chat_ended", duration: 0 });
+  });
+
+  it("settings come from the fixture too and are validated", () => {
+    const world = new World({ ...readWorldFixture(demoWorldPath), settings: { randomIdRetry: "error" } });
+    expect(world.settings).toMatchObject({ randomIdRetry: "error", scheduledCallExpiry: "kept" });
+    expect(() => world.configure({ randomIdRetry: "maybe" })).toThrow();
   });
 });

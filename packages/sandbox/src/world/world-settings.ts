@@ -43,6 +43,25 @@ export const worldSettingsSchema = z
     loginCodeLifetimeSeconds: z.number().int().positive(),
     sendCodeLimit: z.number().int().positive(),
     sendCodeWindowSeconds: z.number().int().positive(),
+    /**
+     * What a createGroupCall retried with a random_id this account already used in that chat gets.
+     * core.telegram.org only says random_id is there "to prevent creation of duplicate group
+     * calls"; TDLib, tdesktop and iOS send a fresh random_id on every attempt, so no official
+     * client shows the server's answer:
+     * - "same-call" (default): the call the first request made, with no second service message;
+     * - "new-call": a new call, which replaces the first (one call per chat);
+     * - "error": 500 RANDOM_ID_DUPLICATE (what messages.* methods answer).
+     */
+    randomIdRetry: z.enum(["same-call", "new-call", "error"]),
+    /**
+     * A scheduled call nobody starts. Telegram documents no expiry; a scheduled call "does not
+     * start by itself" (someone calls phone.startScheduledGroupCall):
+     * - "kept" (default): it stays scheduled;
+     * - "discarded": the server discards it scheduledCallExpirySeconds (default 3600) after its
+     *   date (updateGroupCall with groupCallDiscarded, video_chat_ended with duration 0).
+     */
+    scheduledCallExpiry: z.enum(["kept", "discarded"]),
+    scheduledCallExpirySeconds: z.number().int().nonnegative(),
   })
   .strict();
 
@@ -54,7 +73,14 @@ export const DEFAULT_WORLD_SETTINGS: Readonly<WorldSettings> = Object.freeze({
   loginCodeLifetimeSeconds: 300,
   sendCodeLimit: 5,
   sendCodeWindowSeconds: 3600,
+  randomIdRetry: "same-call",
+  scheduledCallExpiry: "kept",
+  scheduledCallExpirySeconds: 3600,
 });
+
+/** Every value of the switches the product's tests run under. */
+export const RANDOM_ID_RETRY_VALUES = worldSettingsSchema.shape.randomIdRetry.options;
+export const SCHEDULED_CALL_EXPIRY_VALUES = worldSettingsSchema.shape.scheduledCallExpiry.options;
 
 /** Partial settings, as fixtures, `startSandbox({ settings })` and the control API give them. */
 export const worldSettingsPatchSchema = worldSettingsSchema.partial();

@@ -104,6 +104,8 @@ export class World extends EventEmitter<WorldEvents> {
   private rtmpKeyGeneration = new Map<number, number>();
   private startedBot = new Set<number>();
   private blockedBot = new Set<number>();
+  /** Timers that discard never-started scheduled calls (scheduledCallExpiry "discarded"). */
+  private expiryTimers = new Set<NodeJS.Timeout>();
 
   constructor(fixture: WorldFixture | unknown) {
     super();
@@ -128,6 +130,8 @@ export class World extends EventEmitter<WorldEvents> {
     this.userbotIds = [...fixture.userbots];
     this.settings = applySettingsPatch(DEFAULT_WORLD_SETTINGS, fixture.settings);
     this.logins = (fixture.logins ?? []).map((login) => ({ ...login }));
+    for (const timer of this.expiryTimers) clearTimeout(timer);
+    this.expiryTimers.clear();
     this.users.clear();
     this.chats.clear();
     this.messagesByChat.clear();
@@ -310,6 +314,13 @@ export class World extends EventEmitter<WorldEvents> {
 
   // ---- group calls ----
 
+  /**
+   * core.telegram.org/api/group-calls ("Video chats/livestreams"): "A basic group/supergroup/
+   * channel can have only one associated video chat/livestream: starting a new one will
+   * terminate the previous one." So a create in a chat that has a scheduled or active call
+   * discards that call first (its updateGroupCall and video_chat_ended come first in the one
+   * Updates), then creates the new one.
+   */
   createGroupCall(
     byUserId: number,
     chatNativeId: number,
@@ -319,15 +330,19 @@ export class World extends EventEmitter<WorldEvents> {
     const chat = this.chats.get(chatNativeId);
     if (!chat) throw new TelegramRpcError(400, "PEER_ID_INVALID");
     if (params.randomId === 0) throw new TelegramRpcError(400, "RANDOM_ID_INVALID");
+    this.expireScheduledCalls(now);
 
-    // A retry of a request that already succeeded gets the same call back, and no second
-    // service message: that is what random_id is for. ASSUMPTION: the key is (account, chat,
-    // random_id); Telegram does not document the scope, and a random_id that happens to repeat
-    // in another chat must not hand back a call in the wrong chat.
+    // ASSUMPTION: the random_id scope is (account, chat, random_id); Telegram does not document
+    // it, and a random_id that happens to repeat in another chat must not hand back a call in the
+    // wrong chat. What a repeat gets is the randomIdRetry setting.
     const dedupKey = `${byUserId}:${chatNativeId}:${params.randomId}`;
     const earlierId = this.callsByRandomId.get(dedupKey);
-    const earlier = earlierId === undefined ? undefined : this.calls.get(earlierId);
-    if (earlier) return earlier;
+    if (earlierId !== undefined) {
+      if (this.settings.randomIdRetry === "error") throw new TelegramRpcError(500, "RANDOM_ID_DUPLICATE");
+      const earlier = this.calls.get(earlierId);
+      if (this.settings.randomIdRetry === "same-call" && earlier) return earlier;
+      // "new-call": carried out like a fresh request, so it replaces the first call.
+    }
 
     const role = this.memberRole(chatNativeId, byUserId);
     assertMayManageCalls(chat, role);
@@ -335,10 +350,9 @@ export class World extends EventEmitter<WorldEvents> {
     if (params.rtmp && role?.status !== "owner") throw new TelegramRpcError(400, "CHAT_ADMIN_REQUIRED");
     const title = callTitleWithinLimit(params.title, this.settings.overlongCallTitle);
     assertValidScheduleDate(params.scheduleDate, now);
-    // ASSUMPTION: Telegram's answer to a second call while one runs (or is scheduled) is
-    // undocumented (peers report an "already exists" error); the sandbox answers
-    // 400 GROUPCALL_ALREADY_STARTED and leaves the running call alone.
-    if (this.currentCall(chatNativeId)) throw new TelegramRpcError(400, "GROUPCALL_ALREADY_STARTED");
+
+    const previous = this.currentCall(chatNativeId);
+    if (previous) this.endCall(previous, byUserId, now);
 
     this.callCounter += 1;
     const scheduled = params.scheduleDate !== undefined;
@@ -367,7 +381,39 @@ export class World extends EventEmitter<WorldEvents> {
         : { kind: "video_chat_started" },
       now,
     );
+    if (scheduled) this.armScheduledCallExpiry(call);
     return call;
+  }
+
+  /**
+   * scheduledCallExpiry "discarded": discards every never-started scheduled call whose date is
+   * more than scheduledCallExpirySeconds past. Runs before every read of a chat's call (so the
+   * answer never depends on timer precision) and from a timer (so the bot sees video_chat_ended).
+   */
+  expireScheduledCalls(now = Date.now()): void {
+    if (this.settings.scheduledCallExpiry !== "discarded") return;
+    const limit = Math.floor(now / 1000) - this.settings.scheduledCallExpirySeconds;
+    for (const call of this.calls.values()) {
+      if (call.state === "scheduled" && call.scheduleDate !== undefined && call.scheduleDate <= limit) {
+        // The server itself ends it; the service message comes from the chat's creator of the call.
+        this.endCall(call, call.createdBy, now);
+      }
+    }
+  }
+
+  private armScheduledCallExpiry(call: WorldGroupCall): void {
+    if (this.settings.scheduledCallExpiry !== "discarded" || call.scheduleDate === undefined) return;
+    const dueMs = (call.scheduleDate + this.settings.scheduledCallExpirySeconds) * 1000 - Date.now();
+    // setTimeout's limit is about 24.8 days; scheduled calls are at most 8 days ahead.
+    const timer = setTimeout(
+      () => {
+        this.expiryTimers.delete(timer);
+        this.expireScheduledCalls(Date.now() + 999);
+      },
+      Math.max(0, dueMs),
+    );
+    timer.unref();
+    this.expiryTimers.add(timer);
   }
 
   getGroupCall(callId: string): WorldGroupCall | undefined {
@@ -406,6 +452,11 @@ export class World extends EventEmitter<WorldEvents> {
     if (!call) throw new TelegramRpcError(400, "GROUPCALL_INVALID");
     if (call.state === "discarded") throw new TelegramRpcError(400, "GROUPCALL_ALREADY_DISCARDED");
     this.assertMayManage(call.chatId, byUserId);
+    return this.endCall(call, byUserId, now);
+  }
+
+  /** Discards a call: its updateGroupCall (groupCallDiscarded) and video_chat_ended with the duration. */
+  private endCall(call: WorldGroupCall, byUserId: number, now: number): WorldGroupCall {
     const duration = call.startedAt === undefined ? 0 : Math.max(0, Math.floor(now / 1000) - call.startedAt);
     call.state = "discarded";
     call.duration = duration;

@@ -21,6 +21,8 @@ function ownerOf(chat: WorldChat): number | undefined {
 function fullChannel(ctx: RequestContext, chat: WorldChat): Api.messages.ChatFull {
   const { world, accountId } = ctx;
   assertCanSeeChat(ctx, chat);
+  // A scheduled call the server discarded (scheduledCallExpiry) is gone before anyone reads it.
+  world.expireScheduledCalls(ctx.now);
   const call = world.currentCall(chat.id);
   const roles = [...chat.members.values()];
   const linked = chat.linkedChatId === undefined ? undefined : world.getChat(chat.linkedChatId);

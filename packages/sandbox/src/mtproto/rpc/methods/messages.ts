@@ -83,6 +83,8 @@ function fullBasicGroup(ctx: RequestContext, chat: WorldChat): Api.messages.Chat
     }
     return [];
   });
+  // A scheduled call the server discarded (scheduledCallExpiry) is gone before anyone reads it.
+  world.expireScheduledCalls(ctx.now);
   const call = world.currentCall(chat.id);
   return new Api.messages.ChatFull({
     fullChat: new Api.ChatFull({

@@ -46,6 +46,7 @@ export const phoneMethods: Record<string, MethodHandler> = {
   },
 
   "phone.getGroupCall": (ctx, request: Api.phone.GetGroupCall) => {
+    ctx.world.expireScheduledCalls(ctx.now);
     const call = visibleCall(ctx, request.call);
     const chat = ctx.world.getChat(call.chatId);
     return new Api.phone.GroupCall({
