@@ -39,7 +39,9 @@ describe("createGroupCall errors, by category", () => {
     const request = h.request({ target: CHATS.lockedRoom });
     await h.addJob(request);
     expect(await failureOf(request.requestId)).toEqual({ errorName: "CHANNEL_PRIVATE", category: "user" });
-    expect(h.mtprotoCount("phone.createGroupCall")).toBe(1);
+    // Refused at the read of the chat's current call, before any create.
+    expect(h.mtprotoCount("channels.getFullChannel")).toBe(1);
+    expect(h.mtprotoCount("phone.createGroupCall")).toBe(0);
   });
 
   it("CHAT_ADMIN_REQUIRED: the assistant lacks the video-chat right", async () => {
@@ -53,11 +55,12 @@ describe("createGroupCall errors, by category", () => {
     expect(h.sandbox.calls(CHATS.noRights.chatId)).toHaveLength(0);
   });
 
-  it("PEER_ID_INVALID: a basic group that does not exist", async () => {
+  it("CHAT_ID_INVALID: a basic group that does not exist, refused when its call is read", async () => {
     const request = h.request({ target: { chatId: -499999999, title: "Nowhere" } });
     await h.addJob(request);
-    expect(await failureOf(request.requestId)).toEqual({ errorName: "PEER_ID_INVALID", category: "user" });
-    expect(h.mtprotoCount("phone.createGroupCall")).toBe(1);
+    expect(await failureOf(request.requestId)).toEqual({ errorName: "CHAT_ID_INVALID", category: "user" });
+    expect(h.mtprotoCount("messages.getFullChat")).toBe(1);
+    expect(h.mtprotoCount("phone.createGroupCall")).toBe(0);
   });
 
   it("SCHEDULE_DATE_INVALID: the start time passed while the job was queued; nothing sent", async () => {

@@ -27,6 +27,7 @@ const TABLE: [name: string, category: ErrorCategory, mustSay: (string | RegExp)[
   ],
   ["CHANNEL_PRIVATE", "user", ["cannot see «Demo Community»", "Add @callbot_assistant to «Demo Community»"]],
   ["PEER_ID_INVALID", "user", ["does not know «Demo Community»", "Add @callbot_assistant"]],
+  ["CHAT_ID_INVALID", "user", ["does not know «Demo Community»", "Add @callbot_assistant"]],
   ["CHANNEL_INVALID", "user", ["cannot reach «Demo Community»", "@callbot_assistant is a member"]],
   ["USER_BANNED_IN_CHANNEL", "user", ["banned or restricted in «Demo Community»", "Lift the ban"]],
   ["ANONYMOUS_CALLS_DISABLED", "user", ["«Demo Community» does not allow", "Turn off “Remain anonymous”"]],
@@ -38,7 +39,7 @@ const TABLE: [name: string, category: ErrorCategory, mustSay: (string | RegExp)[
     ["could not create the video chat in «Demo Community»", "Try again in a few minutes"],
   ],
   ["GROUPCALL_ALREADY_DISCARDED", "permanent", ["has already ended", "start a new one"]],
-  ["GROUPCALL_ALREADY_STARTED", "permanent", ["already has a video chat", "end it"]],
+  ["GROUPCALL_ALREADY_STARTED", "permanent", ["has already started", "one per chat", "end it"]],
   [
     "GROUPCALL_FORBIDDEN",
     "user",

@@ -47,18 +47,21 @@ describe("runBench on 24 requests", () => {
     }
   });
 
-  it("costs one createGroupCall and two Bot API sends per plain /newcall once caches are warm", () => {
+  it("costs the chat's call check, one createGroupCall and two Bot API sends per plain /newcall once caches are warm", () => {
     const steady = result.phases.filter(
       (p) => p.name.includes("private chats") && !p.name.startsWith("cold"),
     );
     expect(steady).toHaveLength(2);
     for (const phase of steady) {
       const { methods } = phase.cost;
-      expect(methods.mtproto).toEqual({ "phone.createGroupCall": phase.created });
+      expect(methods.mtproto).toEqual({
+        "channels.getFullChannel": phase.created,
+        "phone.createGroupCall": phase.created,
+      });
       expect(methods.botApi.sendMessage).toBe(phase.created);
       expect(methods.botApi.editMessageText).toBe(phase.created);
       expect(methods.botApi.getChatMember).toBeUndefined();
-      expect(phase.cost.mtproto).toBe(1);
+      expect(phase.cost.mtproto).toBe(2);
       expect(phase.cost.botApi).toBe(2);
     }
   });
@@ -66,6 +69,7 @@ describe("runBench on 24 requests", () => {
   it("adds the invite link export in public chats", () => {
     const publicPhase = result.phases.find((p) => p.name === "50/s offered, public chats")!;
     expect(publicPhase.cost.methods.mtproto).toEqual({
+      "channels.getFullChannel": 4,
       "phone.createGroupCall": 4,
       "phone.exportGroupCallInvite": 4,
     });

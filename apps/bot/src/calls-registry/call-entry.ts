@@ -33,6 +33,11 @@ export interface CallEntry {
   /** Unix seconds. */
   startedAt?: number;
   endedAt?: number;
+  /**
+   * Unix seconds this call replaced the chat's earlier call: that call's video_chat_ended
+   * (Bot API service messages carry no call id) may still arrive and must not end this entry.
+   */
+  staleEndExpectedAt?: number;
   /** Unix milliseconds of the last change. */
   updatedAt: number;
 }

@@ -1,5 +1,11 @@
-import type { CallActionResult, CallSnapshot, CreateCallRequest, CreateCallResult } from "@callbot/shared";
-import type { CallEntry } from "./call-entry.ts";
+import type {
+  CallActionResult,
+  CallSnapshot,
+  CreateCallRequest,
+  CreateCallResult,
+  ExistingCall,
+} from "@callbot/shared";
+import { type CallEntry, isCurrent } from "./call-entry.ts";
 import type { CallsRegistry } from "./calls-registry.ts";
 
 /*
@@ -49,6 +55,12 @@ export async function followCreateCallResult(
     await registry.save({ ...queued, state: "failed", errorName: outcome.failure.errorName });
     return;
   }
+  if (outcome.status === "exists") {
+    // Nothing was made; what the worker read is Telegram's word on the chat's call.
+    await registry.remove(queued);
+    await learnExistingCall(registry, request, outcome.existing, Math.floor(result.finishedAt / 1000));
+    return;
+  }
   const { call } = outcome;
   const nowSeconds = Math.floor(result.finishedAt / 1000);
   let entry: CallEntry = {
@@ -66,7 +78,10 @@ export async function followCreateCallResult(
       if (current.scheduleDate !== undefined && current.state === "scheduled")
         entry.scheduleDate = current.scheduleDate;
     } else {
+      // Our call replaced this one. Its video_chat_ended (which names no call) may still be on
+      // its way: remember that, so it does not end our new entry.
       await registry.save({ ...current, state: "ended", endedAt: nowSeconds });
+      entry.staleEndExpectedAt = nowSeconds;
     }
   }
   if (entry.state === "queued") {
@@ -129,14 +144,58 @@ export async function followVideoChatEvent(
       }
       await registry.create({ ...handMade(chat), state: "live", startedAt: nowSeconds });
       return;
-    case "ended":
+    case "ended": {
       if (!current) return;
-      await registry.save({ ...current, state: "ended", endedAt: nowSeconds });
+      const { staleEndExpectedAt, ...rest } = current;
+      if (staleEndExpectedAt !== undefined && nowSeconds - staleEndExpectedAt <= STALE_END_WINDOW_SECONDS) {
+        // The end of the call ours replaced, not of ours.
+        await registry.save(rest);
+        return;
+      }
+      await registry.save({ ...rest, state: "ended", endedAt: nowSeconds });
       return;
+    }
   }
 }
 
-function applySnapshot(entry: CallEntry, snapshot: CallSnapshot, nowSeconds: number): CallEntry {
+/**
+ * How long after a replace the replaced call's video_chat_ended is expected. Service messages
+ * come within seconds; a bot that missed it must not have a real end ignored days later.
+ */
+const STALE_END_WINDOW_SECONDS = 120;
+
+/** The chat's call, as the worker read it before creating: update or add the chat's entry. */
+async function learnExistingCall(
+  registry: CallsRegistry,
+  request: CreateCallRequest,
+  existing: ExistingCall,
+  nowSeconds: number,
+): Promise<void> {
+  const state = existing.state === "active" ? "live" : "scheduled";
+  const known = (await registry.byCall(existing.id)) ?? (await registry.current(request.target.chatId));
+  const ref = { id: existing.id, accessHash: existing.accessHash };
+  if (known && (known.call === undefined || known.call.id === existing.id)) {
+    await registry.save(applySnapshot({ ...known, call: ref }, existing, nowSeconds));
+    return;
+  }
+  if (known && isCurrent(known)) await registry.save({ ...known, state: "ended", endedAt: nowSeconds });
+  const entry = await registry.create({
+    ...handMade({
+      chatId: request.target.chatId,
+      title: request.target.title,
+      ...(request.target.username !== undefined && { username: request.target.username }),
+    }),
+    call: ref,
+    state,
+  });
+  await registry.save(applySnapshot(entry, existing, nowSeconds));
+}
+
+function applySnapshot(
+  entry: CallEntry,
+  snapshot: CallSnapshot | ExistingCall,
+  nowSeconds: number,
+): CallEntry {
   const state = snapshot.state === "active" ? "live" : snapshot.state === "discarded" ? "ended" : "scheduled";
   const next: CallEntry = { ...entry, state, rtmp: snapshot.rtmp };
   if (snapshot.title !== undefined) next.title = snapshot.title;

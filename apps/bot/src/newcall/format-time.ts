@@ -22,3 +22,8 @@ export function formatDistance(unixSeconds: number, nowMs: number): string {
   if (parts.length === 0) parts.push(`${total} s`);
   return `in ${parts.join(" ")}`;
 }
+
+/** A time of day as the requester reads it, "18:02", for times within the last day or so. */
+export function formatClockTime(unixSeconds: number, timeZone: string): string {
+  return DateTime.fromSeconds(unixSeconds, { zone: timeZone }).toFormat("HH:mm");
+}

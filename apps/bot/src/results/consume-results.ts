@@ -123,10 +123,15 @@ async function reportCallResult(
 ): Promise<void> {
   await followCreateCallResult(deps.calls.registry, result);
   const identity = await readUserbotIdentity(deps.redis, deps.prefix);
+  const existing =
+    result.outcome.status === "exists"
+      ? await deps.calls.registry.byCall(result.outcome.existing.id)
+      : undefined;
   const rendered = renderOutcome(result, {
     now: deps.clock.now(),
     botUsername: deps.botUsername,
     userbotName: identity?.username ?? identity?.firstName,
+    ...(existing?.startedAt !== undefined && { existingStartedAt: existing.startedAt }),
   });
   let ackText = rendered.ackText;
   if (rendered.privateText !== undefined) {

@@ -1,5 +1,12 @@
-import { type CreateCallResult, describeTelegramError, formatWait, type WorkerAlert } from "@callbot/shared";
-import { formatDistance, formatScheduleTime } from "../newcall/format-time.ts";
+import {
+  type CreateCallRequest,
+  type CreateCallResult,
+  describeTelegramError,
+  type ExistingCall,
+  formatWait,
+  type WorkerAlert,
+} from "@callbot/shared";
+import { formatClockTime, formatDistance, formatScheduleTime } from "../newcall/format-time.ts";
 import { describeCall } from "../newcall/render-queued.ts";
 
 export interface RenderedOutcome {
@@ -17,6 +24,8 @@ export interface RenderContext {
   botUsername: string;
   /** The assistant's @username or name, when the worker has published it. */
   userbotName: string | undefined;
+  /** Unix seconds the chat's existing call went live, when the calls registry knows it. */
+  existingStartedAt?: number;
 }
 
 /**
@@ -42,6 +51,8 @@ export function renderOutcome(result: CreateCallResult, ctx: RenderContext): Ren
       const what = describeCall({ title: request.title, rtmp: request.rtmp });
       return { ackText: `❌ I could not create the ${what} in ${chat}.\n${description.userMessage}` };
     }
+    case "exists":
+      return { ackText: renderExistingCall(outcome.existing, request, ctx) };
     case "created": {
       const { call, rtmpCredentials } = outcome;
       const callWords = describeCall({ title: call.title ?? request.title, rtmp: call.rtmp });
@@ -67,6 +78,30 @@ export function renderOutcome(result: CreateCallResult, ctx: RenderContext): Ren
       };
     }
   }
+}
+
+/**
+ * Telegram allows one call per chat and a create ends the chat's call for everyone
+ * (core.telegram.org/api/group-calls), so nothing was created: say which call is there.
+ */
+export function renderExistingCall(
+  existing: ExistingCall,
+  request: CreateCallRequest,
+  ctx: Pick<RenderContext, "existingStartedAt">,
+): string {
+  const chat = `«${request.target.title}»`;
+  const kind = existing.rtmp ? "livestream" : "video chat";
+  const name = existing.title !== undefined ? ` “${existing.title}”` : "";
+  const when =
+    existing.state === "scheduled"
+      ? existing.scheduleDate !== undefined
+        ? ` scheduled for ${formatScheduleTime(existing.scheduleDate, request.timeZone)}`
+        : " scheduled"
+      : ctx.existingStartedAt !== undefined
+        ? ` since ${formatClockTime(ctx.existingStartedAt, request.timeZone)}`
+        : "";
+  const live = existing.state === "active" ? "live " : "";
+  return `${chat} already has a ${live}${kind}${name}${when}; Telegram allows one per chat, so I created nothing. A new one would end it for everyone.`;
 }
 
 function renderStreamSettings(

@@ -7,7 +7,7 @@ import { type ResultsPublisher, resultJobIds } from "../results/results-publishe
 import type { InvokeTelegram } from "../telegram/invoke-with-timeout.ts";
 import { checkRequesterStillAllowed } from "./check-requester-rights.ts";
 import { checkScheduleStillValid } from "./check-schedule-still-valid.ts";
-import { createGroupCall } from "./create-group-call.ts";
+import { type CreateAttempts, createGroupCall } from "./create-group-call.ts";
 import { type CallErrorDeps, handleCallError } from "./handle-call-error.ts";
 import { type AddCallJob, scheduleAutostart } from "./schedule-autostart.ts";
 
@@ -23,10 +23,11 @@ export interface CreateGroupCallJobDeps extends CallErrorDeps {
   addCallJob: AddCallJob;
 }
 
-/** What the calls queue keeps as the job's return value: no credentials, just what was made. */
-export interface CreateCallJobSummary {
-  callId: string;
-}
+/**
+ * What the calls queue keeps as the job's return value: no credentials, just what was made, or
+ * the chat's call that stopped it.
+ */
+export type CreateCallJobSummary = { callId: string } | { existingCallId: string };
 
 export const DEFAULT_RECHECK_RIGHTS_AFTER_MS = 60_000;
 
@@ -70,7 +71,19 @@ export function createGroupCallJob(
         // (maybe weeks ago); fresh jobs rely on the bot's check.
         await checkRequesterStillAllowed(deps.invoke, target, request.requester.userId, request.rtmp);
       }
-      const outcome = await createGroupCall(deps.invoke, request, target, log);
+      const outcome = await createGroupCall(
+        { invoke: deps.invoke, attempts: attemptsOf(job), logger: log },
+        request,
+        target,
+      );
+      if (outcome.status === "exists") {
+        await deps.publisher.publish(
+          { v: 1, kind: "create-call", request, outcome, finishedAt: deps.now() },
+          resultJobIds.final(request.requestId),
+        );
+        log.info({ existingCallId: outcome.existing.id }, "the chat already has a call; nothing created");
+        return { existingCallId: outcome.existing.id };
+      }
       if (request.autostart === true) {
         // Before the result, so that a report of "will start by itself" is already true.
         await scheduleAutostart(deps.addCallJob, request, outcome.call, deps.now());
@@ -87,5 +100,14 @@ export function createGroupCallJob(
     } catch (error) {
       return handleCallError(error, job, createCallReporter(request, deps), deps);
     }
+  };
+}
+
+/** Kept in the job's progress, which BullMQ stores with the job and keeps across attempts. */
+function attemptsOf(job: Job): CreateAttempts {
+  const progress = job.progress;
+  return {
+    createWasSent: typeof progress === "object" && progress !== null && "createSent" in progress,
+    markCreateSent: () => job.updateProgress({ createSent: true }),
   };
 }

@@ -1,4 +1,4 @@
-import type { CallSnapshot } from "@callbot/shared";
+import type { CallSnapshot, ExistingCall } from "@callbot/shared";
 import { Api } from "telegram";
 
 /**
@@ -17,6 +17,12 @@ export function snapshotOfCall(call: Api.TypeGroupCall): CallSnapshot {
     ...(call.scheduleDate != null ? { scheduleDate: call.scheduleDate } : {}),
     rtmp: call.rtmpStream === true,
   };
+}
+
+/** The call when it is scheduled or live; undefined for a discarded one. */
+export function liveCallOf(call: Api.TypeGroupCall): ExistingCall | undefined {
+  const snapshot = snapshotOfCall(call);
+  return snapshot.state === "discarded" ? undefined : { ...snapshot, state: snapshot.state };
 }
 
 /**

@@ -1,11 +1,15 @@
+import type { ExistingCall } from "@callbot/shared";
 import { Api } from "telegram";
 import { CallJobError } from "./call-job-error.ts";
+import { liveCallOf } from "./read-call-snapshot.ts";
 
 /**
- * Takes the created call from createGroupCall's Updates, as TDLib and the official apps do:
- * the updateGroupCall inside it. A result without one is an error, not a success without data.
+ * Takes the created call from createGroupCall's Updates, as TDLib does: the live or scheduled
+ * groupCall inside it. A groupCallDiscarded is skipped: when the create replaced the chat's
+ * earlier call, that call's discard comes first in the same Updates. A result without a live
+ * call is an error, not a success without data.
  */
-export function readCreatedCall(updates: Api.TypeUpdates): Api.GroupCall {
+export function readCreatedCall(updates: Api.TypeUpdates): ExistingCall {
   const list =
     updates instanceof Api.Updates || updates instanceof Api.UpdatesCombined
       ? updates.updates
@@ -14,18 +18,12 @@ export function readCreatedCall(updates: Api.TypeUpdates): Api.GroupCall {
         : [];
   for (const update of list) {
     if (!(update instanceof Api.UpdateGroupCall)) continue;
-    if (update.call instanceof Api.GroupCall) return update.call;
-    if (update.call instanceof Api.GroupCallDiscarded) {
-      throw new CallJobError(
-        "GROUPCALL_ALREADY_DISCARDED",
-        "Telegram returned the call as already ended",
-        "permanent",
-      );
-    }
+    const call = liveCallOf(update.call);
+    if (call) return call;
   }
   throw new CallJobError(
     "NO_CALL_IN_UPDATES",
-    `createGroupCall answered ${updates.className} without an updateGroupCall`,
+    `createGroupCall answered ${updates.className} without a live or scheduled call`,
     "permanent",
   );
 }

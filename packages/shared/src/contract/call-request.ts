@@ -58,6 +58,15 @@ export const CreateCallRequestSchema = z.object({
   autostart: z.boolean().optional(),
   /** Set when a recurring rule created this request: the bot then posts a new message, not an edit. */
   recurrence: z.object({ ruleId: z.string().min(1), occurrence: z.number().int().positive() }).optional(),
+  /**
+   * The chat's call that someone allowed to end calls confirmed replacing (Replace it). The worker
+   * ends exactly that call and creates the new one; if the chat's call is another one by then,
+   * nothing is ended and the result names that call (ask again).
+   */
+  replaceCallId: z
+    .string()
+    .regex(/^-?\d+$/)
+    .optional(),
   /** IANA zone the requester's times are shown in. */
   timeZone: z.string().min(1),
   /** Unix milliseconds, when the bot queued it. */

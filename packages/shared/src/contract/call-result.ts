@@ -45,12 +45,34 @@ export const CallFailureSchema = z.object({
 });
 export type CallFailure = z.infer<typeof CallFailureSchema>;
 
+/**
+ * The chat's scheduled or live call, found before creating: Telegram allows one call per chat,
+ * and a create would end it for everyone (core.telegram.org/api/group-calls).
+ */
+export const ExistingCallSchema = z.object({
+  id: z.string().regex(/^-?\d+$/),
+  accessHash: z.string().regex(/^-?\d+$/),
+  state: z.enum(["scheduled", "active"]),
+  title: z.string().optional(),
+  /** Unix seconds, while scheduled. */
+  scheduleDate: z.number().int().positive().optional(),
+  rtmp: z.boolean(),
+});
+export type ExistingCall = z.infer<typeof ExistingCallSchema>;
+
 export const CreateCallOutcomeSchema = z.discriminatedUnion("status", [
   z.object({
     status: z.literal("created"),
     call: CreatedCallSchema,
     rtmpCredentials: RtmpCredentialsSchema.optional(),
+    /** The chat's earlier call that this request ended, because someone confirmed replacing it. */
+    replacedCallId: z
+      .string()
+      .regex(/^-?\d+$/)
+      .optional(),
   }),
+  /** Nothing was created: the chat already has this call (the requester may confirm replacing it). */
+  z.object({ status: z.literal("exists"), existing: ExistingCallSchema }),
   z.object({ status: z.literal("failed"), failure: CallFailureSchema }),
   /** Not final: Telegram asked the account to wait; the job runs again after delaySeconds. */
   z.object({ status: z.literal("delayed"), delaySeconds: z.number().int().positive() }),

@@ -47,6 +47,9 @@ const SESSION_DEAD = ({ assistant }: MessageWords) =>
  * answer. Categories decide what the worker does: "retry" and "flood" may run again, "user" and
  * "permanent" report at once, "session" stops the worker and alerts the operator.
  */
+const CHAT_UNKNOWN = ({ assistant, userbot, chat }: MessageWords) =>
+  `${capitalise(assistant)} does not know ${chat}. Add ${userbot} to ${chat} as an admin with the right “Manage video chats”, then send the command again.`;
+
 export const TELEGRAM_ERROR_CATALOGUE = {
   // Rights and peers.
   CHAT_ADMIN_REQUIRED: {
@@ -67,8 +70,13 @@ export const TELEGRAM_ERROR_CATALOGUE = {
   PEER_ID_INVALID: {
     category: "user",
     meaning: "the account does not know this chat (never met it, or the id is wrong)",
-    userMessage: ({ assistant, userbot, chat }) =>
-      `${capitalise(assistant)} does not know ${chat}. Add ${userbot} to ${chat} as an admin with the right “Manage video chats”, then send the command again.`,
+    userMessage: CHAT_UNKNOWN,
+  },
+  CHAT_ID_INVALID: {
+    category: "user",
+    // messages.getFullChat's answer for a basic group the account is not in (read before a create).
+    meaning: "the account does not know this basic group (never met it, or the id is wrong)",
+    userMessage: CHAT_UNKNOWN,
   },
   CHANNEL_INVALID: {
     category: "user",
@@ -119,10 +127,12 @@ export const TELEGRAM_ERROR_CATALOGUE = {
   },
   GROUPCALL_ALREADY_STARTED: {
     category: "permanent",
-    // Also the sandbox's (assumed) answer to createGroupCall while the chat already has a call.
-    meaning: "the group call has already started, or the chat already has one",
+    // phone.startScheduledGroupCall on a call that is live already. Never a create's answer:
+    // a create in a chat with a call ends that call (core.telegram.org/api/group-calls), so the
+    // worker reads the chat's call first and asks before replacing it.
+    meaning: "the group call has already started",
     userMessage: ({ chat }) =>
-      `${capitalise(chat)} already has a video chat that has started or is scheduled, and Telegram allows one at a time. Join that one, or end it (see /calls) before creating a new one.`,
+      `The video chat in ${chat} has already started. Telegram allows one per chat; join that one, or end it (see /calls) before creating a new one.`,
   },
   GROUPCALL_FORBIDDEN: {
     category: "user",

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type RunningBot, startBot } from "@callbot/bot";
-import { type Sandbox, startSandbox, type WorldMessage } from "@callbot/sandbox";
+import { type Sandbox, startSandbox, type WorldMessage, type WorldSettings } from "@callbot/sandbox";
 import { type BotConfig, QUEUE_NAMES, type WorkerConfig } from "@callbot/shared";
 import { type CallWorker, type StartCallWorkerOptions, startCallWorker } from "@callbot/worker";
 import { Queue } from "bullmq";
@@ -47,11 +47,16 @@ export interface Pipeline {
 export interface PipelineOptions {
   ownerIds?: number[];
   worker?: Partial<StartCallWorkerOptions>;
+  /** Undocumented Telegram behaviours (the sandbox's fidelity ledger); the documented defaults otherwise. */
+  settings?: Partial<WorldSettings>;
 }
 
 /** The sandbox, a real Redis under a fresh prefix, the worker and the bot: the product as deployed. */
 export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
-  const sandbox = await startSandbox({ rateLimits: false });
+  const sandbox = await startSandbox({
+    rateLimits: false,
+    ...(options.settings !== undefined && { settings: options.settings }),
+  });
   const prefix = `e2e-${randomUUID()}`;
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
   const session = sandbox.info.sessions.callbot_assistant;

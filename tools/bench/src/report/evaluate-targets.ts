@@ -39,11 +39,13 @@ export function evaluateTargets(result: BenchResult): TargetCheck[] {
   });
   const cost = fixed?.cost;
   checks.push({
-    target: "steady state: exactly 1 MTProto and ≤ 3 Bot API requests per plain /newcall",
+    // 2 MTProto: the read of the chat's current call (Telegram allows one call per chat, and a
+    // create would end it for everyone) and the create itself.
+    target: "steady state: at most 2 MTProto and ≤ 3 Bot API requests per plain /newcall",
     measured: cost
       ? `${cost.mtproto} MTProto, ${cost.botApiWithPolling} Bot API (${cost.botApi} + ${cost.getUpdates} getUpdates)`
       : "not measured",
-    met: cost ? cost.mtproto === 1 && cost.botApiWithPolling <= 3 : undefined,
+    met: cost ? cost.mtproto <= 2 && cost.botApiWithPolling <= 3 : undefined,
   });
   checks.push({
     target: "worker ready < 2 s",

@@ -1,0 +1,211 @@
+import { RANDOM_ID_RETRY_VALUES, SCHEDULED_CALL_EXPIRY_VALUES } from "@callbot/sandbox";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CHATS, OWNER_ID, USERBOT_ID, WorkerHarness } from "./support/worker-harness.ts";
+
+/*
+ * Telegram allows one call per chat, and a create ends the chat's call for everyone
+ * (core.telegram.org/api/group-calls). The worker reads the chat's call before creating, and
+ * ends one only when someone allowed to end calls confirmed replacing exactly that call.
+ */
+
+const COMMUNITY = 1500000001;
+const PRIVATE_TEAM = 1500000003;
+const OLD_GROUP = 400000001;
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+describe("one call per chat: the worker checks before creating", () => {
+  let h: WorkerHarness;
+  beforeEach(async () => {
+    h = await WorkerHarness.start();
+    await h.startWorker().ready;
+    h.sandbox.resetCounters();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it("a plain /newcall in a free chat costs 2 requests: the check and the create", async () => {
+    const request = h.request({ target: CHATS.privateTeam });
+    await h.addJob(request);
+    expect((await h.finalResult(request.requestId)).outcome.status).toBe("created");
+    // The first job also resolves the peer once (getDialogs); a second one shows the steady state.
+    h.sandbox.world.discardGroupCall(USERBOT_ID, h.sandbox.world.currentCall(PRIVATE_TEAM)!.id);
+    h.sandbox.resetCounters();
+    const second = h.request({ target: CHATS.privateTeam });
+    await h.addJob(second);
+    expect((await h.finalResult(second.requestId)).outcome.status).toBe("created");
+    expect(h.sandbox.counters().mtproto).toEqual({
+      "channels.getFullChannel": 1,
+      "phone.createGroupCall": 1,
+    });
+  });
+
+  it("a live call in the chat: nothing is created, the result names the call, and it stays live", async () => {
+    const live = h.sandbox.world.createGroupCall(OWNER_ID, COMMUNITY, {
+      randomId: 7,
+      title: "Weekly",
+      rtmp: false,
+    });
+    const request = h.request({ target: CHATS.community, title: "Another" });
+    await h.addJob(request);
+    const result = await h.finalResult(request.requestId);
+
+    expect(result.outcome).toEqual({
+      status: "exists",
+      existing: { id: live.id, accessHash: live.accessHash, state: "active", title: "Weekly", rtmp: false },
+    });
+    expect(live.state).toBe("active");
+    expect(h.sandbox.world.callsOf(COMMUNITY)).toHaveLength(1);
+    expect(h.mtprotoCount("phone.createGroupCall")).toBe(0);
+    expect(await h.resultsFor(request.requestId)).toHaveLength(1);
+  });
+
+  it("a scheduled call in the chat: nothing is created, the result gives its date", async () => {
+    const when = nowSeconds() + 7200;
+    const scheduled = h.sandbox.world.createGroupCall(OWNER_ID, COMMUNITY, {
+      randomId: 7,
+      scheduleDate: when,
+      rtmp: false,
+    });
+    const request = h.request({ target: CHATS.community, scheduleDate: nowSeconds() + 3600 });
+    await h.addJob(request);
+    const result = await h.finalResult(request.requestId);
+    expect(result.outcome).toMatchObject({
+      status: "exists",
+      existing: { state: "scheduled", scheduleDate: when },
+    });
+    expect(scheduled.state).toBe("scheduled");
+  });
+
+  it("a basic group is read through messages.getFullChat", async () => {
+    const live = h.sandbox.world.createGroupCall(OWNER_ID, OLD_GROUP, { randomId: 7, rtmp: false });
+    const request = h.request({ target: CHATS.oldGroup });
+    await h.addJob(request);
+    expect((await h.finalResult(request.requestId)).outcome).toMatchObject({
+      status: "exists",
+      existing: { id: live.id },
+    });
+    expect(h.mtprotoCount("messages.getFullChat")).toBe(1);
+    expect(live.state).toBe("active");
+  });
+
+  it("a confirmed replace ends exactly that call, then creates the new one", async () => {
+    const live = h.sandbox.world.createGroupCall(OWNER_ID, COMMUNITY, {
+      randomId: 7,
+      title: "Weekly",
+      rtmp: false,
+    });
+    const request = h.request({ target: CHATS.community, title: "Fresh", replaceCallId: live.id });
+    await h.addJob(request);
+    const result = await h.finalResult(request.requestId);
+
+    expect(result.outcome).toMatchObject({
+      status: "created",
+      call: { title: "Fresh" },
+      replacedCallId: live.id,
+    });
+    expect(live.state).toBe("discarded");
+    expect(h.sandbox.world.currentCall(COMMUNITY)?.title).toBe("Fresh");
+    expect(h.mtprotoCount("phone.discardGroupCall")).toBe(1);
+  });
+
+  it("a confirmed replace of a call that is no longer the chat's call ends nothing and names the new one", async () => {
+    const first = h.sandbox.world.createGroupCall(OWNER_ID, COMMUNITY, { randomId: 7, rtmp: false });
+    h.sandbox.world.discardGroupCall(OWNER_ID, first.id);
+    const other = h.sandbox.world.createGroupCall(OWNER_ID, COMMUNITY, {
+      randomId: 8,
+      title: "Other",
+      rtmp: false,
+    });
+    const request = h.request({ target: CHATS.community, replaceCallId: first.id });
+    await h.addJob(request);
+
+    expect((await h.finalResult(request.requestId)).outcome).toMatchObject({
+      status: "exists",
+      existing: { id: other.id, title: "Other" },
+    });
+    expect(other.state).toBe("active");
+    expect(h.mtprotoCount("phone.discardGroupCall")).toBe(0);
+    expect(h.mtprotoCount("phone.createGroupCall")).toBe(0);
+  });
+});
+
+/*
+ * Reliability checklist 26: a create that Telegram carries out after the worker stopped waiting
+ * (its answer is lost) is reported as created, never "failed", and the job's retry never ends
+ * the call the first attempt made. Run under every answer Telegram might give a retried random_id.
+ */
+describe.each(RANDOM_ID_RETRY_VALUES)(
+  "a create whose answer is lost (randomIdRetry: %s)",
+  (randomIdRetry) => {
+    let h: WorkerHarness;
+    beforeEach(async () => {
+      h = await WorkerHarness.start();
+      h.sandbox.world.updateSettings({ randomIdRetry });
+      await h.startWorker({ invokeTimeoutMs: 1_000 }).ready;
+    });
+    afterEach(async () => {
+      await h.close();
+    });
+
+    it("is reported once as created; the retry ends nothing", async () => {
+      // Carried out 2.5 s late, after the worker's 1 s timeout: the answer never reaches it in time.
+      h.sandbox.faults.mtproto({
+        method: "phone.createGroupCall",
+        action: { kind: "delay", ms: 2_500 },
+        times: 1,
+      });
+      const request = h.request({ target: CHATS.community, title: "Late" });
+      await h.addJob(request, { backoff: { type: "fixed", delay: 2_500 } });
+      const result = await h.finalResult(request.requestId, 20_000);
+
+      expect(result.outcome).toMatchObject({ status: "created", call: { title: "Late" } });
+      const calls = h.sandbox.world.callsOf(COMMUNITY);
+      expect(calls.map((c) => c.state)).toEqual(["active"]);
+      expect(result.outcome.status === "created" && result.outcome.call.id).toBe(calls[0]!.id);
+      expect(
+        (await h.resultsFor(request.requestId)).filter((r) => r.outcome.status !== "delayed"),
+      ).toHaveLength(1);
+    });
+  },
+);
+
+describe.each(SCHEDULED_CALL_EXPIRY_VALUES)(
+  "a never-started scheduled call past its date (scheduledCallExpiry: %s)",
+  (scheduledCallExpiry) => {
+    let h: WorkerHarness;
+    beforeEach(async () => {
+      h = await WorkerHarness.start();
+      h.sandbox.world.updateSettings({ scheduledCallExpiry, scheduledCallExpirySeconds: 600 });
+      await h.startWorker().ready;
+    });
+    afterEach(async () => {
+      await h.close();
+    });
+
+    it("is never ended by a create: kept, it is named; discarded by Telegram, the chat is free", async () => {
+      const anHourAgo = Date.now() - 3_600_000;
+      const stale = h.sandbox.world.createGroupCall(
+        OWNER_ID,
+        COMMUNITY,
+        { randomId: 7, scheduleDate: Math.floor(anHourAgo / 1000) + 60, rtmp: false },
+        anHourAgo,
+      );
+      const request = h.request({ target: CHATS.community });
+      await h.addJob(request);
+      const result = await h.finalResult(request.requestId);
+
+      if (scheduledCallExpiry === "kept") {
+        expect(result.outcome).toMatchObject({
+          status: "exists",
+          existing: { id: stale.id, state: "scheduled" },
+        });
+        expect(stale.state).toBe("scheduled");
+      } else {
+        expect(result.outcome.status).toBe("created");
+        // Telegram ended it (duration 0, never started), not our create.
+        expect(stale).toMatchObject({ state: "discarded", duration: 0 });
+      }
+    });
+  },
+);
