@@ -141,7 +141,7 @@ describe.each(RANDOM_ID_RETRY_VALUES)(
     let h: WorkerHarness;
     beforeEach(async () => {
       h = await WorkerHarness.start();
-      h.sandbox.world.updateSettings({ randomIdRetry });
+      h.sandbox.world.configure({ randomIdRetry });
       await h.startWorker({ invokeTimeoutMs: 1_000 }).ready;
     });
     afterEach(async () => {
@@ -176,7 +176,7 @@ describe.each(SCHEDULED_CALL_EXPIRY_VALUES)(
     let h: WorkerHarness;
     beforeEach(async () => {
       h = await WorkerHarness.start();
-      h.sandbox.world.updateSettings({ scheduledCallExpiry, scheduledCallExpirySeconds: 600 });
+      h.sandbox.world.configure({ scheduledCallExpiry, scheduledCallExpirySeconds: 600 });
       await h.startWorker().ready;
     });
     afterEach(async () => {
