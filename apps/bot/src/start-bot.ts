@@ -23,7 +23,7 @@ import { recoverPendingRequests } from "./newcall/pending-requests.ts";
 import { botKeys } from "./redis/bot-keys.ts";
 import { consumeResults } from "./results/consume-results.ts";
 import { createUserTimeZones } from "./timezone/user-time-zones.ts";
-import { startWebhookServer } from "./webhook/start-webhook-server.ts";
+import { startWebhookServer, type WebhookServerLimits } from "./webhook/start-webhook-server.ts";
 
 /** BullMQ's own default prefix; the worker uses the same unless configured otherwise. */
 export const DEFAULT_QUEUE_PREFIX = "bull";
@@ -44,6 +44,8 @@ export interface StartBotOptions {
   polling?: boolean;
   /** Upper bound for each step of stop(). @defaultValue 5000 */
   stopStepTimeoutMs?: number;
+  /** Webhook mode's request bounds. @defaultValue DEFAULT_WEBHOOK_SERVER_LIMITS */
+  webhookLimits?: Partial<WebhookServerLimits>;
 }
 
 export interface RunningBot {
@@ -145,7 +147,13 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       queueTimeoutMs: { ...DEFAULT_BOT_LIMITS, ...options.limits }.queueTimeoutMs,
     });
     const webhook = config.webhook
-      ? await startWebhookServer({ bot, webhook: config.webhook, allowedUpdates: ALLOWED_UPDATES, logger })
+      ? await startWebhookServer({
+          bot,
+          webhook: config.webhook,
+          allowedUpdates: ALLOWED_UPDATES,
+          logger,
+          ...(options.webhookLimits && { limits: options.webhookLimits }),
+        })
       : undefined;
     if (!webhook && options.polling !== false) {
       // Long polling needs the webhook gone (Telegram answers getUpdates with 409 while one is set).

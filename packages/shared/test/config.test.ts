@@ -324,6 +324,15 @@ describe("webhook mode", () => {
     expect(configSecrets(config)).toContain(secret);
   });
 
+  it("listens on 127.0.0.1:8080 unless WEBHOOK_LISTEN says otherwise: the HTTPS proxy in front runs on the same host", () => {
+    const config = loadBotConfig({
+      ...base,
+      WEBHOOK_URL: "https://bot.example.com/telegram",
+      WEBHOOK_SECRET: secret,
+    });
+    expect(config.webhook?.listen).toEqual({ host: "127.0.0.1", port: 8080 });
+  });
+
   it("refuses a webhook without a secret, and a weak secret, saying what to set", () => {
     expect(() => loadBotConfig({ ...base, WEBHOOK_URL: "https://bot.example.com/telegram" })).toThrow(
       /WEBHOOK_SECRET is missing/,

@@ -150,12 +150,12 @@ export const WebhookSecretSchema = z
 /** WEBHOOK_LISTEN: the local address the webhook server binds, behind your HTTPS proxy. */
 export const WebhookListenSchema = z
   .string()
-  .default("0.0.0.0:8080")
+  .default("127.0.0.1:8080")
   .transform((value, ctx): HostAndPort => {
     // Port 0 asks the system for a free port (tests).
     const parsed = parseHostAndPort(value, { allowPortZero: true });
     if (!parsed) ctx.addIssue({ code: "custom", message: `"${value}" is not host:port (like 0.0.0.0:8080)` });
-    return parsed ?? { host: "0.0.0.0", port: 8080 };
+    return parsed ?? { host: "127.0.0.1", port: 8080 };
   });
 
 export function isValidTimeZone(zone: string): boolean {

@@ -12,7 +12,8 @@ export const ENV_VARIABLE_MEANINGS = {
     "optional public https:// URL Telegram sends updates to (webhook mode), like https://bot.example.com/telegram; unset: long polling",
   WEBHOOK_SECRET:
     "the secret Telegram sends with every webhook request (16 to 256 characters A-Z, a-z, 0-9, _ or -; e.g. openssl rand -hex 32); required with WEBHOOK_URL",
-  WEBHOOK_LISTEN: "host:port the webhook server listens on behind your HTTPS proxy (default 0.0.0.0:8080)",
+  WEBHOOK_LISTEN:
+    "host:port the webhook server listens on behind your HTTPS proxy (default 127.0.0.1:8080: the proxy runs on the same host; 0.0.0.0:8080 to reach it from another host or container)",
   REDIS_URL: "where Redis runs, like redis://127.0.0.1:6379 (the default) or redis://:password@host:6379/0",
   TG_API_ID: "the api_id of your Telegram application from https://my.telegram.org, a number like 1234567",
   TG_API_HASH: "the api_hash of your Telegram application from https://my.telegram.org, 32 hex characters",
