@@ -208,7 +208,11 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
 
     const callDeps = {
       invoke,
-      resolveTarget: createTargetPeerResolver({ invoke, cache: new PeerCache(connection, prefix), logger }),
+      resolveTarget: createTargetPeerResolver({
+        invoke,
+        cache: new PeerCache(connection, prefix, identity.userId),
+        logger,
+      }),
       publisher,
       floodGate,
       rateLimitQueue: async (ms: number) => {

@@ -1,7 +1,7 @@
 import { randomIdFromKey } from "@callbot/shared";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PeerCache } from "../src/peers/peer-cache.ts";
-import { CHATS, WorkerHarness } from "./support/worker-harness.ts";
+import { CHATS, USERBOT_ID, WorkerHarness } from "./support/worker-harness.ts";
 
 /** Small backoff so that retry tests stay quick; the count of attempts stays bounded as in production. */
 const QUICK_RETRIES = { attempts: 3, backoff: { type: "fixed", delay: 100 } } as const;
@@ -32,9 +32,9 @@ describe("createGroupCall errors, by category", () => {
   });
 
   it("a chat the assistant knew but was removed from: Telegram's own refusal, not retried", async () => {
-    const locked = h.sandbox.world.getChat(1500000004)!;
-    await new PeerCache(h.connection, h.prefix).remember([
-      { channelId: String(locked.id), accessHash: locked.accessHash },
+    const locked = 1500000004;
+    await new PeerCache(h.connection, h.prefix, USERBOT_ID).remember([
+      { channelId: String(locked), accessHash: h.sandbox.world.accessHash("chat", locked, USERBOT_ID) },
     ]);
     const request = h.request({ target: CHATS.lockedRoom });
     await h.addJob(request);

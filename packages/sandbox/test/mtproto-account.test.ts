@@ -53,12 +53,34 @@ describe("account and chat methods over MTProto, with the real gramjs client", (
     expect(Date.now() - started).toBeLessThan(900);
   });
 
+  it("access hashes are per account: another account's hash for the same chat gets CHANNEL_INVALID", async () => {
+    const assistant = await bed.connect();
+    const olga = await bed.connect("olga_owner");
+    const hashFor = async (client: typeof assistant) => {
+      const resolved = await client.invoke(new Api.contacts.ResolveUsername({ username: "demo_community" }));
+      return (resolved.chats[0] as Api.Channel).accessHash!;
+    };
+    const assistantsHash = await hashFor(assistant);
+    const olgasHash = await hashFor(olga);
+    expect(olgasHash.toString()).not.toBe(assistantsHash.toString());
+
+    const channelWith = (accessHash: typeof olgasHash) =>
+      new Api.InputChannel({ channelId: returnBigInt(DEMO.community), accessHash });
+    expect(
+      await rpcErrorOf(
+        olga.invoke(new Api.channels.GetFullChannel({ channel: channelWith(assistantsHash) })),
+      ),
+    ).toEqual({ code: 400, errorMessage: "CHANNEL_INVALID" });
+    const full = await olga.invoke(new Api.channels.GetFullChannel({ channel: channelWith(olgasHash) }));
+    expect(full.fullChat.id.toString()).toBe(String(DEMO.community));
+  });
+
   it("resolves usernames to chats and users, and USERNAME_NOT_OCCUPIED otherwise", async () => {
     const client = await bed.connect();
     const chat = await client.invoke(new Api.contacts.ResolveUsername({ username: "demo_community" }));
     expect(chat.peer).toBeInstanceOf(Api.PeerChannel);
     const channel = chat.chats[0] as Api.Channel;
-    expect(channel.accessHash?.toString()).toBe(bed.world.getChat(DEMO.community)?.accessHash);
+    expect(channel.accessHash?.toString()).toBe(bed.world.accessHash("chat", DEMO.community, DEMO.userbotId));
     expect(channel.megagroup).toBe(true);
     const user = await client.invoke(new Api.contacts.ResolveUsername({ username: "olga_owner" }));
     expect(user.peer).toBeInstanceOf(Api.PeerUser);
@@ -147,10 +169,9 @@ describe("account and chat methods over MTProto, with the real gramjs client", (
     const client = await bed.connect();
     const channel = inputChannelOf(bed.world, DEMO.community);
     const participant = async (userId: number) => {
-      const user = bed.world.getUser(userId)!;
       const peer = new Api.InputPeerUser({
         userId: returnBigInt(userId),
-        accessHash: returnBigInt(user.accessHash),
+        accessHash: returnBigInt(bed.world.accessHash("user", userId, DEMO.userbotId)),
       });
       return (await client.invoke(new Api.channels.GetParticipant({ channel, participant: peer })))
         .participant;
@@ -230,7 +251,10 @@ describe("account and chat methods over MTProto, with the real gramjs client", (
         new Api.phone.CreateGroupCall({ peer: inputPeerOf(bed.world, DEMO.community), randomId: 1 }),
       ),
       owner.invoke(
-        new Api.phone.CreateGroupCall({ peer: inputPeerOf(bed.world, DEMO.channel), randomId: 1 }),
+        new Api.phone.CreateGroupCall({
+          peer: inputPeerOf(bed.world, DEMO.channel, DEMO.ownerId),
+          randomId: 1,
+        }),
       ),
     ]);
     expect(created.map((u) => groupCallIn(u).id.toString())).toEqual([

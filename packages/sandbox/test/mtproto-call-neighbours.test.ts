@@ -112,7 +112,10 @@ describe("the methods around a group call, with the real gramjs client", () => {
       code: 400,
       errorMessage: "CHAT_ADMIN_REQUIRED",
     });
-    const rotated = await owner.invoke(new Api.phone.GetGroupCallStreamRtmpUrl({ peer, revoke: true }));
+    const ownersPeer = inputPeerOf(bed.world, DEMO.community, DEMO.ownerId);
+    const rotated = await owner.invoke(
+      new Api.phone.GetGroupCallStreamRtmpUrl({ peer: ownersPeer, revoke: true }),
+    );
     expect(rotated.key).not.toBe(first.key);
     const noRights = inputPeerOf(bed.world, DEMO.noRightsClub);
     expect(

@@ -65,7 +65,8 @@ describe("phone.createGroupCall over MTProto with the real gramjs client", () =>
 
   it("lets the owner start an RTMP livestream", async () => {
     const owner = await bed.connect("olga_owner");
-    const call = groupCallIn(await create(owner, { rtmpStream: true })) as Api.GroupCall;
+    const peer = inputPeerOf(bed.world, DEMO.community, DEMO.ownerId);
+    const call = groupCallIn(await create(owner, { peer, rtmpStream: true })) as Api.GroupCall;
     expect(call.rtmpStream).toBe(true);
     expect(bed.world.currentCall(DEMO.community)?.rtmp).toBe(true);
   });

@@ -37,12 +37,12 @@ function referenceRights(r: AdminRights): Api.ChatAdminRights {
   });
 }
 
-function referenceUser(user: WorldUser, viewerId: number): Api.User {
+function referenceUser(world: World, user: WorldUser, viewerId: number): Api.User {
   return new Api.User({
     self: user.id === viewerId,
     bot: user.isBot === true,
     id: big(user.id),
-    accessHash: big(user.accessHash),
+    accessHash: big(world.accessHash("user", user.id, viewerId)),
     firstName: user.firstName,
     ...(user.lastName !== undefined && { lastName: user.lastName }),
     ...(user.username !== undefined && { username: user.username }),
@@ -66,7 +66,7 @@ function referenceChat(world: World, chat: WorldChat, viewerId: number): Api.Typ
       ...(supergroup && {
         migratedTo: new Api.InputChannel({
           channelId: big(supergroup.id),
-          accessHash: big(supergroup.accessHash),
+          accessHash: big(world.accessHash("chat", supergroup.id, viewerId)),
         }),
       }),
       callActive,
@@ -87,7 +87,7 @@ function referenceChat(world: World, chat: WorldChat, viewerId: number): Api.Typ
     hasLink: chat.linkedChatId !== undefined,
     callActive,
     id: big(chat.id),
-    accessHash: big(chat.accessHash),
+    accessHash: big(world.accessHash("chat", chat.id, viewerId)),
     title: chat.title,
     ...(chat.username !== undefined && { username: chat.username }),
     photo: new Api.ChatPhotoEmpty(),
@@ -168,7 +168,9 @@ describe("layer-198 TL writers match gramjs's Api classes byte for byte", () => 
     world.getUser(1004)!.lastName = undefined;
     for (const user of world.allUsers()) {
       for (const viewer of viewers)
-        expect(hex(userToTl(user, viewer).getBytes())).toBe(hex(referenceUser(user, viewer).getBytes()));
+        expect(hex(userToTl(world, user, viewer).getBytes())).toBe(
+          hex(referenceUser(world, user, viewer).getBytes()),
+        );
     }
   });
 

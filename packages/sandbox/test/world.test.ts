@@ -57,9 +57,16 @@ describe("World: the demo fixture", () => {
   it("derives the same access hashes from the same seed", () => {
     const a = demo();
     const b = demo();
-    expect(a.getChat(COMMUNITY)!.accessHash).toBe(b.getChat(COMMUNITY)!.accessHash);
-    expect(a.getUser(OLGA)!.accessHash).not.toBe(a.getUser(ADAM)!.accessHash);
-    expect(BigInt(a.getUser(OLGA)!.accessHash)).toBeLessThan(2n ** 63n);
+    expect(a.accessHash("chat", COMMUNITY, USERBOT)).toBe(b.accessHash("chat", COMMUNITY, USERBOT));
+    expect(a.accessHash("user", OLGA, USERBOT)).not.toBe(a.accessHash("user", ADAM, USERBOT));
+    expect(BigInt(a.accessHash("user", OLGA, USERBOT))).toBeLessThan(2n ** 63n);
+  });
+
+  it("gives each account its own access hash for the same chat or user (Telegram's are account-bound)", () => {
+    const world = demo();
+    expect(world.accessHash("chat", COMMUNITY, USERBOT)).not.toBe(world.accessHash("chat", COMMUNITY, SAM));
+    expect(world.accessHash("user", OLGA, USERBOT)).not.toBe(world.accessHash("user", OLGA, SAM));
+    expect(world.accessHash("chat", OLD_GROUP, USERBOT)).toBe("0");
   });
 
   it("rejects an invalid fixture", () => {

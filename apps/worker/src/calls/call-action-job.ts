@@ -7,6 +7,7 @@ import {
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Logger } from "pino";
 import type { ResolvedTarget } from "../peers/resolve-target-peer.ts";
+import { runOnTargetPeer } from "../peers/run-on-target-peer.ts";
 import { callActionReporter } from "../results/outcome-reporter.ts";
 import { type ResultsPublisher, resultJobIds } from "../results/results-publisher.ts";
 import type { InvokeTelegram } from "../telegram/invoke-with-timeout.ts";
@@ -63,18 +64,19 @@ export function callActionJob(deps: CallActionJobDeps): (job: Job) => Promise<Ca
 
     const report = callActionReporter(request, deps);
     try {
-      const target = await deps.resolveTarget(request.target);
-      if (mustRecheckRights(request, deps.now(), recheckAfterMs)) {
-        // Rights may have been revoked while the job waited; rotating the key needs the owner.
-        await checkRequesterStillAllowed(
-          deps.invoke,
-          target,
-          request.requester.userId,
-          request.action === "rotate-rtmp-key",
-          "RTMP_KEY_OWNER_ONLY",
-        );
-      }
-      const outcome = await runCallAction(deps.invoke, request, target);
+      const outcome = await runOnTargetPeer(deps.resolveTarget, request.target, async (target) => {
+        if (mustRecheckRights(request, deps.now(), recheckAfterMs)) {
+          // Rights may have been revoked while the job waited; rotating the key needs the owner.
+          await checkRequesterStillAllowed(
+            deps.invoke,
+            target,
+            request.requester.userId,
+            request.action === "rotate-rtmp-key",
+            "RTMP_KEY_OWNER_ONLY",
+          );
+        }
+        return runCallAction(deps.invoke, request, target);
+      });
       await deps.publisher.publish(
         { v: 1, kind: "call-action", request, outcome, finishedAt: deps.now() },
         resultJobIds.final(request.requestId),

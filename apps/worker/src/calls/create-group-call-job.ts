@@ -2,6 +2,7 @@ import { CreateCallRequestSchema, type TargetChat } from "@callbot/shared";
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Logger } from "pino";
 import type { ResolvedTarget } from "../peers/resolve-target-peer.ts";
+import { runOnTargetPeer } from "../peers/run-on-target-peer.ts";
 import { createCallReporter } from "../results/outcome-reporter.ts";
 import { type ResultsPublisher, resultJobIds } from "../results/results-publisher.ts";
 import type { InvokeTelegram } from "../telegram/invoke-with-timeout.ts";
@@ -65,17 +66,14 @@ export function createGroupCallJob(
 
     try {
       checkScheduleStillValid(request.scheduleDate, deps.now());
-      const target = await deps.resolveTarget(request.target);
-      if (request.recurrence !== undefined || deps.now() - request.requestedAt > recheckAfterMs) {
-        // Rights may have been revoked while the job waited, or since a recurring rule was made
-        // (maybe weeks ago); fresh jobs rely on the bot's check.
-        await checkRequesterStillAllowed(deps.invoke, target, request.requester.userId, request.rtmp);
-      }
-      const outcome = await createGroupCall(
-        { invoke: deps.invoke, attempts: attemptsOf(job), logger: log },
-        request,
-        target,
-      );
+      const outcome = await runOnTargetPeer(deps.resolveTarget, request.target, async (target) => {
+        if (request.recurrence !== undefined || deps.now() - request.requestedAt > recheckAfterMs) {
+          // Rights may have been revoked while the job waited, or since a recurring rule was made
+          // (maybe weeks ago); fresh jobs rely on the bot's check.
+          await checkRequesterStillAllowed(deps.invoke, target, request.requester.userId, request.rtmp);
+        }
+        return createGroupCall({ invoke: deps.invoke, attempts: attemptsOf(job), logger: log }, request, target);
+      });
       if (outcome.status === "exists") {
         await deps.publisher.publish(
           { v: 1, kind: "create-call", request, outcome, finishedAt: deps.now() },

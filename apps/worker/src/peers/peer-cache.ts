@@ -8,18 +8,23 @@ export interface CachedChannel {
 
 /**
  * Access hashes are stable for an account and a channel, so they are kept for long; a stale
- * one only costs one failed request and a fresh lookup.
+ * one costs one refused request (CHANNEL_INVALID), after which it is dropped and looked up again.
  */
 export const PEER_CACHE_TTL_SECONDS = 30 * 24 * 60 * 60;
 
 /**
  * Redis cache of channel access hashes, by channel id and by username, so that in the steady
- * state resolving a target costs no Telegram request at all. Keys live under the BullMQ prefix.
+ * state resolving a target costs no Telegram request at all. Keys live under the BullMQ prefix
+ * and name the account: Telegram's access hashes are account-bound ("every account will see a
+ * different value for the same resource", Telethon's glossary), so a new assistant account must
+ * never be handed the old one's hashes.
  */
 export class PeerCache {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    /** The assistant account's user id: whose hashes these are. */
+    private readonly accountId: number | string,
   ) {}
 
   async byChannelId(channelId: number | string): Promise<CachedChannel | undefined> {
@@ -42,13 +47,19 @@ export class PeerCache {
     await pipeline.exec();
   }
 
+  /** Drops a channel's entry (and its username's) after Telegram refused the hash. */
+  async forget(channelId: number | string, username?: string): Promise<void> {
+    const keys = [this.idKey(channelId), ...(username ? [this.usernameKey(username)] : [])];
+    await this.redis.del(...keys);
+  }
+
   private idKey(channelId: number | string): string {
-    return `${this.prefix}:peer:channel:${channelId}`;
+    return `${this.prefix}:peer:${this.accountId}:channel:${channelId}`;
   }
 
   private usernameKey(username: string): string {
     // Telegram usernames are case-insensitive.
-    return `${this.prefix}:peer:username:${username.toLowerCase()}`;
+    return `${this.prefix}:peer:${this.accountId}:username:${username.toLowerCase()}`;
   }
 }
 

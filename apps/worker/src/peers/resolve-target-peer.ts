@@ -13,6 +13,11 @@ export interface ResolvedTarget {
   peer: Api.TypeInputPeer;
   /** For channels and supergroups (channels.* methods take an InputChannel). */
   channel?: Api.InputChannel;
+  /**
+   * Set when the access hash came from the cache without asking Telegram: drops that entry, for
+   * when Telegram refuses the hash (see runOnTargetPeer).
+   */
+  forgetCached?: () => Promise<void>;
 }
 
 export interface TargetPeerResolverDeps {
@@ -28,7 +33,7 @@ const DIALOGS_PAGE = 100;
  * Turns the bot's view of a chat (a Bot API id, maybe a username) into an MTProto peer with
  * as few Telegram requests as possible:
  * - a basic group needs no access hash: zero requests;
- * - a channel whose access hash is cached (by id or username): zero requests;
+ * - a channel whose access hash this account cached (by id or username): zero requests;
  * - a public channel: contacts.resolveUsername, once;
  * - otherwise messages.getDialogs, once, caching every channel it lists so later targets are free.
  * A channel found nowhere is one the account is not in: without an access hash it cannot even
@@ -47,8 +52,12 @@ export function createTargetPeerResolver(
       return { chat, peer: new Api.InputPeerChat({ chatId: returnBigInt(chat.id) }) };
     }
 
+    const cached = await cache.byChannelId(chat.id);
+    if (cached) {
+      const forgetCached = () => cache.forget(chat.id, target.username);
+      return { ...channelTarget(chat, cached), forgetCached };
+    }
     const known =
-      (await cache.byChannelId(chat.id)) ??
       (target.username ? await viaUsername(target.username, chat.id) : undefined) ??
       (await viaDialogs(chat.id));
     if (!known) {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type Sandbox, startSandbox } from "@callbot/sandbox";
+import { type Sandbox, type SandboxOptions, startSandbox } from "@callbot/sandbox";
 import {
   CALL_JOB_DEFAULTS,
   CALL_JOB_NAMES,
@@ -45,8 +45,8 @@ export class WorkerHarness {
 
   private constructor(readonly sandbox: Sandbox) {}
 
-  static async start(): Promise<WorkerHarness> {
-    return new WorkerHarness(await startSandbox({ rateLimits: false }));
+  static async start(options: SandboxOptions = {}): Promise<WorkerHarness> {
+    return new WorkerHarness(await startSandbox({ rateLimits: false, ...options }));
   }
 
   config(session = this.sandbox.info.sessions.callbot_assistant!): WorkerConfig {

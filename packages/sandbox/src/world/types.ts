@@ -36,8 +36,6 @@ export interface WorldUser {
   lastName?: string;
   username?: string;
   isBot?: boolean;
-  /** Per-user access hash given to MTProto clients (decimal string of a long). */
-  accessHash: string;
 }
 
 export interface WorldChat {
@@ -46,8 +44,6 @@ export interface WorldChat {
   type: ChatType;
   title: string;
   username?: string;
-  /** Decimal string of a long; basic groups have none. */
-  accessHash: string;
   members: Map<number, MemberRole>;
   /** For a channel: its discussion group's native id. */
   linkedChatId?: number;

@@ -147,7 +147,6 @@ export class World extends EventEmitter<WorldEvents> {
       firstName: fixture.bot.firstName,
       username: fixture.bot.username,
       isBot: true,
-      accessHash: seededLong(this.seed, "user", fixture.bot.id),
     });
     for (const user of fixture.users) {
       this.users.set(user.id, {
@@ -155,7 +154,6 @@ export class World extends EventEmitter<WorldEvents> {
         firstName: user.firstName,
         ...(user.lastName !== undefined && { lastName: user.lastName }),
         ...(user.username !== undefined && { username: user.username }),
-        accessHash: seededLong(this.seed, "user", user.id),
       });
       if (user.startedBot) this.startedBot.add(user.id);
       if (user.blockedBot) this.blockedBot.add(user.id);
@@ -166,8 +164,6 @@ export class World extends EventEmitter<WorldEvents> {
         type: chat.type,
         title: chat.title,
         ...(chat.username !== undefined && { username: chat.username }),
-        // Basic groups have no access hash in MTProto; "0" keeps the field a valid long.
-        accessHash: chat.type === "group" ? "0" : seededLong(this.seed, "chat", chat.id),
         members: new Map(chat.members.map((m) => [m.userId, roleFromFixture(m)])),
         ...(chat.linkedChatId !== undefined && { linkedChatId: chat.linkedChatId }),
       });
@@ -240,7 +236,6 @@ export class World extends EventEmitter<WorldEvents> {
       id,
       type: "supergroup",
       title: group.title,
-      accessHash: seededLong(this.seed, "chat", id),
       members: new Map(group.members),
       migratedFrom: group.id,
     };
@@ -264,6 +259,17 @@ export class World extends EventEmitter<WorldEvents> {
       date,
     });
     return newId;
+  }
+
+  /**
+   * The access hash `accountId` is given for a user or a chat. Telegram's are account-bound:
+   * "every account will see a different value for the same resource" (Telethon's glossary,
+   * "access hash"), and a hash another account was given is refused (CHANNEL_INVALID).
+   * Basic groups have none in MTProto; "0" keeps the field a valid long.
+   */
+  accessHash(kind: "user" | "chat", id: number, accountId: number): string {
+    if (kind === "chat" && this.chats.get(id)?.type === "group") return "0";
+    return seededLong(this.seed, kind, id, "seen-by", accountId);
   }
 
   // ---- members ----

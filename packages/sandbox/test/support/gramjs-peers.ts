@@ -3,24 +3,35 @@ import { returnBigInt } from "telegram/Helpers.js";
 import type { WorldGroupCall } from "../../src/world/types.ts";
 import type { World } from "../../src/world/world.ts";
 
-/** The Input* peer a client would hold for a world chat (with the access hash the sandbox issued). */
-export function inputPeerOf(world: World, chatNativeId: number): Api.TypeInputPeer {
+/**
+ * The Input* peer a client would hold for a world chat, with the access hash the sandbox issued
+ * to `accountId` (the fixture's first userbot unless named: access hashes are per account).
+ */
+export function inputPeerOf(
+  world: World,
+  chatNativeId: number,
+  accountId = world.userbotIds[0]!,
+): Api.TypeInputPeer {
   const chat = world.getChat(chatNativeId);
   if (!chat) throw new Error(`no chat ${chatNativeId} in the test world`);
   return chat.type === "group"
     ? new Api.InputPeerChat({ chatId: returnBigInt(chat.id) })
     : new Api.InputPeerChannel({
         channelId: returnBigInt(chat.id),
-        accessHash: returnBigInt(chat.accessHash),
+        accessHash: returnBigInt(world.accessHash("chat", chat.id, accountId)),
       });
 }
 
-export function inputChannelOf(world: World, chatNativeId: number): Api.InputChannel {
+export function inputChannelOf(
+  world: World,
+  chatNativeId: number,
+  accountId = world.userbotIds[0]!,
+): Api.InputChannel {
   const chat = world.getChat(chatNativeId);
   if (!chat) throw new Error(`no chat ${chatNativeId} in the test world`);
   return new Api.InputChannel({
     channelId: returnBigInt(chat.id),
-    accessHash: returnBigInt(chat.accessHash),
+    accessHash: returnBigInt(world.accessHash("chat", chat.id, accountId)),
   });
 }
 

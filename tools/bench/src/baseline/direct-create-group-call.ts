@@ -30,12 +30,13 @@ export async function measureDirectCreateGroupCall(
     apiHash: sandbox.info.apiHash,
   });
   try {
+    // Access hashes are per account: take the ones the sandbox gave this session's account.
+    const accountId = Number((await client.getMe()).id);
     const peers = nativeChatIds.map((id) => {
-      const chat = sandbox.world.getChat(id);
-      if (!chat) throw new Error(`chat ${id} is not in the bench world`);
+      if (!sandbox.world.getChat(id)) throw new Error(`chat ${id} is not in the bench world`);
       return new Api.InputPeerChannel({
         channelId: returnBigInt(id),
-        accessHash: returnBigInt(chat.accessHash),
+        accessHash: returnBigInt(sandbox.world.accessHash("chat", id, accountId)),
       });
     });
     const latencies: number[] = [];

@@ -12,7 +12,8 @@ export function chatFromInputPeer(ctx: RequestContext, peer: unknown): WorldChat
   if (peer instanceof Api.InputPeerChannel) {
     const chat = ctx.world.getChat(peer.channelId.toJSNumber());
     if (!chat || chat.type === "group") throw new TelegramRpcError(400, "PEER_ID_INVALID");
-    if (chat.accessHash !== peer.accessHash.toString()) throw new TelegramRpcError(400, "CHANNEL_INVALID");
+    if (ctx.world.accessHash("chat", chat.id, ctx.accountId) !== peer.accessHash.toString())
+      throw new TelegramRpcError(400, "CHANNEL_INVALID");
     return chat;
   }
   if (peer instanceof Api.InputPeerChat) {
@@ -26,7 +27,11 @@ export function chatFromInputPeer(ctx: RequestContext, peer: unknown): WorldChat
 export function chatFromInputChannel(ctx: RequestContext, channel: unknown): WorldChat {
   if (channel instanceof Api.InputChannel) {
     const chat = ctx.world.getChat(channel.channelId.toJSNumber());
-    if (!chat || chat.type === "group" || chat.accessHash !== channel.accessHash.toString()) {
+    if (
+      !chat ||
+      chat.type === "group" ||
+      ctx.world.accessHash("chat", chat.id, ctx.accountId) !== channel.accessHash.toString()
+    ) {
       throw new TelegramRpcError(400, "CHANNEL_INVALID");
     }
     return chat;
@@ -45,7 +50,7 @@ export function userFromInputUser(ctx: RequestContext, input: unknown): WorldUse
   if (input instanceof Api.InputUserSelf) return requireUser(ctx, ctx.accountId);
   if (input instanceof Api.InputUser) {
     const user = ctx.world.getUser(input.userId.toJSNumber());
-    if (!user || user.accessHash !== input.accessHash.toString())
+    if (!user || ctx.world.accessHash("user", user.id, ctx.accountId) !== input.accessHash.toString())
       throw new TelegramRpcError(400, "USER_ID_INVALID");
     return user;
   }

@@ -66,7 +66,7 @@ const C = {
 // ---- users ----
 
 /** user#4b46c37e with access_hash, names, username, status and (for bots) bot_info_version. */
-export function writeUser(w: TlWriter, user: WorldUser, viewerId: number): void {
+export function writeUser(w: TlWriter, world: World, user: WorldUser, viewerId: number): void {
   const bot = user.isBot === true;
   w.uint(C.user)
     .uint(
@@ -82,7 +82,7 @@ export function writeUser(w: TlWriter, user: WorldUser, viewerId: number): void 
     )
     .uint(0) // flags2
     .long(user.id)
-    .long(user.accessHash)
+    .long(world.accessHash("user", user.id, viewerId))
     .string(user.firstName);
   if (user.lastName !== undefined) w.string(user.lastName);
   if (user.username !== undefined) w.string(user.username);
@@ -90,8 +90,8 @@ export function writeUser(w: TlWriter, user: WorldUser, viewerId: number): void 
   if (bot) w.int(1);
 }
 
-export function userToTl(user: WorldUser, viewerId: number): RawTl {
-  return rawTl((w) => writeUser(w, user, viewerId));
+export function userToTl(world: World, user: WorldUser, viewerId: number): RawTl {
+  return rawTl((w) => writeUser(w, world, user, viewerId));
 }
 
 // ---- chats ----
@@ -181,7 +181,7 @@ export function writeChat(w: TlWriter, world: World, chat: WorldChat, viewerId: 
       .int(presentMemberCount(chat))
       .int(EPOCH_DATE)
       .int(1); // version
-    if (supergroup) w.uint(C.inputChannel).long(supergroup.id).long(supergroup.accessHash);
+    if (supergroup) w.uint(C.inputChannel).long(supergroup.id).long(world.accessHash("chat", supergroup.id, viewerId));
     if (rights) writeAdminRights(w, rights);
     return;
   }
@@ -202,7 +202,7 @@ export function writeChat(w: TlWriter, world: World, chat: WorldChat, viewerId: 
     )
     .uint(0) // flags2
     .long(chat.id)
-    .long(chat.accessHash)
+    .long(world.accessHash("chat", chat.id, viewerId))
     .string(chat.title);
   if (chat.username !== undefined) w.string(chat.username);
   w.uint(C.chatPhotoEmpty).int(EPOCH_DATE);
@@ -400,7 +400,7 @@ export function writeUpdates(
   w.uint(C.updates).vector(updates.length);
   for (const write of updates) write(w);
   w.vector(users.length);
-  for (const user of users) writeUser(w, user, viewerId);
+  for (const user of users) writeUser(w, world, user, viewerId);
   w.vector(chats.length);
   for (const chat of chats) writeChat(w, world, chat, viewerId);
   w.int(Math.floor(Date.now() / 1000)).int(0);

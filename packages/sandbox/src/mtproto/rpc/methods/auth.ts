@@ -8,7 +8,7 @@ import { embed, long, userToTl } from "../tl-mappers.ts";
 function authorization(ctx: AccountlessContext, userId: number): Api.auth.Authorization {
   const user = ctx.world.getUser(userId);
   if (!user) throw new TelegramRpcError(500, "INTERNAL_SANDBOX_LOGIN_WITHOUT_USER");
-  return new Api.auth.Authorization({ user: embed(userToTl(user, userId)) });
+  return new Api.auth.Authorization({ user: embed(userToTl(ctx.world, user, userId)) });
 }
 
 /**

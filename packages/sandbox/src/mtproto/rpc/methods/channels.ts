@@ -136,7 +136,7 @@ export const channelsMethods: Record<string, MethodHandler> = {
     return new Api.channels.ChannelParticipant({
       participant,
       chats: [embed(chatToTl(ctx.world, chat, ctx.accountId))],
-      users: [embed(userToTl(user, ctx.accountId))],
+      users: [embed(userToTl(ctx.world, user, ctx.accountId))],
     });
   },
 
@@ -153,7 +153,7 @@ export const channelsMethods: Record<string, MethodHandler> = {
     const page = matching.slice(Math.max(0, request.offset), Math.max(0, request.offset) + request.limit);
     const users = page.flatMap((userId) => {
       const user = ctx.world.getUser(userId);
-      return user ? [embed<Api.TypeUser>(userToTl(user, ctx.accountId))] : [];
+      return user ? [embed<Api.TypeUser>(userToTl(ctx.world, user, ctx.accountId))] : [];
     });
     return new Api.channels.ChannelParticipants({
       count: matching.length,

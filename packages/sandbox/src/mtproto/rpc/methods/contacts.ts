@@ -11,7 +11,7 @@ export const contactsMethods: Record<string, MethodHandler> = {
       return new Api.contacts.ResolvedPeer({
         peer: new Api.PeerUser({ userId: long(resolved.user.id) }),
         chats: [],
-        users: [embed(userToTl(resolved.user, ctx.accountId))],
+        users: [embed(userToTl(ctx.world, resolved.user, ctx.accountId))],
       });
     }
     return new Api.contacts.ResolvedPeer({

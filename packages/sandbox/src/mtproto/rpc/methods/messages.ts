@@ -35,7 +35,7 @@ function dialogsOf(ctx: RequestContext): Api.messages.Dialogs {
     chats: entries.map(({ chat }) => embed<Api.TypeChat>(chatToTl(world, chat, accountId))),
     users: [...userIds].flatMap((id) => {
       const user = world.getUser(id);
-      return user ? [embed<Api.TypeUser>(userToTl(user, accountId))] : [];
+      return user ? [embed<Api.TypeUser>(userToTl(ctx.world, user, accountId))] : [];
     }),
   });
 }
@@ -97,7 +97,7 @@ function fullBasicGroup(ctx: RequestContext, chat: WorldChat): Api.messages.Chat
     chats: [embed(chatToTl(world, chat, accountId))],
     users: participants.flatMap((participant) => {
       const user = world.getUser(participant.userId.toJSNumber());
-      return user ? [embed<Api.TypeUser>(userToTl(user, accountId))] : [];
+      return user ? [embed<Api.TypeUser>(userToTl(ctx.world, user, accountId))] : [];
     }),
   });
 }

@@ -9,7 +9,7 @@ export const usersMethods: Record<string, MethodHandler> = {
   "users.getUsers": (ctx, request: Api.users.GetUsers) =>
     request.id.flatMap((input) => {
       try {
-        return [userToTl(userFromInputUser(ctx, input), ctx.accountId)];
+        return [userToTl(ctx.world, userFromInputUser(ctx, input), ctx.accountId)];
       } catch (error) {
         if (error instanceof TelegramRpcError) return [];
         throw error;
@@ -29,7 +29,7 @@ export const usersMethods: Record<string, MethodHandler> = {
         commonChatsCount: user.id === ctx.accountId ? 0 : commonChats.length,
       }),
       chats: [],
-      users: [embed(userToTl(user, ctx.accountId))],
+      users: [embed(userToTl(ctx.world, user, ctx.accountId))],
     });
   },
 };

@@ -1,0 +1,30 @@
+import type { TargetChat } from "@callbot/shared";
+import { readTelegramFailure } from "../calls/read-telegram-failure.ts";
+import type { ResolvedTarget } from "./resolve-target-peer.ts";
+
+/**
+ * Telegram's answers to an access hash it does not accept from this account: another account's
+ * hash (they are account-bound), or one that went stale.
+ */
+const REFUSED_HASH = new Set(["CHANNEL_INVALID", "CHANNEL_PRIVATE"]);
+
+/**
+ * Resolves the target and runs `work` on it. When the access hash came from the cache and
+ * Telegram refuses it, the entry is dropped and the target resolved afresh, once: a stale or
+ * foreign hash costs one refused request, never a failed job. A hash Telegram just handed out is
+ * not second-guessed: its refusal is the answer.
+ */
+export async function runOnTargetPeer<T>(
+  resolveTarget: (target: TargetChat) => Promise<ResolvedTarget>,
+  target: TargetChat,
+  work: (resolved: ResolvedTarget) => Promise<T>,
+): Promise<T> {
+  const resolved = await resolveTarget(target);
+  try {
+    return await work(resolved);
+  } catch (error) {
+    if (!resolved.forgetCached || !REFUSED_HASH.has(readTelegramFailure(error).errorName)) throw error;
+    await resolved.forgetCached();
+    return work(await resolveTarget(target));
+  }
+}
