@@ -181,7 +181,10 @@ export function writeChat(w: TlWriter, world: World, chat: WorldChat, viewerId: 
       .int(presentMemberCount(chat))
       .int(EPOCH_DATE)
       .int(1); // version
-    if (supergroup) w.uint(C.inputChannel).long(supergroup.id).long(world.accessHash("chat", supergroup.id, viewerId));
+    if (supergroup)
+      w.uint(C.inputChannel)
+        .long(supergroup.id)
+        .long(world.accessHash("chat", supergroup.id, viewerId));
     if (rights) writeAdminRights(w, rights);
     return;
   }
