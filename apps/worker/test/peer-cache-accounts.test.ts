@@ -59,8 +59,10 @@ describe("access hashes are per account (Telegram's are account-bound)", () => {
 
     expect((await h.finalResult(request.requestId)).outcome.status).toBe("created");
     expect(h.sandbox.calls(CHATS.privateTeam.chatId)).toHaveLength(1);
-    // One refused createGroupCall, one dialog scan, one created call; no retry used.
-    expect(h.mtprotoCount("phone.createGroupCall")).toBe(2);
+    // One refused request (the read of the chat's call), one dialog scan, then the read and the
+    // create again; no retry used.
+    expect(h.mtprotoCount("channels.getFullChannel")).toBe(2);
+    expect(h.mtprotoCount("phone.createGroupCall")).toBe(1);
     expect(h.mtprotoCount("messages.getDialogs")).toBe(1);
     expect((await h.calls.getJob(request.requestId))?.attemptsMade).toBe(1);
     expect((await cache.byChannelId(PRIVATE_TEAM))?.accessHash).toBe(

@@ -72,7 +72,11 @@ export function createGroupCallJob(
           // (maybe weeks ago); fresh jobs rely on the bot's check.
           await checkRequesterStillAllowed(deps.invoke, target, request.requester.userId, request.rtmp);
         }
-        return createGroupCall({ invoke: deps.invoke, attempts: attemptsOf(job), logger: log }, request, target);
+        return createGroupCall(
+          { invoke: deps.invoke, attempts: attemptsOf(job), logger: log },
+          request,
+          target,
+        );
       });
       if (outcome.status === "exists") {
         await deps.publisher.publish(
