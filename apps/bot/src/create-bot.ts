@@ -58,7 +58,7 @@ export function createBot(options: CreateBotOptions): Bot<Context> {
     createUserTimeZones({ redis, prefix, defaultTimeZone: config.defaultTimeZone, clock });
   // Synchronous for the parsers: preloadTimeZone (mounted first) has read the sender's zone.
   const timeZoneFor = (userId: number) => timeZones.zoneFor(userId);
-  const callsRegistry = options.callsRegistry ?? new CallsRegistry(redis, prefix, clock);
+  const callsRegistry = options.callsRegistry ?? new CallsRegistry(redis, prefix, clock, logger);
 
   const bot = new Bot<Context>(config.botToken, {
     ...(options.botInfo !== undefined && { botInfo: options.botInfo }),

@@ -101,7 +101,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     const inFlight = new InFlightUpdates();
     // One zone store and one registry for the bot and the results consumer: they share a memory cache.
     const timeZones = createUserTimeZones({ redis, prefix, defaultTimeZone: config.defaultTimeZone, clock });
-    const callsRegistry = new CallsRegistry(redis, prefix, clock);
+    const callsRegistry = new CallsRegistry(redis, prefix, clock, logger);
     const bot = createBot({
       timeZones,
       callsRegistry,

@@ -1,5 +1,7 @@
 import type { Redis } from "ioredis";
+import type { Logger } from "pino";
 import type { Clock } from "../clock.ts";
+import { parseStoredJson } from "../redis/parse-stored-json.ts";
 import { type CallEntry, entryTtlSeconds, isCurrent } from "./call-entry.ts";
 import { type RegistryKeys, registryKeys } from "./registry-keys.ts";
 
@@ -23,13 +25,15 @@ export class CallsRegistry {
     private readonly redis: Redis,
     prefix: string,
     private readonly clock: Clock,
+    /** Where a corrupt entry is reported (it is skipped either way). */
+    private readonly logger?: Logger,
   ) {
     this.keys = registryKeys(prefix);
   }
 
   async get(id: string): Promise<CallEntry | undefined> {
-    const raw = await this.redis.get(this.keys.entry(id));
-    return raw === null ? undefined : (JSON.parse(raw) as CallEntry);
+    const key = this.keys.entry(id);
+    return this.parseEntry(await this.redis.get(key), key);
   }
 
   async byRequest(requestId: string): Promise<CallEntry | undefined> {
@@ -49,7 +53,14 @@ export class CallsRegistry {
     const raws = await this.redis.mget(ids.map((id) => this.keys.entry(id)));
     const gone = ids.filter((_, i) => raws[i] === null);
     if (gone.length > 0) await this.redis.zrem(this.keys.chat(chatId), ...gone);
-    return raws.flatMap((raw) => (raw === null ? [] : [JSON.parse(raw) as CallEntry]));
+    return raws.flatMap((raw, i) => {
+      const entry = this.parseEntry(raw, this.keys.entry(ids[i] ?? ""));
+      return entry ? [entry] : [];
+    });
+  }
+
+  private parseEntry(raw: string | null, key: string): CallEntry | undefined {
+    return parseStoredJson<CallEntry>(raw, { key, ...(this.logger && { logger: this.logger }) });
   }
 
   /** The chat's scheduled or live call, if the registry knows one. */

@@ -5,6 +5,7 @@ import { authoriseRequester } from "../auth/authorise-requester.ts";
 import type { CallsRegistry } from "../calls-registry/calls-registry.ts";
 import { trackQueuedRequest } from "../calls-registry/follow-call-events.ts";
 import type { BotKeys } from "../redis/bot-keys.ts";
+import { parseStoredJson } from "../redis/parse-stored-json.ts";
 import { readPendingRequests } from "./pending-requests.ts";
 import { type ListedEntry, renderCallsList } from "./render-calls-list.ts";
 
@@ -120,8 +121,9 @@ export async function readView(
   registry: CallsRegistry,
   message: { chatId: number; messageId: number },
 ): Promise<{ scope: ViewScope; viewerId: number } | undefined> {
-  const raw = await redis.get(registry.keys.view(message.chatId, message.messageId));
-  return raw === null ? undefined : (JSON.parse(raw) as { scope: ViewScope; viewerId: number });
+  const key = registry.keys.view(message.chatId, message.messageId);
+  // A corrupt view only means the message is not redrawn.
+  return parseStoredJson<{ scope: ViewScope; viewerId: number }>(await redis.get(key), { key });
 }
 
 async function trackPending(

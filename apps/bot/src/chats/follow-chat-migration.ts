@@ -26,7 +26,12 @@ export interface ChatMigrationDeps {
  * learning the same migration twice changes nothing more.
  */
 export function chatMigrationFollower(deps: ChatMigrationDeps): FollowChatMigration {
-  const rules = recurringRulesStore({ redis: deps.redis, prefix: deps.prefix, callsQueue: deps.callsQueue });
+  const rules = recurringRulesStore({
+    redis: deps.redis,
+    prefix: deps.prefix,
+    callsQueue: deps.callsQueue,
+    logger: deps.logger,
+  });
   const known = knownChats(deps.redis, deps.prefix);
   return async (oldChatId, newChatId) => {
     await deps.registry.moveChat(oldChatId, newChatId);

@@ -63,7 +63,12 @@ export function createNewCallFeature(deps: NewCallDeps): Composer<Context> {
   const stores: Stores = {
     known: knownChats(deps.redis, deps.prefix),
     autostart: autostartDefaults(deps.redis, deps.prefix),
-    rules: recurringRulesStore({ redis: deps.redis, prefix: deps.prefix, callsQueue: deps.callsQueue }),
+    rules: recurringRulesStore({
+      redis: deps.redis,
+      prefix: deps.prefix,
+      callsQueue: deps.callsQueue,
+      logger: deps.logger,
+    }),
   };
   const watchdog = new GuidedFlowWatchdog({
     redis: deps.redis,

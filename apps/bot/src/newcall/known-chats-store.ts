@@ -1,5 +1,6 @@
 import type { TargetChat } from "@callbot/shared";
 import type { Redis } from "ioredis";
+import { parseStoredJson } from "../redis/parse-stored-json.ts";
 
 /**
  * Chats the bot has served a request for: the guided /newcall offers them (after checking the
@@ -43,8 +44,9 @@ export function knownChats(redis: Redis, prefix: string): KnownChats {
         redis.hget(facts, String(oldChatId)),
         redis.zscore(order, String(oldChatId)),
       ]);
-      if (raw === null || score === null) return;
-      const chat = { ...(JSON.parse(raw) as TargetChat), chatId: newChatId };
+      const known = parseStoredJson<TargetChat>(raw, { key: facts });
+      if (known === undefined || score === null) return;
+      const chat = { ...known, chatId: newChatId };
       await redis
         .multi()
         .zrem(order, String(oldChatId))
@@ -57,7 +59,10 @@ export function knownChats(redis: Redis, prefix: string): KnownChats {
       const ids = await redis.zrevrange(order, 0, limit - 1);
       if (ids.length === 0) return [];
       const values = await redis.hmget(facts, ...ids);
-      return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as TargetChat);
+      return values.flatMap((raw) => {
+        const chat = parseStoredJson<TargetChat>(raw, { key: facts });
+        return chat ? [chat] : [];
+      });
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { BotKeys } from "../redis/bot-keys.ts";
+import { parseStoredJson } from "../redis/parse-stored-json.ts";
 import { queueCallRequest } from "./queue-call-request.ts";
 import { CLAIM_QUEUED } from "./replay-claim.ts";
 
@@ -58,10 +59,11 @@ export async function recoverPendingRequests(deps: RecoverDeps): Promise<number>
   const requestIds = await redis.zrange(keys.pendingIndex, "0", "-1");
   let recovered = 0;
   for (const requestId of requestIds) {
-    const stored = await redis.get(keys.pendingRequest(requestId));
-    const parsed = stored === null ? undefined : CreateCallRequestSchema.safeParse(JSON.parse(stored));
-    if (parsed?.success && !(await deps.callsQueue.getJob(requestId))) {
-      const outcome = await queueCallRequest(deps.callsQueue, parsed.data, {
+    const key = keys.pendingRequest(requestId);
+    // A corrupt record is logged and dropped: it can never be queued, and it must not stop the start.
+    const request = parseStoredJson(await redis.get(key), { key, schema: CreateCallRequestSchema, logger });
+    if (request && !(await deps.callsQueue.getJob(requestId))) {
+      const outcome = await queueCallRequest(deps.callsQueue, request, {
         timeoutMs: deps.queueTimeoutMs,
         logger,
       });

@@ -8,7 +8,9 @@ import {
 } from "@callbot/shared";
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import type { Logger } from "pino";
 import { movedToChat } from "../chats/move-queued-jobs.ts";
+import { parseStoredJson } from "../redis/parse-stored-json.ts";
 
 /**
  * Recurring rules: the BullMQ job scheduler on the calls queue is what fires (id = ruleId); Redis
@@ -42,6 +44,8 @@ export function recurringRulesStore(deps: {
   redis: Redis;
   prefix: string;
   callsQueue: Queue<CreateCallRequest>;
+  /** Where a corrupt rule is reported (it is skipped either way). */
+  logger?: Logger;
 }): RecurringRulesStore {
   const base = `${deps.prefix}:bot:recurring`;
   const ruleKey = (ruleId: string) => `${base}:rule:${ruleId}`;
@@ -51,10 +55,12 @@ export function recurringRulesStore(deps: {
   const queue = deps.callsQueue as unknown as Queue<RecurringRule>;
 
   const get = async (ruleId: string) => {
-    const raw = await deps.redis.get(ruleKey(ruleId));
-    if (raw === null) return undefined;
-    const parsed = RecurringRuleSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
+    const key = ruleKey(ruleId);
+    return parseStoredJson(await deps.redis.get(key), {
+      key,
+      schema: RecurringRuleSchema,
+      ...(deps.logger && { logger: deps.logger }),
+    });
   };
 
   return {

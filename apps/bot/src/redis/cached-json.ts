@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { parseStoredJson } from "./parse-stored-json.ts";
 
 /**
  * Read-through cache for small JSON answers from Telegram (chat and member look-ups): they are
@@ -11,8 +12,9 @@ export async function cachedJson<T>(
   ttlSeconds: number,
   load: () => Promise<T | undefined>,
 ): Promise<T | undefined> {
-  const hit = await redis.get(key);
-  if (hit !== null) return JSON.parse(hit) as T;
+  // A corrupt cache entry is a miss: it is loaded again and overwritten.
+  const hit = parseStoredJson<T>(await redis.get(key), { key });
+  if (hit !== undefined) return hit;
   const value = await load();
   if (value !== undefined) await redis.set(key, JSON.stringify(value), "EX", ttlSeconds);
   return value;
