@@ -67,6 +67,8 @@ export async function runSandboxDemo(options: SandboxDemoOptions): Promise<void>
     tgSession: session,
     tgSessionFile: undefined,
     tgDc: info.mtproto,
+    // The demo's sandbox is a test server: its key is trusted, as with TG_DC_PUBLIC_KEY.
+    tgDcPublicKey: info.publicKey,
     redisUrl,
     queuePrefix: DEMO_PREFIX,
     logLevel,

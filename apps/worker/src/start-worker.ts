@@ -30,7 +30,7 @@ import { FloodGate } from "./telegram/flood-gate.ts";
 import { invokeWithTimeout } from "./telegram/invoke-with-timeout.ts";
 
 export interface StartCallWorkerOptions {
-  config: Pick<WorkerConfig, "tgApiId" | "tgApiHash" | "tgSession" | "tgDc" | "redisUrl">;
+  config: Pick<WorkerConfig, "tgApiId" | "tgApiHash" | "tgSession" | "tgDc" | "tgDcPublicKey" | "redisUrl">;
   logger: Logger;
   /** BullMQ prefix (and prefix of the worker's own keys); the bot must use the same one. */
   prefix: string;
@@ -148,6 +148,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
         apiHash: config.tgApiHash,
         logger,
         ...(config.tgDc ? { dial: config.tgDc } : {}),
+        ...(config.tgDcPublicKey ? { serverPublicKey: config.tgDcPublicKey } : {}),
       });
     const where = config.tgDc ? `${config.tgDc.host}:${config.tgDc.port}` : "Telegram";
     // gramjs reconnects for ever when the server keeps closing the connection, which is what a

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -132,6 +133,10 @@ describe("loadBotConfig", () => {
   });
 });
 
+const RSA_PEM = generateKeyPairSync("rsa", { modulusLength: 1024 })
+  .publicKey.export({ format: "pem", type: "pkcs1" })
+  .toString();
+
 describe("loadWorkerConfig", () => {
   it("parses a complete environment with an inline session", () => {
     const config = loadWorkerConfig({ ...workerEnv, TG_DC: "127.0.0.1:4430" });
@@ -187,6 +192,20 @@ describe("loadWorkerConfig", () => {
     ],
     ["a TG_DC with a port out of range", { ...workerEnv, TG_DC: "dc:70000" }, /^TG_DC is invalid/],
     [
+      "a TG_DC_PUBLIC_KEY without TG_DC (it would be trusted for Telegram's own servers)",
+      { ...workerEnv, TG_DC_PUBLIC_KEY: RSA_PEM },
+      /^TG_DC_PUBLIC_KEY is invalid \(it is only trusted for the server TG_DC names: set TG_DC too, or unset it\)/,
+    ],
+    [
+      "a TG_DC_PUBLIC_KEY that is no RSA key",
+      {
+        ...workerEnv,
+        TG_DC: "127.0.0.1:4430",
+        TG_DC_PUBLIC_KEY: "-----BEGIN RSA PUBLIC KEY-----\nnope\n-----END RSA PUBLIC KEY-----",
+      },
+      /^TG_DC_PUBLIC_KEY is invalid \(not an RSA public key in PEM form/,
+    ],
+    [
       "a short api hash in production",
       { ...workerEnv, TG_API_HASH: "sandbox", NODE_ENV: "production" },
       /^TG_API_HASH is invalid \(expected 32 hex characters in production\)/,
@@ -205,6 +224,15 @@ describe("loadWorkerConfig", () => {
       ),
     );
     expect(error.problems).toEqual([expect.stringMatching(/^TG_SESSION_FILE is invalid \(\/any is empty\)/)]);
+  });
+
+  it("takes TG_DC_PUBLIC_KEY with TG_DC, also with its newlines written as \\n (one line in a .env file)", () => {
+    const config = loadWorkerConfig({
+      ...workerEnv,
+      TG_DC: "127.0.0.1:4430",
+      TG_DC_PUBLIC_KEY: RSA_PEM.trim().replace(/\n/g, "\\n"),
+    });
+    expect(config.tgDcPublicKey).toBe(RSA_PEM.trim());
   });
 
   it("accepts any api hash outside production (the sandbox has its own) and IPv6 in TG_DC", () => {

@@ -1,16 +1,19 @@
 import type { Logger } from "pino";
 import { TelegramClient } from "telegram";
 import { StringSession } from "telegram/sessions/index.js";
-import { type DialTarget, socketDialing } from "./dial-override-socket.ts";
+import { connectionRouted, DialRoute, type DialTarget } from "./dial-route.ts";
 import { gramjsLoggerFor } from "./gramjs-logger.ts";
+import { trustServerKey } from "./trust-server-key.ts";
 
 export interface UserbotClientOptions {
   /** gramjs StringSession text (TG_SESSION, or the contents of TG_SESSION_FILE). Never logged. */
   session: string;
   apiId: number;
   apiHash: string;
-  /** TG_DC: dial this instead of the session's address (sandbox, test servers). */
-  dial?: DialTarget;
+  /** TG_DC: dial this instead of the session's address (sandbox, test servers); or a route that also knows other DCs. */
+  dial?: DialTarget | DialRoute;
+  /** TG_DC_PUBLIC_KEY: the RSA key of the server at `dial`, trusted only together with it. */
+  serverPublicKey?: string;
   logger: Logger;
   /**
    * Flood waits up to this many seconds are slept through inside gramjs. Longer ones are
@@ -34,6 +37,13 @@ export const DEFAULT_FLOOD_SLEEP_THRESHOLD_SECONDS = 1;
  */
 export function createUserbotClient(options: UserbotClientOptions): TelegramClient {
   const session = new StringSession(options.session);
+  const route =
+    options.dial === undefined || options.dial instanceof DialRoute
+      ? options.dial
+      : new DialRoute(options.dial);
+  // Never for Telegram's own servers: gramjs knows their keys, and another key would let a
+  // different server pass as Telegram.
+  if (route && options.serverPublicKey) trustServerKey(options.serverPublicKey);
   return new TelegramClient(session, options.apiId, options.apiHash, {
     connectionRetries: 3,
     retryDelay: 500,
@@ -43,6 +53,6 @@ export function createUserbotClient(options: UserbotClientOptions): TelegramClie
     baseLogger: gramjsLoggerFor(options.logger),
     deviceModel: "callbot worker",
     appVersion: "callbot 0.1",
-    ...(options.dial ? { networkSocket: socketDialing(options.dial) } : {}),
+    ...(route ? { connection: connectionRouted(route) } : {}),
   });
 }

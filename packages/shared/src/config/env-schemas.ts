@@ -1,3 +1,4 @@
+import { createPublicKey } from "node:crypto";
 import { z } from "zod";
 
 /**
@@ -111,6 +112,28 @@ export function parseHostAndPort(value: string, { allowPortZero = false } = {}):
   if (host === undefined || !Number.isInteger(port) || port < lowest || port > 65535) return undefined;
   return { host, port };
 }
+
+/**
+ * TG_DC_PUBLIC_KEY: the RSA key of the server TG_DC names (the sandbox's, or a test server's),
+ * for the auth-key exchange of a new login. Telegram's own keys are built into gramjs.
+ */
+export const TgDcPublicKeySchema = z
+  .string()
+  .optional()
+  .transform((value, ctx): string | undefined => {
+    if (value === undefined || value.trim() === "") return undefined;
+    const pem = value.trim().replace(/\\n/g, "\n");
+    try {
+      if (createPublicKey(pem).asymmetricKeyType === "rsa") return pem;
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({
+      code: "custom",
+      message: "not an RSA public key in PEM form (-----BEGIN RSA PUBLIC KEY----- …)",
+    });
+    return undefined;
+  });
 
 export const TgDcSchema = z
   .string()

@@ -12,6 +12,7 @@ import {
   RedisUrlSchema,
   TgApiHashSchema,
   TgApiIdSchema,
+  TgDcPublicKeySchema,
   TgDcSchema,
   TgSessionFileSchema,
   TgSessionSchema,
@@ -30,6 +31,8 @@ export interface WorkerConfig {
   tgSessionFile: string | undefined;
   /** Undefined: the Telegram data centre gramjs picks itself. */
   tgDc: HostAndPort | undefined;
+  /** PEM of the RSA key of the server at TG_DC (TG_DC_PUBLIC_KEY); only ever set together with tgDc. */
+  tgDcPublicKey?: string;
   redisUrl: string;
   /** Prefix of every Redis key (QUEUE_PREFIX); the bot and the worker must agree. */
   queuePrefix: string;
@@ -44,6 +47,7 @@ export const WORKER_ENV_SHAPE = {
   TG_SESSION: TgSessionSchema,
   TG_SESSION_FILE: TgSessionFileSchema,
   TG_DC: TgDcSchema,
+  TG_DC_PUBLIC_KEY: TgDcPublicKeySchema,
   REDIS_URL: RedisUrlSchema,
   QUEUE_PREFIX: QueuePrefixSchema,
   LOG_LEVEL: LogLevelSchema,
@@ -73,6 +77,16 @@ export function parseWorkerConfig(
     problems.push(invalidProblem("TG_API_HASH", "expected 32 hex characters in production"));
   }
 
+  if (env.TG_DC_PUBLIC_KEY?.trim() && !env.TG_DC?.trim()) {
+    // A key for "Telegram's own" servers would let someone else's server pass as Telegram.
+    problems.push(
+      invalidProblem(
+        "TG_DC_PUBLIC_KEY",
+        "it is only trusted for the server TG_DC names: set TG_DC too, or unset it",
+      ),
+    );
+  }
+
   const session = readSession(env, deps.readTextFile ?? ((path) => readFileSync(path, "utf8")));
   if ("problem" in session) problems.push(session.problem);
 
@@ -85,6 +99,7 @@ export function parseWorkerConfig(
     tgSession: session.session,
     tgSessionFile: session.file,
     tgDc: values.TG_DC,
+    ...(values.TG_DC_PUBLIC_KEY !== undefined && { tgDcPublicKey: values.TG_DC_PUBLIC_KEY }),
     redisUrl: values.REDIS_URL,
     queuePrefix: values.QUEUE_PREFIX,
     logLevel: values.LOG_LEVEL,
