@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { BotConfig, CreateCallRequest } from "@callbot/shared";
-import { autoRetry } from "@grammyjs/auto-retry";
 import type { Queue } from "bullmq";
 import { Bot, type Context } from "grammy";
 import type { Update, UserFromGetMe } from "grammy/types";
@@ -18,6 +17,11 @@ import { createTimeZoneFeature, preloadTimeZone } from "./features/timezone.ts";
 import { createUnhandledFeature } from "./features/unhandled.ts";
 import type { InFlightUpdates } from "./in-flight-updates.ts";
 import { botKeys } from "./redis/bot-keys.ts";
+import {
+  type BotApiRetryOptions,
+  DEFAULT_BOT_API_RETRY,
+  installBotApiRetries,
+} from "./telegram/bot-api-retries.ts";
 import { throttleUpdates } from "./throttle/throttle-updates.ts";
 import { createUserTimeZones, type UserTimeZones } from "./timezone/user-time-zones.ts";
 
@@ -40,6 +44,8 @@ export interface CreateBotOptions {
   inFlight?: InFlightUpdates;
   /** Users' time zones; shared with the results consumer. Default: a new store on `redis`. */
   timeZones?: UserTimeZones;
+  /** How Bot API calls are retried (429, 5xx, network); tests shorten the waits. */
+  botApiRetry?: Partial<BotApiRetryOptions>;
   /** The calls registry; shared with the results consumer. Default: a new one on `redis`. */
   callsRegistry?: CallsRegistry;
 }
@@ -64,8 +70,7 @@ export function createBot(options: CreateBotOptions): Bot<Context> {
     ...(options.botInfo !== undefined && { botInfo: options.botInfo }),
     ...(config.botApiRoot !== undefined && { client: { apiRoot: config.botApiRoot } }),
   });
-  // 429s and 5xx are retried after Telegram's retry_after; a wait over a minute is not worth keeping a user waiting.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+  installBotApiRetries(bot.api, { ...DEFAULT_BOT_API_RETRY, ...options.botApiRetry }, logger);
 
   if (options.inFlight) bot.use(options.inFlight.middleware());
   if (options.observeUpdate) {

@@ -22,6 +22,7 @@ import { InFlightUpdates } from "./in-flight-updates.ts";
 import { recoverPendingRequests } from "./newcall/pending-requests.ts";
 import { botKeys } from "./redis/bot-keys.ts";
 import { consumeResults } from "./results/consume-results.ts";
+import type { BotApiRetryOptions } from "./telegram/bot-api-retries.ts";
 import { createUserTimeZones } from "./timezone/user-time-zones.ts";
 import { startWebhookServer, type WebhookServerLimits } from "./webhook/start-webhook-server.ts";
 
@@ -46,6 +47,8 @@ export interface StartBotOptions {
   stopStepTimeoutMs?: number;
   /** Webhook mode's request bounds. @defaultValue DEFAULT_WEBHOOK_SERVER_LIMITS */
   webhookLimits?: Partial<WebhookServerLimits>;
+  /** How Bot API calls are retried (429, 5xx, network); tests shorten the waits. */
+  botApiRetry?: Partial<BotApiRetryOptions>;
 }
 
 export interface RunningBot {
@@ -71,6 +74,7 @@ export interface RunningBot {
  */
 /** The updates the bot handles, asked for in long polling and in setWebhook alike. */
 const ALLOWED_UPDATES = ["message", "channel_post", "callback_query"] as const;
+const GET_UPDATES_RETRY_MS = 1_000;
 
 export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const { config, logger } = options;
@@ -115,6 +119,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       ...(options.botInfo !== undefined && { botInfo: options.botInfo }),
       ...(options.limits !== undefined && { limits: options.limits }),
       ...(options.observeUpdate !== undefined && { observeUpdate: options.observeUpdate }),
+      ...(options.botApiRetry !== undefined && { botApiRetry: options.botApiRetry }),
     });
     await bot.init(); // one getMe at start-up (none when botInfo was given), never per update
     await bot.api.setMyCommands(BOT_COMMANDS);
@@ -162,7 +167,17 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     const runner =
       webhook || options.polling === false
         ? undefined
-        : run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
+        : run(bot, {
+            runner: {
+              fetch: { allowed_updates: [...ALLOWED_UPDATES] },
+              // A failed getUpdates is tried again every second, not with the runner's default
+              // backoff (100 ms doubling without a cap), so updates flow within a second or two
+              // of a Bot API outage ending, however long it lasted. Failures are logged by the
+              // Bot API retries (bot-api-retries.ts), not printed by the runner.
+              retryInterval: GET_UPDATES_RETRY_MS,
+              silent: true,
+            },
+          });
     logger.info({ username: bot.botInfo.username, prefix }, "bot started");
 
     const queue = callsQueue;

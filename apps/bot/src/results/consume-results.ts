@@ -20,8 +20,10 @@ import { isPrivateChatClosed } from "../telegram/bot-api-errors.ts";
 import type { CallsResultsDeps } from "./calls-results-deps.ts";
 import { deliverInOrder } from "./deliver-in-order.ts";
 import { deliverToAck } from "./deliver-to-ack.ts";
+import { deliveryPauseMs, postponeDelivery, timesPaused } from "./postpone-delivery.ts";
 import { renderOutcome, renderWorkerAlert } from "./render-outcome.ts";
 import { reportActionResult } from "./report-action-result.ts";
+import { sendOnce } from "./send-once.ts";
 
 export interface ResultsConsumerDeps {
   api: Api;
@@ -61,25 +63,36 @@ export function consumeResults(deps: ResultsConsumerDeps): Worker<ResultsMessage
   const order = { redis: deps.redis, keys: botKeys(deps.prefix), logger: deps.logger };
   const worker = new Worker<ResultsMessage>(
     QUEUE_NAMES.results,
-    async (job) => {
+    async (job, token) => {
       const message = parseResultsMessage(job.data);
       if (!message) {
         deps.logger.error({ jobId: job.id }, "invalid results message dropped");
         throw new UnrecoverableError("invalid results message");
       }
-      if (message.kind === "worker-alert") {
-        await alertOwners(message, deps);
-        return;
+      const once = (step: string, send: () => Promise<void>) =>
+        sendOnce(deps.redis, `${deps.prefix}:bot:results:sent:${job.id}:${step}`, send);
+      try {
+        if (message.kind === "worker-alert") {
+          await alertOwners(message, deps, once);
+          return;
+        }
+        const final = message.outcome.status !== "delayed";
+        await deliverInOrder(
+          { request: message.request, finishedAt: message.finishedAt, final },
+          () =>
+            message.kind === "call-action"
+              ? reportCallAction(message, deps)
+              : reportCallResult(message, deps, followMigration, once),
+          order,
+        );
+      } catch (error) {
+        // Telegram asked to wait longer than a call may sleep, or cannot be reached: the result
+        // waits as a delayed job, spending none of its attempts, and is delivered when it can be.
+        const pauseMs = deliveryPauseMs(error, timesPaused(job));
+        if (pauseMs === undefined || token === undefined) throw error;
+        deps.logger.warn({ jobId: job.id, pauseMs }, "Telegram cannot take the report now; it waits");
+        await postponeDelivery(job, token, pauseMs);
       }
-      const final = message.outcome.status !== "delayed";
-      await deliverInOrder(
-        { request: message.request, finishedAt: message.finishedAt, final },
-        () =>
-          message.kind === "call-action"
-            ? reportCallAction(message, deps)
-            : reportCallResult(message, deps, followMigration),
-        order,
-      );
     },
     { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 16 },
   );
@@ -116,10 +129,14 @@ async function reportCallAction(result: CallActionResult, deps: ResultsConsumerD
   });
 }
 
+/** Runs a send of this result once, even when the result is tried again after a pause. */
+type Once = (step: string, send: () => Promise<void>) => Promise<void>;
+
 async function reportCallResult(
   result: CreateCallResult,
   deps: ResultsConsumerDeps,
   followMigration: FollowChatMigration,
+  once: Once,
 ): Promise<void> {
   await followCreateCallResult(deps.calls.registry, result);
   const identity = await readUserbotIdentity(deps.redis, deps.prefix);
@@ -134,10 +151,13 @@ async function reportCallResult(
     ...(existing?.startedAt !== undefined && { existingStartedAt: existing.startedAt }),
   });
   let ackText = rendered.ackText;
-  if (rendered.privateText !== undefined) {
+  const privateText = rendered.privateText;
+  if (privateText !== undefined) {
     try {
-      await deps.api.sendMessage(result.request.requester.userId, rendered.privateText, {
-        link_preview_options: { is_disabled: true },
+      await once("private", async () => {
+        await deps.api.sendMessage(result.request.requester.userId, privateText, {
+          link_preview_options: { is_disabled: true },
+        });
       });
     } catch (error) {
       if (!isPrivateChatClosed(error)) throw error;
@@ -154,13 +174,17 @@ async function reportCallResult(
   );
 }
 
-async function alertOwners(alert: WorkerAlert, deps: ResultsConsumerDeps): Promise<void> {
+async function alertOwners(alert: WorkerAlert, deps: ResultsConsumerDeps, once: Once): Promise<void> {
   const text = renderWorkerAlert(alert);
   deps.logger.error({ alert: alert.alert, errorName: alert.errorName }, "worker alert");
   for (const ownerId of deps.ownerIds) {
     try {
-      await deps.api.sendMessage(ownerId, text);
+      await once(`alert:${ownerId}`, async () => {
+        await deps.api.sendMessage(ownerId, text);
+      });
     } catch (error) {
+      // Telegram unavailable: the whole alert waits (owners already told are not told twice).
+      if (deliveryPauseMs(error, 0) !== undefined) throw error;
       // One owner who never started the bot must not stop (or, via retries, repeat) the others' alerts.
       deps.logger.warn({ err: error, ownerId }, "could not alert an owner");
     }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Writable } from "node:stream";
-import { type BotLimits, type Clock, type RunningBot, startBot } from "@callbot/bot";
+import { type BotLimits, type Clock, type RunningBot, type StartBotOptions, startBot } from "@callbot/bot";
 import { type Sandbox, startSandbox, type WorldFixture, type WorldMessage } from "@callbot/sandbox";
 import { configSecrets, createLogger, loadBotConfig, loadWorkerConfig } from "@callbot/shared";
 import { type CallWorker, type StartCallWorkerOptions, startCallWorker } from "@callbot/worker";
@@ -31,6 +31,8 @@ export interface PipelineOptions {
   /** OWNER_IDS. @defaultValue [Oscar] (an operator in no chat, so chat owners are checked as owners) */
   ownerIds?: number[];
   botLimits?: Partial<BotLimits>;
+  /** How the bot retries Bot API calls; default: production's. */
+  botApiRetry?: StartBotOptions["botApiRetry"];
   botClock?: Clock;
   /** Sees every update the bot receives (to replay one). */
   observeUpdate?: (update: Update) => void;
@@ -92,6 +94,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     prefix,
     stopStepTimeoutMs: 2_000,
     ...(options.botLimits && { limits: options.botLimits }),
+    ...(options.botApiRetry && { botApiRetry: options.botApiRetry }),
     ...(options.botClock && { clock: options.botClock }),
     ...(options.observeUpdate && { observeUpdate: options.observeUpdate }),
   });
