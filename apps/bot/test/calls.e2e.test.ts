@@ -345,6 +345,42 @@ describe("/calls: list, buttons, refusals", () => {
     expect(buttons(groupList).some((b) => b.text.includes("RTMP"))).toBe(false);
   });
 
+  it("the RTMP key is the owner's: an admin's press is refused, and a forged key press on a video chat queues nothing", async () => {
+    const stream = await newcall(DEMO.olga, DEMO.community, "/newcall Show in 3h rtmp");
+    await created(stream.request, stream.ack);
+    const plain = await newcall(DEMO.olga, DEMO.olga, "/newcall @demo_channel Talk in 2h");
+    await created(plain.request, plain.ack);
+
+    // Adam manages Demo Community's video chats, but he is not its owner.
+    const adams = await list(DEMO.adam, DEMO.adam);
+    const press = await pressOn(DEMO.adam, adams, "RTMP key");
+    const answer = await press.answer;
+    expect(answer.showAlert).toBe(true);
+    expect(answer.text).toContain("Only the owner of «Demo Community» gets its stream key");
+
+    // Olga owns the channel; its call is no livestream. A modified client can send any callback data.
+    const olgas = await list(DEMO.olga, DEMO.olga);
+    const inviteOfPlain = button(olgas, "Invite link");
+    const forged = inviteOfPlain.replace(/^cl:i:/, "cl:k:");
+    expect(forged).not.toBe(inviteOfPlain);
+    await h.running.bot.handleUpdate({
+      update_id: 990_001,
+      callback_query: {
+        id: "forged-1",
+        from: { id: DEMO.olga, is_bot: false, first_name: "Olga" },
+        message: {
+          message_id: olgas.id,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: DEMO.olga, type: "private", first_name: "Olga" },
+          text: olgas.text ?? "",
+        },
+        chat_instance: String(DEMO.olga),
+        data: forged,
+      },
+    });
+    expect(await actionJobs()).toEqual([]);
+  });
+
   it("a call started and ended by hand in Telegram shows as live, then ended", async () => {
     const { request, ack } = await newcall(DEMO.olga, DEMO.community, "/newcall Planned in 5h");
     const call = await created(request, ack);

@@ -55,9 +55,15 @@ export async function handlePress(ctx: Context, deps: PressDeps): Promise<void> 
     await alert("The stream key is only given in a private chat with me: send me /calls there.");
     return;
   }
+  // The button is drawn only for livestreams, but callback data can be forged.
+  if (press.code === "rtmp-key" && !entry.rtmp) {
+    await alert("This call is not a livestream, so it has no stream key.");
+    return;
+  }
 
+  // The stream key is the livestream's: only the chat's owner (who alone may create one) gets it.
   const rights = await authoriseRequester(
-    { chatId: entry.chatId, userId: query.from.id, rtmp: false },
+    { chatId: entry.chatId, userId: query.from.id, rtmp: press.code === "rtmp-key" },
     {
       api: ctx.api,
       redis: deps.redis,
@@ -75,7 +81,9 @@ export async function handlePress(ctx: Context, deps: PressDeps): Promise<void> 
     await alert(
       rights.reason === "bot-not-in-chat"
         ? `I can no longer see the members of «${entry.chatTitle}», so I cannot check your rights there. Add me back as an admin.`
-        : `Only the owner of «${entry.chatTitle}» or its admins with the "Manage video chats" right can do this. Nothing was changed.`,
+        : rights.reason === "livestream-needs-owner"
+          ? `Only the owner of «${entry.chatTitle}» gets its stream key, as only the owner can run a livestream there.`
+          : `Only the owner of «${entry.chatTitle}» or its admins with the "Manage video chats" right can do this. Nothing was changed.`,
     );
     return;
   }
