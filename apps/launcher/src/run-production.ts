@@ -1,5 +1,6 @@
 import { startBot } from "@callbot/bot";
 import {
+  assertRedisReachable,
   type BotConfig,
   ConfigError,
   configSecrets,
@@ -18,6 +19,9 @@ import { startCallWorker } from "@callbot/worker";
  */
 export async function runProduction(env: Env): Promise<void> {
   const { botConfig, workerConfig } = loadBoth(env);
+  // Production needs the operator's own Redis (persistent, noeviction): it never starts one
+  // as the demo does, and says at once when none answers instead of retrying for ever.
+  await assertRedisReachable(botConfig.redisUrl);
   const logger = createLogger({
     level: botConfig.logLevel,
     name: "callbot",

@@ -1,7 +1,6 @@
 import { startBot } from "@callbot/bot";
 import { startSandbox } from "@callbot/sandbox";
 import {
-  assertRedisReachable,
   type BotConfig,
   createLogger,
   createRedisConnection,
@@ -10,12 +9,14 @@ import {
   type LogLevel,
   LogLevelSchema,
   onShutdownSignal,
+  redactRedisUrl,
   type WorkerConfig,
   waitUntilReady,
 } from "@callbot/shared";
 import { startCallWorker } from "@callbot/worker";
 import { pino } from "pino";
 import { forgetEarlierDemo } from "./forget-earlier-demo.ts";
+import { type DemoRedis, redisForDemo } from "./redis-for-demo.ts";
 import { runTerminalChat } from "./terminal-chat.ts";
 
 /** Every Redis key of the demo lives under this prefix, away from a production deployment's. */
@@ -35,11 +36,19 @@ export interface SandboxDemoOptions {
  * chat to drive them as the demo owner.
  */
 export async function runSandboxDemo(options: SandboxDemoOptions): Promise<void> {
-  const { env, output } = options;
-  const redisUrl = env.REDIS_URL?.trim() || DEFAULT_REDIS_URL;
+  const { env } = options;
   const logLevel: LogLevel = LogLevelSchema.parse(env.LOG_LEVEL ?? "warn");
-  await assertRedisReachable(redisUrl);
+  const redis = await redisForDemo(env.REDIS_URL?.trim() || DEFAULT_REDIS_URL);
+  try {
+    await runOnRedis(options, redis, logLevel);
+  } finally {
+    await redis.stop();
+  }
+}
 
+async function runOnRedis(options: SandboxDemoOptions, redis: DemoRedis, logLevel: LogLevel): Promise<void> {
+  const { env, output } = options;
+  const redisUrl = redis.url;
   const sandbox = await startSandbox({});
   const { info } = sandbox;
   const session = info.sessions[DEMO_USERBOT];
@@ -52,12 +61,12 @@ export async function runSandboxDemo(options: SandboxDemoOptions): Promise<void>
     destination: pino.destination(2),
   });
 
-  const redis = createRedisConnection(redisUrl, { role: "producer", connectionName: "callbot-demo-setup" });
+  const setup = createRedisConnection(redisUrl, { role: "producer", connectionName: "callbot-demo-setup" });
   try {
-    await waitUntilReady(redis);
-    await forgetEarlierDemo(redis, DEMO_PREFIX);
+    await waitUntilReady(setup);
+    await forgetEarlierDemo(setup, DEMO_PREFIX);
   } finally {
-    redis.disconnect();
+    setup.disconnect();
   }
 
   const workerConfig: WorkerConfig = {
@@ -105,6 +114,7 @@ export async function runSandboxDemo(options: SandboxDemoOptions): Promise<void>
     stopped ??= (async () => {
       await Promise.allSettled([bot.stop(), worker.stop()]);
       await sandbox.close();
+      await redis.stop();
     })();
     return stopped;
   };
@@ -115,9 +125,18 @@ export async function runSandboxDemo(options: SandboxDemoOptions): Promise<void>
       "callbot is running against the local Telegram sandbox (no Telegram account needed).",
       `  Bot API: ${info.botApiRoot}   MTProto: ${info.mtproto.host}:${info.mtproto.port}   control: ${info.control}`,
       `  bot @${info.botUsername}, assistant account @${DEMO_USERBOT}, Redis ${redisUrl} (keys under ${DEMO_PREFIX}:)`,
+      ...(redis.startedOwn
+        ? [
+            `  Nothing answered at ${redactRedisUrl(redis.startedOwn.instead)}, so the demo runs its own Redis at ${redisUrl} (no persistence; it stops when you quit).`,
+          ]
+        : []),
+      "  To try the login from scratch, in another terminal (phone +999 66 2 2001, password sandbox; the code appears here):",
+      `    TG_API_ID=${info.apiId} TG_API_HASH=${info.apiHash} TG_DC=${info.mtproto.host}:${info.mtproto.port} TG_DC_PUBLIC_KEY='${info.publicKey.trim().replace(/\n/g, "\\n")}' pnpm session demo.session`,
       "",
     ].join("\n"),
   );
+  // Telegram sends login codes to the account's other apps; in the demo, that is this terminal.
+  sandbox.onLoginCode((sent) => output.write(`[sandbox] login code for +${sent.phone}: ${sent.code}\n`));
   await runTerminalChat({ sandbox, input: options.input, output });
   await stopAll();
 }

@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { demoWorldPath, readWorldFixture, type WorldFixture } from "@callbot/sandbox";
+import { PseudoTerminal } from "@callbot/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PseudoTerminal } from "./support/pseudo-terminal.ts";
 import { waitFor } from "./support/wait-for.ts";
 import { CHATS, REDIS_URL, WorkerHarness } from "./support/worker-harness.ts";
 

@@ -233,6 +233,12 @@ export class SandboxControl {
     return this.logins?.sentCodes(phone) ?? [];
   }
 
+  /** Calls `listener` for each login code sent from now on (the demo prints them); returns the unsubscribe. */
+  onLoginCode(listener: (sent: SentLoginCode) => void): () => void {
+    this.logins?.on("code", listener);
+    return () => this.logins?.off("code", listener);
+  }
+
   counters(): CountersSnapshot {
     return this.requestCounters.snapshot();
   }
