@@ -10,6 +10,8 @@ import {
 import { type Job, Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CallsRegistry } from "../src/calls-registry/calls-registry.ts";
+import { systemClock } from "../src/clock.ts";
 import { DEMO, eventually, type Harness, REDIS_URL, startHarness } from "./support/harness.ts";
 
 /**
@@ -343,6 +345,33 @@ describe("/calls: list, buttons, refusals", () => {
     expect(inChannel.join("\n")).not.toContain("SeCrEtKeY");
     const groupList = await list(DEMO.olga, DEMO.community);
     expect(buttons(groupList).some((b) => b.text.includes("RTMP"))).toBe(false);
+  });
+
+  it("in private: a chat the user manages is listed behind 60 more recently active chats, at one admin-list look-up per chat for everyone", async () => {
+    const { request, ack } = await newcall(DEMO.olga, DEMO.community, "/newcall Still listed in 2h");
+    await created(request, ack);
+    // Sixty chats (unknown to this sandbox) became active since: the old 50-chat window missed Demo Community.
+    const registry = new CallsRegistry(inspector, h.prefix, systemClock);
+    for (let n = 1; n <= 60; n++) {
+      await registry.create({
+        chatId: -1009900000000 - n,
+        chatTitle: `Busy ${n}`,
+        state: "live",
+        rtmp: false,
+        autostart: false,
+      });
+    }
+    h.sandbox.resetCounters();
+
+    const adams = await list(DEMO.adam, DEMO.adam);
+    expect(adams.text).toContain("Video chat “Still listed”");
+    expect(adams.text).toContain("«Demo Community»");
+    const lookups = h.sandbox.counters().botApi.getChatAdministrators ?? 0;
+    expect(lookups).toBeLessThanOrEqual(61);
+    // A stranger's /calls right after costs no look-up: the lists are shared by everyone.
+    const sams = await list(DEMO.sam, DEMO.sam);
+    expect(sams.text).not.toContain("Demo Community");
+    expect(h.sandbox.counters().botApi.getChatAdministrators ?? 0).toBe(lookups);
   });
 
   it("the RTMP key is the owner's: an admin's press is refused, and a forged key press on a video chat queues nothing", async () => {

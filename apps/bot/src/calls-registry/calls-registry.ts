@@ -10,7 +10,7 @@ const INDEX_TTL_SECONDS = 10 * 24 * 3600;
 /** Entries kept per chat; older ones drop out of the index (and expire on their own). */
 const MAX_ENTRIES_PER_CHAT = 30;
 /** Chats kept in the "served chats" index. */
-const MAX_CHATS = 5_000;
+export const MAX_CHATS = 5_000;
 
 export type NewEntry = Omit<CallEntry, "id" | "updatedAt">;
 

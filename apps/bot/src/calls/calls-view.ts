@@ -1,11 +1,11 @@
 import type { Queue } from "bullmq";
 import type { Api, InlineKeyboard } from "grammy";
 import type { Redis } from "ioredis";
-import { authoriseRequester } from "../auth/authorise-requester.ts";
-import type { CallsRegistry } from "../calls-registry/calls-registry.ts";
+import { type CallsRegistry, MAX_CHATS } from "../calls-registry/calls-registry.ts";
 import { trackQueuedRequest } from "../calls-registry/follow-call-events.ts";
 import type { BotKeys } from "../redis/bot-keys.ts";
 import { parseStoredJson } from "../redis/parse-stored-json.ts";
+import { chatsManagedBy } from "./chats-managed-by.ts";
 import { readPendingRequests } from "./pending-requests.ts";
 import { type ListedEntry, renderCallsList } from "./render-calls-list.ts";
 
@@ -35,8 +35,6 @@ local keep = tonumber(ARGV[3])
 for _, key in ipairs(redis.call('LRANGE', KEYS[2], keep, -1)) do redis.call('DEL', key) end
 redis.call('LTRIM', KEYS[2], 0, keep - 1)
 redis.call('EXPIRE', KEYS[2], ARGV[2])`;
-/** Chats checked for a private /calls; each costs a (cached) getChatMember. */
-const MAX_CHATS_CHECKED = 50;
 
 export interface CallsViewDeps {
   api: Api;
@@ -46,6 +44,8 @@ export interface CallsViewDeps {
   callsQueue: Queue;
   ownerIds: readonly number[];
   memberCacheSeconds: number;
+  /** How long a chat's administrator list is trusted for a private /calls. @defaultValue 600 */
+  chatCacheSeconds?: number;
 }
 
 /** The entries a scope shows: registry entries plus requests still waiting in the calls queue. */
@@ -59,14 +59,17 @@ export async function collectCalls(scope: ViewScope, deps: CallsViewDeps): Promi
     }));
   }
   const pending = await readPendingRequests(deps.callsQueue, "all");
+  // Every chat callbot serves, not only the most recently active (see chatsManagedBy for the cost).
   const candidates = new Set<number>([
-    ...(await deps.registry.chats(MAX_CHATS_CHECKED)),
+    ...(await deps.registry.chats(MAX_CHATS)),
     ...pending.map((p) => p.request.target.chatId),
   ]);
-  const managed = new Set<number>();
-  for (const chatId of [...candidates].slice(0, MAX_CHATS_CHECKED)) {
-    if (await mayManage(chatId, scope.userId, deps)) managed.add(chatId);
-  }
+  const managed = new Set<number>(
+    await chatsManagedBy(scope.userId, [...candidates], {
+      ...deps,
+      chatCacheSeconds: deps.chatCacheSeconds ?? 600,
+    }),
+  );
   const running = await trackPending(
     pending.filter((p) => managed.has(p.request.target.chatId)),
     deps.registry,
@@ -136,18 +139,4 @@ async function trackPending(
     if (isRunning) running.add(entry.id);
   }
   return running;
-}
-
-async function mayManage(chatId: number, userId: number, deps: CallsViewDeps): Promise<boolean> {
-  const result = await authoriseRequester(
-    { chatId, userId, rtmp: false },
-    {
-      api: deps.api,
-      redis: deps.redis,
-      keys: deps.keys,
-      ownerIds: deps.ownerIds,
-      ttlSeconds: deps.memberCacheSeconds,
-    },
-  );
-  return result.ok;
 }

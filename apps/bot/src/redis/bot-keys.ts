@@ -7,6 +7,8 @@ export function botKeys(prefix: string) {
   return {
     /** Cached getChatMember answer for a user in a chat. */
     member: (chatId: number, userId: number) => `${base}:member:${chatId}:${userId}`,
+    /** Cached administrator list of a chat (who may manage its calls), for a private /calls. */
+    chatAdmins: (chatId: number) => `${base}:admins:${chatId}`,
     /** Cached getChat answer, by how the user named the chat. */
     chat: (ref: string) => `${base}:chat:${ref}`,
     /** Set once a command's update has been handled: a replayed update finds it and stops. */
