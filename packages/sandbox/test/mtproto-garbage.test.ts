@@ -80,8 +80,19 @@ describe("garbage on the MTProto port closes that connection only", () => {
     expect((await client.getMe()).id.toString()).toBe(String(DEMO.userbotId));
   });
 
-  it("an unknown auth key", async () => {
-    await expectClosedWhileOthersWork(fullFrame(randomBytes(8 + 16 + 64)));
+  it("an unknown auth key, after the transport error -404", async () => {
+    const client = await bed.connect();
+    const { socket, closed } = await rawSocket(bed.server.port);
+    const received: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => received.push(chunk));
+    socket.write(fullFrame(randomBytes(8 + 16 + 64)));
+    expect(await within(closed)).toBe("closed");
+    // One "full" frame (length 16, seq 0) whose 4-byte payload is the error code.
+    const answer = Buffer.concat(received);
+    expect(answer.length).toBe(16);
+    expect(answer.readInt32LE(0)).toBe(16);
+    expect(answer.readInt32LE(8)).toBe(-404);
+    expect((await client.getMe()).id.toString()).toBe(String(DEMO.userbotId));
   });
 
   it("an unencrypted message (auth_key_id 0) that is no step of the key exchange", async () => {

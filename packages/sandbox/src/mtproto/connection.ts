@@ -25,6 +25,9 @@ export interface ConnectionHandlers {
   onClose(connection: ClientConnection): void;
 }
 
+/** A message under an auth key this data centre does not know (never made here, or forgotten). */
+class UnknownAuthKey extends ProtocolViolation {}
+
 /** auth_key_id of an unencrypted message: only the key exchange is sent without a key. */
 const NO_AUTH_KEY = "0000000000000000";
 
@@ -92,7 +95,9 @@ export class ClientConnection {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.socket.destroy();
+    // A socket ended with a last frame (a transport error) is left to flush it and close.
+    if (!this.socket.writableEnded) this.socket.destroy();
+    else setTimeout(() => this.socket.destroy(), 1_000).unref();
     this.handlers.onClose(this);
   }
 
@@ -103,8 +108,15 @@ export class ClientConnection {
         this.onPayload(payload);
         if (this.closed) return;
       }
-    } catch {
-      // Garbage, a truncated or corrupt frame, an unknown key: a real server drops the
+    } catch (error) {
+      if (error instanceof UnknownAuthKey && this.transport) {
+        // mtproto/mtproto-transports, "Transport errors": a key the server does not know gets
+        // the 4-byte error -404 before the connection ends (gramjs then reports the key broken).
+        const code = Buffer.alloc(4);
+        code.writeInt32LE(-404, 0);
+        this.socket.end(this.transport.encoder.encode(code));
+      }
+      // Garbage, a truncated or corrupt frame, a wrong msg_key: a real server drops the
       // connection without an answer, and so does the sandbox. Other clients are unaffected.
       this.close();
     }
@@ -128,7 +140,7 @@ export class ClientConnection {
       return;
     }
     const registered = this.handlers.registry.find(keyId);
-    if (!registered) throw new ProtocolViolation("unknown auth key");
+    if (!registered) throw new UnknownAuthKey("unknown auth key");
     // Compared by key id: loading a world re-registers the same keys as new objects.
     if (this.account && !this.account.id.equals(registered.id)) {
       throw new ProtocolViolation("auth key changed mid-connection");
