@@ -28,7 +28,14 @@ describe("pnpm sandbox (src/cli.ts)", () => {
         apiHash: expect.stringMatching(/^[0-9a-f]{32}$/),
         sessions: { callbot_assistant: expect.stringMatching(/^1/) },
         control: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+        // What a login from scratch needs: the data centres and the key for the key exchange.
+        dataCentres: [
+          { id: 2, host: "127.0.0.1", port: expect.any(Number) },
+          { id: 4, host: "127.0.0.1", port: expect.any(Number) },
+        ],
+        publicKey: expect.stringMatching(/^-----BEGIN RSA PUBLIC KEY-----\n[\s\S]+\n-----END RSA PUBLIC KEY-----\n$/),
       });
+      expect(info.dataCentres[0].port).toBe(info.mtproto.port);
       const bot = new Bot(info.botToken, { client: { apiRoot: info.botApiRoot } });
       expect((await bot.api.getMe()).username).toBe("callbot_sandbox_bot");
     } finally {
