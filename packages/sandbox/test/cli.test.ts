@@ -33,7 +33,9 @@ describe("pnpm sandbox (src/cli.ts)", () => {
           { id: 2, host: "127.0.0.1", port: expect.any(Number) },
           { id: 4, host: "127.0.0.1", port: expect.any(Number) },
         ],
-        publicKey: expect.stringMatching(/^-----BEGIN RSA PUBLIC KEY-----\n[\s\S]+\n-----END RSA PUBLIC KEY-----\n$/),
+        publicKey: expect.stringMatching(
+          /^-----BEGIN RSA PUBLIC KEY-----\n[\s\S]+\n-----END RSA PUBLIC KEY-----\n$/,
+        ),
       });
       expect(info.dataCentres[0].port).toBe(info.mtproto.port);
       const bot = new Bot(info.botToken, { client: { apiRoot: info.botApiRoot } });
