@@ -3,11 +3,13 @@ import {
   type CreateCallRequest,
   CreateCallRequestSchema,
   callActionOrigin,
+  hasDeliveredSecrets,
   jobIdForCommand,
   MAX_CALL_TITLE_LENGTH,
   ResultsMessageSchema,
   UserbotIdentitySchema,
   userbotIdentityKey,
+  withoutDeliveredSecrets,
 } from "../src/index.ts";
 
 const request: CreateCallRequest = {
@@ -120,5 +122,28 @@ describe("the origin of a call action", () => {
     expect(callActionOrigin({ ...action, onlyIfScheduled: true })).toBe("autostart");
     expect(callActionOrigin({ requester: { userId: 0, chatId: -1001500000001 } })).toBe("autostart");
     expect(callActionOrigin(action)).toBe("user");
+  });
+});
+
+describe("a result without its delivered secrets", () => {
+  it("keeps everything but stream keys and invite links, at any depth, also for data that breaks the contract", () => {
+    const delivered = {
+      kind: "create-call",
+      outcome: {
+        status: "created",
+        call: { id: "1", accessHash: "2", rtmp: true, inviteLink: "https://t.me/x?videochat=HASH" },
+        rtmpCredentials: { url: "rtmps://dc4-1.rtmp.t.me/s/", key: "1:KEY" },
+      },
+      extra: [{ inviteLink: "https://t.me/y?videochat=OTHER" }],
+    };
+    expect(hasDeliveredSecrets(delivered)).toBe(true);
+    const kept = withoutDeliveredSecrets(delivered);
+    expect(kept).toEqual({
+      kind: "create-call",
+      outcome: { status: "created", call: { id: "1", accessHash: "2", rtmp: true } },
+      extra: [{}],
+    });
+    expect(hasDeliveredSecrets(kept)).toBe(false);
+    expect(JSON.stringify(kept)).not.toMatch(/KEY|HASH|OTHER/);
   });
 });

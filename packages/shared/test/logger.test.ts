@@ -33,6 +33,25 @@ function expectNoSecret(output: string) {
 }
 
 describe("createLogger", () => {
+  it("leaves out the request an error carries (grammY's payload), whose text may hold a stream key", () => {
+    const { logger, output } = capturedLogger();
+    const key = "1500000006:wUbn0StreamKeyNobodyListed";
+    // The shape of grammY's GrammyError: enumerable method, payload (the request), code, description.
+    const error = Object.assign(
+      new Error("Call to 'sendMessage' failed! (429: Too Many Requests: retry after 120)"),
+      {
+        method: "sendMessage",
+        payload: { chat_id: 1001, text: `Stream key: ${key}` },
+        error_code: 429,
+        description: "Too Many Requests: retry after 120",
+      },
+    );
+    logger.warn({ err: error }, "delivering a result failed");
+    expect(output()).not.toContain(key);
+    expect(output()).toContain("Too Many Requests");
+    expect(output()).toContain("sendMessage");
+  });
+
   it("redacts secret fields by name, at the top level and nested", () => {
     const { logger, lines, output } = capturedLogger();
     logger.info({ botToken: "some-other-token-value", config: { tgSession: "another-session" } }, "started");

@@ -1,17 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { type Sandbox, startSandbox } from "@callbot/sandbox";
 import { PrivateRedis } from "@callbot/test-support";
-import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CallQueues } from "./support/call-queues.ts";
+import { captureRedis } from "./support/capture-redis.ts";
 import { productEnv, startBotProcess, startWorkerProcess } from "./support/deployment.ts";
 import { faultsWorld, WHO } from "./support/faults-world.ts";
-import { OutputCapture, secretsOf } from "./support/output-capture.ts";
+import { deliveredSecretsOf, OutputCapture, secretsOf } from "./support/output-capture.ts";
 import { ENTRY, ServiceProcess } from "./support/service-process.ts";
 
 /**
- * Checklist line 21: no log line, error message or job payload holds the bot token or the
- * session string (nor the auth key inside it). Every other file of this suite scans what its own
+ * Checklist lines 21 and 32: no log line, error message or job payload holds the bot token or
+ * the session string (nor the auth key inside it), and stream keys and invite hashes appear
+ * only in the chat they were delivered to: never in a log, an error or Redis. Every other file of this suite scans what its own
  * processes printed and what it read from Redis (the afterAll of each file); this one drives the
  * paths most likely to leak, at LOG_LEVEL=trace: start-up, a call, a Telegram error, config
  * errors and a dead session, then scans every process line, every Redis value and every message
@@ -38,32 +39,10 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-/** Every value under the prefix, whatever its type, into the capture. */
-async function captureRedis(connection: Redis): Promise<number> {
-  const keys = await connection.keys("*");
-  for (const key of keys) {
-    const type = await connection.type(key);
-    const value =
-      type === "hash"
-        ? await connection.hgetall(key)
-        : type === "string"
-          ? await connection.get(key)
-          : type === "list"
-            ? await connection.lrange(key, 0, -1)
-            : type === "zset"
-              ? await connection.zrange(key, "0", "-1", "WITHSCORES")
-              : type === "set"
-                ? await connection.smembers(key)
-                : type === "stream"
-                  ? await connection.xrange(key, "-", "+")
-                  : null;
-    capture.add(`redis ${type}`, `${key} ${JSON.stringify(value)}`);
-  }
-  return keys.length;
-}
-
-describe("21: no secret in any log line, error message or job payload", () => {
-  it("bot and worker at trace level through a call, a Telegram error, a dead session and config errors", async () => {
+describe("21 and 32: no secret in any log line, error message or job payload", () => {
+  it("bot and worker at trace level through a call, a livestream whose key fails to arrive once, a Telegram error, a dead session and config errors", {
+    timeout: 150_000,
+  }, async () => {
     const [bot, worker] = await Promise.all([
       startBotProcess(env.bot, capture),
       startWorkerProcess(env.worker, capture),
@@ -79,6 +58,22 @@ describe("21: no secret in any log line, error message or job payload", () => {
     await sandbox.waitForEdit(WHO.community, okAck.id, (m) => /live now/.test(m.text ?? ""), {
       timeoutMs: 20_000,
     });
+
+    // Checklist 32: a livestream for an operator (its key goes into the private answer) whose
+    // first delivery fails: Telegram answers 5xx until auto-retry gives up, and the error, which
+    // carries the message text, reaches the bot's error path before BullMQ's retry delivers it.
+    sandbox.faults.botApi({ method: "editMessageText", action: { kind: "5xx" }, times: 4 });
+    const stream = await sandbox.sendText({
+      from: WHO.oscar,
+      chatId: WHO.oscar,
+      text: "/newcall @olga_studio Stream rtmp",
+    });
+    const streamAck = await sandbox.waitForBotMessage(WHO.oscar, (m) => m.replyToMessageId === stream.id);
+    // auto-retry backs off 3, 6 and 12 s between its tries.
+    await sandbox.waitForEdit(WHO.oscar, streamAck.id, (m) => /Stream key: /.test(m.text ?? ""), {
+      timeoutMs: 60_000,
+    });
+    expect(bot.lines.join("\n")).toMatch(/delivering a result failed/); // the failure did happen
 
     const refused = await sandbox.sendText({
       from: WHO.olga,
@@ -130,7 +125,7 @@ describe("21: no secret in any log line, error message or job payload", () => {
 
     await queues.callJobs();
     await queues.resultMessages();
-    expect(await captureRedis(queues.connection)).toBeGreaterThan(0);
+    expect(await captureRedis(queues.connection, capture)).toBeGreaterThan(0);
     for (const chatId of [WHO.community, -1001500000005, WHO.privateTeam, WHO.oscar]) {
       for (const m of sandbox.world.messages(chatId))
         capture.add("chat", [m.text ?? "", ...m.editHistory].join("\n"));
@@ -138,6 +133,9 @@ describe("21: no secret in any log line, error message or job payload", () => {
 
     expect(capture.size).toBeGreaterThan(50); // the scan had something to read
     expect(capture.leaks(secretsOf(sandbox.info))).toEqual([]);
+    const delivered = deliveredSecretsOf(sandbox.world);
+    expect(Object.keys(delivered).length).toBeGreaterThanOrEqual(2); // a stream key and an invite hash
+    expect(capture.leaks(delivered, { except: ["chat"] })).toEqual([]);
   });
 });
 
@@ -156,5 +154,20 @@ describe("the secret scan itself", () => {
       probe.add("probe", planted);
       expect(probe.leaks(secrets).length).toBeGreaterThan(0);
     }
+  });
+
+  it("finds a stream key and an invite hash planted in a log line or in Redis, and lets them be in the chat they were sent to", async () => {
+    const key = sandbox.world.getGroupCallStreamRtmpUrl(WHO.assistant, 1500000006, false).key;
+    const [call] = sandbox.calls(WHO.community);
+    const invite = sandbox.world.exportGroupCallInvite(WHO.olga, call!.id);
+    const delivered = deliveredSecretsOf(sandbox.world);
+    const probe = new OutputCapture();
+    probe.add("bot", JSON.stringify({ level: 40, err: { payload: { text: `Stream key: ${key}` } } }));
+    await queues.connection.set("planted-by-the-scan-test", JSON.stringify({ inviteLink: invite }));
+    await captureRedis(queues.connection, probe, "planted-by-the-scan-test");
+    probe.add("chat", `Stream key: ${key}\nJoin: ${invite}`);
+    const found = probe.leaks(delivered, { except: ["chat"] });
+    expect(found.map((leak) => leak.source).sort()).toEqual(["bot", "redis string"]);
+    await queues.connection.del("planted-by-the-scan-test");
   });
 });

@@ -7,7 +7,7 @@ import {
   ResultsMessageSchema,
   type WorkerAlert,
 } from "@callbot/shared";
-import { UnrecoverableError, Worker } from "bullmq";
+import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Api } from "grammy";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
@@ -18,8 +18,9 @@ import type { Clock } from "../clock.ts";
 import { botKeys } from "../redis/bot-keys.ts";
 import { isPrivateChatClosed } from "../telegram/bot-api-errors.ts";
 import type { CallsResultsDeps } from "./calls-results-deps.ts";
-import { deliverInOrder } from "./deliver-in-order.ts";
+import { deliverInOrder, type ResultOrderDeps } from "./deliver-in-order.ts";
 import { deliverToAck } from "./deliver-to-ack.ts";
+import { forgetSecretsAfterDelivery } from "./forget-delivered-secrets.ts";
 import { deliveryPauseMs, postponeDelivery, timesPaused } from "./postpone-delivery.ts";
 import { renderOutcome, renderWorkerAlert } from "./render-outcome.ts";
 import { reportActionResult } from "./report-action-result.ts";
@@ -63,37 +64,12 @@ export function consumeResults(deps: ResultsConsumerDeps): Worker<ResultsMessage
   const order = { redis: deps.redis, keys: botKeys(deps.prefix), logger: deps.logger };
   const worker = new Worker<ResultsMessage>(
     QUEUE_NAMES.results,
-    async (job, token) => {
-      const message = parseResultsMessage(job.data);
-      if (!message) {
-        deps.logger.error({ jobId: job.id }, "invalid results message dropped");
-        throw new UnrecoverableError("invalid results message");
-      }
-      const once = (step: string, send: () => Promise<void>) =>
-        sendOnce(deps.redis, `${deps.prefix}:bot:results:sent:${job.id}:${step}`, send);
-      try {
-        if (message.kind === "worker-alert") {
-          await alertOwners(message, deps, once);
-          return;
-        }
-        const final = message.outcome.status !== "delayed";
-        await deliverInOrder(
-          { request: message.request, finishedAt: message.finishedAt, final },
-          () =>
-            message.kind === "call-action"
-              ? reportCallAction(message, deps)
-              : reportCallResult(message, deps, followMigration, once),
-          order,
-        );
-      } catch (error) {
-        // Telegram asked to wait longer than a call may sleep, or cannot be reached: the result
-        // waits as a delayed job, spending none of its attempts, and is delivered when it can be.
-        const pauseMs = deliveryPauseMs(error, timesPaused(job));
-        if (pauseMs === undefined || token === undefined) throw error;
-        deps.logger.warn({ jobId: job.id, pauseMs }, "Telegram cannot take the report now; it waits");
-        await postponeDelivery(job, token, pauseMs);
-      }
-    },
+    (job, token) =>
+      forgetSecretsAfterDelivery(
+        job,
+        () => deliverResult(job, token, { ...deps, followMigration, order }),
+        deps.logger,
+      ),
     { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 16 },
   );
   worker.on("failed", (job, error) => {
@@ -106,6 +82,43 @@ export function consumeResults(deps: ResultsConsumerDeps): Worker<ResultsMessage
     deps.logger.error({ err: error }, "results consumer error");
   });
   return worker;
+}
+
+/** One results message to whoever it is for: the operators, or the requester in request order. */
+async function deliverResult(
+  job: Job,
+  token: string | undefined,
+  deps: ResultsConsumerDeps & { followMigration: FollowChatMigration; order: ResultOrderDeps },
+): Promise<void> {
+  const message = parseResultsMessage(job.data);
+  if (!message) {
+    deps.logger.error({ jobId: job.id }, "invalid results message dropped");
+    throw new UnrecoverableError("invalid results message");
+  }
+  const once = (step: string, send: () => Promise<void>) =>
+    sendOnce(deps.redis, `${deps.prefix}:bot:results:sent:${job.id}:${step}`, send);
+  try {
+    if (message.kind === "worker-alert") {
+      await alertOwners(message, deps, once);
+      return;
+    }
+    const final = message.outcome.status !== "delayed";
+    await deliverInOrder(
+      { request: message.request, finishedAt: message.finishedAt, final },
+      () =>
+        message.kind === "call-action"
+          ? reportCallAction(message, deps)
+          : reportCallResult(message, deps, deps.followMigration, once),
+      deps.order,
+    );
+  } catch (error) {
+    // Telegram asked to wait longer than a call may sleep, or cannot be reached: the result
+    // waits as a delayed job, spending none of its attempts, and is delivered when it can be.
+    const pauseMs = deliveryPauseMs(error, timesPaused(job));
+    if (pauseMs === undefined || token === undefined) throw error;
+    deps.logger.warn({ jobId: job.id, pauseMs }, "Telegram cannot take the report now; it waits");
+    await postponeDelivery(job, token, pauseMs);
+  }
 }
 
 /** Call-action results are parsed on their own, whether or not ResultsMessageSchema lists them yet. */

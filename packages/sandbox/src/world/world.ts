@@ -102,6 +102,8 @@ export class World extends EventEmitter<WorldEvents> {
   private callCounter = 0;
   /** Per chat: how many times the RTMP key was revoked (the key derives from it). */
   private rtmpKeyGeneration = new Map<number, number>();
+  /** Every stream key and invite hash handed out, for tests that scan logs and Redis for them. */
+  private handedOut = new Set<string>();
   private startedBot = new Set<number>();
   private blockedBot = new Set<number>();
   /** Timers that discard never-started scheduled calls (scheduledCallExpiry "discarded"). */
@@ -484,13 +486,23 @@ export class World extends EventEmitter<WorldEvents> {
     return call;
   }
 
+  /**
+   * The secret part of every RTMP stream key and call invite link this world handed out since it
+   * was made: what must never reach a log, an error or Redis after delivery (tests scan for them).
+   */
+  secretsHandedOut(): string[] {
+    return [...this.handedOut];
+  }
+
   /** Invite links exist only for public chats (t.me/<username>?videochat=<hash>). */
   exportGroupCallInvite(byUserId: number, callId: string): string {
     const call = this.requireLiveCall(callId);
     const chat = this.requireChat(call.chatId);
     if (!this.isMember(chat.id, byUserId)) throw new TelegramRpcError(403, "GROUPCALL_FORBIDDEN");
     if (!chat.username) throw new TelegramRpcError(403, "PUBLIC_CHANNEL_MISSING");
-    return `https://t.me/${chat.username}?videochat=${seededToken(this.seed, 20, "invite", call.id)}`;
+    const hash = seededToken(this.seed, 20, "invite", call.id);
+    this.handedOut.add(hash);
+    return `https://t.me/${chat.username}?videochat=${hash}`;
   }
 
   /**
@@ -513,6 +525,7 @@ export class World extends EventEmitter<WorldEvents> {
       this.rtmpKeyGeneration.set(chatNativeId, generation);
     }
     const secret = seededToken(this.seed, 22, "rtmp", chatNativeId, generation);
+    this.handedOut.add(secret);
     return { url: RTMP_URL, key: `${chatNativeId}:${secret}` };
   }
 

@@ -44,10 +44,19 @@ function variantsOf(secret: string): string[] {
 }
 
 /**
+ * Fields of errors that are left out of copies: grammY's GrammyError and HttpError keep the whole
+ * request in `payload` (a message's text, with a stream key or an invite link in it), and what
+ * we sent is not ours to log. Which secrets a message carries is known only at run time, so
+ * they cannot all be listed for the scrubber.
+ */
+const ERROR_FIELDS_LEFT_OUT = new Set(["payload"]);
+
+/**
  * A copy of `value` with every string scrubbed, at any depth: plain objects, arrays and errors
- * (message, stack, cause and own fields). Errors stay errors (same prototype), so that pino still
- * logs them as errors. Other objects (Dates, Buffers, class instances) are kept as they are;
- * the final scrub of the written line covers what they print.
+ * (message, stack, cause and own fields but the request they carry, ERROR_FIELDS_LEFT_OUT).
+ * Errors stay errors (same prototype), so that pino still logs them as errors. Other objects
+ * (Dates, Buffers, class instances) are kept as they are; the final scrub of the written line
+ * covers what they print.
  */
 export function scrubDeep(
   value: unknown,
@@ -62,7 +71,7 @@ export function scrubDeep(
     const copy = Object.create(Object.getPrototypeOf(value)) as Error;
     seen.set(value, copy);
     for (const key of ["name", "message", "stack", "cause", ...Object.keys(value)]) {
-      if (!Object.hasOwn(value, key)) continue;
+      if (!Object.hasOwn(value, key) || ERROR_FIELDS_LEFT_OUT.has(key)) continue;
       Object.defineProperty(copy, key, {
         value: scrubDeep((value as unknown as Record<string, unknown>)[key], scrub, seen),
         enumerable: Object.keys(value).includes(key),

@@ -20,7 +20,12 @@ export const CALL_JOB_DEFAULTS = {
   removeOnFail: { age: 7 * 24 * HOUR_SECONDS, count: 10_000 },
 } as const satisfies JobsOptions;
 
-/** Results are consumed by the bot at once; a short history is enough to debug. */
+/**
+ * Results are consumed by the bot at once; a short history is enough to debug. A kept job also
+ * makes a result the worker publishes again (a re-run job) a no-op, by its id. What it keeps is
+ * without secrets: the bot removes stream keys and invite links from a result's data once it is
+ * delivered or given up on (apps/bot/src/results/forget-delivered-secrets.ts).
+ */
 export const RESULT_JOB_DEFAULTS = {
   attempts: 5,
   backoff: { type: "exponential", delay: 1_000 },

@@ -19,10 +19,17 @@ export class OutputCapture {
     return this.entries.length;
   }
 
-  /** The entries that contain any of `secrets`, with the secret's label (never the secret itself). */
-  leaks(secrets: Secrets): Array<{ source: string; label: string; excerpt: string }> {
+  /**
+   * The entries that contain any of `secrets`, with the secret's label (never the secret itself).
+   * `except` names sources where these secrets belong (a stream key in its owner's chat).
+   */
+  leaks(
+    secrets: Secrets,
+    options: { except?: readonly string[] } = {},
+  ): Array<{ source: string; label: string; excerpt: string }> {
     const found: Array<{ source: string; label: string; excerpt: string }> = [];
     for (const { source, text } of this.entries) {
+      if (options.except?.includes(source)) continue;
       for (const [label, value] of Object.entries(secrets)) {
         if (value.length < 8 || !text.includes(value)) continue;
         found.push({ source, label, excerpt: text.replaceAll(value, `<${label}>`).slice(0, 300) });
@@ -50,5 +57,17 @@ export function secretsOf(info: { botToken: string; sessions: Record<string, str
     secrets[`authKeyBase64:${name}`] = authKey.toString("base64").slice(0, 40);
     secrets[`authKeyHex:${name}`] = authKey.toString("hex").slice(0, 40);
   }
+  return secrets;
+}
+
+/**
+ * What the sandbox handed out for delivery to one person or one chat: the secret part of every
+ * RTMP stream key and call invite link (checklist 32). They may appear in the chat they were sent
+ * to, and nowhere else: no log line, no error, no Redis value once delivered.
+ */
+export function deliveredSecretsOf(world: { secretsHandedOut(): string[] }): Secrets {
+  const secrets: Secrets = {};
+  for (const [n, secret] of world.secretsHandedOut().entries())
+    secrets[`streamKeyOrInviteHash#${n + 1}`] = secret;
   return secrets;
 }

@@ -1,11 +1,14 @@
 import { afterAll, afterEach, expect } from "vitest";
-import { OutputCapture, type Secrets, secretsOf } from "./output-capture.ts";
+import { captureRedis } from "./capture-redis.ts";
+import { deliveredSecretsOf, OutputCapture, type Secrets, secretsOf } from "./output-capture.ts";
 import { type Pipeline, type PipelineOptions, startPipeline } from "./pipeline.ts";
 
 /**
  * One pipeline per test of the calling file: started by `start`, closed after each test, and
- * every secret any of them issued is looked for in all the file's captured output at the end
- * (checklist line 21, file by file).
+ * every secret any of them issued is looked for in all the file's captured output and in
+ * everything Redis held under its prefix at the end of each test (checklist lines 21 and 32,
+ * file by file): the token and session anywhere, stream keys and invite hashes anywhere but the
+ * chat they were delivered to.
  */
 export function pipelinePerTest(): {
   capture: OutputCapture;
@@ -14,13 +17,20 @@ export function pipelinePerTest(): {
   const capture = new OutputCapture();
   let current: Pipeline | undefined;
   let secrets: Secrets = {};
+  let delivered: Secrets = {};
   afterEach(async () => {
-    if (current) secrets = { ...secrets, ...secretsOf(current.sandbox.info) };
+    if (current) {
+      secrets = { ...secrets, ...secretsOf(current.sandbox.info) };
+      delivered = { ...delivered, ...deliveredSecretsOf(current.sandbox.world) };
+      // A test that left Redis down has nothing more to read there.
+      await captureRedis(current.queues.connection, capture, `${current.prefix}:*`).catch(() => undefined);
+    }
     await current?.close();
     current = undefined;
   });
   afterAll(() => {
     expect(capture.leaks(secrets)).toEqual([]);
+    expect(capture.leaks(delivered, { except: ["chat"] })).toEqual([]);
   });
   return {
     capture,
