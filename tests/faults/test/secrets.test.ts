@@ -41,7 +41,7 @@ afterAll(async () => {
 
 describe("21 and 32: no secret in any log line, error message or job payload", () => {
   it("bot and worker at trace level through a call, a livestream whose key fails to arrive once, a Telegram error, a dead session and config errors", {
-    timeout: 150_000,
+    timeout: 240_000,
   }, async () => {
     const [bot, worker] = await Promise.all([
       startBotProcess(env.bot, capture),
