@@ -24,7 +24,7 @@ export const ENV_VARIABLE_MEANINGS = {
   TG_DC:
     "optional host:port of the Telegram server the worker connects to, like 149.154.167.50:443; leave unset for Telegram's own",
   TG_DC_PUBLIC_KEY:
-    "optional RSA public key (PEM; newlines may be written as \\n) of the server at TG_DC, needed only to log in from scratch there (pnpm session); `pnpm sandbox` prints the sandbox's as publicKey",
+    "optional RSA public key (PEM; newlines may be written as \\n) of the server at TG_DC, needed only to log in from scratch (pnpm session) on a server whose key gramjs does not hold, like the sandbox (`pnpm sandbox` prints it as publicKey)",
   DEFAULT_TIME_ZONE:
     "the IANA time zone for times typed without one, like Europe/Berlin or America/New_York (default UTC)",
   QUEUE_PREFIX:
