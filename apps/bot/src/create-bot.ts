@@ -17,6 +17,7 @@ import { createTimeZoneFeature, preloadTimeZone } from "./features/timezone.ts";
 import { createUnhandledFeature } from "./features/unhandled.ts";
 import type { InFlightUpdates } from "./in-flight-updates.ts";
 import { botKeys } from "./redis/bot-keys.ts";
+import { answerLatePressesAsMessages } from "./telegram/answer-late-presses.ts";
 import {
   type BotApiRetryOptions,
   DEFAULT_BOT_API_RETRY,
@@ -100,6 +101,7 @@ export function createBot(options: CreateBotOptions): Bot<Context> {
       }),
     ),
   );
+  features.use(answerLatePressesAsMessages(logger));
   // Next, so a flood of any command or press is dropped before it costs a Telegram request.
   features.use(
     throttleUpdates({

@@ -104,3 +104,56 @@ describe("a Bot API outage", () => {
     expect((await bot.api.getMe()).id).toBe(sandbox.info.botId);
   });
 });
+
+describe("Bot API limits the product must live with", () => {
+  it("a callback query answered after callbackQueryTimeoutSeconds gets 400 'query is too old'", async () => {
+    const { sandbox, bot } = await start();
+    sandbox.world.configure({ callbackQueryTimeoutSeconds: 0.2 });
+    const message = await bot.api.sendMessage(DEMO.community.botApi, "pick", {
+      reply_markup: { inline_keyboard: [[{ text: "A", callback_data: "a" }]] },
+    });
+    const early = await sandbox.pressButton({
+      from: DEMO.olga,
+      chatId: DEMO.community.botApi,
+      messageId: message.message_id,
+      data: "a",
+    });
+    expect(await bot.api.answerCallbackQuery(early.callbackQueryId)).toBe(true);
+
+    const late = await sandbox.pressButton({
+      from: DEMO.olga,
+      chatId: DEMO.community.botApi,
+      messageId: message.message_id,
+      data: "a",
+    });
+    const pressedAt = Date.now();
+    while (Date.now() - pressedAt <= 250) await new Promise((resolve) => setTimeout(resolve, 50));
+    const error = await failure(bot.api.answerCallbackQuery(late.callbackQueryId, { text: "too late" }));
+    expect((error as GrammyError).description).toBe(
+      "Bad Request: query is too old and response timeout expired or query ID is invalid",
+    );
+  });
+
+  it("getChatMember for others is refused to a bot that is not an admin (nonAdminBotMemberLookup: refused)", async () => {
+    const { sandbox, bot } = await start();
+    sandbox.setRole(DEMO.community.botApi, sandbox.info.botId, { status: "member" });
+    expect((await bot.api.getChatMember(DEMO.community.botApi, DEMO.max)).status).toBe("member");
+    sandbox.world.configure({ nonAdminBotMemberLookup: "refused" });
+    const error = await failure(bot.api.getChatMember(DEMO.community.botApi, DEMO.max));
+    expect((error as GrammyError).description).toBe("Bad Request: CHAT_ADMIN_REQUIRED");
+    // Itself it may always look up; as an admin it may look up anyone.
+    expect((await bot.api.getChatMember(DEMO.community.botApi, sandbox.info.botId)).status).toBe("member");
+    sandbox.setRole(DEMO.community.botApi, sandbox.info.botId, { status: "admin", rights: {} });
+    expect((await bot.api.getChatMember(DEMO.community.botApi, DEMO.max)).status).toBe("member");
+  });
+
+  it("a restricted member is 'restricted' and still a member", async () => {
+    const { sandbox, bot } = await start();
+    sandbox.setRole(DEMO.community.botApi, DEMO.max, { status: "restricted" });
+    expect(await bot.api.getChatMember(DEMO.community.botApi, DEMO.max)).toMatchObject({
+      status: "restricted",
+      is_member: true,
+      can_send_messages: false,
+    });
+  });
+});

@@ -2,7 +2,7 @@ import type { Api } from "grammy";
 import type { Redis } from "ioredis";
 import type { BotKeys } from "../redis/bot-keys.ts";
 import { cachedJson } from "../redis/cached-json.ts";
-import { isBotNotInChat, isChatNotFound, isUserNotFound } from "../telegram/bot-api-errors.ts";
+import { isBotNotAdmin, isBotNotInChat, isChatNotFound, isUserNotFound } from "../telegram/bot-api-errors.ts";
 
 /** What the bot remembers of a getChatMember answer (only what the decision needs). */
 interface MemberFacts {
@@ -18,8 +18,10 @@ export type AuthorisationResult =
         | "not-admin"
         | "admin-without-video-chat-right"
         | "livestream-needs-owner"
-        /** getChatMember failed because the bot is not in the chat (or cannot see its members). */
-        | "bot-not-in-chat";
+        /** getChatMember failed because the bot is not in the chat. */
+        | "bot-not-in-chat"
+        /** getChatMember refused because the bot is not an admin there (it may not see others' rights). */
+        | "bot-needs-admin";
     };
 
 export interface AuthoriseDeps {
@@ -52,6 +54,7 @@ export async function authoriseRequester(
   if (deps.ownerIds.includes(request.userId)) return { ok: true, as: "operator" };
 
   let botNotInChat = false;
+  let botNotAdmin = false;
   const memberKey = deps.keys.member(request.chatId, request.userId);
   if (deps.fresh) await deps.redis.del(memberKey);
   const facts = await cachedJson<MemberFacts>(deps.redis, memberKey, deps.ttlSeconds, async () => {
@@ -63,6 +66,10 @@ export async function authoriseRequester(
       };
     } catch (error) {
       if (isUserNotFound(error)) return { status: "left", canManageVideoChats: false };
+      if (isBotNotAdmin(error)) {
+        botNotAdmin = true;
+        return undefined;
+      }
       if (isBotNotInChat(error) || isChatNotFound(error)) {
         botNotInChat = true;
         return undefined;
@@ -70,6 +77,7 @@ export async function authoriseRequester(
       throw error;
     }
   });
+  if (botNotAdmin) return { ok: false, reason: "bot-needs-admin" };
   if (botNotInChat || !facts) return { ok: false, reason: "bot-not-in-chat" };
 
   if (facts.status === "creator") return { ok: true, as: "owner" };

@@ -81,9 +81,11 @@ export async function handlePress(ctx: Context, deps: PressDeps): Promise<void> 
     await alert(
       rights.reason === "bot-not-in-chat"
         ? `I can no longer see the members of «${entry.chatTitle}», so I cannot check your rights there. Add me back as an admin.`
-        : rights.reason === "livestream-needs-owner"
-          ? `Only the owner of «${entry.chatTitle}» gets its stream key, as only the owner can run a livestream there.`
-          : `Only the owner of «${entry.chatTitle}» or its admins with the "Manage video chats" right can do this. Nothing was changed.`,
+        : rights.reason === "bot-needs-admin"
+          ? `I need to be an admin of «${entry.chatTitle}» to check your rights there. Make me an admin, then press again.`
+          : rights.reason === "livestream-needs-owner"
+            ? `Only the owner of «${entry.chatTitle}» gets its stream key, as only the owner can run a livestream there.`
+            : `Only the owner of «${entry.chatTitle}» or its admins with the "Manage video chats" right can do this. Nothing was changed.`,
     );
     return;
   }

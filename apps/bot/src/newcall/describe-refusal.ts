@@ -22,6 +22,8 @@ export function describeRefusal(refusal: Refusal, ctx: { chat: string; botUserna
       return `I cannot find the chat ${chat}. If it is private, add me to it first (chat info → Add members → @${botUsername}) and use its -100… id, or simply send /newcall in the group itself.`;
     case "bot-not-in-chat":
       return `I am not a member of ${chat}, so I cannot check who may create calls there. Add me: open the chat → Add members (for a channel: Administrators → Add admin) → @${botUsername}. Then send the command again.`;
+    case "bot-needs-admin":
+      return `I need to be an admin of ${chat} to check who may create calls there: Telegram shows members' rights only to admins. Make me an admin (chat info → Administrators → Add admin → @${botUsername}; no rights need to be turned on), then send the command again.`;
     case "not-a-group":
       return `${chat} is a person, not a group or channel. Name a group or channel: @username, t.me link or -100… id.`;
     case "not-admin":

@@ -33,6 +33,15 @@ export function isBotNotInChat(error: unknown): boolean {
   );
 }
 
+/**
+ * The bot is in the chat but not an admin, and Telegram will not show it other members' rights:
+ * getChatMember "is only guaranteed to work for other users if the bot is an administrator"
+ * (core.telegram.org/bots/api#getchatmember); refused as CHAT_ADMIN_REQUIRED (teloxide#1349).
+ */
+export function isBotNotAdmin(error: unknown): boolean {
+  return described(error, /CHAT_ADMIN_REQUIRED|member list is inaccessible/i);
+}
+
 /** The user is not in the chat (getChatMember for someone who never joined). */
 export function isUserNotFound(error: unknown): boolean {
   return described(error, /user not found|PARTICIPANT_ID_INVALID|USER_ID_INVALID/i);

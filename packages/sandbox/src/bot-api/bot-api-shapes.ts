@@ -107,6 +107,28 @@ export function toBotApiChatMember(
       };
     case "member":
       return { ...base, status: "member" };
+    case "restricted":
+      // The sandbox knows no per-permission detail: a restricted member may not send anything.
+      return {
+        ...base,
+        status: "restricted",
+        is_member: true,
+        can_send_messages: false,
+        can_send_audios: false,
+        can_send_documents: false,
+        can_send_photos: false,
+        can_send_videos: false,
+        can_send_video_notes: false,
+        can_send_voice_notes: false,
+        can_send_polls: false,
+        can_send_other_messages: false,
+        can_add_web_page_previews: false,
+        can_change_info: false,
+        can_invite_users: false,
+        can_pin_messages: false,
+        can_manage_topics: false,
+        until_date: 0,
+      };
     case "banned":
       return { ...base, status: "kicked", until_date: 0 };
     default:

@@ -47,7 +47,10 @@ export async function startBotApiServer(options: BotApiServerOptions): Promise<B
   const state: BotApiState = {
     world,
     updates,
-    callbacks: new CallbackQueries(`${world.bot.id}`),
+    callbacks: new CallbackQueries(
+      `${world.bot.id}`,
+      () => world.settings.callbackQueryTimeoutSeconds * 1000,
+    ),
     commands: new BotCommandStore(),
     rateLimiter:
       options.rateLimits === false

@@ -16,6 +16,7 @@ const memberRoleSchema = z.discriminatedUnion("status", [
   z.object({ status: z.literal("owner"), anonymous: z.boolean().optional() }),
   z.object({ status: z.literal("admin"), rights: z.record(z.string(), z.boolean()) }),
   z.object({ status: z.literal("member") }),
+  z.object({ status: z.literal("restricted") }),
   z.object({ status: z.literal("left") }),
   z.object({ status: z.literal("banned") }),
 ]);

@@ -24,7 +24,7 @@ const userIdSchema = z.number().int().positive();
 export const fixtureMemberSchema = z
   .object({
     userId: userIdSchema,
-    role: z.enum(["owner", "admin", "member", "left", "banned"]),
+    role: z.enum(["owner", "admin", "member", "restricted", "left", "banned"]),
     /** Only for admins. */
     rights: adminRightsSchema.optional(),
     /** Owner or admin who posts as the chat (Bot API: sender_chat, from = GroupAnonymousBot). */

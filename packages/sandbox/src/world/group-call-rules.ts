@@ -14,7 +14,12 @@ export function canManageCalls(role: MemberRole | undefined): boolean {
 }
 
 export function isPresentMember(role: MemberRole | undefined): boolean {
-  return role?.status === "owner" || role?.status === "admin" || role?.status === "member";
+  return (
+    role?.status === "owner" ||
+    role?.status === "admin" ||
+    role?.status === "member" ||
+    role?.status === "restricted"
+  );
 }
 
 /**

@@ -27,6 +27,8 @@ export type MemberRole =
   | { status: "owner"; anonymous?: boolean }
   | { status: "admin"; rights: AdminRights }
   | { status: "member" }
+  /** A member whose permissions are narrowed (Bot API ChatMemberRestricted, is_member true). */
+  | { status: "restricted" }
   | { status: "left" }
   | { status: "banned" };
 

@@ -62,6 +62,22 @@ export const worldSettingsSchema = z
      */
     scheduledCallExpiry: z.enum(["kept", "discarded"]),
     scheduledCallExpirySeconds: z.number().int().nonnegative(),
+    /**
+     * How long a callback query may be answered. core.telegram.org/bots/api#answercallbackquery
+     * only says the client shows a progress bar until the bot answers; a late answer gets 400
+     * "query is too old and response timeout expired or query ID is invalid" (e.g.
+     * pyTelegramBotAPI#1615: about 20 s was too late; "around 5-10 seconds"). Default 15.
+     */
+    callbackQueryTimeoutSeconds: z.number().positive(),
+    /**
+     * getChatMember for another user while the bot is not an admin of the supergroup or channel.
+     * core.telegram.org/bots/api#getchatmember: "only guaranteed to work for other users if the
+     * bot is an administrator in the chat":
+     * - "answers" (default): it works anyway, as it often does;
+     * - "refused": 400 "Bad Request: CHAT_ADMIN_REQUIRED" (teloxide#1349, supergroups with
+     *   hidden members).
+     */
+    nonAdminBotMemberLookup: z.enum(["answers", "refused"]),
   })
   .strict();
 
@@ -76,6 +92,8 @@ export const DEFAULT_WORLD_SETTINGS: Readonly<WorldSettings> = Object.freeze({
   randomIdRetry: "same-call",
   scheduledCallExpiry: "kept",
   scheduledCallExpirySeconds: 3600,
+  callbackQueryTimeoutSeconds: 15,
+  nonAdminBotMemberLookup: "answers",
 });
 
 /** Every value of the switches the product's tests run under. */

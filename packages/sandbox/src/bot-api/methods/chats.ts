@@ -39,6 +39,17 @@ export const getChatMember: BotApiMethod = ({ world }, { params }) => {
   const chat = groupTarget(world, params);
   const user = world.getUser(params.int("user_id", "user_id is empty"));
   if (!user) throw badRequest("user not found");
+  // "Only guaranteed to work for other users if the bot is an administrator" (Bot API docs).
+  const botRole = world.memberRole(chat.id, world.bot.id);
+  const botIsAdmin = botRole?.status === "owner" || botRole?.status === "admin";
+  if (
+    world.settings.nonAdminBotMemberLookup === "refused" &&
+    chat.type !== "group" &&
+    user.id !== world.bot.id &&
+    !botIsAdmin
+  ) {
+    throw badRequest("CHAT_ADMIN_REQUIRED");
+  }
   return toBotApiChatMember(chat, user, world.memberRole(chat.id, user.id));
 };
 

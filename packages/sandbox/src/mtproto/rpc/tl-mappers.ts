@@ -1,5 +1,6 @@
 import { Api } from "telegram";
 import { returnBigInt } from "telegram/Helpers.js";
+import { isPresentMember } from "../../world/group-call-rules.ts";
 import type {
   AdminRights,
   MemberRole,
@@ -145,7 +146,7 @@ function writeAdminRights(w: TlWriter, rights: AdminRights): void {
 }
 
 function isPresent(role: MemberRole | undefined): boolean {
-  return role?.status === "owner" || role?.status === "admin" || role?.status === "member";
+  return isPresentMember(role);
 }
 
 function presentMemberCount(chat: WorldChat): number {

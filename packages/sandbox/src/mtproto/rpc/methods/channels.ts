@@ -77,6 +77,14 @@ function participantOf(ctx: RequestContext, chat: WorldChat, userId: number): Ap
       return self
         ? new Api.ChannelParticipantSelf({ userId: long(userId), inviterId: long(owner), date: MEMBER_SINCE })
         : new Api.ChannelParticipant({ userId: long(userId), date: MEMBER_SINCE });
+    case "restricted":
+      // MTProto shows a restricted member as banned from sending, not from reading (left: false).
+      return new Api.ChannelParticipantBanned({
+        peer: new Api.PeerUser({ userId: long(userId) }),
+        kickedBy: long(owner),
+        date: MEMBER_SINCE,
+        bannedRights: new Api.ChatBannedRights({ sendMessages: true, untilDate: 0 }),
+      });
     case "banned":
       return new Api.ChannelParticipantBanned({
         peer: new Api.PeerUser({ userId: long(userId) }),

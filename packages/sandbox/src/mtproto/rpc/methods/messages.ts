@@ -78,7 +78,7 @@ function fullBasicGroup(ctx: RequestContext, chat: WorldChat): Api.messages.Chat
         new Api.ChatParticipantAdmin({ userId: long(userId), inviterId: long(owner), date: 1_700_000_000 }),
       ];
     }
-    if (role.status === "member") {
+    if (role.status === "member" || role.status === "restricted") {
       return [new Api.ChatParticipant({ userId: long(userId), inviterId: long(owner), date: 1_700_000_000 })];
     }
     return [];
