@@ -1,5 +1,5 @@
 import { CALL_JOB_DEFAULTS, CALL_JOB_NAMES, type CreateCallRequest } from "@callbot/shared";
-import type { Queue } from "bullmq";
+import type { Job, Queue } from "bullmq";
 import type { Logger } from "pino";
 
 export type QueueOutcome = { queued: true } | { queued: false; error: unknown };
@@ -16,7 +16,15 @@ export type QueueOutcome = { queued: true } | { queued: false; error: unknown };
 export async function queueCallRequest(
   queue: Queue<CreateCallRequest>,
   request: CreateCallRequest,
-  options: { timeoutMs: number; logger: Logger },
+  options: {
+    timeoutMs: number;
+    logger: Logger;
+    /**
+     * A late job could not be undone: a worker had already taken it, so the call may still be
+     * created after the user was told it was not queued. Say so (the result edits the answer later).
+     */
+    onLateJobKept?: () => Promise<void>;
+  },
 ): Promise<QueueOutcome> {
   const adding = queue.add(CALL_JOB_NAMES.createCall, request, {
     ...CALL_JOB_DEFAULTS,
@@ -35,9 +43,7 @@ export async function queueCallRequest(
           { requestId: request.requestId },
           "queue add finished after its timeout; removing the job",
         );
-        await job.remove().catch((error: unknown) => {
-          options.logger.error({ err: error, requestId: request.requestId }, "could not remove a late job");
-        });
+        if ((await withdrawLateJob(job, options.logger)) === "kept") await options.onLateJobKept?.();
       },
       () => undefined,
     );
@@ -46,5 +52,24 @@ export async function queueCallRequest(
     return { queued: false, error };
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Removes a job whose add finished after the user was told "nothing was queued". A job a worker
+ * has already taken is locked and cannot be removed: "kept" means it runs after all.
+ */
+export async function withdrawLateJob(job: Job, logger: Logger): Promise<"withdrawn" | "kept"> {
+  try {
+    await job.remove();
+    return "withdrawn";
+  } catch (error) {
+    const state = await job.getState().catch(() => "unknown");
+    if (state === "unknown") return "withdrawn"; // gone after all
+    logger.error(
+      { err: error, requestId: job.id, state },
+      "a late job could not be removed: a worker had already taken it",
+    );
+    return "kept";
   }
 }

@@ -51,6 +51,10 @@ export interface AckChannel {
   edit(ack: MessageRef, text: string): Promise<void>;
 }
 
+/** The answer when a request reported as not queued reached the queue late and is running after all. */
+export const LATE_JOB_KEPT_TEXT =
+  "⚠️ My job store answered late: this request was queued after all and is already being run, so the call may still be created. I will update this message with the outcome.";
+
 export type SubmitOutcome = "queued" | "replayed" | "cooldown" | "could-not-queue" | "assistant-offline";
 
 /**
@@ -117,21 +121,11 @@ export async function submitCallRequest(
     timeZone: draft.timeZone,
     now: draft.now,
   });
-  let shown: MessageRef;
-  try {
-    shown = await ack.show(queuedText);
-  } catch (error) {
-    // Nothing was promised to the user: let a redelivery of this update try again.
-    await deps.redis.del(claimKey, cooldownKey).catch(() => undefined);
-    throw error;
-  }
-
-  const request: CreateCallRequest = CreateCallRequestSchema.parse({
+  const unacked: CreateCallRequest = CreateCallRequestSchema.parse({
     v: 1,
     kind: "create-call",
     requestId: draft.requestId,
     requester: draft.requester,
-    ack: shown,
     target: draft.target,
     ...(draft.title !== undefined && { title: draft.title }),
     ...(draft.scheduleDate !== undefined && { scheduleDate: draft.scheduleDate }),
@@ -140,22 +134,39 @@ export async function submitCallRequest(
     timeZone: draft.timeZone,
     requestedAt: draft.now,
   });
-  // The user has been told "queued": from here on the request must survive this process.
-  const recorded = await recordPendingRequest(
-    deps.redis,
-    deps.keys,
-    request,
-    deps.limits.replayClaimSeconds,
-  ).then(
-    () => true,
-    (error: unknown) => {
-      deps.logger.warn({ err: error, requestId: draft.requestId }, "could not record the request as pending");
-      return false;
-    },
-  );
+  // Write-ahead, before the user is told anything: a process that dies right after the "queued"
+  // answer leaves a record the next start queues. Without an ack yet, a record recovered from
+  // that window is reported by a new message instead of an edit.
+  const record = (request: CreateCallRequest) =>
+    recordPendingRequest(deps.redis, deps.keys, request, deps.limits.replayClaimSeconds).then(
+      () => true,
+      (error: unknown) => {
+        deps.logger.warn(
+          { err: error, requestId: draft.requestId },
+          "could not record the request as pending",
+        );
+        return false;
+      },
+    );
+  const recorded = await record(unacked);
+  let shown: MessageRef;
+  try {
+    shown = await ack.show(queuedText);
+  } catch (error) {
+    // Nothing was promised to the user: let a redelivery of this update try again.
+    await deps.redis.del(claimKey, cooldownKey).catch(() => undefined);
+    if (recorded) await clearPendingRequest(deps.redis, deps.keys, draft.requestId).catch(() => undefined);
+    throw error;
+  }
+  const request: CreateCallRequest = { ...unacked, ack: shown };
+  // The ack filled in, so that a recovered request edits the "queued" answer (the record is
+  // cleared below either way).
+  if (recorded) await record(request);
   const outcome = await queueCallRequest(deps.callsQueue, request, {
     timeoutMs: deps.limits.queueTimeoutMs,
     logger: deps.logger,
+    // Told "nothing was queued", but a worker took the late job: say what really happens.
+    onLateJobKept: () => ack.edit(shown, LATE_JOB_KEPT_TEXT).catch(() => undefined),
   });
   // One round trip: drop the write-ahead record and, when the job exists, mark the claim queued.
   const queuedClaim = outcome.queued ? { key: claimKey, ttlSeconds: claim.ttlSeconds } : undefined;
