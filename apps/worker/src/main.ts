@@ -56,6 +56,9 @@ async function shutDown(signal: string, exitCode: number): Promise<void> {
   process.exit(exitCode);
 }
 process.once("SIGTERM", () => void shutDown("SIGTERM", 0));
+// The account lock was lost to another worker (or Redis could not confirm it): the worker has
+// disconnected from Telegram, logged why and alerted the owners; the process must not linger.
+void worker.stoppedByItself.then(() => shutDown("account lock lost", 1));
 process.once("SIGINT", () => void shutDown("SIGINT", 0));
 
 try {

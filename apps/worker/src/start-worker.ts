@@ -13,11 +13,11 @@ import type { Logger } from "pino";
 import type { TelegramClient } from "telegram";
 import { callActionJob } from "./calls/call-action-job.ts";
 import { createGroupCallJob } from "./calls/create-group-call-job.ts";
-import { readTelegramFailure } from "./calls/read-telegram-failure.ts";
+import { readTelegramFailure, type TelegramFailureFacts } from "./calls/read-telegram-failure.ts";
 import { reportFinalFailure } from "./calls/report-final-failure.ts";
 import { addToQueue } from "./calls/schedule-autostart.ts";
 import { publishUserbotIdentity } from "./identity/publish-userbot-identity.ts";
-import { type AccountLock, acquireAccountLock } from "./lock/account-lock.ts";
+import { type AccountLock, AccountLockLostError, acquireAccountLock } from "./lock/account-lock.ts";
 import { accountLockKey } from "./lock/account-lock-key.ts";
 import { PeerCache } from "./peers/peer-cache.ts";
 import { createTargetPeerResolver } from "./peers/resolve-target-peer.ts";
@@ -27,7 +27,7 @@ import { SessionDeath } from "./session/session-death.ts";
 import { WorkerStatusPublisher } from "./status/worker-status-publisher.ts";
 import { createUserbotClient } from "./telegram/create-userbot-client.ts";
 import { FloodGate } from "./telegram/flood-gate.ts";
-import { invokeWithTimeout } from "./telegram/invoke-with-timeout.ts";
+import { type InvokeTelegram, invokeWithTimeout } from "./telegram/invoke-with-timeout.ts";
 
 export interface StartCallWorkerOptions {
   config: Pick<WorkerConfig, "tgApiId" | "tgApiHash" | "tgSession" | "tgDc" | "tgDcPublicKey" | "redisUrl">;
@@ -58,6 +58,12 @@ export interface StartCallWorkerOptions {
 export interface CallWorker {
   /** Resolves once the worker takes jobs; rejects if it cannot start (lock held, Telegram unreachable, dead session). */
   ready: Promise<void>;
+  /**
+   * Resolves with the reason when the worker stopped by itself and the process should exit:
+   * its account lock was taken by another worker, or Redis could not confirm it. By then it has
+   * disconnected from Telegram and alerted the owners. Never rejects.
+   */
+  stoppedByItself: Promise<string>;
   /** Who the session belongs to, once ready. */
   identity(): UserbotIdentity | undefined;
   /** Graceful, bounded, idempotent: stop taking jobs, finish or hand back in-flight ones, close everything. */
@@ -126,17 +132,55 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
   /** In-flight jobs with their lock tokens, so stop() can hand them back. */
   const active = new Map<string, { job: Job; token: string | undefined }>();
 
+  let stoppedByItself!: (reason: string) => void;
+  const stoppedByItselfPromise = new Promise<string>((resolve) => {
+    stoppedByItself = resolve;
+  });
+  let lockLosses = 0;
+  /** Tells the owners (through the bot) what happened to the account lock. Never throws. */
+  const alertLockLost = async (lockOutcome: "retaken" | "stopped") => {
+    lockLosses += 1;
+    if (!resultsQueue) return;
+    // Bounded: with Redis unreachable the alert cannot go, and stopping must not wait for it.
+    const sent = await withDeadline(
+      createResultsPublisher(resultsQueue).publish(
+        { v: 1, kind: "worker-alert", alert: "account-lock-lost", lockOutcome, at: now() },
+        resultJobIds.lockLost(runId, lockLosses),
+      ),
+      5_000,
+      logger,
+      "the owners' alert about the account lock",
+    );
+    if (!sent) logger.error("could not alert the owners about the account lock (Redis unreachable)");
+  };
+  /** The lock is another worker's now (or unconfirmed): send nothing more, disconnect, alert, stop. */
+  const giveUpAccount = async (reason: string) => {
+    // In-flight jobs are refused their requests now; they go back to the queue, not "failed".
+    stopping = true;
+    void worker?.pause(true);
+    // Disconnect first: the other worker may connect as soon as it sees this one gone.
+    if (client) await withDeadline(client.destroy(), 5_000, logger, "the Telegram client to close");
+    await alertLockLost("stopped");
+    const message =
+      `Stopped using the Telegram account: ${reason}. Another worker may be using it now; two logins ` +
+      "on one session make Telegram end both (AUTH_KEY_DUPLICATED). The owners were alerted. Make sure " +
+      "exactly one worker runs, and start this one again only if none does.";
+    logger.fatal(message);
+    stoppedByItself(message);
+    await stopOnce();
+  };
+
   const start = async (): Promise<void> => {
     const lockKey = await accountLockKey(prefix, config.tgSession);
+    // Before the lock: losing the lock must be reportable whenever it happens.
+    resultsQueue = new Queue(QUEUE_NAMES.results, { connection, prefix });
     lock = await acquireAccountLock({
       redis: connection,
       key: lockKey,
       logger,
       ...(options.accountLockTtlMs !== undefined ? { ttlMs: options.accountLockTtlMs } : {}),
-      onLost: () => {
-        // Another process may now use the account: stop sending from this one.
-        void worker?.pause(true);
-      },
+      onLost: (reason) => void giveUpAccount(reason),
+      onRetaken: () => void alertLockLost("retaken"),
     });
     if (stopping) return;
 
@@ -167,9 +211,11 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
     if (connected === false) throw new Error(`cannot connect to ${where}: no answer after several tries`);
     if (stopping) return;
 
-    const invoke = invokeWithTimeout(client, { timeoutMs: settings.invokeTimeoutMs, floodGate });
+    const invoke = whileLockHeld(
+      lock,
+      invokeWithTimeout(client, { timeoutMs: settings.invokeTimeoutMs, floodGate }),
+    );
     callsQueue = new Queue(QUEUE_NAMES.calls, { connection, prefix });
-    resultsQueue = new Queue(QUEUE_NAMES.results, { connection, prefix });
     const publisher = createResultsPublisher(resultsQueue);
     const calls = callsQueue;
     sessionDeath = new SessionDeath({
@@ -221,7 +267,8 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
         await status.refresh(); // the flood wait shows in the published state at once
       },
       sessionDeath,
-      categorise: (facts: { errorName: string }) => categoriseTelegramError(facts.errorName),
+      // The worker's own errors (CallJobError, AccountLockLostError) carry their category.
+      categorise: (facts: TelegramFailureFacts) => facts.category ?? categoriseTelegramError(facts.errorName),
       logger,
       now,
       isShuttingDown: () => stopping,
@@ -300,9 +347,23 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
     await withDeadline(sessionDeath?.settled() ?? Promise.resolve(), 5_000, logger, "session clean-up");
     await status.stopped();
     if (client) await withDeadline(client.destroy(), 5_000, logger, "the Telegram client to close");
-    await lock?.release();
-    await Promise.allSettled([callsQueue?.close(), resultsQueue?.close()]);
-    if (ownsConnection) await connection.quit().catch(() => connection.disconnect());
+    // Bounded: after losing the lock Redis may be the thing that is unreachable.
+    await withDeadline(
+      lock?.release() ?? Promise.resolve(),
+      5_000,
+      logger,
+      "the account lock to be released",
+    );
+    await withDeadline(
+      Promise.allSettled([callsQueue?.close(), resultsQueue?.close()]),
+      5_000,
+      logger,
+      "the queues to close",
+    );
+    if (ownsConnection) {
+      const quit = await withDeadline(connection.quit(), 2_000, logger, "Redis to close");
+      if (!quit) connection.disconnect();
+    }
     logger.info("worker stopped");
   };
 
@@ -322,14 +383,22 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
     }
   };
 
+  const stopOnce = () => {
+    stopped ??= stop();
+    return stopped;
+  };
+
   return {
     ready,
+    stoppedByItself: stoppedByItselfPromise,
     identity: () => identity,
-    stop: () => {
-      stopped ??= stop();
-      return stopped;
-    },
+    stop: stopOnce,
   };
+}
+
+/** Refuses to send anything once the account lock is lost: another worker may be using the account. */
+function whileLockHeld(lock: AccountLock, invoke: InvokeTelegram): InvokeTelegram {
+  return (request) => (lock.held() ? invoke(request) : Promise.reject(new AccountLockLostError()));
 }
 
 /** Waits for `promise` at most `ms`; true when it settled in time. Never throws. */

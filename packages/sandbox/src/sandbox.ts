@@ -5,6 +5,7 @@ import { type ControlHttpServer, startControlHttpServer } from "./control/contro
 import { SandboxControl } from "./control/sandbox-control.ts";
 import { RequestCounters } from "./counters/request-counters.ts";
 import { FaultInjector } from "./faults/fault-injector.ts";
+import type { AccountConnectionCount } from "./mtproto/account-connections.ts";
 import type { DataCentre } from "./mtproto/data-centres.ts";
 import { type MtprotoServer, startMtprotoServer } from "./mtproto/server.ts";
 import type { WorldFixture } from "./world/fixture-schema.ts";
@@ -64,6 +65,11 @@ export class Sandbox extends SandboxControl {
     private readonly servers: { botApi: BotApiServer; mtproto: MtprotoServer; control: ControlHttpServer },
   ) {
     super(world, faults, counters, servers.botApi.state, servers.mtproto.logins);
+  }
+
+  /** An account's open MTProto connections now, and the most it had at once (see AccountConnections). */
+  mtprotoConnections(accountId: number): AccountConnectionCount {
+    return this.servers.mtproto.connections.of(accountId);
   }
 
   /** Closes all three servers; safe to call twice. Failures are reported, not thrown. */

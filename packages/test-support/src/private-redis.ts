@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
@@ -57,6 +57,17 @@ export class PrivateRedis {
       { stdio: "ignore" },
     );
     await waitForPing(this.url);
+  }
+
+  /**
+   * SIGKILL, then start again with every key gone: a Redis without persistence (or a failover to
+   * an empty replica) as the clients see it. Same port, so their connections come back.
+   */
+  async restartEmpty(): Promise<void> {
+    await this.kill();
+    for (const entry of readdirSync(this.dir))
+      rmSync(join(this.dir, entry), { recursive: true, force: true });
+    await this.restart();
   }
 
   /** SIGKILL: no shutdown, no final save; only what the append-only file already holds survives. */

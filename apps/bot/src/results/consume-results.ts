@@ -189,7 +189,10 @@ async function reportCallResult(
 
 async function alertOwners(alert: WorkerAlert, deps: ResultsConsumerDeps, once: Once): Promise<void> {
   const text = renderWorkerAlert(alert);
-  deps.logger.error({ alert: alert.alert, errorName: alert.errorName }, "worker alert");
+  deps.logger.error(
+    { alert: alert.alert, errorName: alert.errorName, lockOutcome: alert.lockOutcome },
+    "worker alert",
+  );
   for (const ownerId of deps.ownerIds) {
     try {
       await once(`alert:${ownerId}`, async () => {

@@ -119,12 +119,32 @@ function renderStreamSettings(
 
 /** The message every OWNER_IDS user gets when the worker reports a problem only the operator can fix. */
 export function renderWorkerAlert(alert: WorkerAlert): string {
-  const description = describeTelegramError(alert.errorName);
+  if (alert.alert === "account-lock-lost") return renderLockLostAlert(alert);
+  const errorName = alert.errorName ?? "UNKNOWN";
+  const description = describeTelegramError(errorName);
   return [
-    `⚠️ callbot operator alert: the assistant account's Telegram login stopped working (${alert.errorName}).`,
+    `⚠️ callbot operator alert: the assistant account's Telegram login stopped working (${errorName}).`,
     description.operatorMessage,
     "The worker has stopped taking requests, and people waiting for a call are being told.",
     "Log the assistant account in again (a new TG_SESSION or TG_SESSION_FILE), then restart the worker.",
+  ].join("\n");
+}
+
+function renderLockLostAlert(alert: WorkerAlert): string {
+  const what =
+    "⚠️ callbot operator alert: the worker's lock on the assistant account disappeared from Redis " +
+    "(Redis restarted without its data, a failover, or the key was deleted).";
+  if (alert.lockOutcome === "retaken") {
+    return [
+      what,
+      "No other worker held it, so the worker took it back before sending anything more and carries on.",
+      "Check why Redis lost the key: with data lost, queued requests may be gone too.",
+    ].join("\n");
+  }
+  return [
+    what,
+    "Another worker holds it now, or Redis could not confirm it in time, so this worker disconnected from Telegram and exited (two logins on one session make Telegram end both).",
+    "Make sure exactly one worker runs, then restart it if none does.",
   ].join("\n");
 }
 

@@ -17,6 +17,8 @@ export const resultJobIds = {
   delayed: (requestId: string, waitEndsAtSeconds: number) => `delayed_${requestId}_${waitEndsAtSeconds}`,
   /** One per worker run. */
   sessionDead: (runId: string) => `alert_session-dead_${runId}`,
+  /** One per loss of the account lock in a worker run (`count`: the how-manieth). */
+  lockLost: (runId: string, count: number) => `alert_lock-lost_${runId}_${count}`,
 };
 
 export function createResultsPublisher(queue: Queue): ResultsPublisher {

@@ -2,6 +2,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import type { RequestCounters } from "../counters/request-counters.ts";
 import type { FaultInjector } from "../faults/fault-injector.ts";
 import type { World } from "../world/world.ts";
+import { AccountConnections } from "./account-connections.ts";
 import { ClientConnection } from "./connection.ts";
 import { type DataCentre, HOME_DC_ID, SECOND_DC_ID } from "./data-centres.ts";
 import { serverRsaKey } from "./handshake/server-rsa-key.ts";
@@ -40,6 +41,8 @@ export interface MtprotoServer {
   sessions: Record<string, string>;
   /** Login codes and rules; the control API reads the codes from here. */
   logins: LoginDesk;
+  /** Each account's open connections and their peak (two at once = one session used twice). */
+  connections: AccountConnections;
   close(): Promise<void>;
 }
 
@@ -54,6 +57,7 @@ export async function startMtprotoServer(opts: MtprotoServerOptions): Promise<Mt
   const sockets = new Set<Socket>();
   const tap = new WorldEventTap(world);
   const sessions: Record<string, string> = {};
+  const accountConnections = new AccountConnections();
   const rsaKey = serverRsaKey();
   const logins = new LoginDesk(world);
   const dataCentres: DataCentre[] = [];
@@ -78,7 +82,8 @@ export async function startMtprotoServer(opts: MtprotoServerOptions): Promise<Mt
     const handlers = {
       registry,
       rsaKey,
-      onMessage: (connection: ClientConnection, msgId: bigint, body: Buffer) =>
+      onMessage: (connection: ClientConnection, msgId: bigint, body: Buffer) => {
+        if (connection.accountId !== undefined) accountConnections.seen(connection, connection.accountId);
         handleIncomingMessage(
           connection,
           msgId,
@@ -87,8 +92,12 @@ export async function startMtprotoServer(opts: MtprotoServerOptions): Promise<Mt
             dispatchRequest(dispatchDeps, conn, reqMsgId, requestBody).catch(() => conn.close());
           },
           connection.serverSalt,
-        ),
-      onClose: (connection: ClientConnection) => connections.delete(connection),
+        );
+      },
+      onClose: (connection: ClientConnection) => {
+        connections.delete(connection);
+        accountConnections.closed(connection);
+      },
     };
     const server: Server = createServer((socket) => {
       sockets.add(socket);
@@ -152,6 +161,7 @@ export async function startMtprotoServer(opts: MtprotoServerOptions): Promise<Mt
     publicKey: rsaKey.publicKeyPem,
     sessions,
     logins,
+    connections: accountConnections,
     close() {
       closing ??= (async () => {
         world.off("loaded", reissue);
