@@ -20,6 +20,7 @@ import { createBot } from "./create-bot.ts";
 import { BOT_COMMANDS } from "./features/help-text.ts";
 import { InFlightUpdates } from "./in-flight-updates.ts";
 import { recoverPendingRequests } from "./newcall/pending-requests.ts";
+import { publishOperators } from "./operators/publish-operators.ts";
 import { botKeys } from "./redis/bot-keys.ts";
 import { consumeResults } from "./results/consume-results.ts";
 import type { BotApiRetryOptions } from "./telegram/bot-api-retries.ts";
@@ -121,6 +122,14 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       ...(options.observeUpdate !== undefined && { observeUpdate: options.observeUpdate }),
       ...(options.botApiRetry !== undefined && { botApiRetry: options.botApiRetry }),
     });
+    // Before anything is queued: the worker's re-check reads who the operators are from it.
+    const stopPublishingOperators = await publishOperators({
+      redis,
+      prefix,
+      ownerIds: config.ownerIds,
+      clock,
+      logger,
+    });
     await bot.init(); // one getMe at start-up (none when botInfo was given), never per update
     await bot.api.setMyCommands(BOT_COMMANDS);
 
@@ -185,6 +194,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     const stop = () => {
       stopping ??= (async () => {
         logger.info("bot stopping");
+        stopPublishingOperators();
         if (runner?.isRunning()) await bounded(runner.stop(), stepTimeoutMs, "stop polling", logger);
         if (webhook) await bounded(webhook.close(), stepTimeoutMs, "close webhook server", logger);
         // Updates already fetched finish: a /newcall is answered and queued, or not started at all.

@@ -4,6 +4,7 @@ import {
   categoriseTelegramError,
   createRedisConnection,
   QUEUE_NAMES,
+  readOperators,
   type UserbotIdentity,
   type WorkerConfig,
 } from "@callbot/shared";
@@ -273,6 +274,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
       now,
       isShuttingDown: () => stopping,
       addCallJob: addToQueue(calls),
+      isOperator: async (userId: number) => (await readOperators(connection, prefix)).includes(userId),
       ...(options.recheckRightsAfterMs !== undefined
         ? { recheckRightsAfterMs: options.recheckRightsAfterMs }
         : {}),

@@ -1,8 +1,9 @@
-import { describeTelegramError } from "@callbot/shared";
+import { describeTelegramError, writeOperators } from "@callbot/shared";
 import { describe, expect, it } from "vitest";
 import { faultsWorld, roomId, WHO } from "./support/faults-world.ts";
 import type { Pipeline } from "./support/pipeline.ts";
 import { pipelinePerTest } from "./support/pipeline-per-test.ts";
+import { waitFor } from "./support/wait-for.ts";
 
 /**
  * Checklist lines 14 (schedule bounds, at parse time and again when the job runs) and 17
@@ -109,6 +110,49 @@ describe("17: rights revoked between queueing and running", () => {
       expect(p.sandbox.calls(WHO.channel)).toEqual([]);
     },
   );
+
+  it("an operator's request (OWNER_IDS, in no chat) that waited is carried out: the worker knows the operators from the bot", async () => {
+    p = await start({ worker: false });
+    const { reply } = await p.ask(WHO.oscar, WHO.oscar, "/newcall @demo_community Operator's call");
+    expect(reply.text).toContain("Queued");
+    await p.startWorker({ recheckRightsAfterMs: 0 });
+    await p.outcome(reply, /live now/);
+    expect(p.sandbox.calls(WHO.community)).toHaveLength(1);
+    // Operators hold no chat rights to re-check: no admin list was read for them.
+    expect(p.sandbox.counters().mtproto["channels.getParticipants"]).toBeUndefined();
+  });
+
+  it("an operator's recurring rule creates its occurrences; once the operator is no longer in OWNER_IDS, the next one is refused", async () => {
+    p = await start({ worker: false });
+    const { reply } = await p.ask(WHO.oscar, WHO.oscar, "/newcall @demo_community Ops sync every day 18:00");
+    expect(reply.text).toContain("Recurring video chat “Ops sync”");
+    // The next 18:00 is less than a day away: the bot queued that occurrence at once.
+    let workerNow = Date.now();
+    await p.startWorker({ now: () => workerNow });
+    const [call] = await waitFor(() => {
+      const made = p.sandbox.calls(WHO.community);
+      return made.length === 1 ? made : undefined;
+    }, "the occurrence's call");
+    expect(call!.title).toBe("Ops sync");
+
+    // The bot is restarted without Oscar in OWNER_IDS (it publishes the list it is given); the
+    // call ends and a day passes for the worker; the rule fires again.
+    await writeOperators(p.queues.connection, p.prefix, [], Date.now());
+    workerNow = call!.scheduleDate! * 1000 + 60_000;
+    p.sandbox.world.discardGroupCall(WHO.olga, call!.id);
+    const [scheduler] = await p.queues.calls.getJobSchedulers();
+    await p.queues.calls.add(scheduler!.name, scheduler!.template!.data!, { jobId: "a-day-later" });
+    const refused = await p.sandbox.waitForBotMessage(
+      WHO.oscar,
+      (m) =>
+        m.text?.includes(
+          catalogue("REQUESTER_RIGHTS_REVOKED", { title: "Demo Community", username: "demo_community" }),
+        ) ?? false,
+      { timeoutMs: 20_000 },
+    );
+    expect(refused.text).toBeDefined();
+    expect(p.sandbox.calls(WHO.community).filter((c) => c.state !== "discarded")).toEqual([]);
+  });
 
   it("18 at run time: a livestream whose requester is no longer the chat's owner is refused", async () => {
     p = await start({ world: faultsWorld({ rooms: 1 }), worker: false });

@@ -20,6 +20,8 @@ export interface CreateGroupCallJobDeps extends CallErrorDeps {
   now: () => number;
   /** A job that waited longer than this re-checks the requester's rights (one extra request). */
   recheckRightsAfterMs?: number;
+  /** Whether a user is an operator (OWNER_IDS, as the bot publishes them): allowed everywhere, not re-checked. */
+  isOperator: (userId: number) => Promise<boolean>;
   /** Adds jobs to the calls queue: the delayed auto-start of a scheduled call. */
   addCallJob: AddCallJob;
 }
@@ -67,9 +69,13 @@ export function createGroupCallJob(
     try {
       checkScheduleStillValid(request.scheduleDate, deps.now());
       const outcome = await runOnTargetPeer(deps.resolveTarget, request.target, async (target) => {
-        if (request.recurrence !== undefined || deps.now() - request.requestedAt > recheckAfterMs) {
+        if (
+          (request.recurrence !== undefined || deps.now() - request.requestedAt > recheckAfterMs) &&
+          !(await deps.isOperator(request.requester.userId))
+        ) {
           // Rights may have been revoked while the job waited, or since a recurring rule was made
-          // (maybe weeks ago); fresh jobs rely on the bot's check.
+          // (maybe weeks ago); fresh jobs rely on the bot's check. Operators hold no chat rights
+          // to re-check: the bot allows them everywhere, for as long as they are in OWNER_IDS.
           await checkRequesterStillAllowed(deps.invoke, target, request.requester.userId, request.rtmp);
         }
         return createGroupCall(
