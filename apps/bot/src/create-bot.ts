@@ -126,6 +126,7 @@ export function createBot(options: CreateBotOptions): Bot<Context> {
       logger,
       limits,
       instanceId: randomUUID(),
+      callsRegistry,
     }),
   );
   features.use(

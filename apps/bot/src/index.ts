@@ -1,6 +1,7 @@
 // @callbot/bot: the Telegram-facing process. startBot runs it whole (main.ts and end-to-end
 // tests); createBot builds the grammY bot alone, for tests that feed it updates themselves.
 export { type BotLimits, DEFAULT_BOT_LIMITS } from "./bot-limits.ts";
+export { CallsRegistry } from "./calls-registry/calls-registry.ts";
 export { type Clock, systemClock } from "./clock.ts";
 export { type CreateBotOptions, createBot } from "./create-bot.ts";
 export { BOT_COMMANDS, renderHelp } from "./features/help-text.ts";

@@ -24,6 +24,8 @@ export function registryKeys(prefix: string) {
     views: (chatId: number) => `${base}:views:${chatId}`,
     /** A button press being handled: a second press of the same button within seconds is dropped. */
     press: (action: string, entryId: string) => `${base}:press:${action}:${entryId}`,
+    /** A Replace it / Keep it question: the request and the chat's call it would replace. */
+    replaceOffer: (token: string) => `${base}:replace:${token}`,
   };
 }
 

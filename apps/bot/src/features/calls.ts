@@ -7,6 +7,7 @@ import { handleRename, handleRotateKey } from "../calls/rename-and-rotate.ts";
 import { followVideoChatEvent, type VideoChatEvent } from "../calls-registry/follow-call-events.ts";
 import type { Clock } from "../clock.ts";
 import { describeRefusal } from "../newcall/describe-refusal.ts";
+import { handleReplacePress } from "../replace/handle-replace-press.ts";
 
 export interface CallsFeatureDeps extends CallsViewDeps {
   clock: Clock;
@@ -26,20 +27,14 @@ export function createCallsFeature(deps: CallsFeatureDeps): Composer<Context> {
   feature.command("rename", (ctx) => handleRename(ctx, ctx.match, deps));
   feature.command("rotatekey", (ctx) => handleRotateKey(ctx, ctx.match, deps));
 
-  feature.callbackQuery(/^cl:/, async (ctx) => {
-    try {
-      await handlePress(ctx, deps);
-    } catch (error) {
-      // The button must not spin for ever; the error boundary logs the cause.
-      await ctx
-        .answerCallbackQuery({
-          text: "Sorry, something went wrong on my side. Nothing was changed; try again in a minute.",
-          show_alert: true,
-        })
-        .catch(() => undefined);
-      throw error;
-    }
-  });
+  feature.callbackQuery(
+    /^cl:/,
+    answerIfFailed((ctx) => handlePress(ctx, deps)),
+  );
+  feature.callbackQuery(
+    /^rp:/,
+    answerIfFailed((ctx) => handleReplacePress(ctx, deps)),
+  );
 
   const follow = (event: (ctx: Context) => VideoChatEvent) => async (ctx: Context) => {
     const chat = ctx.chat;
@@ -64,6 +59,23 @@ export function createCallsFeature(deps: CallsFeatureDeps): Composer<Context> {
     follow((ctx) => ({ kind: "ended", duration: ctx.msg?.video_chat_ended?.duration ?? 0 })),
   );
   return feature;
+}
+
+/** A button must not spin for ever when its handler fails; the error boundary logs the cause. */
+function answerIfFailed(handle: (ctx: Context) => Promise<void>) {
+  return async (ctx: Context) => {
+    try {
+      await handle(ctx);
+    } catch (error) {
+      await ctx
+        .answerCallbackQuery({
+          text: "Sorry, something went wrong on my side. Nothing was changed; try again in a minute.",
+          show_alert: true,
+        })
+        .catch(() => undefined);
+      throw error;
+    }
+  };
 }
 
 async function handleCallsCommand(ctx: Context, deps: CallsFeatureDeps): Promise<void> {

@@ -6,6 +6,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { authoriseRequester } from "../auth/authorise-requester.ts";
 import type { BotLimits } from "../bot-limits.ts";
+import type { CallsRegistry } from "../calls-registry/calls-registry.ts";
 import type { Clock } from "../clock.ts";
 import { type AutostartDefaults, autostartDefaults } from "../newcall/autostart-default-store.ts";
 import { describeParseError } from "../newcall/describe-parse-error.ts";
@@ -42,6 +43,8 @@ export interface NewCallDeps {
   limits: BotLimits;
   /** This bot process (one per createBot), for the replay claim. */
   instanceId: string;
+  /** The calls registry: a request from the private chat is told early of a call it knows. */
+  callsRegistry?: CallsRegistry;
 }
 
 interface Stores {

@@ -10,6 +10,8 @@ export interface QueuedFacts {
   timeZone: string;
   /** Unix milliseconds. */
   now: number;
+  /** The chat's scheduled or live call as the calls registry knows it: said early (the worker still decides). */
+  knownCall?: { state: "scheduled" | "live"; title: string | undefined; rtmp: boolean };
 }
 
 /** What a call is called in messages: "video chat “Weekly sync”" or "livestream". */
@@ -30,6 +32,13 @@ export function renderQueued(facts: QueuedFacts): string {
   const lines = [`⏳ Queued: ${describeCall(facts)} in «${facts.chatTitle}», ${when}.`];
   if (facts.autostart && facts.scheduleDate !== undefined) {
     lines.push(`It will start automatically at ${formatScheduleTime(facts.scheduleDate, facts.timeZone)}.`);
+  }
+  if (facts.knownCall) {
+    const state = facts.knownCall.state === "live" ? "a live" : "a scheduled";
+    const known = describeCall(facts.knownCall).replace(/^(video chat|livestream)/, `${state} $1`);
+    lines.push(
+      `As far as I know, «${facts.chatTitle}» already has ${known}. Telegram allows one call per chat: I will check before creating anything, and ask before replacing it.`,
+    );
   }
   lines.push("I will update this message with the result.");
   return lines.join("\n");

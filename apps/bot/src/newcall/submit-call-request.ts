@@ -9,6 +9,8 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { isAssistantOffline } from "../assistant/assistant-offline.ts";
 import type { BotLimits } from "../bot-limits.ts";
+import { type CallEntry, isCurrent } from "../calls-registry/call-entry.ts";
+import type { CallsRegistry } from "../calls-registry/calls-registry.ts";
 import type { BotKeys } from "../redis/bot-keys.ts";
 import { describeRefusal } from "./describe-refusal.ts";
 import type { KnownChats } from "./known-chats-store.ts";
@@ -43,6 +45,8 @@ export interface SubmitDeps {
   botUsername: string;
   /** This bot process, for the replay claim (see claimCommand). */
   instanceId: string;
+  /** The calls registry, to say early that a chat already has a call (requests from the private chat). */
+  callsRegistry?: Pick<CallsRegistry, "current">;
 }
 
 /** How the "queued" answer is shown: a reply to the command, or the guided flow's summary edited. */
@@ -112,7 +116,9 @@ export async function submitCallRequest(
   if (free !== "OK" && (await deps.redis.get(cooldownKey)) !== draft.requestId) return "cooldown";
 
   const autostart = draft.scheduleDate !== undefined && draft.autostart;
+  const knownCall = await knownCallIn(draft, deps);
   const queuedText = renderQueued({
+    ...(knownCall !== undefined && { knownCall }),
     chatTitle: draft.target.title,
     title: draft.title,
     scheduleDate: draft.scheduleDate,
@@ -215,4 +221,19 @@ async function withdrawnBecauseOffline(requestId: string, deps: SubmitDeps): Pro
   if (removed === 1)
     deps.logger.warn({ requestId }, "withdrew a request queued as the assistant's session died");
   return removed === 1;
+}
+
+/**
+ * From the private chat the requester cannot see the target chat: when the calls registry knows
+ * a scheduled or live call there, the "queued" answer says so at once. Only a hint: the worker
+ * reads the chat's call from Telegram before creating anything, and that decides.
+ */
+async function knownCallIn(
+  draft: CallRequestDraft,
+  deps: SubmitDeps,
+): Promise<{ state: "scheduled" | "live"; title: string | undefined; rtmp: boolean } | undefined> {
+  if (draft.requester.chatId !== draft.requester.userId || deps.callsRegistry === undefined) return undefined;
+  const entry: CallEntry | undefined = await deps.callsRegistry.current(draft.target.chatId);
+  if (!entry || !isCurrent(entry)) return undefined;
+  return { state: entry.state === "live" ? "live" : "scheduled", title: entry.title, rtmp: entry.rtmp };
 }

@@ -16,6 +16,8 @@ import { followCreateCallResult } from "../calls-registry/follow-call-events.ts"
 import { chatMigrationFollower, type FollowChatMigration } from "../chats/follow-chat-migration.ts";
 import type { Clock } from "../clock.ts";
 import { botKeys } from "../redis/bot-keys.ts";
+import { REPLACE_QUESTION } from "../replace/handle-replace-press.ts";
+import { replaceKeyboard, saveReplaceOffer } from "../replace/replace-offers.ts";
 import { isPrivateChatClosed } from "../telegram/bot-api-errors.ts";
 import type { CallsResultsDeps } from "./calls-results-deps.ts";
 import { deliverInOrder, type ResultOrderDeps } from "./deliver-in-order.ts";
@@ -178,7 +180,19 @@ async function reportCallResult(
       ackText = rendered.ackTextIfPrivateClosed ?? ackText;
     }
   }
-  const delivery = await deliverToAck(deps.api, result.request, ackText, followMigration);
+  // A chat's call is never replaced without a person's say: a recurring occurrence gets no buttons.
+  const offer =
+    result.outcome.status === "exists" && result.request.recurrence === undefined
+      ? await saveReplaceOffer(deps.redis, deps.calls.registry.keys, result.request, result.outcome.existing)
+      : undefined;
+  if (offer !== undefined) ackText = `${ackText}\n${REPLACE_QUESTION}`;
+  const delivery = await deliverToAck(
+    deps.api,
+    result.request,
+    ackText,
+    followMigration,
+    offer === undefined ? undefined : replaceKeyboard(offer),
+  );
   deps.logger.info(
     { requestId: result.request.requestId, status: result.outcome.status, delivery },
     delivery === "undeliverable"

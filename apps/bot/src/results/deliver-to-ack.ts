@@ -1,5 +1,6 @@
 import type { CreateCallRequest, MessageRef } from "@callbot/shared";
 import type { Api } from "grammy";
+import type { InlineKeyboardMarkup } from "grammy/types";
 import type { FollowChatMigration } from "../chats/follow-chat-migration.ts";
 import { movedToChat } from "../chats/move-queued-jobs.ts";
 import {
@@ -26,25 +27,36 @@ export async function deliverToAck(
   request: CreateCallRequest,
   text: string,
   followMigration?: FollowChatMigration,
+  /** Buttons under the report (Replace it / Keep it); every later edit without them removes them. */
+  keyboard?: InlineKeyboardMarkup,
 ): Promise<Delivery> {
   try {
-    return await deliverOnce(api, request, text);
+    return await deliverOnce(api, request, text, keyboard);
   } catch (error) {
     // The group became a supergroup: callbot follows it there, and the report goes there too.
     const newChatId = migratedTo(error);
     const oldChatId = request.ack?.chatId ?? request.requester.chatId;
     if (newChatId === undefined || oldChatId === newChatId) throw error;
     await followMigration?.(oldChatId, newChatId);
-    return deliverOnce(api, movedToChat(request, oldChatId, newChatId), text);
+    return deliverOnce(api, movedToChat(request, oldChatId, newChatId), text, keyboard);
   }
 }
 
-async function deliverOnce(api: Api, request: CreateCallRequest, text: string): Promise<Delivery> {
+async function deliverOnce(
+  api: Api,
+  request: CreateCallRequest,
+  text: string,
+  keyboard: InlineKeyboardMarkup | undefined,
+): Promise<Delivery> {
+  const markup = keyboard ? { reply_markup: keyboard } : {};
   // Requests a recurring rule creates have no "queued" message: their report is a new message.
   const ack = (request as { ack?: MessageRef }).ack;
   if (ack === undefined) {
     try {
-      await api.sendMessage(request.requester.chatId, text, { link_preview_options: { is_disabled: true } });
+      await api.sendMessage(request.requester.chatId, text, {
+        link_preview_options: { is_disabled: true },
+        ...markup,
+      });
       return "sent-anew";
     } catch (error) {
       if (isPrivateChatClosed(error) || isBotNotInChat(error) || isChatNotFound(error))
@@ -55,6 +67,7 @@ async function deliverOnce(api: Api, request: CreateCallRequest, text: string): 
   try {
     await api.editMessageText(ack.chatId, ack.messageId, text, {
       link_preview_options: { is_disabled: true },
+      ...markup,
     });
     return "edited";
   } catch (error) {
@@ -64,6 +77,7 @@ async function deliverOnce(api: Api, request: CreateCallRequest, text: string): 
       const sameChat = request.requester.chatId === ack.chatId && commandId !== undefined;
       await api.sendMessage(ack.chatId, text, {
         link_preview_options: { is_disabled: true },
+        ...markup,
         ...(sameChat && {
           reply_parameters: { message_id: commandId, allow_sending_without_reply: true },
         }),
@@ -73,7 +87,10 @@ async function deliverOnce(api: Api, request: CreateCallRequest, text: string): 
     const ackIsPrivate = ack.chatId === request.requester.userId;
     if (ackIsPrivate || !(isBotNotInChat(error) || isChatNotFound(error))) throw error;
     try {
-      await api.sendMessage(request.requester.userId, text, { link_preview_options: { is_disabled: true } });
+      await api.sendMessage(request.requester.userId, text, {
+        link_preview_options: { is_disabled: true },
+        ...markup,
+      });
       return "sent-privately";
     } catch (privateError) {
       if (isPrivateChatClosed(privateError)) return "undeliverable";
