@@ -49,6 +49,8 @@ export interface StartCallWorkerOptions {
   lockDurationMs?: number;
   accountLockTtlMs?: number;
   recheckRightsAfterMs?: number;
+  /** A recurring occurrence whose chat has another call checks again after this long. @defaultValue 300000 */
+  recurringRecheckMs?: number;
   /** How often the published "online" state is renewed. @defaultValue WORKER_STATUS_HEARTBEAT_MS */
   statusHeartbeatMs?: number;
   /** How long stop() lets in-flight jobs finish before handing them back. */
@@ -278,20 +280,21 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
       ...(options.recheckRightsAfterMs !== undefined
         ? { recheckRightsAfterMs: options.recheckRightsAfterMs }
         : {}),
+      ...(options.recurringRecheckMs !== undefined ? { recurringRecheckMs: options.recurringRecheckMs } : {}),
     };
     // One queue, three kinds of job (CALL_JOB_NAMES), told apart by name.
-    const processors: Record<string, (job: Job) => Promise<unknown>> = {
+    const processors: Record<string, (job: Job, token?: string) => Promise<unknown>> = {
       [CALL_JOB_NAMES.createCall]: createGroupCallJob(callDeps),
       [CALL_JOB_NAMES.callAction]: callActionJob(callDeps),
       [CALL_JOB_NAMES.recurringOccurrence]: recurringOccurrenceJob(callDeps),
     };
-    const processor = async (job: Job): Promise<unknown> => {
+    const processor = async (job: Job, token?: string): Promise<unknown> => {
       const run = processors[job.name];
       if (!run) {
         logger.error({ jobId: job.id, name: job.name }, "a job of unknown name on the calls queue, not run");
         throw new UnrecoverableError(`unknown job name on the calls queue: ${job.name}`);
       }
-      return run(job);
+      return run(job, token);
     };
 
     worker = new Worker(
@@ -299,7 +302,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
       async (job, token) => {
         active.set(job.id ?? "", { job, token });
         try {
-          return await processor(job);
+          return await processor(job, token);
         } finally {
           active.delete(job.id ?? "");
         }

@@ -1,5 +1,6 @@
 import { RANDOM_ID_RETRY_VALUES, SCHEDULED_CALL_EXPIRY_VALUES } from "@callbot/sandbox";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { waitFor } from "./support/wait-for.ts";
 import { CHATS, OWNER_ID, USERBOT_ID, WorkerHarness } from "./support/worker-harness.ts";
 
 /*
@@ -209,3 +210,78 @@ describe.each(SCHEDULED_CALL_EXPIRY_VALUES)(
     });
   },
 );
+
+/*
+ * Recurring rules never replace a call: an occurrence whose chat still has another call waits for
+ * it to end (re-checking), and is skipped, with its maker told, once it could no longer be
+ * created at least 10 s ahead.
+ */
+describe("a recurring occurrence in a chat that has another call", () => {
+  let h: WorkerHarness;
+  let workerNow = Date.now();
+  beforeEach(async () => {
+    h = await WorkerHarness.start();
+    workerNow = Date.now();
+    await h.startWorker({ recurringRecheckMs: 300, now: () => workerNow }).ready;
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  function occurrence(scheduleDate: number) {
+    return h.request({
+      requestId: `recurring_rule-x_${scheduleDate}`,
+      requester: { userId: OWNER_ID, chatId: CHATS.community.chatId },
+      ack: undefined,
+      target: CHATS.community,
+      title: "Daily sync",
+      scheduleDate,
+      recurrence: { ruleId: "rule-x", occurrence: scheduleDate },
+    });
+  }
+
+  it("waits for the chat's call to end, then is created; the call is never ended by it", async () => {
+    const today = h.sandbox.world.createGroupCall(OWNER_ID, COMMUNITY, {
+      randomId: 7,
+      title: "Today",
+      rtmp: false,
+    });
+    const request = occurrence(nowSeconds() + 86_400);
+    await h.addJob(request);
+    // It checked (at least twice) and put itself back to wait, without a create or a report.
+    await waitFor(
+      () => (h.mtprotoCount("channels.getFullChannel") >= 2 ? true : undefined),
+      "two checks of the chat's call",
+    );
+    expect(await h.calls.getJobState(request.requestId)).toMatch(/delayed|active|waiting/);
+    expect(today.state).toBe("active");
+    expect(h.mtprotoCount("phone.createGroupCall")).toBe(0);
+    expect(await h.resultsFor(request.requestId)).toEqual([]);
+
+    // Today's meeting ends (its people end it in Telegram): the next check creates the occurrence.
+    h.sandbox.world.discardGroupCall(OWNER_ID, today.id);
+    const result = await h.finalResult(request.requestId);
+    expect(result.outcome).toMatchObject({ status: "created", call: { title: "Daily sync" } });
+    expect(h.sandbox.world.currentCall(COMMUNITY)?.scheduleDate).toBe(request.scheduleDate);
+  });
+
+  it("is skipped, and its maker told, when the call is still there as the occurrence comes close", async () => {
+    const today = h.sandbox.world.createGroupCall(OWNER_ID, COMMUNITY, {
+      randomId: 7,
+      title: "Today",
+      rtmp: false,
+    });
+    const request = occurrence(nowSeconds() + 3600);
+    await h.addJob(request);
+    await waitFor(
+      () => (h.mtprotoCount("channels.getFullChannel") >= 1 ? true : undefined),
+      "the first check",
+    );
+    // Time passes for the worker: 14 s before the occurrence, too close to create it.
+    workerNow = (request.scheduleDate! - 14) * 1000;
+    const result = await h.finalResult(request.requestId);
+    expect(result.outcome).toMatchObject({ status: "exists", existing: { id: today.id, state: "active" } });
+    expect(today.state).toBe("active");
+    expect(h.mtprotoCount("phone.createGroupCall")).toBe(0);
+  });
+});

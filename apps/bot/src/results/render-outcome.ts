@@ -52,7 +52,12 @@ export function renderOutcome(result: CreateCallResult, ctx: RenderContext): Ren
       return { ackText: `❌ I could not create the ${what} in ${chat}.\n${description.userMessage}` };
     }
     case "exists":
-      return { ackText: renderExistingCall(outcome.existing, request, ctx) };
+      return {
+        ackText:
+          request.recurrence !== undefined
+            ? renderSkippedOccurrence(outcome.existing, request)
+            : renderExistingCall(outcome.existing, request, ctx),
+      };
     case "created": {
       const { call, rtmpCredentials } = outcome;
       const callWords = describeCall({ title: call.title ?? request.title, rtmp: call.rtmp });
@@ -102,6 +107,20 @@ export function renderExistingCall(
         : "";
   const live = existing.state === "active" ? "live " : "";
   return `${chat} already has a ${live}${kind}${name}${when}; Telegram allows one per chat, so I created nothing. A new one would end it for everyone.`;
+}
+
+/**
+ * A recurring occurrence never replaces a call: it waited for the chat's other call to end, and
+ * that call was still there when the occurrence could last be created (10 s ahead at least).
+ */
+function renderSkippedOccurrence(existing: ExistingCall, request: CreateCallRequest): string {
+  const ours = describeCall({ title: request.title, rtmp: request.rtmp });
+  const theirs = describeCall({ title: existing.title, rtmp: existing.rtmp });
+  const when =
+    request.scheduleDate === undefined
+      ? ""
+      : ` for ${formatScheduleTime(request.scheduleDate, request.timeZone)}`;
+  return `⏭ Skipped the recurring ${ours}${when} in «${request.target.title}»: the chat still had the ${existing.state === "active" ? "live " : "scheduled "}${theirs}, and Telegram allows one call per chat (creating another would have ended it for everyone). The rule goes on with the next occurrence.`;
 }
 
 function renderStreamSettings(

@@ -1,5 +1,5 @@
 import { CreateCallRequestSchema, type TargetChat } from "@callbot/shared";
-import { type Job, UnrecoverableError, Worker } from "bullmq";
+import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Logger } from "pino";
 import type { ResolvedTarget } from "../peers/resolve-target-peer.ts";
 import { runOnTargetPeer } from "../peers/run-on-target-peer.ts";
@@ -10,6 +10,7 @@ import { checkRequesterStillAllowed } from "./check-requester-rights.ts";
 import { checkScheduleStillValid } from "./check-schedule-still-valid.ts";
 import { type CreateAttempts, createGroupCall } from "./create-group-call.ts";
 import { type CallErrorDeps, handleCallError } from "./handle-call-error.ts";
+import { DEFAULT_RECURRING_RECHECK_MS, recurringRecheckDelayMs } from "./recurring-wait.ts";
 import { type AddCallJob, scheduleAutostart } from "./schedule-autostart.ts";
 
 export interface CreateGroupCallJobDeps extends CallErrorDeps {
@@ -24,6 +25,8 @@ export interface CreateGroupCallJobDeps extends CallErrorDeps {
   isOperator: (userId: number) => Promise<boolean>;
   /** Adds jobs to the calls queue: the delayed auto-start of a scheduled call. */
   addCallJob: AddCallJob;
+  /** A recurring occurrence whose chat has another call checks again after this long. */
+  recurringRecheckMs?: number;
 }
 
 /**
@@ -42,10 +45,11 @@ export const DEFAULT_RECHECK_RIGHTS_AFTER_MS = 60_000;
  */
 export function createGroupCallJob(
   deps: CreateGroupCallJobDeps,
-): (job: Job) => Promise<CreateCallJobSummary> {
+): (job: Job, token?: string) => Promise<CreateCallJobSummary> {
   const recheckAfterMs = deps.recheckRightsAfterMs ?? DEFAULT_RECHECK_RIGHTS_AFTER_MS;
+  const recurringRecheckMs = deps.recurringRecheckMs ?? DEFAULT_RECURRING_RECHECK_MS;
 
-  return async (job) => {
+  return async (job, token) => {
     const parsed = CreateCallRequestSchema.safeParse(job.data);
     if (!parsed.success) {
       const reason = parsed.error.issues.map((i) => `${i.path.join(".") || "job"}: ${i.message}`).join("; ");
@@ -85,6 +89,16 @@ export function createGroupCallJob(
         );
       });
       if (outcome.status === "exists") {
+        // A recurring occurrence never replaces a call: it waits for that call to end.
+        const waitMs = recurringRecheckDelayMs(request, deps.now(), recurringRecheckMs);
+        if (waitMs !== undefined && token !== undefined) {
+          log.info(
+            { existingCallId: outcome.existing.id, recheckInMs: waitMs },
+            "the chat still has another call; the occurrence waits for it to end",
+          );
+          await job.moveToDelayed(Date.now() + waitMs, token);
+          throw new DelayedError();
+        }
         await deps.publisher.publish(
           { v: 1, kind: "create-call", request, outcome, finishedAt: deps.now() },
           resultJobIds.final(request.requestId),
@@ -106,6 +120,8 @@ export function createGroupCallJob(
       );
       return { callId: outcome.call.id };
     } catch (error) {
+      // The occurrence was put back to wait (BullMQ's way: moveToDelayed, then DelayedError).
+      if (error instanceof DelayedError) throw error;
       return handleCallError(error, job, createCallReporter(request, deps), deps);
     }
   };

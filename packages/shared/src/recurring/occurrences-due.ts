@@ -19,8 +19,11 @@ export const RECURRING_MIN_AHEAD_SECONDS = MIN_SCHEDULE_AHEAD_SECONDS + 5;
  * Unix seconds of every occurrence whose Telegram call should exist by now: more than
  * RECURRING_MIN_AHEAD_SECONDS ahead, and at most `leadHours` (plus the slack) ahead, never
  * beyond Telegram's 8-day window. Oldest first. Usually one, or none; more only when
- * occurrences are closer together than leadHours (and then Telegram, which allows one call per
- * chat at a time, refuses the later ones while the earlier call exists).
+ * occurrences are closer together than leadHours. Telegram allows one call per chat and does
+ * not refuse a second: creating it ends the first for everyone (core.telegram.org/api/group-calls).
+ * So every due occurrence's create-call job first reads the chat's call and, while there is
+ * another one (the earlier occurrence's, or today's meeting when the lead is 24 h), waits for it
+ * to end and re-checks; one that can no longer be created in time is skipped and its maker told.
  */
 export function occurrencesDue(
   rule: Pick<RecurringRule, "weekdays" | "hour" | "minute" | "timeZone" | "leadHours">,
