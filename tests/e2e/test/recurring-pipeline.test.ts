@@ -106,6 +106,12 @@ describe("a recurring call through the whole pipeline", () => {
     expect(p.sandbox.calls(WHO.community)).toHaveLength(1);
     expect(p.sandbox.counters().mtproto["phone.createGroupCall"]).toBe(1);
 
+    // Later firings (the next day's occurrence is due now) wait in turn: still one call, untouched.
+    const firings = await completedFirings();
+    await until(async () => (await completedFirings()) >= firings + 2);
+    expect(p.sandbox.calls(WHO.community)).toHaveLength(1);
+    expect(first.state).toBe("scheduled");
+
     const stopped = await p.ask(WHO.olga, WHO.community, `/stoprecurring ${scheduler!.key}`);
     expect(stopped.reply.text).toContain("🛑 Stopped: video chat “Daily sync” in «Demo Community»");
     expect(await calls.getJobSchedulers()).toEqual([]);
