@@ -22,10 +22,13 @@ export function pipelinePerTest(): {
     if (current) {
       secrets = { ...secrets, ...secretsOf(current.sandbox.info) };
       delivered = { ...delivered, ...deliveredSecretsOf(current.sandbox.world) };
-      // A test that left Redis down has nothing more to read there.
-      await captureRedis(current.queues.connection, capture, `${current.prefix}:*`).catch(() => undefined);
     }
-    await current?.close();
+    const ended = current;
+    // Read once the bot has stopped, so no delivery is half done; a test that left Redis down
+    // has nothing more to read there.
+    await ended?.close(() =>
+      captureRedis(ended.queues.connection, capture, `${ended.prefix}:*`).catch(() => undefined),
+    );
     current = undefined;
   });
   afterAll(() => {

@@ -51,7 +51,11 @@ export interface Pipeline {
   /** Waits until the bot's message is edited into text that matches. */
   outcome(reply: WorldMessage, matches: RegExp, timeoutMs?: number): Promise<string>;
   startWorker(overrides?: Partial<StartCallWorkerOptions>): Promise<CallWorker>;
-  close(): Promise<void>;
+  /**
+   * Stops the bot and the workers (in-flight deliveries finish), runs `whenStopped` (to read what
+   * Redis kept), then deletes the test's keys and closes the sandbox.
+   */
+  close(whenStopped?: () => Promise<unknown>): Promise<void>;
 }
 
 /**
@@ -121,8 +125,9 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
       return edited.text ?? "";
     },
     startWorker: launchWorker,
-    async close() {
+    async close(whenStopped) {
       await Promise.allSettled([bot.stop(), ...workers.map((w) => w.stop())]);
+      await whenStopped?.();
       await queues.close({ deleteKeys: true });
       await sandbox.close();
     },
