@@ -1,10 +1,10 @@
 import type { CallFailure, ErrorCategory } from "@callbot/shared";
-import { type Job, UnrecoverableError, Worker } from "bullmq";
+import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Logger } from "pino";
 import type { OutcomeReporter } from "../results/outcome-reporter.ts";
 import type { ResultsPublisher } from "../results/results-publisher.ts";
 import type { SessionDeath } from "../session/session-death.ts";
-import type { FloodGate } from "../telegram/flood-gate.ts";
+import { ACCOUNT_WIDE, type FloodGate } from "../telegram/flood-gate.ts";
 import { readTelegramFailure, type TelegramFailureFacts } from "./read-telegram-failure.ts";
 
 export interface CallErrorDeps {
@@ -33,8 +33,10 @@ export function wasReported(error: unknown): boolean {
  * requester through `report` (which knows the job's result kind), and throws what BullMQ must do:
  * - user / permanent: a failed result, then UnrecoverableError (no retry can help);
  * - retry: rethrown so BullMQ retries with backoff; the last attempt publishes the failure;
- * - flood: a `delayed` notice, the whole queue rate-limited for the wait, then RateLimitError,
- *   which puts the job back without using an attempt;
+ * - flood on one method (a username lookup, a dialog scan): a `delayed` notice and this job
+ *   moved to delayed for the wait (no attempt used); other jobs go on;
+ * - flood on creating calls (or an unknown method): a `delayed` notice, the whole queue
+ *   rate-limited for the wait, then RateLimitError, which puts the job back without using an attempt;
  * - session: the worker stops (once), this request fails with category session.
  */
 export async function handleCallError(
@@ -51,6 +53,20 @@ export async function handleCallError(
     category,
     attempt: job.attemptsMade + 1,
   });
+
+  if (category === "flood" && facts.floodScope !== undefined && facts.floodScope !== ACCOUNT_WIDE) {
+    // Telegram asked to wait before one method (a username lookup, a dialog scan): only this
+    // job, which needs it, waits; the gate holds back other jobs that try it; the rest go on.
+    const seconds = Math.max(1, deps.floodGate.secondsLeft(facts.floodScope), Math.ceil(facts.seconds ?? 1));
+    log.warn(
+      { seconds, method: facts.floodScope },
+      "Telegram asked this account to wait before a method; delaying this job",
+    );
+    await report.delayed(seconds, Math.ceil(deps.now() / 1000) + seconds);
+    // A delayed job, not a retry: no attempt is used, and it runs again when the wait is over.
+    await job.moveToDelayed(deps.now() + seconds * 1000, job.token);
+    throw new DelayedError();
+  }
 
   if (category === "flood") {
     const seconds = Math.max(1, Math.ceil(facts.seconds ?? 1));

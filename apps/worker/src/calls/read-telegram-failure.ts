@@ -11,6 +11,11 @@ export interface TelegramFailureFacts {
   code?: number;
   /** For flood waits: how long Telegram asked the account to wait. */
   seconds?: number;
+  /**
+   * For flood waits seen through the worker's flood gate: the method the wait is held for
+   * (gramjs className), or "*" for the whole account.
+   */
+  floodScope?: string;
   /** Set by the worker's own checks (CallJobError), which know their category. */
   category?: ErrorCategory;
 }
@@ -52,7 +57,13 @@ export function readTelegramFailure(error: unknown): TelegramFailureFacts {
 
   if (typeof candidate.seconds === "number" && code === 420) {
     const errorName = candidate.name === "SlowModeWaitError" ? "SLOWMODE_WAIT" : "FLOOD_WAIT";
-    return { errorName, code, seconds: candidate.seconds };
+    const scope = (error as { scope?: unknown }).scope;
+    return {
+      errorName,
+      code,
+      seconds: candidate.seconds,
+      ...(typeof scope === "string" ? { floodScope: scope } : {}),
+    };
   }
   if (typeof candidate.errorMessage === "string" && candidate.errorMessage !== "") {
     if (typeof candidate.category === "string") {

@@ -1,5 +1,5 @@
 import type { Api } from "telegram";
-import { type FloodGate, FloodGateClosedError } from "./flood-gate.ts";
+import { ACCOUNT_WIDE, type FloodGate, FloodGateClosedError, floodScopeOf } from "./flood-gate.ts";
 
 /** Sends one MTProto request for the userbot and resolves with Telegram's answer. */
 export type InvokeTelegram = <R extends Api.AnyRequest>(request: R) => Promise<R["__response"]>;
@@ -47,8 +47,13 @@ export function invokeWithTimeout(
 ): InvokeTelegram {
   const timeoutMs = options.timeoutMs ?? DEFAULT_INVOKE_TIMEOUT_MS;
   return <R extends Api.AnyRequest>(request: R): Promise<R["__response"]> => {
-    const waitSeconds = options.floodGate?.secondsLeft() ?? 0;
-    if (waitSeconds > 0) return Promise.reject(new FloodGateClosedError(waitSeconds));
+    const method = request.className;
+    const gate = options.floodGate;
+    const waitSeconds = gate?.secondsLeft(method) ?? 0;
+    if (waitSeconds > 0) {
+      const scope = (gate?.secondsLeft() ?? 0) > 0 ? ACCOUNT_WIDE : floodScopeOf(method);
+      return Promise.reject(new FloodGateClosedError(waitSeconds, scope));
+    }
     return new Promise<R["__response"]>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new TelegramTimeoutError(request.className, timeoutMs)),
@@ -61,9 +66,25 @@ export function invokeWithTimeout(
         },
         (error: unknown) => {
           clearTimeout(timer);
+          const floodSeconds = gate ? floodSecondsOf(error) : undefined;
+          if (gate && floodSeconds !== undefined) {
+            // Held where Telegram asked: for this method, or the account for a create.
+            const scope = floodScopeOf(method);
+            gate.close(floodSeconds, scope);
+            reject(new FloodGateClosedError(floodSeconds, scope));
+            return;
+          }
           reject(error);
         },
       );
     });
   };
+}
+
+/** The seconds of a FLOOD_WAIT (gramjs's FloodWaitError: code 420 with `seconds`), else undefined. */
+function floodSecondsOf(error: unknown): number | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const { code, seconds, name } = error as { code?: unknown; seconds?: unknown; name?: unknown };
+  if (code !== 420 || typeof seconds !== "number" || name === "SlowModeWaitError") return undefined;
+  return Math.max(1, Math.ceil(seconds));
 }

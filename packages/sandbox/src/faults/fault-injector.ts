@@ -4,7 +4,15 @@ export type MtprotoFaultAction =
   | { kind: "flood"; seconds: number }
   | { kind: "delay"; ms: number }
   | { kind: "hang" }
-  | { kind: "drop" };
+  | { kind: "drop" }
+  /**
+   * The request is carried out, then the client gets this error instead of the answer: what a
+   * server-side timeout looks like (gramjs raises RPCError -503 "Timeout", gram-js/gramjs#716),
+   * or a 500 after the work was done.
+   */
+  | { kind: "executed-then-error"; code: number; message: string }
+  /** The request is carried out, then the connection closes before the answer is sent. */
+  | { kind: "executed-then-drop" };
 
 /** What the Bot API server does instead of (or before) answering a request. */
 export type BotApiFaultAction =

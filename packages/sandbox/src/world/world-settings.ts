@@ -8,6 +8,18 @@ import { z } from "zod";
  *
  * Add a switch here (with its default) rather than hard-coding a guess in a rule.
  */
+/** One method's flood budget per account (see MethodFloodMeter). */
+export const methodFloodProfileSchema = z
+  .object({
+    /** Requests allowed per `perSeconds` before the wait starts; 0 floods the next request. */
+    requests: z.number().int().nonnegative(),
+    perSeconds: z.number().int().positive(),
+    /** The X of FLOOD_WAIT_X once the budget is spent. */
+    waitSeconds: z.number().int().positive(),
+  })
+  .strict();
+export type MethodFloodProfile = z.infer<typeof methodFloodProfileSchema>;
+
 export const worldSettingsSchema = z
   .object({
     /**
@@ -78,6 +90,13 @@ export const worldSettingsSchema = z
      *   hidden members).
      */
     nonAdminBotMemberLookup: z.enum(["answers", "refused"]),
+    /**
+     * Flood budgets per MTProto method, by the method's TL name ("contacts.resolveUsername").
+     * Telegram limits each method separately and publishes no numbers (ASSUMPTION; see
+     * MethodFloodMeter for the model and the reports of real waits). Default: none, so no method
+     * floods unless a test or the demo asks for it.
+     */
+    methodFloods: z.record(z.string(), methodFloodProfileSchema),
   })
   .strict();
 
@@ -94,6 +113,7 @@ export const DEFAULT_WORLD_SETTINGS: Readonly<WorldSettings> = Object.freeze({
   scheduledCallExpirySeconds: 3600,
   callbackQueryTimeoutSeconds: 15,
   nonAdminBotMemberLookup: "answers",
+  methodFloods: {},
 });
 
 /** Every value of the switches the product's tests run under. */

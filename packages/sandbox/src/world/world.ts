@@ -14,6 +14,7 @@ import {
   callTitleWithinLimit,
   isPresentMember,
 } from "./group-call-rules.ts";
+import { MethodFloodMeter } from "./method-flood-meter.ts";
 import {
   type MemberRole,
   TelegramRpcError,
@@ -106,6 +107,8 @@ export class World extends EventEmitter<WorldEvents> {
   private handedOut = new Set<string>();
   private startedBot = new Set<number>();
   private blockedBot = new Set<number>();
+  /** Per-account, per-method flood budgets (settings.methodFloods). */
+  private floods = new MethodFloodMeter();
   /** Timers that discard never-started scheduled calls (scheduledCallExpiry "discarded"). */
   private expiryTimers = new Set<NodeJS.Timeout>();
 
@@ -132,6 +135,7 @@ export class World extends EventEmitter<WorldEvents> {
     this.userbotIds = [...fixture.userbots];
     this.settings = applySettingsPatch(DEFAULT_WORLD_SETTINGS, fixture.settings);
     this.logins = (fixture.logins ?? []).map((login) => ({ ...login }));
+    this.floods.clear();
     for (const timer of this.expiryTimers) clearTimeout(timer);
     this.expiryTimers.clear();
     this.users.clear();
@@ -170,6 +174,14 @@ export class World extends EventEmitter<WorldEvents> {
         ...(chat.linkedChatId !== undefined && { linkedChatId: chat.linkedChatId }),
       });
     }
+  }
+
+  /**
+   * Counts one MTProto request against the account's budget for that method; answers the
+   * seconds of FLOOD_WAIT_X when the account must wait instead (settings.methodFloods).
+   */
+  floodWaitFor(accountId: number, method: string, nowMs = Date.now()): number | undefined {
+    return this.floods.take(this.settings.methodFloods[method], accountId, method, nowMs);
   }
 
   /** Changes some settings, keeping the others; answers the settings now in force. */

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Api } from "telegram";
 import type { RequestCounters } from "../../counters/request-counters.ts";
-import type { FaultInjector } from "../../faults/fault-injector.ts";
+import type { FaultInjector, MtprotoFaultAction } from "../../faults/fault-injector.ts";
 import { TelegramRpcError } from "../../world/types.ts";
 import type { World } from "../../world/world.ts";
 import type { ClientConnection } from "../connection.ts";
@@ -77,8 +77,16 @@ export async function dispatchRequest(
   deps.counters.increment("mtproto", method);
 
   const fault = deps.faults.takeMtproto(method, accountId);
+  /** A fault that lets the request be carried out, then replaces or loses its answer. */
+  let afterExecution:
+    | Extract<MtprotoFaultAction, { kind: "executed-then-error" | "executed-then-drop" }>
+    | undefined;
   if (fault) {
     switch (fault.kind) {
+      case "executed-then-error":
+      case "executed-then-drop":
+        afterExecution = fault;
+        break;
       case "error":
         replyError(fault.code, fault.message);
         return;
@@ -98,6 +106,13 @@ export async function dispatchRequest(
   }
 
   const accountless = accountlessMethodTable.get(method);
+  // Telegram's own per-method limits (settings.methodFloods), after any fault a test armed.
+  const floodWait = accountId === undefined ? undefined : deps.world.floodWaitFor(accountId, method);
+  if (floodWait !== undefined) {
+    replyError(420, `FLOOD_WAIT_${floodWait}`);
+    return;
+  }
+
   const handler = methodTable.get(method);
   if ((!accountless && !handler) || request.classType !== "request") {
     replyError(400, `METHOD_NOT_IMPLEMENTED_${method}`);
@@ -127,20 +142,32 @@ export async function dispatchRequest(
     replyError(401, "AUTH_KEY_UNREGISTERED");
     return;
   }
-  let answer: Buffer;
+  let answer: Buffer | undefined;
   try {
     answer = serializeAnswer(run());
   } catch (error) {
-    if (error instanceof TelegramRpcError) {
+    if (afterExecution === undefined && error instanceof TelegramRpcError) {
       replyError(error.code, error.errorMessage);
       return;
     }
     // A bug in the sandbox must be visible to the client, never silence.
-    deps.onInternalError?.(method, error);
-    replyError(500, "INTERNAL_SANDBOX_ERROR");
+    if (!(error instanceof TelegramRpcError)) {
+      deps.onInternalError?.(method, error);
+      replyError(500, "INTERNAL_SANDBOX_ERROR");
+      return;
+    }
+  }
+  if (afterExecution?.kind === "executed-then-error") {
+    // The change is made; the client hears an error (-503 Timeout, a 500) instead of the answer.
+    replyError(afterExecution.code, afterExecution.message);
     return;
   }
-  reply(answer);
+  if (afterExecution?.kind === "executed-then-drop") {
+    // The change is made; the answer is lost with the connection.
+    connection.close();
+    return;
+  }
+  if (answer) reply(answer);
 }
 
 interface TlObject {
