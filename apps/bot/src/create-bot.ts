@@ -12,6 +12,7 @@ import { type Clock, systemClock } from "./clock.ts";
 import { createCallsFeature } from "./features/calls.ts";
 import { createChatMigrationFeature } from "./features/chat-migration.ts";
 import { createNewCallFeature } from "./features/newcall.ts";
+import { createSetupFeature } from "./features/setup.ts";
 import { createStartHelpFeature } from "./features/start-help.ts";
 import { createTimeZoneFeature, preloadTimeZone } from "./features/timezone.ts";
 import { createUnhandledFeature } from "./features/unhandled.ts";
@@ -143,6 +144,19 @@ export function createBot(options: CreateBotOptions): Bot<Context> {
       memberCacheSeconds: limits.memberCacheSeconds,
       chatCacheSeconds: limits.chatCacheSeconds,
       timeZoneFor,
+      clock,
+      logger,
+    }),
+  );
+  features.use(
+    createSetupFeature({
+      redis,
+      keys: botKeys(prefix),
+      prefix,
+      callsQueue: options.callsQueue,
+      ownerIds: config.ownerIds,
+      memberCacheSeconds: limits.memberCacheSeconds,
+      chatCacheSeconds: limits.chatCacheSeconds,
       clock,
       logger,
     }),

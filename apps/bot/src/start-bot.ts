@@ -73,8 +73,11 @@ export interface RunningBot {
  * // ...
  * await running.stop();
  */
-/** The updates the bot handles, asked for in long polling and in setWebhook alike. */
-const ALLOWED_UPDATES = ["message", "channel_post", "callback_query"] as const;
+/**
+ * The updates the bot handles, asked for in long polling and in setWebhook alike. my_chat_member
+ * (the bot was added to a chat, or its rights changed) starts /setup's checklist by itself.
+ */
+const ALLOWED_UPDATES = ["message", "channel_post", "callback_query", "my_chat_member"] as const;
 const GET_UPDATES_RETRY_MS = 1_000;
 
 export async function startBot(options: StartBotOptions): Promise<RunningBot> {
@@ -139,6 +142,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       redis,
       prefix,
       botUsername: bot.botInfo.username,
+      botId: bot.botInfo.id,
       ownerIds: config.ownerIds,
       clock,
       logger,

@@ -15,6 +15,7 @@ describe("/start, /help and the command menu", () => {
     const commands = await h.running.bot.api.getMyCommands();
     expect(commands.map((c) => c.command)).toEqual([
       "newcall",
+      "setup",
       "calls",
       "timezone",
       "rename",
@@ -56,7 +57,8 @@ describe("/start, /help and the command menu", () => {
       DEMO.community,
       (m) => m.text?.includes("/newcall") ?? false,
     );
-    expect(reply.text).toContain("Make @callbot_assistant an admin");
+    expect(reply.text).toContain("Send /setup in the group");
+    expect(reply.text).toContain("I check that @callbot_assistant is in the chat");
     expect(reply.text).toContain("/newcall [title] [time] [rtmp]");
     expect(reply.text).toContain("tomorrow 18:30");
     expect(reply.text).toContain("/newcall @mychannel Launch party in 2h rtmp");

@@ -3,6 +3,7 @@ import {
   CALL_JOB_NAMES,
   categoriseTelegramError,
   createRedisConnection,
+  joinInviteKey,
   QUEUE_NAMES,
   readOperators,
   type UserbotIdentity,
@@ -25,6 +26,7 @@ import { createTargetPeerResolver } from "./peers/resolve-target-peer.ts";
 import { recurringOccurrenceJob } from "./recurring/recurring-occurrence-job.ts";
 import { createResultsPublisher, resultJobIds } from "./results/results-publisher.ts";
 import { SessionDeath } from "./session/session-death.ts";
+import { joinChatJob } from "./setup/join-chat-job.ts";
 import { WorkerStatusPublisher } from "./status/worker-status-publisher.ts";
 import { createUserbotClient } from "./telegram/create-userbot-client.ts";
 import { FloodGate } from "./telegram/flood-gate.ts";
@@ -282,11 +284,15 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
         : {}),
       ...(options.recurringRecheckMs !== undefined ? { recurringRecheckMs: options.recurringRecheckMs } : {}),
     };
-    // One queue, three kinds of job (CALL_JOB_NAMES), told apart by name.
+    // One queue, four kinds of job (CALL_JOB_NAMES), told apart by name.
     const processors: Record<string, (job: Job, token?: string) => Promise<unknown>> = {
       [CALL_JOB_NAMES.createCall]: createGroupCallJob(callDeps),
       [CALL_JOB_NAMES.callAction]: callActionJob(callDeps),
       [CALL_JOB_NAMES.recurringOccurrence]: recurringOccurrenceJob(callDeps),
+      [CALL_JOB_NAMES.joinChat]: joinChatJob({
+        ...callDeps,
+        readInviteLink: (requestId) => connection.get(joinInviteKey(prefix, requestId)),
+      }),
     };
     const processor = async (job: Job, token?: string): Promise<unknown> => {
       const run = processors[job.name];

@@ -11,6 +11,7 @@ export * from "./contract/call-action.ts";
 export * from "./contract/call-request.ts";
 export * from "./contract/call-result.ts";
 export * from "./contract/delivered-secrets.ts";
+export * from "./contract/join-chat.ts";
 export * from "./contract/operators.ts";
 export * from "./contract/queue-names.ts";
 export * from "./contract/recurring-rule.ts";

@@ -31,6 +31,12 @@ const TABLE: [name: string, category: ErrorCategory, mustSay: (string | RegExp)[
   ["CHANNEL_INVALID", "user", ["cannot reach «Demo Community»", "@callbot_assistant is a member"]],
   ["USER_BANNED_IN_CHANNEL", "user", ["banned or restricted in «Demo Community»", "Lift the ban"]],
   ["ANONYMOUS_CALLS_DISABLED", "user", ["«Demo Community» does not allow", "Turn off “Remain anonymous”"]],
+  ["INVITE_HASH_EXPIRED", "user", ["expired before it could join", "Tap “Add the assistant” again"]],
+  ["INVITE_HASH_INVALID", "user", ["no longer works", "Tap “Add the assistant” again"]],
+  ["INVITE_LINK_MISSING", "user", ["expired while the request waited", "Tap “Add the assistant” again"]],
+  ["INVITE_REQUEST_SENT", "user", ["approves new members by hand", "Approve its request"]],
+  ["CHANNELS_TOO_MUCH", "user", ["in too many chats", "leave chats"]],
+  ["USER_CHANNELS_TOO_MUCH", "user", ["in too many chats", "leave chats"]],
   ["SCHEDULE_DATE_INVALID", "user", ["at most 8 days ahead", "Send the command again"]],
   ["SCHEDULE_DATE_TOO_LATE", "user", ["at most 8 days in advance", "earlier time"]],
   [

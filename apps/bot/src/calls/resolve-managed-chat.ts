@@ -6,7 +6,9 @@ import { parseChatRef } from "../newcall/parse-chat-ref.ts";
 import { resolveTargetChat } from "../targets/resolve-target-chat.ts";
 import type { CallsViewDeps } from "./calls-view.ts";
 
-export type ManagedChat = { ok: true; chat: TargetChat; rest: string } | { ok: false; reply: string };
+export type ManagedChat =
+  | { ok: true; chat: TargetChat; type: "group" | "supergroup" | "channel"; rest: string }
+  | { ok: false; reply: string };
 
 /**
  * The chat a /rename or /rotatekey is about, and whether the sender may manage its calls:
@@ -17,7 +19,7 @@ export async function resolveManagedChat(
   ctx: Context,
   args: string,
   options: { ownerOnly: boolean; chatCacheSeconds: number; usage: string },
-  deps: CallsViewDeps,
+  deps: Pick<CallsViewDeps, "redis" | "keys" | "ownerIds" | "memberCacheSeconds">,
 ): Promise<ManagedChat> {
   const chat = ctx.chat;
   const from = ctx.from;
@@ -28,6 +30,7 @@ export async function resolveManagedChat(
     };
   }
   let target: TargetChat;
+  let type: "group" | "supergroup" | "channel";
   let rest = args.trim();
   if (chat.type === "private") {
     const [first = "", ...words] = rest.split(/\s+/);
@@ -51,6 +54,7 @@ export async function resolveManagedChat(
       title: resolved.chat.title,
       ...(resolved.chat.username !== undefined && { username: resolved.chat.username }),
     };
+    type = resolved.chat.type === "private" ? "group" : resolved.chat.type;
     rest = words.join(" ");
   } else if (chat.type === "channel") {
     return {
@@ -58,6 +62,7 @@ export async function resolveManagedChat(
       reply: "I cannot see who posts in a channel. Send me the command in a private chat.",
     };
   } else {
+    type = chat.type;
     target = {
       chatId: chat.id,
       title: chat.title,
@@ -81,5 +86,5 @@ export async function resolveManagedChat(
         : describeRefusal(rights.reason, { chat: target.title, botUsername: ctx.me.username });
     return { ok: false, reply };
   }
-  return { ok: true, chat: target, rest };
+  return { ok: true, chat: target, type, rest };
 }

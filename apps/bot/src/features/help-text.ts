@@ -10,6 +10,7 @@ export interface HelpFacts {
 /** The command menu (setMyCommands): what a user sees when typing "/". */
 export const BOT_COMMANDS = [
   { command: "newcall", description: "Create or schedule a video chat or livestream" },
+  { command: "setup", description: "Check a chat's set-up and fix it in one tap" },
   { command: "calls", description: "List your calls: start, end, cancel, invite link, stream key" },
   { command: "timezone", description: "Show or set your time zone, e.g. /timezone Europe/Berlin" },
   { command: "rename", description: "Rename a chat's current call" },
@@ -27,8 +28,8 @@ export function renderHelp(facts: HelpFacts): string {
     "I create and schedule Telegram video chats and livestreams in your groups and channels.",
     "",
     "Set-up, once per chat:",
-    `1. Add me (@${facts.botUsername}) to the group or channel.`,
-    `2. Make ${facts.assistant} an admin of the chat with the right "Manage video chats". That account starts the calls: Telegram does not let bots do it.`,
+    `1. Add me (@${facts.botUsername}) to the group or channel as an admin with "Invite users", "Add new admins" and "Manage video chats".`,
+    `2. Send /setup in the group (for a channel: /setup @yourchannel here). I check that ${facts.assistant} is in the chat, not banned, and an admin with "Manage video chats", and fix what I can with one tap: add it, unban it, give it the right. That account starts the calls: Telegram does not let bots do it.`,
     '3. You must be the chat\'s owner, or an admin with "Manage video chats". Livestreams need the owner.',
     "",
     "In a group:",

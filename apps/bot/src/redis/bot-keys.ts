@@ -27,6 +27,8 @@ export function botKeys(prefix: string) {
     /** Held while one result of a request is being delivered (results of one request in turn). */
     resultDelivery: (requestId: string, requestedAt: number) =>
       `${base}:result-delivery:${requestId}:${requestedAt}`,
+    /** /setup: the assistant is being brought into this chat (holds the join's request id). */
+    joinPending: (chatId: number) => `${base}:join-pending:${chatId}`,
     /** Prefix for @grammyjs/ratelimiter's per-user /newcall counters (one window's TTL each). */
     newCallRateLimitPrefix: `${base}:ratelimit:newcall:`,
     /** Prefix for the per-user counters of every command and press (one window's TTL each). */

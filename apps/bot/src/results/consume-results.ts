@@ -2,6 +2,7 @@ import {
   type CallActionResult,
   CallActionResultSchema,
   type CreateCallResult,
+  type JoinChatResult,
   QUEUE_NAMES,
   type ResultsMessage,
   ResultsMessageSchema,
@@ -18,6 +19,7 @@ import type { Clock } from "../clock.ts";
 import { botKeys } from "../redis/bot-keys.ts";
 import { REPLACE_QUESTION } from "../replace/handle-replace-press.ts";
 import { replaceKeyboard, saveReplaceOffer } from "../replace/replace-offers.ts";
+import { reportJoinResult } from "../setup/report-join-result.ts";
 import { isPrivateChatClosed } from "../telegram/bot-api-errors.ts";
 import type { CallsResultsDeps } from "./calls-results-deps.ts";
 import { deliverInOrder, type ResultOrderDeps } from "./deliver-in-order.ts";
@@ -36,6 +38,7 @@ export interface ResultsConsumerDeps {
   redis: Redis;
   prefix: string;
   botUsername: string;
+  botId: number;
   ownerIds: readonly number[];
   clock: Clock;
   logger: Logger;
@@ -110,7 +113,9 @@ async function deliverResult(
       () =>
         message.kind === "call-action"
           ? reportCallAction(message, deps)
-          : reportCallResult(message, deps, deps.followMigration, once),
+          : message.kind === "join-chat"
+            ? reportJoin(message, deps)
+            : reportCallResult(message, deps, deps.followMigration, once),
       deps.order,
     );
   } catch (error) {
@@ -146,6 +151,15 @@ async function reportCallAction(result: CallActionResult, deps: ResultsConsumerD
 
 /** Runs a send of this result once, even when the result is tried again after a pause. */
 type Once = (step: string, send: () => Promise<void>) => Promise<void>;
+
+async function reportJoin(result: JoinChatResult, deps: ResultsConsumerDeps): Promise<void> {
+  await reportJoinResult(result, { id: deps.botId, username: deps.botUsername }, deps.api, {
+    redis: deps.redis,
+    keys: botKeys(deps.prefix),
+    prefix: deps.prefix,
+    logger: deps.logger,
+  });
+}
 
 async function reportCallResult(
   result: CreateCallResult,

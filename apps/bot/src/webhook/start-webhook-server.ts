@@ -15,7 +15,7 @@ export interface StartWebhookServerOptions {
   bot: Bot<Context>;
   webhook: BotWebhookConfig;
   /** The update types to ask Telegram for, as with long polling. */
-  allowedUpdates: readonly ("message" | "channel_post" | "callback_query")[];
+  allowedUpdates: readonly ("message" | "channel_post" | "callback_query" | "my_chat_member")[];
   logger: Logger;
   limits?: Partial<WebhookServerLimits>;
 }

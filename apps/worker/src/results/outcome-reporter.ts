@@ -5,6 +5,8 @@ import {
   type CallFailure,
   type CreateCallRequest,
   CreateCallRequestSchema,
+  type JoinChatRequest,
+  JoinChatRequestSchema,
 } from "@callbot/shared";
 import { type ResultsPublisher, resultJobIds } from "./results-publisher.ts";
 
@@ -34,10 +36,14 @@ export function callActionReporter(request: CallActionRequest, deps: ReporterDep
   return reporterFor("call-action", request, deps);
 }
 
-/** One reporter for both kinds: the message differs only in its `kind` and the request it echoes. */
+export function joinChatReporter(request: JoinChatRequest, deps: ReporterDeps): OutcomeReporter {
+  return reporterFor("join-chat", request, deps);
+}
+
+/** One reporter for every kind: the message differs only in its `kind` and the request it echoes. */
 function reporterFor(
-  kind: "create-call" | "call-action",
-  request: CreateCallRequest | CallActionRequest,
+  kind: "create-call" | "call-action" | "join-chat",
+  request: CreateCallRequest | CallActionRequest | JoinChatRequest,
   deps: ReporterDeps,
 ): OutcomeReporter {
   const publish = (
@@ -79,6 +85,10 @@ export function reporterForJob(
   if (job.name === CALL_JOB_NAMES.callAction) {
     const parsed = CallActionRequestSchema.safeParse(job.data);
     return parsed.success ? callActionReporter(parsed.data, deps) : undefined;
+  }
+  if (job.name === CALL_JOB_NAMES.joinChat) {
+    const parsed = JoinChatRequestSchema.safeParse(job.data);
+    return parsed.success ? joinChatReporter(parsed.data, deps) : undefined;
   }
   return undefined;
 }

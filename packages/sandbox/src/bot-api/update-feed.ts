@@ -1,6 +1,6 @@
-import type { WorldMessage } from "../world/types.ts";
+import type { WorldEvents, WorldMessage } from "../world/types.ts";
 import type { World } from "../world/world.ts";
-import { toBotApiMessage } from "./bot-api-shapes.ts";
+import { toBotApiChat, toBotApiChatMember, toBotApiMessage, toBotApiUser } from "./bot-api-shapes.ts";
 import type { UpdateQueue } from "./update-queue.ts";
 
 /**
@@ -14,12 +14,41 @@ export function feedWorldUpdates(world: World, queue: UpdateQueue): () => void {
     const kind = deliveryKind(world, message);
     if (kind) queue.push({ [kind]: toBotApiMessage(world, message) });
   };
+  const onMemberChanged = (change: WorldEvents["memberChanged"][0]) => {
+    const update = myChatMemberUpdate(world, change);
+    if (update) queue.push({ my_chat_member: update });
+  };
   const onLoaded = () => queue.dropAll();
   world.on("message", onMessage);
+  world.on("memberChanged", onMemberChanged);
   world.on("loaded", onLoaded);
   return () => {
     world.off("message", onMessage);
+    world.off("memberChanged", onMemberChanged);
     world.off("loaded", onLoaded);
+  };
+}
+
+/**
+ * my_chat_member (Bot API ChatMemberUpdated): the bot's own status in a chat changed, e.g. it
+ * was added, promoted or removed. Telegram sends it whatever the privacy mode, and it is in the
+ * default allowed_updates (unlike chat_member).
+ */
+function myChatMemberUpdate(
+  world: World,
+  change: WorldEvents["memberChanged"][0],
+): Record<string, unknown> | undefined {
+  if (change.userId !== world.bot.id) return undefined;
+  const chat = world.getChat(change.chatId);
+  const bot = world.getUser(world.bot.id);
+  const by = world.getUser(change.byUserId);
+  if (!chat || !bot || !by) return undefined;
+  return {
+    chat: toBotApiChat(world, chat),
+    from: toBotApiUser(by),
+    date: Math.floor(Date.now() / 1000),
+    old_chat_member: toBotApiChatMember(chat, bot, change.previous),
+    new_chat_member: toBotApiChatMember(chat, bot, change.role),
   };
 }
 

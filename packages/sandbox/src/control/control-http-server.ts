@@ -40,6 +40,7 @@ const membersSchema = z.object({
   chatId: z.number().int(),
   userId: z.number().int(),
   role: memberRoleSchema,
+  byUserId: z.number().int().optional(),
 });
 const migrateSchema = z.object({ by: z.number().int() });
 const availabilitySchema = z.object({ up: z.boolean(), downForMs: z.number().int().positive().optional() });
@@ -97,8 +98,8 @@ const ROUTES: Array<[method: string, path: RegExp, route: Route]> = [
     "POST",
     /^\/members$/,
     (control, body) => {
-      const { chatId, userId, role } = membersSchema.parse(body);
-      control.setRole(chatId, userId, role);
+      const { chatId, userId, role, byUserId } = membersSchema.parse(body);
+      control.setRole(chatId, userId, role, byUserId);
       return { updated: true };
     },
   ],

@@ -196,10 +196,11 @@ export class SandboxControl {
     return chat ? this.world.callsOf(chat.id) : [];
   }
 
-  setRole(chatId: number, userId: number, role: MemberRole): void {
+  /** `byUserId`: who made the change (my_chat_member's `from` when it is the bot's role); default the owner. */
+  setRole(chatId: number, userId: number, role: MemberRole, byUserId?: number): void {
     const chat = this.world.chatByBotApiId(chatId);
     if (!chat) throw new ControlError(`chat ${chatId} is not in this world`, 404);
-    this.world.setRole(chat.id, userId, role);
+    this.world.setRole(chat.id, userId, role, byUserId);
   }
 
   /**

@@ -127,8 +127,10 @@ export interface WorldEvents {
   messageEdited: [WorldMessage];
   /** A group call was created or changed. */
   groupCall: [WorldGroupCall];
-  /** A member's role changed. */
-  memberChanged: [{ chatId: number; userId: number; role: MemberRole }];
+  /** A member's role changed (`previous` undefined: never in the chat); `byUserId` did it. */
+  memberChanged: [
+    { chatId: number; userId: number; role: MemberRole; previous: MemberRole | undefined; byUserId: number },
+  ];
   /** A message was deleted. */
   messageDeleted: [WorldMessage];
   /** The whole world was replaced (control API: load a world); servers drop what they cached. */

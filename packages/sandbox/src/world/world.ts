@@ -14,6 +14,7 @@ import {
   callTitleWithinLimit,
   isPresentMember,
 } from "./group-call-rules.ts";
+import { InviteLinks, type WorldInviteLink } from "./invite-links.ts";
 import { MethodFloodMeter } from "./method-flood-meter.ts";
 import {
   type MemberRole,
@@ -111,6 +112,7 @@ export class World extends EventEmitter<WorldEvents> {
   private floods = new MethodFloodMeter();
   /** Timers that discard never-started scheduled calls (scheduledCallExpiry "discarded"). */
   private expiryTimers = new Set<NodeJS.Timeout>();
+  readonly inviteLinks = new InviteLinks(() => this.seed);
 
   constructor(fixture: WorldFixture | unknown) {
     super();
@@ -147,6 +149,7 @@ export class World extends EventEmitter<WorldEvents> {
     this.rtmpKeyGeneration.clear();
     this.startedBot.clear();
     this.blockedBot.clear();
+    this.inviteLinks.clear();
 
     this.users.set(fixture.bot.id, {
       id: fixture.bot.id,
@@ -309,11 +312,57 @@ export class World extends EventEmitter<WorldEvents> {
     return [...this.chats.values()].filter((chat) => this.isMember(chat.id, userId));
   }
 
-  setRole(chatNativeId: number, userId: number, role: MemberRole): void {
+  /**
+   * Changes a member's role. `byUserId`: who did it (the Bot API's my_chat_member `from`);
+   * by default the chat's owner, as when an admin adds or promotes someone in the app.
+   */
+  setRole(chatNativeId: number, userId: number, role: MemberRole, byUserId?: number): void {
     const chat = this.requireChat(chatNativeId);
     if (!this.users.has(userId)) throw new TelegramRpcError(400, "USER_ID_INVALID");
+    const previous = chat.members.get(userId);
     chat.members.set(userId, role);
-    this.emit("memberChanged", { chatId: chatNativeId, userId, role });
+    const by = byUserId ?? [...chat.members].find(([, r]) => r.status === "owner")?.[0] ?? userId;
+    this.emit("memberChanged", { chatId: chatNativeId, userId, role, previous, byUserId: by });
+  }
+
+  // ---- joining ----
+
+  createInviteLink(
+    chatNativeId: number,
+    creatorId: number,
+    options: { expireDate?: number; memberLimit?: number } = {},
+  ): WorldInviteLink {
+    this.requireChat(chatNativeId);
+    return this.inviteLinks.create(chatNativeId, creatorId, options);
+  }
+
+  /**
+   * messages.importChatInvite. A user banned from the chat meets CHANNEL_PRIVATE, as Telegram
+   * answers a kicked user (telegramdesktop/tdesktop#3507); a member, USER_ALREADY_PARTICIPANT.
+   */
+  joinByInvite(userId: number, hash: string, now = Date.now()): WorldChat {
+    const link = this.inviteLinks.usable(hash, Math.floor(now / 1000));
+    const chat = this.requireChat(link.chatId);
+    const role = this.memberRole(chat.id, userId);
+    if (role?.status === "banned") throw new TelegramRpcError(400, "CHANNEL_PRIVATE");
+    if (isPresentMember(role)) throw new TelegramRpcError(400, "USER_ALREADY_PARTICIPANT");
+    link.joined += 1;
+    this.setRole(chat.id, userId, { status: "member" }, userId);
+    return chat;
+  }
+
+  /**
+   * channels.joinChannel: public chats only (a private one cannot be addressed without an
+   * invite); banned users meet CHANNEL_PRIVATE; a member's join changes nothing.
+   */
+  joinPublicChat(userId: number, chatNativeId: number): WorldChat {
+    const chat = this.requireChat(chatNativeId);
+    const role = this.memberRole(chat.id, userId);
+    if (role?.status === "banned") throw new TelegramRpcError(400, "CHANNEL_PRIVATE");
+    if (isPresentMember(role)) return chat;
+    if (!chat.username) throw new TelegramRpcError(400, "CHANNEL_PRIVATE");
+    this.setRole(chat.id, userId, { status: "member" }, userId);
+    return chat;
   }
 
   // ---- the bot's private chats ----

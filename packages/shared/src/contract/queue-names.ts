@@ -16,4 +16,6 @@ export const CALL_JOB_NAMES = {
   callAction: "call-action",
   /** Fired by a recurring rule's job scheduler: create the next occurrence. */
   recurringOccurrence: "recurring-occurrence",
+  /** /setup: the assistant account joins a chat (JoinChatRequest). */
+  joinChat: "join-chat",
 } as const;

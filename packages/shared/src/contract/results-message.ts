@@ -1,12 +1,14 @@
 import { z } from "zod";
 import { CallActionResultSchema } from "./call-action.ts";
 import { CreateCallResultSchema } from "./call-result.ts";
+import { JoinChatResultSchema } from "./join-chat.ts";
 import { WorkerAlertSchema } from "./worker-alert.ts";
 
 /** Everything that travels worker -> bot on the results queue. */
 export const ResultsMessageSchema = z.discriminatedUnion("kind", [
   CreateCallResultSchema,
   CallActionResultSchema,
+  JoinChatResultSchema,
   WorkerAlertSchema,
 ]);
 export type ResultsMessage = z.infer<typeof ResultsMessageSchema>;

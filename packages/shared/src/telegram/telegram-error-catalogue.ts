@@ -98,6 +98,43 @@ export const TELEGRAM_ERROR_CATALOGUE = {
       `${capitalise(chat)} does not allow taking part in video chats anonymously. Turn off “Remain anonymous” for ${userbot} in the admin settings of ${chat}, then send the command again.`,
   },
 
+  // Joining a chat (/setup's "Add the assistant": messages.importChatInvite, channels.joinChannel).
+  INVITE_HASH_EXPIRED: {
+    category: "user",
+    meaning: "the invite link expired or was used up before the assistant joined",
+    userMessage: ({ assistant }) =>
+      `The invite link for ${lowerFirst(assistant)} expired before it could join. Tap “Add the assistant” again.`,
+  },
+  INVITE_HASH_INVALID: {
+    category: "user",
+    meaning: "the invite link was revoked or never existed",
+    userMessage: ({ assistant }) =>
+      `The invite link for ${lowerFirst(assistant)} no longer works (it was revoked). Tap “Add the assistant” again.`,
+  },
+  INVITE_LINK_MISSING: {
+    category: "user",
+    meaning: "the bot's invite link for the join was gone from Redis (expired while the job waited)",
+    userMessage: ({ assistant }) =>
+      `The invite link for ${lowerFirst(assistant)} expired while the request waited. Tap “Add the assistant” again.`,
+  },
+  INVITE_REQUEST_SENT: {
+    category: "user",
+    meaning: "the chat approves new members: a join request was sent instead",
+    userMessage: ({ chat, userbot }) =>
+      `${chat} approves new members by hand: ${userbot} asked to join. Approve its request in the chat's member requests, then tap Check again.`,
+  },
+  CHANNELS_TOO_MUCH: {
+    category: "user",
+    meaning: "the account is in too many chats to join another",
+    userMessage: ({ assistant }) =>
+      `${capitalise(assistant)} is in too many chats to join another. Have it leave chats it no longer serves, then try again.`,
+  },
+  USER_CHANNELS_TOO_MUCH: {
+    category: "user",
+    meaning: "the account is in too many chats to join another",
+    userMessage: ({ assistant }) =>
+      `${capitalise(assistant)} is in too many chats to join another. Have it leave chats it no longer serves, then try again.`,
+  },
   // Scheduling.
   SCHEDULE_DATE_INVALID: {
     category: "user",

@@ -1,9 +1,11 @@
+import { hashOfInviteLink, inviteLinkUrl, type WorldInviteLink } from "../../world/invite-links.ts";
 import type { WorldChat } from "../../world/types.ts";
 import type { World } from "../../world/world.ts";
 import { rightsFromBotApi } from "../admin-rights-mapping.ts";
 import type { BotApiMethod } from "../bot-api-context.ts";
 import { badRequest } from "../bot-api-error.ts";
-import { toBotApiChat, toBotApiChatMember, toBotApiPrivateChat } from "../bot-api-shapes.ts";
+import { toBotApiChat, toBotApiChatMember, toBotApiPrivateChat, toBotApiUser } from "../bot-api-shapes.ts";
+import { botHas } from "../bot-rights.ts";
 import { resolveChatTarget } from "../chat-access.ts";
 import type { RequestParams } from "../request-params.ts";
 
@@ -66,6 +68,65 @@ export const getChatAdministrators: BotApiMethod = ({ world }, { params }) => {
  * Grants or removes admin rights. The bot needs can_promote_members and may only hand out rights
  * it holds itself (Telegram's RIGHT_FORBIDDEN); all rights false demotes to a plain member.
  */
+/**
+ * Lifts a ban: the user may join again (status "left"). With only_if_banned a member is left
+ * alone; without it Telegram removes a current member too (Bot API unbanChatMember). Needs
+ * can_restrict_members (TDLib's "not enough rights to restrict/unrestrict chat member").
+ */
+export const unbanChatMember: BotApiMethod = ({ world }, { params }) => {
+  const chat = groupTarget(world, params);
+  const userId = params.int("user_id", "user_id is empty");
+  if (!world.getUser(userId)) throw badRequest("user not found");
+  if (!botHas(world, chat, "banUsers"))
+    throw badRequest("not enough rights to restrict/unrestrict chat member");
+  const role = world.memberRole(chat.id, userId);
+  if (role?.status === "owner") throw badRequest("can't remove chat owner");
+  if (role?.status === "banned") world.setRole(chat.id, userId, { status: "left" }, world.bot.id);
+  else if (params.optBool("only_if_banned") !== true && world.isMember(chat.id, userId)) {
+    if (role?.status === "admin") throw badRequest("user is an administrator of the chat");
+    world.setRole(chat.id, userId, { status: "left" }, world.bot.id);
+  }
+  return true;
+};
+
+/** Invite links need can_invite_users (TDLib: "not enough rights to manage chat invite link"). */
+export const createChatInviteLink: BotApiMethod = ({ world }, { params }) => {
+  const chat = groupTarget(world, params);
+  if (!botHas(world, chat, "inviteUsers")) throw badRequest("not enough rights to manage chat invite link");
+  const memberLimit = params.optInt("member_limit");
+  if (memberLimit !== undefined && (memberLimit < 1 || memberLimit > 99_999))
+    throw badRequest("member_limit must be between 1 and 99999");
+  const expireDate = params.optInt("expire_date");
+  const link = world.createInviteLink(chat.id, world.bot.id, {
+    ...(expireDate !== undefined && { expireDate }),
+    ...(memberLimit !== undefined && { memberLimit }),
+  });
+  return toBotApiInviteLink(world, link);
+};
+
+export const revokeChatInviteLink: BotApiMethod = ({ world }, { params }) => {
+  const chat = groupTarget(world, params);
+  if (!botHas(world, chat, "inviteUsers")) throw badRequest("not enough rights to manage chat invite link");
+  const hash = hashOfInviteLink(params.optString("invite_link") ?? "");
+  const link = hash === undefined ? undefined : world.inviteLinks.byHash(hash);
+  if (!link || link.chatId !== chat.id) throw badRequest("INVITE_HASH_EXPIRED");
+  link.revoked = true;
+  return toBotApiInviteLink(world, link);
+};
+
+function toBotApiInviteLink(world: World, link: WorldInviteLink): Record<string, unknown> {
+  const creator = world.getUser(link.creatorId);
+  return {
+    invite_link: inviteLinkUrl(link.hash),
+    ...(creator && { creator: toBotApiUser(creator) }),
+    creates_join_request: false,
+    is_primary: false,
+    is_revoked: link.revoked,
+    ...(link.expireDate !== undefined && { expire_date: link.expireDate }),
+    ...(link.memberLimit !== undefined && { member_limit: link.memberLimit }),
+  };
+}
+
 export const promoteChatMember: BotApiMethod = ({ world }, { params }) => {
   const chat = groupTarget(world, params);
   const userId = params.int("user_id", "user_id is empty");
@@ -83,6 +144,6 @@ export const promoteChatMember: BotApiMethod = ({ world }, { params }) => {
     }
   }
   const anyRight = Object.values(rights).some(Boolean);
-  world.setRole(chat.id, userId, anyRight ? { status: "admin", rights } : { status: "member" });
+  world.setRole(chat.id, userId, anyRight ? { status: "admin", rights } : { status: "member" }, world.bot.id);
   return true;
 };

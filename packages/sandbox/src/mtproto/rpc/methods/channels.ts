@@ -11,6 +11,7 @@ import {
   OWNER_RIGHTS,
   userToTl,
 } from "../tl-mappers.ts";
+import { updatesWithChat } from "../updates-with-chat.ts";
 
 const MEMBER_SINCE = 1_700_000_000;
 
@@ -126,6 +127,12 @@ function assertMayListParticipants(
 }
 
 export const channelsMethods: Record<string, MethodHandler> = {
+  // core.telegram.org/method/channels.joinChannel: answers Updates with the chat. Rules in World.joinPublicChat.
+  "channels.joinChannel": (ctx, request: Api.channels.JoinChannel) => {
+    const chat = chatFromInputChannel(ctx, request.channel);
+    return updatesWithChat(ctx, ctx.world.joinPublicChat(ctx.accountId, chat.id));
+  },
+
   "channels.getChannels": (ctx, request: Api.channels.GetChannels) =>
     new Api.messages.Chats({
       chats: request.id.map((input) =>

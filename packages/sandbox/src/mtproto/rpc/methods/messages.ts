@@ -2,6 +2,7 @@ import { Api } from "telegram";
 import { TelegramRpcError, type WorldChat } from "../../../world/types.ts";
 import type { MethodHandler, RequestContext } from "../request-context.ts";
 import { chatToTl, embed, inputGroupCallOf, long, messageToTl, peerOfChat, userToTl } from "../tl-mappers.ts";
+import { updatesWithChat } from "../updates-with-chat.ts";
 
 /** Every chat the account is in, newest activity first, with each chat's last message. */
 function dialogsOf(ctx: RequestContext): Api.messages.Dialogs {
@@ -103,6 +104,12 @@ function fullBasicGroup(ctx: RequestContext, chat: WorldChat): Api.messages.Chat
 }
 
 export const messagesMethods: Record<string, MethodHandler> = {
+  // core.telegram.org/method/messages.importChatInvite: answers Updates with the chat joined.
+  "messages.importChatInvite": (ctx, request: Api.messages.ImportChatInvite) => {
+    if (!request.hash) throw new TelegramRpcError(400, "INVITE_HASH_EMPTY");
+    return updatesWithChat(ctx, ctx.world.joinByInvite(ctx.accountId, request.hash, ctx.now));
+  },
+
   "messages.getDialogs": (ctx) => dialogsOf(ctx),
 
   "messages.getChats": (ctx, request: Api.messages.GetChats) =>
