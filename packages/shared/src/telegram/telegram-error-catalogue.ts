@@ -121,7 +121,7 @@ export const TELEGRAM_ERROR_CATALOGUE = {
     category: "user",
     meaning: "the chat approves new members: a join request was sent instead",
     userMessage: ({ chat, userbot }) =>
-      `${chat} approves new members by hand: ${userbot} asked to join. Approve its request in the chat's member requests, then tap Check again.`,
+      `${capitalise(chat)} approves new members by hand: ${userbot} asked to join. Approve its request in the chat's member requests, then tap Check again.`,
   },
   CHANNELS_TOO_MUCH: {
     category: "user",
