@@ -1,3 +1,4 @@
+import { categoriseTelegramError } from "@callbot/shared";
 import { Api, errors } from "telegram";
 import { describe, expect, it } from "vitest";
 import { CallJobError } from "../src/calls/call-job-error.ts";
@@ -32,6 +33,14 @@ describe("readTelegramFailure", () => {
       errorName: "FLOOD_WAIT",
       seconds: 4,
     });
+  });
+
+  it("turns Telegram's -503 Timeout into TIMEOUT, retried: the request may have been carried out", () => {
+    expect(readTelegramFailure(new errors.RPCError("Timeout", request, -503))).toEqual({
+      errorName: "TIMEOUT",
+      code: -503,
+    });
+    expect(categoriseTelegramError("TIMEOUT")).toBe("retry");
   });
 
   it("turns 5xx answers and gramjs's lost-error retry message into INTERNAL (retried)", () => {

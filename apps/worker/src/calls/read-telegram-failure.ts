@@ -37,7 +37,7 @@ const NETWORK_CODES = new Set([
  * Reads the facts out of whatever gramjs (or our own code) threw:
  * - FloodWaitError / SlowModeWaitError: code 420, errorMessage "FLOOD", the wait in `.seconds`;
  * - RPCError: `.errorMessage` and `.code` (gramjs raises plain RPCError for most names); 5xx
- *   answers become INTERNAL;
+ *   answers become INTERNAL, and -503 "Timeout" (Telegram's back end timed out) TIMEOUT;
  * - the plain Error gramjs throws after `requestRetries` (the original error is lost; it was
  *   a 5xx or a repeated short flood wait): INTERNAL, so it is retried;
  * - network errors: NETWORK; anything else (a bug): UNKNOWN, which is not retried.
@@ -69,6 +69,9 @@ export function readTelegramFailure(error: unknown): TelegramFailureFacts {
     if (typeof candidate.category === "string") {
       return { errorName: candidate.errorMessage, category: candidate.category as ErrorCategory };
     }
+    // gramjs raises RPCError -503 "Timeout" when Telegram's own back end timed out
+    // (gram-js/gramjs#716): the request may or may not have been carried out. Retried, like ours.
+    if (code === -503) return { errorName: "TIMEOUT", code };
     if (code !== undefined && code >= 500) return { errorName: "INTERNAL", code };
     const parsed = parseTelegramErrorName(candidate.errorMessage);
     return {
