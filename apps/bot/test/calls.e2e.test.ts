@@ -6,6 +6,7 @@ import {
   type CreateCallResult,
   QUEUE_NAMES,
   type ResultsMessage,
+  writeWorkerStatus,
 } from "@callbot/shared";
 import { type Job, Queue } from "bullmq";
 import { Redis } from "ioredis";
@@ -144,6 +145,33 @@ describe("/calls: list, buttons, refusals", () => {
       "1. 🔗 Invite link",
     ]);
     for (const b of buttons(listed)) expect(Buffer.byteLength(b.data)).toBeLessThanOrEqual(64);
+  });
+
+  it("checklist 28: while the assistant's session is dead, a button and /rename are answered at once that it is offline, and nothing is queued", async () => {
+    const { request, ack } = await newcall(DEMO.olga, DEMO.community, "/newcall Weekly sync in 2h");
+    await created(request, ack);
+    const listed = await list(DEMO.olga, DEMO.community);
+    await writeWorkerStatus(inspector, h.prefix, {
+      v: 1,
+      state: "session-dead",
+      errorName: "AUTH_KEY_UNREGISTERED",
+      updatedAt: Date.now(),
+    });
+
+    const pressed = await pressOn(DEMO.olga, listed, "Start now");
+    const answer = await pressed.answer;
+    expect(answer.text).toMatch(/assistant account is offline.*operators have been told/);
+    expect(answer.showAlert).toBe(true);
+
+    const command = await h.sandbox.sendText({
+      from: DEMO.olga,
+      chatId: DEMO.community,
+      text: "/rename New name",
+    });
+    const reply = await h.sandbox.waitForBotMessage(DEMO.community, (m) => m.replyToMessageId === command.id);
+    const edited = await h.sandbox.waitForEdit(DEMO.community, reply.id, (m) => /offline/.test(m.text ?? ""));
+    expect(edited.text).toMatch(/^⚠️ The assistant account is offline.*Nothing was queued/s);
+    expect(await actionJobs()).toEqual([]);
   });
 
   it("Start now: answered at once, one job even when pressed twice, the result redraws the list as live", async () => {

@@ -10,3 +10,11 @@ import type { Redis } from "ioredis";
 export async function isAssistantOffline(redis: Redis, prefix: string): Promise<boolean> {
   return (await readWorkerStatus(redis, prefix))?.state === "session-dead";
 }
+
+/** What a user reads when they ask for something the assistant cannot do while it is offline. */
+export const ASSISTANT_OFFLINE_TEXT =
+  "⚠️ The assistant account is offline: its Telegram session has ended, so I cannot create or change calls right now. The operators have been told and must log it in again. Nothing was queued; please try again later.";
+
+/** The same, short enough for a button's alert (Telegram allows 200 characters). */
+export const ASSISTANT_OFFLINE_ALERT =
+  "The assistant account is offline (its Telegram session ended), so nothing was queued. The operators have been told; try again later.";

@@ -1,6 +1,7 @@
 import type { CallAction, CallActionRequest } from "@callbot/shared";
 import type { Context } from "grammy";
 import type { Logger } from "pino";
+import { ASSISTANT_OFFLINE_ALERT } from "../assistant/assistant-offline.ts";
 import { authoriseRequester } from "../auth/authorise-requester.ts";
 import type { CallEntry } from "../calls-registry/call-entry.ts";
 import type { Clock } from "../clock.ts";
@@ -144,8 +145,12 @@ export async function handlePress(ctx: Context, deps: PressDeps): Promise<void> 
     timeZone: deps.timeZoneFor(query.from.id),
     requestedAt: deps.clock.now(),
   };
-  const added = await addCallAction(deps.callsQueue, request);
+  const added = await addCallAction(deps.callsQueue, request, deps.redis);
   deps.logger.info({ requestId: request.requestId, action, added }, "/calls action queued");
+  if (added === "assistant-offline") {
+    await ctx.answerCallbackQuery({ text: ASSISTANT_OFFLINE_ALERT, show_alert: true });
+    return;
+  }
   await ctx.answerCallbackQuery({
     text:
       added === "in-progress"

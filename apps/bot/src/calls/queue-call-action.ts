@@ -5,8 +5,10 @@ import {
   CallActionRequestSchema,
 } from "@callbot/shared";
 import type { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { isAssistantOffline } from "../assistant/assistant-offline.ts";
 
-export type AddActionOutcome = "queued" | "in-progress";
+export type AddActionOutcome = "queued" | "in-progress" | "assistant-offline";
 
 const UNFINISHED = new Set(["waiting", "prioritized", "delayed", "active", "waiting-children"]);
 
@@ -14,10 +16,18 @@ const UNFINISHED = new Set(["waiting", "prioritized", "delayed", "active", "wait
  * Adds a call-action job whose job id is its idempotency key (`act_<action>_<entry>`): two
  * presses of the same button give one job, because BullMQ ignores an add whose id exists. A
  * finished job with that id (an earlier press that failed, say) is removed first so that the
- * user can try again; an unfinished one means the first press is still being handled.
+ * user can try again; an unfinished one means the first press is still being handled. Nothing
+ * is added while the assistant's session is dead: it would wait unanswered until someone logs
+ * the account in again (checklist 28).
  */
-export async function addCallAction(queue: Queue, request: CallActionRequest): Promise<AddActionOutcome> {
+export async function addCallAction(
+  queue: Queue,
+  request: CallActionRequest,
+  redis: Redis,
+): Promise<AddActionOutcome> {
   const data = CallActionRequestSchema.parse(request);
+  // The queue's prefix is the deployment's, where the worker publishes its state.
+  if (await isAssistantOffline(redis, queue.opts.prefix ?? "bull")) return "assistant-offline";
   const existing = await queue.getJob(data.requestId);
   if (existing) {
     if (UNFINISHED.has(await existing.getState())) return "in-progress";

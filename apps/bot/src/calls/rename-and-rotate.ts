@@ -1,6 +1,7 @@
 import type { CallActionRequest } from "@callbot/shared";
 import type { Context } from "grammy";
 import type { Logger } from "pino";
+import { ASSISTANT_OFFLINE_TEXT } from "../assistant/assistant-offline.ts";
 import type { Clock } from "../clock.ts";
 import { cleanTitle } from "../newcall/clean-title.ts";
 import type { CallsViewDeps } from "./calls-view.ts";
@@ -118,8 +119,11 @@ async function queueChatAction(
     timeZone: deps.timeZoneFor(from.id),
     requestedAt: deps.clock.now(),
   };
-  const added = await addCallAction(deps.callsQueue, request);
+  const added = await addCallAction(deps.callsQueue, request, deps.redis);
   deps.logger.info({ requestId: request.requestId, action: request.action, added }, "call action queued");
+  if (added === "assistant-offline" && what.ack !== undefined) {
+    await ctx.api.editMessageText(what.ack.chatId, what.ack.messageId, ASSISTANT_OFFLINE_TEXT);
+  }
 }
 
 function replyTo(ctx: Context, text: string) {

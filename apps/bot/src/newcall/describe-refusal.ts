@@ -1,3 +1,4 @@
+import { ASSISTANT_OFFLINE_TEXT } from "../assistant/assistant-offline.ts";
 import type { AuthorisationResult } from "../auth/authorise-requester.ts";
 import type { ResolveTargetResult } from "../targets/resolve-target-chat.ts";
 
@@ -41,7 +42,7 @@ export function describeRefusal(refusal: Refusal, ctx: { chat: string; botUserna
     case "rate-limited":
       return "You are sending /newcall too often. Please wait a minute, then try again.";
     case "assistant-offline":
-      return "⚠️ The assistant account is offline: its Telegram session has ended, so no call can be created right now. The operators have been told and must log it in again. Nothing was queued; please try again later.";
+      return ASSISTANT_OFFLINE_TEXT;
     case "could-not-queue":
       return "⚠️ Sorry, I could not queue this request: my job store is not reachable right now. Nothing was queued; please try again in a minute.";
   }
