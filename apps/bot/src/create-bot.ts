@@ -24,6 +24,7 @@ import {
   DEFAULT_BOT_API_RETRY,
   installBotApiRetries,
 } from "./telegram/bot-api-retries.ts";
+import { rateLimitWait, tellRateLimited } from "./telegram/tell-rate-limited.ts";
 import { throttleUpdates } from "./throttle/throttle-updates.ts";
 import { createUserTimeZones, type UserTimeZones } from "./timezone/user-time-zones.ts";
 
@@ -85,6 +86,11 @@ export function createBot(options: CreateBotOptions): Bot<Context> {
 
   const features = bot.errorBoundary(async (error) => {
     logger.error({ err: error.error, updateId: error.ctx.update.update_id }, "handling an update failed");
+    const wait = rateLimitWait(error.error);
+    if (wait !== undefined) {
+      await tellRateLimited(error.ctx, wait);
+      return;
+    }
     if (error.ctx.chat?.type !== "private") return;
     await error.ctx
       .reply("Sorry, something went wrong on my side. Nothing was queued; please try again in a minute.")

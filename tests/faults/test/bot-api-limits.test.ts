@@ -56,3 +56,17 @@ describe("a button answered after Telegram's timeout", () => {
     expect(answered).toBe("never"); // the button's own answer was refused as too late
   });
 });
+
+describe("a 429 longer than a call may sleep, in a command's rights check", () => {
+  it("getChatMember answered 429 with retry_after 90: the user is told at once how long to wait; nothing is queued", async () => {
+    p = await start({ worker: false });
+    p.sandbox.faults.botApi({ method: "getChatMember", action: { kind: "429", retryAfter: 90 }, times: 1 });
+    const askedAt = Date.now();
+    const { reply } = await p.ask(WHO.olga, WHO.community, "/newcall Standup");
+    expect(reply.text).toBe(
+      "⏳ Telegram asked me to slow down for 2 minutes. Nothing was done; please try again after that.",
+    );
+    expect(Date.now() - askedAt).toBeLessThan(10_000); // not 90 s of silence
+    expect(await p.queues.calls.getJobCounts("waiting")).toEqual({ waiting: 0 });
+  });
+});

@@ -8,6 +8,7 @@ import { followVideoChatEvent, type VideoChatEvent } from "../calls-registry/fol
 import type { Clock } from "../clock.ts";
 import { describeRefusal } from "../newcall/describe-refusal.ts";
 import { handleReplacePress } from "../replace/handle-replace-press.ts";
+import { rateLimitWait } from "../telegram/tell-rate-limited.ts";
 
 export interface CallsFeatureDeps extends CallsViewDeps {
   clock: Clock;
@@ -67,6 +68,8 @@ function answerIfFailed(handle: (ctx: Context) => Promise<void>) {
     try {
       await handle(ctx);
     } catch (error) {
+      // The button must not spin for ever; the error boundary logs the cause (and answers a 429 itself).
+      if (rateLimitWait(error) !== undefined) throw error;
       await ctx
         .answerCallbackQuery({
           text: "Sorry, something went wrong on my side. Nothing was changed; try again in a minute.",
