@@ -11,6 +11,14 @@ const berlinClock = new Intl.DateTimeFormat("en-GB", {
   hourCycle: "h23",
 });
 
+/** Polls a real condition (no fixed sleeps). */
+async function until(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 /** The rule id a scheduler's template carries (the RecurringRule is the job's data). */
 function ruleIdOf(data: unknown): string {
   return (data as { ruleId: string }).ruleId;
@@ -36,15 +44,6 @@ describe("a recurring call through the whole pipeline", () => {
   async function completedFirings(): Promise<number> {
     const done = await calls.getJobs(["completed"]);
     return done.filter((job) => job.name === "recurring-occurrence").length;
-  }
-
-  /** Polls a real condition (no fixed sleeps). */
-  async function until(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await condition())) {
-      if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
   }
 
   it("the daily rule's next occurrence never ends today's call: it waits, and is skipped with its maker told; /stoprecurring removes the rule", async () => {
@@ -115,5 +114,35 @@ describe("a recurring call through the whole pipeline", () => {
     const stopped = await p.ask(WHO.olga, WHO.community, `/stoprecurring ${scheduler!.key}`);
     expect(stopped.reply.text).toContain("🛑 Stopped: video chat “Daily sync” in «Demo Community»");
     expect(await calls.getJobSchedulers()).toEqual([]);
+  });
+});
+
+describe("a recurring occurrence waiting for the chat's call", () => {
+  let p: Pipeline;
+  afterEach(async () => {
+    await p.close();
+  });
+
+  it("is created as soon as that call's video_chat_ended arrives, not at its next re-check", async () => {
+    // Re-checks ten minutes apart: only the service message can make it quick.
+    p = await startPipeline({ worker: { recurringRecheckMs: 600_000 } });
+    const meeting = p.sandbox.world.createGroupCall(WHO.olga, 1500000001, {
+      randomId: 1,
+      title: "Now",
+      rtmp: false,
+    });
+    const checked = () => p.sandbox.counters().mtproto["channels.getFullChannel"] ?? 0;
+    await p.ask(WHO.olga, WHO.community, "/newcall Daily sync every day 18:00");
+    // The next 18:00 is less than a day away, so its occurrence is queued at once, and waits.
+    await until(async () => checked() >= 1, 10_000);
+    expect(meeting.state).toBe("active");
+    expect(p.sandbox.calls(WHO.community)).toHaveLength(1);
+
+    // The meeting's people end it in Telegram.
+    p.sandbox.world.discardGroupCall(WHO.olga, meeting.id);
+    await p.waitForCalls(WHO.community, 2, 10_000);
+    const occurrence = p.sandbox.calls(WHO.community)[1]!;
+    expect(occurrence).toMatchObject({ title: "Daily sync", state: "scheduled" });
+    expect(berlinClock.format(occurrence.scheduleDate! * 1000)).toBe("18:00");
   });
 });

@@ -7,6 +7,7 @@ import { handleRename, handleRotateKey } from "../calls/rename-and-rotate.ts";
 import { followVideoChatEvent, type VideoChatEvent } from "../calls-registry/follow-call-events.ts";
 import type { Clock } from "../clock.ts";
 import { describeRefusal } from "../newcall/describe-refusal.ts";
+import { wakeWaitingOccurrences } from "../recurring/wake-waiting-occurrences.ts";
 import { handleReplacePress } from "../replace/handle-replace-press.ts";
 import { rateLimitWait } from "../telegram/tell-rate-limited.ts";
 
@@ -55,10 +56,17 @@ export function createCallsFeature(deps: CallsFeatureDeps): Composer<Context> {
     ["message:video_chat_started", "channel_post:video_chat_started"],
     follow(() => ({ kind: "started" })),
   );
-  feature.on(
-    ["message:video_chat_ended", "channel_post:video_chat_ended"],
-    follow((ctx) => ({ kind: "ended", duration: ctx.msg?.video_chat_ended?.duration ?? 0 })),
-  );
+  const followEnded = follow((ctx) => ({
+    kind: "ended",
+    duration: ctx.msg?.video_chat_ended?.duration ?? 0,
+  }));
+  feature.on(["message:video_chat_ended", "channel_post:video_chat_ended"], async (ctx) => {
+    await followEnded(ctx);
+    // Recurring occurrences waiting for this chat's call to end (one call per chat) go now.
+    const woken = await wakeWaitingOccurrences(deps.callsQueue, ctx.chat.id);
+    if (woken > 0)
+      deps.logger.info({ chatId: ctx.chat.id, woken }, "a call ended; waiting occurrences run now");
+  });
   return feature;
 }
 
