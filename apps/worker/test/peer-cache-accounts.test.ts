@@ -1,5 +1,5 @@
 import { demoWorldPath, readWorldFixture } from "@callbot/sandbox";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PeerCache } from "../src/peers/peer-cache.ts";
 import { CHATS, USERBOT_ID, WorkerHarness } from "./support/worker-harness.ts";
 
@@ -68,5 +68,42 @@ describe("access hashes are per account (Telegram's are account-bound)", () => {
     expect((await cache.byChannelId(PRIVATE_TEAM))?.accessHash).toBe(
       h.sandbox.world.accessHash("chat", PRIVATE_TEAM, USERBOT_ID),
     );
+  });
+});
+
+describe("chats the assistant is not in", () => {
+  let h: WorkerHarness;
+  beforeEach(async () => {
+    h = await WorkerHarness.start();
+    await h.startWorker().ready;
+    h.sandbox.resetCounters();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it("35: requests naming a chat the assistant is not in cost at most one Telegram request per chat per cache period", async () => {
+    const requests = [1, 2, 3].map(() => h.request({ target: CHATS.lockedRoom }));
+    for (const request of requests) {
+      await h.addJob(request);
+      const result = await h.finalResult(request.requestId);
+      expect(result.outcome).toEqual({
+        status: "failed",
+        failure: { errorName: "CHANNEL_PRIVATE", category: "user" },
+      });
+    }
+    const counts = h.sandbox.counters().mtproto;
+    const telegramRequests = Object.entries(counts)
+      .filter(([method]) => method !== "help.getConfig")
+      .reduce((sum, [, n]) => sum + n, 0);
+    // The first request's dialog scan; the next two are refused from the cache.
+    expect(counts["messages.getDialogs"]).toBe(1);
+    expect(telegramRequests).toBe(1);
+    expect(h.mtprotoCount("phone.createGroupCall")).toBe(0);
+
+    // Another chat is not affected.
+    const other = h.request({ target: CHATS.privateTeam });
+    await h.addJob(other);
+    expect((await h.finalResult(other.requestId)).outcome.status).toBe("created");
   });
 });

@@ -13,6 +13,14 @@ export interface CachedChannel {
 export const PEER_CACHE_TTL_SECONDS = 30 * 24 * 60 * 60;
 
 /**
+ * How long "the assistant is not in this chat" is remembered: a request naming such a chat costs
+ * at most one Telegram request per chat in this time (anyone who owns a group could otherwise
+ * make the assistant spend its flood budget, security review §3). Short, since adding the
+ * assistant to the chat is the fix the refusal asks for.
+ */
+export const NOT_IN_CHAT_TTL_SECONDS = 5 * 60;
+
+/**
  * Redis cache of channel access hashes, by channel id and by username, so that in the steady
  * state resolving a target costs no Telegram request at all. Keys live under the BullMQ prefix
  * and name the account: Telegram's access hashes are account-bound ("every account will see a
@@ -51,6 +59,20 @@ export class PeerCache {
   async forget(channelId: number | string, username?: string): Promise<void> {
     const keys = [this.idKey(channelId), ...(username ? [this.usernameKey(username)] : [])];
     await this.redis.del(...keys);
+  }
+
+  /** Remembers that the account is not in the chat (Bot API id), with Telegram's refusal. */
+  async rememberNotIn(botApiChatId: number, errorName: string): Promise<void> {
+    await this.redis.set(this.notInKey(botApiChatId), errorName, "EX", NOT_IN_CHAT_TTL_SECONDS);
+  }
+
+  /** The refusal remembered for a chat the account is not in, if any. */
+  async notIn(botApiChatId: number): Promise<string | undefined> {
+    return (await this.redis.get(this.notInKey(botApiChatId))) ?? undefined;
+  }
+
+  private notInKey(botApiChatId: number): string {
+    return `${this.prefix}:peer:${this.accountId}:not-in:${botApiChatId}`;
   }
 
   private idKey(channelId: number | string): string {

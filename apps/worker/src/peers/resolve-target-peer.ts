@@ -18,6 +18,8 @@ export interface ResolvedTarget {
    * when Telegram refuses the hash (see runOnTargetPeer).
    */
   forgetCached?: () => Promise<void>;
+  /** Remembers that the account is not in this chat, with Telegram's refusal (NOT_IN_CHAT_TTL_SECONDS). */
+  rememberNotIn: (errorName: string) => Promise<void>;
 }
 
 export interface TargetPeerResolverDeps {
@@ -48,27 +50,38 @@ export function createTargetPeerResolver(
 
   return async (target) => {
     const chat = nativeChatFromBotApiId(target.chatId);
+    const rememberNotIn = (errorName: string) => cache.rememberNotIn(target.chatId, errorName);
+    // Checked before anything that costs a Telegram request.
+    const knownNotIn = await cache.notIn(target.chatId);
+    if (knownNotIn !== undefined) {
+      throw new CallJobError(
+        knownNotIn,
+        "the assistant account is not in this chat (remembered from Telegram's refusal a few minutes ago)",
+        "user",
+      );
+    }
     if (chat.kind === "chat") {
-      return { chat, peer: new Api.InputPeerChat({ chatId: returnBigInt(chat.id) }) };
+      return { chat, peer: new Api.InputPeerChat({ chatId: returnBigInt(chat.id) }), rememberNotIn };
     }
 
     const cached = await cache.byChannelId(chat.id);
     if (cached) {
       const forgetCached = () => cache.forget(chat.id, target.username);
-      return { ...channelTarget(chat, cached), forgetCached };
+      return { ...channelTarget(chat, cached), forgetCached, rememberNotIn };
     }
     const known =
       (target.username ? await viaUsername(target.username, chat.id) : undefined) ??
       (await viaDialogs(chat.id));
     if (!known) {
       logger.info({ channelId: chat.id }, "the assistant account is not in this chat");
+      await rememberNotIn("CHANNEL_PRIVATE");
       throw new CallJobError(
         "CHANNEL_PRIVATE",
         "the assistant account is not a member of this chat (not among its dialogs, no public username)",
         "user",
       );
     }
-    return channelTarget(chat, known);
+    return { ...channelTarget(chat, known), rememberNotIn };
   };
 
   async function viaUsername(username: string, channelId: number): Promise<CachedChannel | undefined> {
@@ -97,7 +110,7 @@ export function createTargetPeerResolver(
   }
 }
 
-function channelTarget(chat: NativeChat, known: CachedChannel): ResolvedTarget {
+function channelTarget(chat: NativeChat, known: CachedChannel): Omit<ResolvedTarget, "rememberNotIn"> {
   const ids = { channelId: returnBigInt(known.channelId), accessHash: returnBigInt(known.accessHash) };
   return { chat, peer: new Api.InputPeerChannel(ids), channel: new Api.InputChannel(ids) };
 }

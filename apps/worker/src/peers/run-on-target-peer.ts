@@ -23,8 +23,26 @@ export async function runOnTargetPeer<T>(
   try {
     return await work(resolved);
   } catch (error) {
-    if (!resolved.forgetCached || !REFUSED_HASH.has(readTelegramFailure(error).errorName)) throw error;
+    if (!resolved.forgetCached || !REFUSED_HASH.has(readTelegramFailure(error).errorName)) {
+      await rememberIfNotIn(resolved, error);
+      throw error;
+    }
     await resolved.forgetCached();
-    return work(await resolveTarget(target));
+    const fresh = await resolveTarget(target);
+    try {
+      return await work(fresh);
+    } catch (freshError) {
+      await rememberIfNotIn(fresh, freshError);
+      throw freshError;
+    }
   }
+}
+
+/** Telegram's answers that mean the account is not in the chat (or cannot see it). */
+const NOT_IN_CHAT = new Set(["CHANNEL_PRIVATE", "CHAT_ID_INVALID"]);
+
+/** A refusal that says the account is not in the chat is remembered, so the next request costs nothing. */
+async function rememberIfNotIn(resolved: ResolvedTarget, error: unknown): Promise<void> {
+  const { errorName } = readTelegramFailure(error);
+  if (NOT_IN_CHAT.has(errorName)) await resolved.rememberNotIn(errorName);
 }
