@@ -232,6 +232,14 @@ describe("Bot API methods through grammY", () => {
     });
   });
 
+  it("counts edits against the same limits, and names at least retryAfterFloorSeconds when set", async () => {
+    const { bot } = await start({ rateLimits: { perChatBurst: 2, retryAfterFloorSeconds: 90 } });
+    const sent = await bot.api.sendMessage(DEMO.community.botApi, "1");
+    await bot.api.editMessageText(DEMO.community.botApi, sent.message_id, "1 edited");
+    const error = await grammyError(bot.api.editMessageText(DEMO.community.botApi, sent.message_id, "again"));
+    expect([error.error_code, error.parameters.retry_after]).toEqual([429, 90]);
+  });
+
   it("injects 429, 5xx and slow answers, and counts every request", async () => {
     const { sandbox, bot } = await start();
     sandbox.faults.botApi({ method: "sendMessage", action: { kind: "429", retryAfter: 7 }, times: 1 });

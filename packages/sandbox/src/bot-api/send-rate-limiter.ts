@@ -8,6 +8,11 @@ export interface BotApiRateLimits {
   perGroupPerMinute: number;
   /** Messages a second over all chats (Telegram: about 30). */
   overallPerSecond: number;
+  /**
+   * The least retry_after a 429 names. 0 (default): the time until the next send may go, a
+   * few seconds at most. Busy groups get 30-60 s and more from Telegram; set this to test that.
+   */
+  retryAfterFloorSeconds?: number;
 }
 
 export const DEFAULT_RATE_LIMITS: BotApiRateLimits = {
@@ -67,7 +72,7 @@ export class SendRateLimiter {
       buckets.push(this.bucket(this.perGroup, chatId, perMinute, perMinute / 60_000, now));
     }
     const waitMs = Math.max(...buckets.map((b) => b.waitMs(now)));
-    if (waitMs > 0) return Math.max(1, Math.ceil(waitMs / 1000));
+    if (waitMs > 0) return Math.max(1, Math.ceil(waitMs / 1000), this.limits.retryAfterFloorSeconds ?? 0);
     for (const bucket of buckets) bucket.take();
     return undefined;
   }

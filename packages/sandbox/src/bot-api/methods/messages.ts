@@ -84,6 +84,10 @@ function applyEdit(
 
 export const editMessageText: BotApiMethod = (state, { params }) => {
   const message = editableMessage(state, params);
+  // Edits count against the same limits as sends (Telegram's bot FAQ, "broadcasting": limits
+  // apply to messages; the fidelity review saw floods on edits too).
+  const retryAfter = state.rateLimiter?.check(message.chatId);
+  if (retryAfter !== undefined) throw tooManyRequests(retryAfter);
   const { text, entities } = formatMessageText(
     params.optString("text"),
     params.optString("parse_mode"),
