@@ -14,6 +14,7 @@ import { createChatMigrationFeature } from "./features/chat-migration.ts";
 import { createNewCallFeature } from "./features/newcall.ts";
 import { createSetupFeature } from "./features/setup.ts";
 import { createStartHelpFeature } from "./features/start-help.ts";
+import { createStatusFeature } from "./features/status.ts";
 import { createTimeZoneFeature, preloadTimeZone } from "./features/timezone.ts";
 import { createUnhandledFeature } from "./features/unhandled.ts";
 import type { InFlightUpdates } from "./in-flight-updates.ts";
@@ -165,6 +166,15 @@ export function createBot(options: CreateBotOptions): Bot<Context> {
       chatCacheSeconds: limits.chatCacheSeconds,
       clock,
       logger,
+    }),
+  );
+  features.use(
+    createStatusFeature({
+      redis,
+      prefix,
+      callsQueue: options.callsQueue,
+      ownerIds: config.ownerIds,
+      clock,
     }),
   );
   features.use(createUnhandledFeature());

@@ -16,6 +16,7 @@ describe("/start, /help and the command menu", () => {
     expect(commands.map((c) => c.command)).toEqual([
       "newcall",
       "setup",
+      "status",
       "calls",
       "timezone",
       "rename",

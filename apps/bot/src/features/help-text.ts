@@ -11,6 +11,7 @@ export interface HelpFacts {
 export const BOT_COMMANDS = [
   { command: "newcall", description: "Create or schedule a video chat or livestream" },
   { command: "setup", description: "Check a chat's set-up and fix it in one tap" },
+  { command: "status", description: "Operators: the assistant, the queue, flood waits, errors" },
   { command: "calls", description: "List your calls: start, end, cancel, invite link, stream key" },
   { command: "timezone", description: "Show or set your time zone, e.g. /timezone Europe/Berlin" },
   { command: "rename", description: "Rename a chat's current call" },
@@ -62,6 +63,8 @@ export function renderHelp(facts: HelpFacts): string {
     "/calls: in a group, its calls and pending requests; in a private chat with me, those of every chat you manage. Buttons: Start now, End, Cancel, Invite link, and (private chat only) RTMP key.",
     "/rename New title: renames the group's current call (in a private chat: /rename @yourgroup New title).",
     "/rotatekey @yourchannel: replaces a livestream's stream key (the chat's owner, in a private chat only).",
+    "/setup: a chat's set-up checklist with one-tap fixes (in a group; here: /setup @yourchannel).",
+    "/status (operators only): the assistant's session, the queue, a flood wait, the last errors.",
     `/timezone Europe/Berlin: the zone I read and show your times in (now ${facts.timeZone}); /timezone alone shows it.`,
   ].join("\n");
 }
