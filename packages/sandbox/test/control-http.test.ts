@@ -118,6 +118,20 @@ describe("the control API over HTTP", () => {
     expect((await control("GET", "/counters")).body).toEqual({ botApi: {}, mtproto: {} });
   });
 
+  it("upgrades a basic group, and takes the Bot API down and up", async () => {
+    const migrated = await control("POST", `/chats/${DEMO.oldGroup.botApi}/migrate`, { by: DEMO.olga });
+    expect(String(migrated.body.newChatId)).toMatch(/^-100\d+$/);
+    expect(sandbox.world.chatByBotApiId(DEMO.oldGroup.botApi)?.migratedTo).toBeDefined();
+    const again = await control("POST", `/chats/${DEMO.oldGroup.botApi}/migrate`, { by: DEMO.olga });
+    expect(again.status).toBe(400);
+
+    const bot = new Bot(sandbox.info.botToken, { client: { apiRoot: sandbox.info.botApiRoot } });
+    await control("POST", "/bot-api/availability", { up: false });
+    await expect(bot.api.getMe()).rejects.toThrow(/Network request/);
+    await control("POST", "/bot-api/availability", { up: true });
+    expect((await bot.api.getMe()).id).toBe(sandbox.info.botId);
+  });
+
   it("loads another world in place", async () => {
     const loaded = await control("POST", "/world/load", {
       world: {
