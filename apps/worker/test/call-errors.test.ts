@@ -44,6 +44,22 @@ describe("createGroupCall errors, by category", () => {
     expect(h.mtprotoCount("phone.createGroupCall")).toBe(0);
   });
 
+  it("GROUPCALL_ANONYMOUS_FORBIDDEN: the assistant is an anonymous admin; refused for good, with what to change", async () => {
+    h.sandbox.world.setRole(1500000003, USERBOT_ID, {
+      status: "admin",
+      rights: { manageCall: true, anonymous: true },
+    });
+    const request = h.request({ target: CHATS.privateTeam });
+    await h.addJob(request);
+    expect(await failureOf(request.requestId)).toEqual({
+      errorName: "GROUPCALL_ANONYMOUS_FORBIDDEN",
+      category: "user",
+    });
+    expect(h.mtprotoCount("phone.createGroupCall")).toBe(1);
+    expect(h.sandbox.calls(CHATS.privateTeam.chatId)).toHaveLength(0);
+    expect(await h.calls.getJob(request.requestId).then((j) => j?.attemptsMade)).toBe(1);
+  });
+
   it("CHAT_ADMIN_REQUIRED: the assistant lacks the video-chat right", async () => {
     const request = h.request({ target: CHATS.noRights });
     await h.addJob(request);

@@ -62,6 +62,15 @@ describe("World: the demo fixture", () => {
     expect(BigInt(a.accessHash("user", OLGA, USERBOT))).toBeLessThan(2n ** 63n);
   });
 
+  it("refuses createGroupCall by an anonymous admin: 403 GROUPCALL_ANONYMOUS_FORBIDDEN, nothing created", () => {
+    const world = demo();
+    world.setRole(PRIVATE_TEAM, USERBOT, { status: "admin", rights: { manageCall: true, anonymous: true } });
+    expect(() => world.createGroupCall(USERBOT, PRIVATE_TEAM, { randomId: 3, rtmp: false })).toThrow(
+      "403 GROUPCALL_ANONYMOUS_FORBIDDEN",
+    );
+    expect(world.currentCall(PRIVATE_TEAM)).toBeUndefined();
+  });
+
   it("gives each account its own access hash for the same chat or user (Telegram's are account-bound)", () => {
     const world = demo();
     expect(world.accessHash("chat", COMMUNITY, USERBOT)).not.toBe(world.accessHash("chat", COMMUNITY, SAM));

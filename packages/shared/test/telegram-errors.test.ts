@@ -30,6 +30,11 @@ const TABLE: [name: string, category: ErrorCategory, mustSay: (string | RegExp)[
   ["CHAT_ID_INVALID", "user", ["does not know «Demo Community»", "Add @callbot_assistant"]],
   ["CHANNEL_INVALID", "user", ["cannot reach «Demo Community»", "@callbot_assistant is a member"]],
   ["USER_BANNED_IN_CHANNEL", "user", ["banned or restricted in «Demo Community»", "Lift the ban"]],
+  [
+    "GROUPCALL_ANONYMOUS_FORBIDDEN",
+    "user",
+    ["is an anonymous admin of «Demo Community»", "Turn off “Remain anonymous” for @callbot_assistant"],
+  ],
   ["ANONYMOUS_CALLS_DISABLED", "user", ["«Demo Community» does not allow", "Turn off “Remain anonymous”"]],
   ["INVITE_HASH_EXPIRED", "user", ["expired before it could join", "Tap “Add the assistant” again"]],
   ["INVITE_HASH_INVALID", "user", ["no longer works", "Tap “Add the assistant” again"]],

@@ -415,6 +415,11 @@ export class World extends EventEmitter<WorldEvents> {
 
     const role = this.memberRole(chatNativeId, byUserId);
     assertMayManageCalls(chat, role);
+    // tdesktop (calls_group_call.cpp, GroupCall::start) and Telegram-iOS (GroupCalls.swift) handle
+    // this refusal of createGroupCall by an anonymous admin. The code 403 is an ASSUMPTION.
+    if (this.isAnonymousAdmin(chatNativeId, byUserId)) {
+      throw new TelegramRpcError(403, "GROUPCALL_ANONYMOUS_FORBIDDEN");
+    }
     // core.telegram.org: only the chat's owner may start an RTMP livestream.
     if (params.rtmp && role?.status !== "owner") throw new TelegramRpcError(400, "CHAT_ADMIN_REQUIRED");
     const title = callTitleWithinLimit(params.title, this.settings.overlongCallTitle);

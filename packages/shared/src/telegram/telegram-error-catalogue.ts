@@ -91,6 +91,13 @@ export const TELEGRAM_ERROR_CATALOGUE = {
     userMessage: ({ assistant, userbot, chat }) =>
       `${capitalise(assistant)} is banned or restricted in ${chat}. Lift the ban or restrictions on ${userbot} in ${chat}, then send the command again. If it is not restricted there, Telegram itself has limited the account: ${TELL_OPERATOR}`,
   },
+  GROUPCALL_ANONYMOUS_FORBIDDEN: {
+    category: "user",
+    // tdesktop calls_group_call.cpp GroupCall::start, Telegram-iOS GroupCalls.swift.
+    meaning: "the account is an anonymous admin of the chat, and anonymous admins may not start calls",
+    userMessage: ({ userbot, chat }) =>
+      `${capitalise(userbot)} is an anonymous admin of ${chat}, and Telegram does not let anonymous admins start video chats. Turn off “Remain anonymous” for ${userbot} in the admin settings of ${chat}, then send the command again.`,
+  },
   ANONYMOUS_CALLS_DISABLED: {
     category: "user",
     meaning: "the chat does not allow taking part in video chats anonymously (as the chat)",
