@@ -17,6 +17,7 @@ import { callActionJob } from "./calls/call-action-job.ts";
 import { createGroupCallJob } from "./calls/create-group-call-job.ts";
 import { readTelegramFailure, type TelegramFailureFacts } from "./calls/read-telegram-failure.ts";
 import { reportFinalFailure } from "./calls/report-final-failure.ts";
+import { redisRtmpRotationClaims } from "./calls/rtmp-rotation-claims.ts";
 import { addToQueue } from "./calls/schedule-autostart.ts";
 import { publishUserbotIdentity } from "./identity/publish-userbot-identity.ts";
 import { type AccountLock, AccountLockLostError, acquireAccountLock } from "./lock/account-lock.ts";
@@ -279,6 +280,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
       isShuttingDown: () => stopping,
       addCallJob: addToQueue(calls),
       isOperator: async (userId: number) => (await readOperators(connection, prefix)).includes(userId),
+      rotationClaims: redisRtmpRotationClaims(connection, prefix),
       ...(options.recheckRightsAfterMs !== undefined
         ? { recheckRightsAfterMs: options.recheckRightsAfterMs }
         : {}),

@@ -1,3 +1,4 @@
+import { demoWorldPath, readWorldFixture, World } from "@callbot/sandbox";
 import { CALL_JOB_NAMES } from "@callbot/shared";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -126,6 +127,58 @@ describe("call actions through the queue", () => {
     // The key never lands in the calls queue's job return values.
     const jobs = await h.calls.getJobs(["completed"]);
     expect(JSON.stringify(jobs.map((j) => j.returnvalue))).not.toContain(newKey);
+  });
+
+  /** The key after exactly one revocation, from a fresh world of the same fixture. */
+  function keyAfterOneRevocation(chat: number): string {
+    const fresh = new World(readWorldFixture(demoWorldPath));
+    fresh.setRole(chat, USERBOT_ID, { status: "owner" });
+    return fresh.getGroupCallStreamRtmpUrl(USERBOT_ID, chat, true).key;
+  }
+
+  async function rotateWithLateAnswers(lateFirst: boolean): Promise<{ given: string; chat: number }> {
+    h.sandbox.setRole(CHATS.privateTeam.chatId, USERBOT_ID, { status: "owner" });
+    const chat = nativeId(CHATS.privateTeam.chatId);
+    const lateMs = 5_000;
+    // A request carried out only after the worker gave up waiting (2 s), as when Telegram is
+    // slow or gramjs re-sends it after a reconnect.
+    if (!lateFirst) {
+      h.sandbox.faults.mtproto({
+        method: "phone.getGroupCallStreamRtmpUrl",
+        action: { kind: "delay", ms: 0 },
+        times: 1,
+      });
+    }
+    h.sandbox.faults.mtproto({
+      method: "phone.getGroupCallStreamRtmpUrl",
+      action: { kind: "delay", ms: lateMs },
+      times: 1,
+    });
+    const rotate = actionRequest(CHATS.privateTeam, "rotate-rtmp-key");
+    const sentAt = Date.now();
+    await addAction(h, rotate, { attempts: 20, backoff: { type: "fixed", delay: 300 } });
+    const result = await finalActionResult(h, rotate.requestId, 30_000);
+    if (result.outcome.status !== "done") throw new Error(`not done: ${JSON.stringify(result.outcome)}`);
+    // Whatever was still in flight has landed by now.
+    const observedUntil = sentAt + lateMs + 1_000;
+    await waitFor(() => (Date.now() > observedUntil ? true : undefined), "the late request to land", 15_000);
+    return { given: result.outcome.rtmpCredentials!.key, chat };
+  }
+
+  it("a rotation retried while its first request is still on its way revokes once: the user gets the live key (checklist 33)", async () => {
+    const { given, chat } = await rotateWithLateAnswers(true);
+    expect(h.sandbox.world.getGroupCallStreamRtmpUrl(USERBOT_ID, chat, false).key).toBe(given);
+    expect(given).toBe(keyAfterOneRevocation(chat));
+  });
+
+  it("a retry after a revocation whose answer is lost does not revoke again: it waits for the new key and gives it (checklist 33)", async () => {
+    const { given, chat } = await rotateWithLateAnswers(false);
+    expect(h.sandbox.world.getGroupCallStreamRtmpUrl(USERBOT_ID, chat, false).key).toBe(given);
+    expect(given).toBe(keyAfterOneRevocation(chat));
+    // The claim in Redis holds a fingerprint, never the key.
+    const claims = await h.connection.keys(`${h.prefix}:rtmp-rotation:*`);
+    expect(claims).toHaveLength(1);
+    expect(await h.connection.get(claims[0]!)).not.toContain(given);
   });
 
   it("a key rotation that waited is re-checked: an admin who is not the owner is refused, nothing revoked", async () => {

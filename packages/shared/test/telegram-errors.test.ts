@@ -95,6 +95,11 @@ const TABLE: [name: string, category: ErrorCategory, mustSay: (string | RegExp)[
     "user",
     ["Only the owner of «Demo Community» can replace the livestream's key", "Ask the owner"],
   ],
+  [
+    "RTMP_ROTATION_UNCONFIRMED",
+    "retry",
+    ["did not confirm the new livestream key for «Demo Community»", "Send /rotatekey again"],
+  ],
   ["INVALID_CALL_ACTION", "permanent", ["request was incomplete", "Please tell the bot's operator."]],
   ["NO_CALL_IN_UPDATES", "permanent", ["did not confirm a video chat", "Look in «Demo Community»"]],
   ["UNKNOWN", "permanent", ["Please tell the bot's operator."]],

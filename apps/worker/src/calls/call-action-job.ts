@@ -14,6 +14,7 @@ import type { InvokeTelegram } from "../telegram/invoke-with-timeout.ts";
 import { checkRequesterStillAllowed } from "./check-requester-rights.ts";
 import { DEFAULT_RECHECK_RIGHTS_AFTER_MS } from "./create-group-call-job.ts";
 import { type CallErrorDeps, handleCallError } from "./handle-call-error.ts";
+import type { RtmpRotationClaims } from "./rtmp-rotation-claims.ts";
 import { runCallAction } from "./run-call-action.ts";
 
 export interface CallActionJobDeps extends CallErrorDeps {
@@ -26,6 +27,8 @@ export interface CallActionJobDeps extends CallErrorDeps {
   recheckRightsAfterMs?: number;
   /** Whether a user is an operator (OWNER_IDS, as the bot publishes them): allowed everywhere, not re-checked. */
   isOperator: (userId: number) => Promise<boolean>;
+  /** One key revocation per /rotatekey request, whatever runs it again. */
+  rotationClaims: RtmpRotationClaims;
 }
 
 /** What the calls queue keeps as the job's return value: never the stream key or invite link. */
@@ -81,7 +84,7 @@ export function callActionJob(deps: CallActionJobDeps): (job: Job) => Promise<Ca
             "RTMP_KEY_OWNER_ONLY",
           );
         }
-        return runCallAction(deps.invoke, request, target);
+        return runCallAction(deps.invoke, request, target, deps.rotationClaims);
       });
       await deps.publisher.publish(
         { v: 1, kind: "call-action", request, outcome, finishedAt: deps.now() },

@@ -6,6 +6,7 @@ import type { InvokeTelegram } from "../telegram/invoke-with-timeout.ts";
 import { CallJobError } from "./call-job-error.ts";
 import { readCallSnapshot, snapshotOfCall } from "./read-call-snapshot.ts";
 import { readTelegramFailure } from "./read-telegram-failure.ts";
+import { keyFingerprint, type RtmpRotationClaims } from "./rtmp-rotation-claims.ts";
 
 type Finished = Exclude<CallActionOutcome, { status: "failed" } | { status: "delayed" }>;
 
@@ -23,6 +24,7 @@ export async function runCallAction(
   invoke: InvokeTelegram,
   request: CallActionRequest,
   target: ResolvedTarget,
+  rotationClaims: RtmpRotationClaims,
 ): Promise<Finished> {
   switch (request.action) {
     case "start":
@@ -44,13 +46,58 @@ export async function runCallAction(
       return { status: "done", inviteLink: exported.link };
     }
     case "rtmp-credentials":
-    case "rotate-rtmp-key": {
-      // Revoking replaces the key: the old one stops working at once (the chat's owner only).
-      const revoke = request.action === "rotate-rtmp-key";
-      const rtmp = await invoke(new Api.phone.GetGroupCallStreamRtmpUrl({ peer: target.peer, revoke }));
-      return { status: "done", rtmpCredentials: { url: rtmp.url, key: rtmp.key } };
-    }
+      return rtmpCredentials(invoke, target, false);
+    case "rotate-rtmp-key":
+      return rotateRtmpKey(invoke, request, target, rotationClaims);
   }
+}
+
+async function rtmpCredentials(
+  invoke: InvokeTelegram,
+  target: ResolvedTarget,
+  revoke: boolean,
+): Promise<Finished> {
+  const rtmp = await invoke(new Api.phone.GetGroupCallStreamRtmpUrl({ peer: target.peer, revoke }));
+  return { status: "done", rtmpCredentials: { url: rtmp.url, key: rtmp.key } };
+}
+
+/**
+ * Revoking replaces the key: the old one stops working at once (the chat's owner only). Each run
+ * reads the live key first. Only the run that claims the rotation revokes; a later run of the
+ * same request (a retry after a timeout, a stalled job run again) hands out the live key once it
+ * differs from the one the first run replaced, and otherwise waits for the first revocation to
+ * show (a retry), so the user never gets a key that a second revocation killed. When Telegram
+ * refused the revocation it did not happen, and the claim is given back for the retry to revoke.
+ */
+async function rotateRtmpKey(
+  invoke: InvokeTelegram,
+  request: CallActionRequest,
+  target: ResolvedTarget,
+  rotationClaims: RtmpRotationClaims,
+): Promise<Finished> {
+  const live = await rtmpCredentials(invoke, target, false);
+  const liveKey = live.status === "done" ? (live.rtmpCredentials?.key ?? "") : "";
+  const claim = await rotationClaims.claim(request.requestId, liveKey);
+  if (!claim.first) {
+    if (keyFingerprint(liveKey) !== claim.replaced) return live;
+    throw new CallJobError(
+      "RTMP_ROTATION_UNCONFIRMED",
+      "an earlier run sent the revocation; the live key has not changed yet",
+      "retry",
+    );
+  }
+  try {
+    return await rtmpCredentials(invoke, target, true);
+  } catch (error) {
+    if (notCarriedOut(error)) await rotationClaims.release(request.requestId);
+    throw error;
+  }
+}
+
+/** Telegram refused the request (4xx, a flood wait), or it was never sent (the account lock was lost). */
+function notCarriedOut(error: unknown): boolean {
+  const { code, errorName } = readTelegramFailure(error);
+  return (code !== undefined && code >= 400 && code < 500) || errorName === "ACCOUNT_LOCK_LOST";
 }
 
 async function startCall(invoke: InvokeTelegram, call: CallRef, onlyIfScheduled: boolean): Promise<Finished> {

@@ -291,6 +291,13 @@ export const TELEGRAM_ERROR_CATALOGUE = {
     userMessage: ({ chat }) =>
       `Only the owner of ${chat} can replace the livestream's key. Ask the owner to do it; admins with the right “Manage video chats” can still see the current key.`,
   },
+  RTMP_ROTATION_UNCONFIRMED: {
+    category: "retry",
+    meaning:
+      "a stream key revocation was sent but its answer was lost, and the key Telegram hands out has not changed (yet)",
+    userMessage: ({ chat }) =>
+      `Telegram did not confirm the new livestream key for ${chat}, so callbot cannot tell whether the old key was replaced. Send /rotatekey again to get a key that works.`,
+  },
   INVALID_CALL_ACTION: {
     category: "permanent",
     meaning: "a call-action job lacked what its action needs (the call, or a title to rename to)",
