@@ -77,6 +77,19 @@ describe("call actions through the queue", () => {
     expect(h.sandbox.world.getGroupCall(call.id)?.title).toBe("Retro");
   });
 
+  it("a rename to the title the call already has is done, not failed (Telegram's GROUPCALL_NOT_MODIFIED)", async () => {
+    const call = callMadeByHand(h, CHATS.community, { title: "Retro" });
+    h.sandbox.resetCounters();
+    const request = actionRequest(CHATS.community, "rename", {
+      call: { id: call.id, accessHash: call.accessHash },
+      title: "Retro",
+    });
+    await addAction(h, request);
+    expect((await finalActionResult(h, request.requestId)).outcome).toMatchObject({ status: "done" });
+    expect(h.mtprotoCount("phone.editGroupCallTitle")).toBe(1);
+    expect(h.sandbox.world.getGroupCall(call.id)?.title).toBe("Retro");
+  });
+
   it("exports an invite link for a public chat's call; a private chat's refusal is reported", async () => {
     const call = callMadeByHand(h, CHATS.community);
     const request = actionRequest(CHATS.community, "invite-link", {

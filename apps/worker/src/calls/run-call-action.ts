@@ -34,10 +34,17 @@ export async function runCallAction(
     case "rename": {
       const call = requireCall(request);
       if (request.title === undefined) throw invalid("rename needs a title");
-      const updates = await invoke(
-        new Api.phone.EditGroupCallTitle({ call: inputCall(call), title: request.title }),
-      );
-      return done(readCallSnapshot(updates, call.id));
+      try {
+        const updates = await invoke(
+          new Api.phone.EditGroupCallTitle({ call: inputCall(call), title: request.title }),
+        );
+        return done(readCallSnapshot(updates, call.id));
+      } catch (error) {
+        // The call already has that title: what the user asked for is true (TDLib counts it as
+        // success, GroupCallManager.cpp EditGroupCallTitleQuery).
+        if (readTelegramFailure(error).errorName === "GROUPCALL_NOT_MODIFIED") return { status: "done" };
+        throw error;
+      }
     }
     case "invite-link": {
       const exported = await invoke(
@@ -113,7 +120,9 @@ async function startCall(invoke: InvokeTelegram, call: CallRef, onlyIfScheduled:
     return done(readCallSnapshot(updates, call.id));
   } catch (error) {
     const { errorName } = readTelegramFailure(error);
-    if (errorName === "GROUPCALL_ALREADY_STARTED") return { status: "skipped", reason: "already-started" };
+    // TDLib's StartScheduledGroupCallQuery counts GROUPCALL_NOT_MODIFIED as success: the call is live.
+    if (errorName === "GROUPCALL_ALREADY_STARTED" || errorName === "GROUPCALL_NOT_MODIFIED")
+      return { status: "skipped", reason: "already-started" };
     if (ENDED_ERRORS.has(errorName)) return { status: "skipped", reason: "already-ended" };
     throw error;
   }

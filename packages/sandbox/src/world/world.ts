@@ -545,6 +545,9 @@ export class World extends EventEmitter<WorldEvents> {
     const call = this.requireLiveCall(callId);
     this.assertMayManage(call.chatId, byUserId);
     const kept = callTitleWithinLimit(title, this.settings.overlongCallTitle);
+    // TDLib's EditGroupCallTitleQuery takes GROUPCALL_NOT_MODIFIED as success
+    // (GroupCallManager.cpp l.984): the server refuses a rename that changes nothing.
+    if (kept === call.title) throw new TelegramRpcError(400, "GROUPCALL_NOT_MODIFIED");
     if (kept === undefined) delete call.title;
     else call.title = kept;
     call.version += 1;
