@@ -4,8 +4,11 @@ import {
   type CreateCallRequest,
   checkMaxmemoryPolicy,
   createRedisConnection,
+  type MetricsServer,
   QUEUE_NAMES,
   REDIS_CONNECT_TIMEOUT_MS,
+  registerQueueCountGauge,
+  startMetricsServer,
 } from "@callbot/shared";
 import { run } from "@grammyjs/runner";
 import { Queue, type Worker } from "bullmq";
@@ -19,6 +22,10 @@ import { type Clock, systemClock } from "./clock.ts";
 import { createBot } from "./create-bot.ts";
 import { BOT_COMMANDS } from "./features/help-text.ts";
 import { InFlightUpdates } from "./in-flight-updates.ts";
+import { createBotMetrics } from "./metrics/bot-metrics.ts";
+import { botReadiness } from "./metrics/bot-readiness.ts";
+import { countBotApiRequests } from "./metrics/count-bot-api-requests.ts";
+import { countReports } from "./metrics/count-reports.ts";
 import { recoverPendingRequests } from "./newcall/pending-requests.ts";
 import { publishOperators } from "./operators/publish-operators.ts";
 import { botKeys } from "./redis/bot-keys.ts";
@@ -33,7 +40,14 @@ export const DEFAULT_QUEUE_PREFIX = "bull";
 export interface StartBotOptions {
   config: Pick<
     BotConfig,
-    "botToken" | "botApiRoot" | "ownerIds" | "defaultTimeZone" | "redisUrl" | "allowRedisEviction" | "webhook"
+    | "botToken"
+    | "botApiRoot"
+    | "ownerIds"
+    | "defaultTimeZone"
+    | "redisUrl"
+    | "allowRedisEviction"
+    | "webhook"
+    | "metricsListen"
   >;
   logger: Logger;
   /** BullMQ prefix (and the bot's key prefix). Tests pass a unique one. @defaultValue "bull" */
@@ -60,6 +74,8 @@ export interface RunningBot {
   redis: Redis;
   /** In webhook mode, the port the webhook server listens on. */
   webhookPort?: number;
+  /** With config.metricsListen, the port of /healthz, /readyz and /metrics. */
+  metricsPort?: number;
   /** Stops polling, lets in-flight updates and results finish, closes Redis. Idempotent; bounded in time. */
   stop(): Promise<void>;
 }
@@ -96,8 +112,22 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   workerConnection.on("error", (error) => logger.warn({ err: error }, "Redis connection error (results)"));
   const closeRedis = () => Promise.all([quit(redis, stepTimeoutMs), quit(workerConnection, stepTimeoutMs)]);
 
+  const metrics = createBotMetrics();
+  let botApiAnswered = false;
   let callsQueue: Queue<CreateCallRequest> | undefined;
+  /** Only read for its job counts (/metrics); the results themselves are consumed by resultsWorker. */
+  let resultsQueue: Queue | undefined;
+  let metricsServer: MetricsServer | undefined;
   try {
+    // First: /healthz answers, and /readyz says what is missing, while the rest starts.
+    if (config.metricsListen) {
+      metricsServer = await startMetricsServer({
+        listen: config.metricsListen,
+        registry: metrics.registry,
+        logger,
+        readiness: () => botReadiness({ redis, botApiAnswered: () => botApiAnswered }),
+      });
+    }
     await waitUntilReady(redis, 2 * REDIS_CONNECT_TIMEOUT_MS);
     await checkMaxmemoryPolicy(redis, {
       allowEviction: config.allowRedisEviction,
@@ -105,6 +135,11 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     });
     callsQueue = new Queue<CreateCallRequest>(QUEUE_NAMES.calls, { connection: redis, prefix });
     callsQueue.on("error", (error) => logger.warn({ err: error }, "calls queue error"));
+    if (metricsServer) {
+      resultsQueue = new Queue(QUEUE_NAMES.results, { connection: redis, prefix });
+      resultsQueue.on("error", (error) => logger.warn({ err: error }, "results queue error"));
+      registerQueueCountGauge(metrics.registry, { calls: callsQueue, results: resultsQueue });
+    }
 
     const inFlight = new InFlightUpdates();
     // One zone store and one registry for the bot and the results consumer: they share a memory cache.
@@ -125,6 +160,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       ...(options.observeUpdate !== undefined && { observeUpdate: options.observeUpdate }),
       ...(options.botApiRetry !== undefined && { botApiRetry: options.botApiRetry }),
     });
+    // Outermost (installed after createBot's retries): a retried call counts once, as it ended.
+    bot.api.config.use(countBotApiRequests(metrics));
     // Before anything is queued: the worker's re-check reads who the operators are from it.
     const stopPublishingOperators = await publishOperators({
       redis,
@@ -134,6 +171,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       logger,
     });
     await bot.init(); // one getMe at start-up (none when botInfo was given), never per update
+    botApiAnswered = true;
     await bot.api.setMyCommands(BOT_COMMANDS);
 
     const resultsWorker = consumeResults({
@@ -156,6 +194,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
         timeZones,
       },
     });
+    countReports(resultsWorker, metrics);
     // Requests an earlier process answered "queued" but died before queueing.
     await recoverPendingRequests({
       redis,
@@ -210,6 +249,9 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
         if (!closedGracefully)
           await bounded(resultsWorker.close(true), stepTimeoutMs, "force close results", logger);
         await bounded(queue.close(), stepTimeoutMs, "close calls queue", logger);
+        if (resultsQueue) await bounded(resultsQueue.close(), stepTimeoutMs, "close results queue", logger);
+        if (metricsServer)
+          await bounded(metricsServer.close(), stepTimeoutMs, "close metrics server", logger);
         await closeRedis();
         logger.info("bot stopped");
       })();
@@ -222,9 +264,12 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       redis,
       stop,
       ...(webhook && { webhookPort: webhook.port }),
+      ...(metricsServer && { metricsPort: metricsServer.port }),
     };
   } catch (error) {
     await callsQueue?.close().catch(() => undefined);
+    await resultsQueue?.close().catch(() => undefined);
+    await metricsServer?.close();
     await closeRedis();
     throw error;
   }

@@ -6,6 +6,7 @@ import {
   configSecrets,
   createLogger,
   type Env,
+  type HostAndPort,
   onShutdownSignal,
   parseBotConfig,
   parseWorkerConfig,
@@ -28,7 +29,7 @@ export async function runProduction(env: Env): Promise<void> {
     secrets: [...configSecrets(botConfig), ...configSecrets(workerConfig)],
   });
   const worker = startCallWorker({
-    config: workerConfig,
+    config: { ...workerConfig, metricsListen: nextPort(workerConfig.metricsListen) },
     logger: logger.child({ part: "worker" }),
     prefix: workerConfig.queuePrefix,
   });
@@ -42,6 +43,15 @@ export async function runProduction(env: Env): Promise<void> {
   onShutdownSignal(logger, async () => {
     await Promise.allSettled([bot.stop(), worker.stop()]);
   });
+}
+
+/**
+ * In one process the bot serves METRICS_LISTEN and the worker the port after it, so that each
+ * keeps its own /readyz and /metrics (port 0, tests: each gets a free port of its own).
+ */
+function nextPort(listen: HostAndPort | undefined): HostAndPort | undefined {
+  if (listen === undefined || listen.port === 0) return listen;
+  return { host: listen.host, port: listen.port + 1 };
 }
 
 /** Both configs, with every problem of either listed in one message. */

@@ -4,8 +4,11 @@ import {
   categoriseTelegramError,
   createRedisConnection,
   joinInviteKey,
+  type MetricsServer,
   QUEUE_NAMES,
   readOperators,
+  registerQueueCountGauge,
+  startMetricsServer,
   type UserbotIdentity,
   type WorkerConfig,
 } from "@callbot/shared";
@@ -22,6 +25,9 @@ import { addToQueue } from "./calls/schedule-autostart.ts";
 import { publishUserbotIdentity } from "./identity/publish-userbot-identity.ts";
 import { type AccountLock, AccountLockLostError, acquireAccountLock } from "./lock/account-lock.ts";
 import { accountLockKey } from "./lock/account-lock-key.ts";
+import { countTelegramRequests } from "./metrics/count-telegram-requests.ts";
+import { createWorkerMetrics } from "./metrics/worker-metrics.ts";
+import { workerReadiness } from "./metrics/worker-readiness.ts";
 import { PeerCache } from "./peers/peer-cache.ts";
 import { createTargetPeerResolver } from "./peers/resolve-target-peer.ts";
 import { recurringOccurrenceJob } from "./recurring/recurring-occurrence-job.ts";
@@ -34,7 +40,10 @@ import { FloodGate } from "./telegram/flood-gate.ts";
 import { type InvokeTelegram, invokeWithTimeout } from "./telegram/invoke-with-timeout.ts";
 
 export interface StartCallWorkerOptions {
-  config: Pick<WorkerConfig, "tgApiId" | "tgApiHash" | "tgSession" | "tgDc" | "tgDcPublicKey" | "redisUrl">;
+  config: Pick<
+    WorkerConfig,
+    "tgApiId" | "tgApiHash" | "tgSession" | "tgDc" | "tgDcPublicKey" | "redisUrl" | "metricsListen"
+  >;
   logger: Logger;
   /** BullMQ prefix (and prefix of the worker's own keys); the bot must use the same one. */
   prefix: string;
@@ -70,6 +79,8 @@ export interface CallWorker {
    * disconnected from Telegram and alerted the owners. Never rejects.
    */
   stoppedByItself: Promise<string>;
+  /** The port of /healthz, /readyz and /metrics (config.metricsListen), once ready; undefined when not served. */
+  metricsPort(): number | undefined;
   /** Who the session belongs to, once ready. */
   identity(): UserbotIdentity | undefined;
   /** Graceful, bounded, idempotent: stop taking jobs, finish or hand back in-flight ones, close everything. */
@@ -117,14 +128,19 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
     options.connection ??
     createRedisConnection(config.redisUrl, { role: "worker", connectionName: "callbot-worker" });
   const floodGate = new FloodGate(now);
+  /** Unix ms until which Telegram told the account to wait, or 0. */
+  const floodWaitUntil = () => (floodGate.secondsLeft() > 0 ? now() + floodGate.secondsLeft() * 1000 : 0);
   const status = new WorkerStatusPublisher({
     redis: connection,
     prefix,
     logger,
     now,
-    floodWaitUntil: () => (floodGate.secondsLeft() > 0 ? now() + floodGate.secondsLeft() * 1000 : 0),
+    floodWaitUntil,
     ...(options.statusHeartbeatMs !== undefined && { heartbeatMs: options.statusHeartbeatMs }),
   });
+
+  const metrics = createWorkerMetrics(() => status.current() ?? "starting");
+  let metricsServer: MetricsServer | undefined;
 
   let lock: AccountLock | undefined;
   let client: TelegramClient | undefined;
@@ -180,6 +196,24 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
     const lockKey = await accountLockKey(prefix, config.tgSession);
     // Before the lock: losing the lock must be reportable whenever it happens.
     resultsQueue = new Queue(QUEUE_NAMES.results, { connection, prefix });
+    callsQueue = new Queue(QUEUE_NAMES.calls, { connection, prefix });
+    if (config.metricsListen) {
+      registerQueueCountGauge(metrics.registry, { calls: callsQueue, results: resultsQueue });
+      // Before the lock too: /healthz answers (and /readyz says why not) while it is being taken.
+      metricsServer = await startMetricsServer({
+        listen: config.metricsListen,
+        registry: metrics.registry,
+        logger,
+        readiness: async () =>
+          workerReadiness({
+            lockHeld: lock?.held() ?? false,
+            session: status.current() ?? "starting",
+            connected: client?.connected ?? false,
+            floodWaitUntil: floodWaitUntil(),
+            now: now(),
+          }),
+      });
+    }
     lock = await acquireAccountLock({
       redis: connection,
       key: lockKey,
@@ -219,9 +253,11 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
 
     const invoke = whileLockHeld(
       lock,
-      invokeWithTimeout(client, { timeoutMs: settings.invokeTimeoutMs, floodGate }),
+      countTelegramRequests(
+        invokeWithTimeout(client, { timeoutMs: settings.invokeTimeoutMs, floodGate }),
+        metrics,
+      ),
     );
-    callsQueue = new Queue(QUEUE_NAMES.calls, { connection, prefix });
     const publisher = createResultsPublisher(resultsQueue);
     const calls = callsQueue;
     sessionDeath = new SessionDeath({
@@ -368,6 +404,12 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
       "the account lock to be released",
     );
     await withDeadline(
+      metricsServer?.close() ?? Promise.resolve(),
+      2_000,
+      logger,
+      "the metrics server to close",
+    );
+    await withDeadline(
       Promise.allSettled([callsQueue?.close(), resultsQueue?.close()]),
       5_000,
       logger,
@@ -405,6 +447,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
     ready,
     stoppedByItself: stoppedByItselfPromise,
     identity: () => identity,
+    metricsPort: () => metricsServer?.port,
     stop: stopOnce,
   };
 }

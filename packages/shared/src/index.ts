@@ -1,5 +1,5 @@
 // Everything @callbot/shared offers: the bot/worker contract (contract/), configuration (config/),
-// Redis (redis/), queues (queues/), recurring rules' time arithmetic (recurring/), Telegram facts (telegram/) and logging (logging/).
+// Redis (redis/), queues (queues/), health and metrics endpoints (metrics/), recurring rules' time arithmetic (recurring/), Telegram facts (telegram/) and logging (logging/).
 export * from "./config/bot-config.ts";
 export * from "./config/config-error.ts";
 export * from "./config/describe-config.ts";
@@ -21,6 +21,9 @@ export * from "./contract/worker-alert.ts";
 export * from "./contract/worker-status.ts";
 export * from "./logging/create-logger.ts";
 export * from "./logging/secret-scrubber.ts";
+export * from "./metrics/create-process-registry.ts";
+export * from "./metrics/metrics-server.ts";
+export * from "./metrics/queue-count-gauge.ts";
 export * from "./process/on-shutdown-signal.ts";
 export * from "./queues/call-job-options.ts";
 export * from "./queues/job-id.ts";

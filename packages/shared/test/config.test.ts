@@ -370,3 +370,27 @@ describe("webhook mode", () => {
     ).toThrow(/WEBHOOK_SECRET.*16 to 256 characters/s);
   });
 });
+
+describe("METRICS_LISTEN: /healthz, /readyz and /metrics", () => {
+  it("serves nothing unless set, for the bot and the worker alike", () => {
+    expect(loadBotConfig(botEnv).metricsListen).toBeUndefined();
+    expect(loadWorkerConfig(workerEnv).metricsListen).toBeUndefined();
+  });
+
+  it("binds where it is told", () => {
+    expect(loadBotConfig({ ...botEnv, METRICS_LISTEN: "127.0.0.1:9464" }).metricsListen).toEqual({
+      host: "127.0.0.1",
+      port: 9464,
+    });
+    expect(loadWorkerConfig({ ...workerEnv, METRICS_LISTEN: "[::1]:9465" }).metricsListen).toEqual({
+      host: "::1",
+      port: 9465,
+    });
+  });
+
+  it("refuses what is not host:port and says what it means", () => {
+    expect(() => loadWorkerConfig({ ...workerEnv, METRICS_LISTEN: "9464" })).toThrow(
+      /METRICS_LISTEN.*not host:port.*\/metrics/s,
+    );
+  });
+});

@@ -50,6 +50,11 @@ export class WorkerStatusPublisher {
     await this.publish();
   }
 
+  /** The state last set (published or not); undefined before the worker went online. */
+  current(): WorkerStatus["state"] | undefined {
+    return this.state;
+  }
+
   /** Publishes now (e.g. when a flood wait starts), rather than at the next heartbeat. */
   async refresh(): Promise<void> {
     if (this.state === "online") await this.publish();

@@ -7,6 +7,7 @@ import {
   type HostAndPort,
   type LogLevel,
   LogLevelSchema,
+  MetricsListenSchema,
   OwnerIdsSchema,
   QueuePrefixSchema,
   RedisUrlSchema,
@@ -41,6 +42,8 @@ export interface BotConfig {
   defaultTimeZone: string;
   logLevel: LogLevel;
   allowRedisEviction: boolean;
+  /** METRICS_LISTEN: where /healthz, /readyz and /metrics are served; undefined: not served. */
+  metricsListen?: HostAndPort | undefined;
 }
 
 export const BOT_ENV_SHAPE = {
@@ -55,6 +58,7 @@ export const BOT_ENV_SHAPE = {
   DEFAULT_TIME_ZONE: TimeZoneSchema,
   LOG_LEVEL: LogLevelSchema,
   ALLOW_REDIS_EVICTION: FlagSchema,
+  METRICS_LISTEN: MetricsListenSchema,
 };
 
 /** Problems with the bot's variables, or the config; never throws. */
@@ -84,6 +88,7 @@ export function parseBotConfig(
     defaultTimeZone: values.DEFAULT_TIME_ZONE,
     logLevel: values.LOG_LEVEL,
     allowRedisEviction: values.ALLOW_REDIS_EVICTION,
+    metricsListen: values.METRICS_LISTEN,
   });
   return { config, problems: [] };
 }

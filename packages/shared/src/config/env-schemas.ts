@@ -181,6 +181,23 @@ export const WebhookListenSchema = z
     return parsed ?? { host: "127.0.0.1", port: 8080 };
   });
 
+/**
+ * METRICS_LISTEN: where /healthz, /readyz and /metrics are served; unset (the default) serves
+ * nothing. Bind 127.0.0.1 (or a private address) unless a scraper elsewhere needs it: the
+ * endpoints have no authentication.
+ */
+export const MetricsListenSchema = z
+  .string()
+  .optional()
+  .transform((value, ctx): HostAndPort | undefined => {
+    if (value === undefined) return undefined;
+    // Port 0 asks the system for a free port (tests).
+    const parsed = parseHostAndPort(value, { allowPortZero: true });
+    if (!parsed)
+      ctx.addIssue({ code: "custom", message: `"${value}" is not host:port (like 127.0.0.1:9464)` });
+    return parsed;
+  });
+
 export function isValidTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: zone });

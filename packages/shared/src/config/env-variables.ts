@@ -32,6 +32,8 @@ export const ENV_VARIABLE_MEANINGS = {
   LOG_LEVEL: "how much to log: fatal, error, warn, info, debug, trace or silent (default info)",
   ALLOW_REDIS_EVICTION:
     "set to 1 to start even though Redis may evict keys (maxmemory-policy other than noeviction); this risks losing queued calls",
+  METRICS_LISTEN:
+    "optional host:port where /healthz, /readyz and /metrics are served, like 127.0.0.1:9464 (unset: not served; they have no authentication, so keep them on 127.0.0.1 or a private network)",
   NODE_ENV: "production makes the checks strict (TG_API_HASH must be 32 hex characters)",
 } as const;
 

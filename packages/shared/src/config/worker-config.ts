@@ -6,6 +6,7 @@ import {
   type HostAndPort,
   type LogLevel,
   LogLevelSchema,
+  MetricsListenSchema,
   NodeEnvSchema,
   PRODUCTION_API_HASH_PATTERN,
   QueuePrefixSchema,
@@ -38,6 +39,8 @@ export interface WorkerConfig {
   queuePrefix: string;
   logLevel: LogLevel;
   allowRedisEviction: boolean;
+  /** METRICS_LISTEN: where /healthz, /readyz and /metrics are served; undefined: not served. */
+  metricsListen?: HostAndPort | undefined;
   production: boolean;
 }
 
@@ -52,6 +55,7 @@ export const WORKER_ENV_SHAPE = {
   QUEUE_PREFIX: QueuePrefixSchema,
   LOG_LEVEL: LogLevelSchema,
   ALLOW_REDIS_EVICTION: FlagSchema,
+  METRICS_LISTEN: MetricsListenSchema,
   NODE_ENV: NodeEnvSchema,
 };
 
@@ -104,6 +108,7 @@ export function parseWorkerConfig(
     queuePrefix: values.QUEUE_PREFIX,
     logLevel: values.LOG_LEVEL,
     allowRedisEviction: values.ALLOW_REDIS_EVICTION,
+    metricsListen: values.METRICS_LISTEN,
     production: values.NODE_ENV,
   });
   return { config, problems: [] };

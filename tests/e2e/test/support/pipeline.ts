@@ -49,6 +49,8 @@ export interface PipelineOptions {
   worker?: Partial<StartCallWorkerOptions>;
   /** Undocumented Telegram behaviours (the sandbox's fidelity ledger); the documented defaults otherwise. */
   settings?: Partial<WorldSettings>;
+  /** Serve /healthz, /readyz and /metrics from both processes on free ports (RunningBot.metricsPort, CallWorker.metricsPort()). */
+  metrics?: boolean;
 }
 
 /** The sandbox, a real Redis under a fresh prefix, the worker and the bot: the product as deployed. */
@@ -62,6 +64,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   const session = sandbox.info.sessions.callbot_assistant;
   if (!session) throw new Error("the demo world has no assistant session");
 
+  const metricsListen = options.metrics ? { host: "127.0.0.1", port: 0 } : undefined;
   const workerConfig: WorkerConfig = {
     kind: "worker",
     tgApiId: sandbox.info.apiId,
@@ -74,6 +77,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     logLevel: "silent",
     allowRedisEviction: false,
     production: false,
+    metricsListen,
   };
   const botConfig: BotConfig = {
     kind: "bot",
@@ -85,6 +89,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     defaultTimeZone: "Europe/Berlin",
     logLevel: "silent",
     allowRedisEviction: false,
+    metricsListen,
   };
 
   const startWorker = (overrides: Partial<StartCallWorkerOptions> = {}) =>
