@@ -5,7 +5,9 @@ import type { WorkerMetrics } from "./worker-metrics.ts";
 
 /**
  * Counts every request that went to Telegram, by method and outcome, and the flood waits among
- * the answers. A request the flood gate held back was never sent, so it is not counted.
+ * the answers. A request the flood gate held back was never sent, so it is not counted; one
+ * Telegram answered with FLOOD_WAIT is (invokeWithTimeout turns that answer into a
+ * FloodGateClosedError marked answeredByTelegram).
  */
 export function countTelegramRequests(
   invoke: InvokeTelegram,
@@ -18,7 +20,7 @@ export function countTelegramRequests(
       metrics.telegramRequests.inc({ method, error: "none" });
       return answer;
     } catch (error) {
-      if (!(error instanceof FloodGateClosedError)) {
+      if (!(error instanceof FloodGateClosedError) || error.answeredByTelegram) {
         const facts = readTelegramFailure(error);
         metrics.telegramRequests.inc({ method, error: facts.errorName });
         if (facts.errorName === "FLOOD_WAIT" && facts.seconds !== undefined) {

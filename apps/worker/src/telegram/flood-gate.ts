@@ -57,6 +57,8 @@ export class FloodGateClosedError extends Error {
   constructor(
     readonly seconds: number,
     readonly scope: string = ACCOUNT_WIDE,
+    /** True when Telegram itself just answered FLOOD_WAIT (the request was sent); false when the gate held it back. */
+    readonly answeredByTelegram = false,
   ) {
     super(
       `Not sending: this account must wait ${seconds} s more (FLOOD_WAIT${scope === ACCOUNT_WIDE ? "" : ` on ${scope}`})`,

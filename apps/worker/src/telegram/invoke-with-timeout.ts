@@ -71,7 +71,7 @@ export function invokeWithTimeout(
             // Held where Telegram asked: for this method, or the account for a create.
             const scope = floodScopeOf(method);
             gate.close(floodSeconds, scope);
-            reject(new FloodGateClosedError(floodSeconds, scope));
+            reject(new FloodGateClosedError(floodSeconds, scope, true));
             return;
           }
           reject(error);
