@@ -84,6 +84,9 @@ function fullFrame(payload: Buffer): Buffer {
 async function sendGarbage(bytes: Buffer, endAfter = false): Promise<"closed" | "still open"> {
   const socket = connect(sandbox.info.mtproto.port, sandbox.info.mtproto.host);
   socket.on("error", () => undefined);
+  // Read (and drop) what the server answers, as a real client does: an unread socket never sees
+  // the server's end, and a wrong auth key is answered with the transport error -404 first.
+  socket.resume();
   await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
   const closed = new Promise<"closed">((resolve) => socket.once("close", () => resolve("closed")));
   if (endAfter) socket.end(bytes);
