@@ -253,4 +253,121 @@ describe("the guided /newcall in the private chat", () => {
     await nextQuestion(DEMO.sam, "Only the owner of Demo Community or its admins");
     expect(await h.callJobs()).toEqual([]);
   });
+
+  describe("Telegram's chat picker (request_chat)", () => {
+    /** The bot's message carrying the picker's reply keyboard, and its request_chat buttons. */
+    async function pickerOf(
+      chatId: number,
+    ): Promise<{ message: WorldMessage; requestIds: Record<string, number> }> {
+      const message = await h.sandbox.waitForBotMessage(
+        chatId,
+        (m) => m.text?.includes("Pick a group") ?? false,
+      );
+      const markup = message.replyMarkup as {
+        keyboard?: { text: string; request_chat?: { request_id: number } }[][];
+      };
+      const requestIds: Record<string, number> = {};
+      for (const b of (markup.keyboard ?? []).flat())
+        if (b.request_chat) requestIds[b.text] = b.request_chat.request_id;
+      return { message, requestIds };
+    }
+
+    it("is offered with the restrictions; a picked channel carries the flow on to a queued request, and the keyboard goes", async () => {
+      h = await startHarness();
+      seen = 0;
+      await h.sandbox.sendText({ from: DEMO.olga, chatId: DEMO.olga, text: "/newcall" });
+      await nextQuestion(DEMO.olga, "I do not know any of your chats yet");
+      const picker = await pickerOf(DEMO.olga);
+      expect(picker.message.replyMarkup).toMatchObject({
+        keyboard: [
+          [
+            {
+              text: "Pick a group",
+              request_chat: {
+                chat_is_channel: false,
+                user_administrator_rights: { can_manage_video_chats: true },
+                bot_is_member: true,
+              },
+            },
+            {
+              text: "Pick a channel",
+              request_chat: {
+                chat_is_channel: true,
+                user_administrator_rights: { can_manage_video_chats: true },
+                bot_is_member: true,
+              },
+            },
+          ],
+        ],
+        one_time_keyboard: true,
+        resize_keyboard: true,
+      });
+
+      h.sandbox.shareChat({
+        from: DEMO.olga,
+        messageId: picker.message.id,
+        requestId: picker.requestIds["Pick a channel"]!,
+        chatId: DEMO.channel,
+      });
+      const chosen = await nextQuestion(DEMO.olga, "The call is for «Demo Channel»");
+      expect(chosen.replyMarkup).toEqual({ remove_keyboard: true });
+      const title = await nextQuestion(DEMO.olga, "Title of the call in «Demo Channel»?");
+      await press(DEMO.olga, title, "guided:title:chat");
+      const when = await nextQuestion(DEMO.olga, "When?");
+      await press(DEMO.olga, when, "guided:when:1h");
+      const kind = await nextQuestion(DEMO.olga, "A video chat, or a livestream");
+      await press(DEMO.olga, kind, "guided:kind:video");
+      const summary = await nextQuestion(DEMO.olga, "Please check:");
+      await press(DEMO.olga, summary, "guided:confirm");
+      const [job] = await eventually(async () => {
+        const found = await h.callJobs();
+        return found.length > 0 ? found : undefined;
+      });
+      expect(job?.target).toMatchObject({ chatId: DEMO.channel, title: "Demo Channel" });
+    });
+
+    it("a chat the user may not manage video chats in is not offered: the sandbox refuses the pick, the bot gets nothing", async () => {
+      h = await startHarness();
+      seen = 0;
+      await h.sandbox.sendText({ from: DEMO.nina, chatId: DEMO.nina, text: "/newcall" });
+      const question = await nextQuestion(DEMO.nina, "I do not know any of your chats yet");
+      const picker = await pickerOf(DEMO.nina);
+      expect(() =>
+        h.sandbox.shareChat({
+          from: DEMO.nina,
+          messageId: picker.message.id,
+          requestId: picker.requestIds["Pick a group"]!,
+          chatId: DEMO.community,
+        }),
+      ).toThrow(/lacks can_manage_video_chats/);
+      expect(h.sandbox.world.messages(DEMO.nina).filter((m) => m.service?.kind === "chat_shared")).toEqual(
+        [],
+      );
+      // The flow still waits at the same question: a typed chat is still taken.
+      expect(h.sandbox.botMessages(DEMO.nina).at(-1)?.id).toBe(question.id);
+      await h.sandbox.sendText({ from: DEMO.nina, chatId: DEMO.nina, text: "@demo_community" });
+      await nextQuestion(DEMO.nina, 'without the "Manage video chats" right');
+    });
+
+    it("rights revoked between the pick and the bot reading it: the bot's own check refuses, nothing is queued", async () => {
+      h = await startHarness();
+      seen = 0;
+      await h.sandbox.sendText({ from: DEMO.adam, chatId: DEMO.adam, text: "/newcall" });
+      await nextQuestion(DEMO.adam, "I do not know any of your chats yet");
+      const picker = await pickerOf(DEMO.adam);
+      // The picker offered Demo Community (Adam may manage video chats there) …
+      h.sandbox.shareChat({
+        from: DEMO.adam,
+        messageId: picker.message.id,
+        requestId: picker.requestIds["Pick a group"]!,
+        chatId: DEMO.community,
+      });
+      // … and before the bot reads the chat_shared, the owner takes his admin role away.
+      h.sandbox.setRole(DEMO.community, DEMO.adam, { status: "member" });
+      const refused = await nextQuestion(DEMO.adam, "Only the owner of Demo Community or its admins");
+      expect(refused.text).toContain("Send the chat's @username");
+      expect(h.sandbox.botMessages(DEMO.adam).some((m) => m.text?.includes("Title of the call"))).toBe(false);
+      expect(await h.callJobs()).toEqual([]);
+    });
+  });
 });

@@ -9,6 +9,7 @@ export {
   type PressedButton,
   SandboxControl,
   type SendTextParams,
+  type ShareChatParams,
   type WaitOptions,
 } from "./control/sandbox-control.ts";
 export * from "./counters/request-counters.ts";

@@ -87,6 +87,80 @@ describe("the control API over HTTP", () => {
     }
   });
 
+  it("a request_chat button: the pick the picker would offer reaches the bot as chat_shared; others are refused", async () => {
+    const bot = new Bot(sandbox.info.botToken, { client: { apiRoot: sandbox.info.botApiRoot } });
+    const shared: Array<{ request_id: number; chat_id: number; title?: string }> = [];
+    const wanted = {
+      user_administrator_rights: { can_manage_video_chats: true },
+      bot_is_member: true,
+    } as const;
+    bot.command("pick", (ctx) =>
+      ctx.reply("Which chat?", {
+        reply_markup: {
+          keyboard: [
+            [
+              {
+                text: "Pick a group",
+                request_chat: { request_id: 1, chat_is_channel: false, request_title: true, ...wanted },
+              },
+              { text: "Pick a channel", request_chat: { request_id: 2, chat_is_channel: true, ...wanted } },
+            ],
+          ],
+          one_time_keyboard: true,
+          resize_keyboard: true,
+        } as never,
+      }),
+    );
+    bot.on("message:chat_shared", (ctx) => {
+      shared.push(ctx.message.chat_shared);
+    });
+    let ready!: () => void;
+    const started = new Promise<void>((resolve) => (ready = resolve));
+    bot.start({ onStart: () => ready() }).catch(() => undefined);
+    await started;
+    try {
+      const ask = async (from: number) => {
+        await control("POST", "/act/send", { from, chatId: from, text: "/pick" });
+        return sandbox.waitForBotMessage(from, (m) => m.text === "Which chat?");
+      };
+      const olgas = await ask(DEMO.olga);
+      expect(olgas.replyMarkup).toMatchObject({ keyboard: [[{ request_chat: { request_id: 1 } }, {}]] });
+      const picked = await control("POST", "/act/share-chat", {
+        from: DEMO.olga,
+        messageId: olgas.id,
+        requestId: 1,
+        chatId: DEMO.community.botApi,
+      });
+      expect(picked.status).toBe(200);
+      await expect
+        .poll(() => shared)
+        .toEqual([{ request_id: 1, chat_id: DEMO.community.botApi, title: "Demo Community" }]);
+
+      // A channel for the group button, and a user without "Manage video chats": not offered.
+      const channelAsGroup = await control("POST", "/act/share-chat", {
+        from: DEMO.olga,
+        messageId: olgas.id,
+        requestId: 1,
+        chatId: DEMO.channel.botApi,
+      });
+      expect(channelAsGroup.status).toBe(400);
+      expect(channelAsGroup.body.error).toContain("asks for a group");
+      const ninas = await ask(DEMO.nina);
+      expect(() =>
+        sandbox.shareChat({
+          from: DEMO.nina,
+          messageId: ninas.id,
+          requestId: 1,
+          chatId: DEMO.community.botApi,
+        }),
+      ).toThrow(/lacks can_manage_video_chats/);
+      expect(sandbox.world.messages(DEMO.nina).filter((m) => m.service?.kind === "chat_shared")).toEqual([]);
+      expect(shared).toHaveLength(1);
+    } finally {
+      await bot.stop();
+    }
+  });
+
   it("changes rights, lists calls, arms faults and reads counters", async () => {
     const members = await control("POST", "/members", {
       chatId: DEMO.community.botApi,

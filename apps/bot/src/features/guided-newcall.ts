@@ -12,11 +12,13 @@ import { RedisAdapter } from "@grammyjs/storage-redis";
 import { Composer, type Context, InlineKeyboard, type MiddlewareFn } from "grammy";
 import type { Clock } from "../clock.ts";
 import type { AutostartDefaults } from "../newcall/autostart-default-store.ts";
+import { chatPickerKeyboard, PICKER_REQUEST_IDS } from "../newcall/chat-picker-keyboard.ts";
 import { cleanTitle } from "../newcall/clean-title.ts";
 import { describeParseError } from "../newcall/describe-parse-error.ts";
 import { formatScheduleTime } from "../newcall/format-time.ts";
 import {
   type ChatChoice,
+  checkSharedChat,
   checkTypedChat,
   confirmGuidedCall,
   type GuidedActionDeps,
@@ -69,7 +71,7 @@ export function createGuidedNewCallFeature(deps: GuidedNewCallDeps): {
         storage: {
           type: "key",
           // Bump when the flow's steps change, so a flow stored by an older version is dropped.
-          version: 1,
+          version: 2,
           prefix: `${deps.prefix}:bot:conversation:`,
           adapter: new RedisAdapter<VersionedState<ConversationData>>({
             instance: deps.redis,
@@ -122,7 +124,12 @@ const TYPE_CHAT =
   "Send the chat's @username, its t.me link or its -100… id. I must be a member of it, and you its owner or an admin with the “Manage video chats” right.";
 
 /** An answer, and the question message it answers. */
-type Answer = ({ kind: "button"; data: string } | { kind: "text"; text: string }) & {
+type Answer = (
+  | { kind: "button"; data: string }
+  | { kind: "text"; text: string }
+  /** A chat picked with Telegram's chat picker (chat_shared). */
+  | { kind: "shared"; chatId: number }
+) & {
   promptMessageId: number;
 };
 interface Button {
@@ -141,7 +148,13 @@ async function guidedNewCall(
   if (userId === undefined || chatId === undefined || commandMessageId === undefined) return;
   const timeZone = await conversation.external(() => deps.timeZoneFor(userId));
   const ask = (text: string, buttons: Button[][], options: { echo?: boolean } = {}) =>
-    askQuestion(conversation, ctx, deps, chatId, text, buttons, options.echo ?? true);
+    // Without acceptShared, askQuestion never answers "shared".
+    askQuestion(conversation, ctx, deps, chatId, text, buttons, {
+      echo: options.echo ?? true,
+      acceptShared: false,
+    }) as Promise<Exclude<Answer, { kind: "shared" }>>;
+  const askChat = (text: string, buttons: Button[][]) =>
+    askQuestion(conversation, ctx, deps, chatId, text, buttons, { echo: true, acceptShared: true });
 
   // 1. The chat.
   const choice: ChatChoice = await conversation.external((outer) =>
@@ -163,8 +176,12 @@ async function guidedNewCall(
     question = `Let's create a call. I do not know any of your chats yet. ${TYPE_CHAT}`;
     buttons = [];
   }
+  await ctx.reply(
+    "Tap “Pick a group” or “Pick a channel” below to choose the chat from Telegram's list of the chats where you manage video chats and I am a member, or answer the question.",
+    { reply_markup: chatPickerKeyboard() },
+  );
   while (target === undefined) {
-    const answer = await ask(question, buttons);
+    const answer = await askChat(question, buttons);
     if (answer.kind === "button") {
       const index = Number(answer.data.slice("guided:chat:".length));
       target = choice.manageable[index];
@@ -175,12 +192,15 @@ async function guidedNewCall(
       continue;
     }
     const checked = await conversation.external((outer) =>
-      checkTypedChat(outer.api, outer.me.id, answer.text, userId, timeZone, withBot(deps, outer)),
+      answer.kind === "shared"
+        ? checkSharedChat(outer.api, outer.me.id, answer.chatId, userId, withBot(deps, outer))
+        : checkTypedChat(outer.api, outer.me.id, answer.text, userId, timeZone, withBot(deps, outer)),
     );
     if (checked.ok) target = checked.chat;
     else question = `${checked.message}\n\n${TYPE_CHAT} Or /cancel.`;
   }
   const chat = target;
+  await ctx.reply(`The call is for «${chat.title}».`, { reply_markup: { remove_keyboard: true } });
 
   // 2. The title.
   let title: string | undefined;
@@ -324,7 +344,7 @@ async function askQuestion(
   chatId: number,
   text: string,
   buttons: Button[][],
-  echo: boolean,
+  { echo, acceptShared }: { echo: boolean; acceptShared: boolean },
 ): Promise<Answer> {
   const keyboard = new InlineKeyboard();
   for (const row of buttons) {
@@ -362,6 +382,11 @@ async function askQuestion(
       await ctx.api.editMessageReplyMarkup(chatId, prompt.message_id);
       return { kind: "text", text: typed, promptMessageId: prompt.message_id };
     }
+    const shared = next.message?.chat_shared;
+    if (shared !== undefined && acceptShared && PICKER_REQUEST_IDS.includes(shared.request_id)) {
+      await ctx.api.editMessageReplyMarkup(chatId, prompt.message_id);
+      return { kind: "shared", chatId: shared.chat_id, promptMessageId: prompt.message_id };
+    }
     if (next.message) {
       await next.reply("Please answer with a message or one of the buttons, or send /cancel.");
       continue;
@@ -380,6 +405,8 @@ async function cancel(
 ): Promise<never> {
   await conversation.external(() => deps.watchdog.disarm(chatId));
   await ctx.api.editMessageText(chatId, promptMessageId, `${promptText}\n→ Cancelled`);
-  await ctx.reply("Cancelled. Nothing was created. Send /newcall to start again.");
+  await ctx.reply("Cancelled. Nothing was created. Send /newcall to start again.", {
+    reply_markup: { remove_keyboard: true },
+  });
   return conversation.halt();
 }

@@ -7,7 +7,7 @@ import { describeParseError } from "./describe-parse-error.ts";
 import { describeRefusal } from "./describe-refusal.ts";
 import type { GuidedFlowWatchdog } from "./guided-flow-watchdog.ts";
 import type { KnownChats } from "./known-chats-store.ts";
-import { parseChatRef } from "./parse-chat-ref.ts";
+import { type ChatRef, parseChatRef } from "./parse-chat-ref.ts";
 import { type SubmitDeps, type SubmitOutcome, submitCallRequest } from "./submit-call-request.ts";
 
 /*
@@ -75,7 +75,32 @@ export async function checkTypedChat(
   if (!ref.ok) return { ok: false, message: describeParseError(ref.error, { timeZone }) };
   if (ref.ref.kind === "here")
     return { ok: false, message: "Name the chat by @username, t.me link or -100… id." };
-  const resolved = await resolveTargetChat(ref.ref, {
+  return checkChat(api, botId, ref.ref, userId, deps);
+}
+
+/**
+ * A chat picked with Telegram's chat picker (chat_shared). Telegram only lists chats where the
+ * user may manage video chats and the bot is a member, but that is a hint: rights change, and
+ * the message may be old, so it is looked up and authorised exactly as a typed chat.
+ */
+export function checkSharedChat(
+  api: Api,
+  botId: number,
+  sharedChatId: number,
+  userId: number,
+  deps: GuidedActionDeps,
+): Promise<{ ok: true; chat: TargetChat } | { ok: false; message: string }> {
+  return checkChat(api, botId, { kind: "id", chatId: sharedChatId }, userId, deps);
+}
+
+async function checkChat(
+  api: Api,
+  botId: number,
+  ref: Exclude<ChatRef, { kind: "here" }>,
+  userId: number,
+  deps: GuidedActionDeps,
+): Promise<{ ok: true; chat: TargetChat } | { ok: false; message: string }> {
+  const resolved = await resolveTargetChat(ref, {
     api,
     redis: deps.redis,
     keys: deps.keys,

@@ -83,6 +83,8 @@ export class GuidedFlowWatchdog {
     await api.sendMessage(
       chatId,
       "⌛ The guided /newcall timed out; nothing was created. Send /newcall to start again.",
+      // The chat picker's reply keyboard may still be open.
+      { reply_markup: { remove_keyboard: true } },
     );
   }
 }

@@ -76,6 +76,14 @@ export function toBotApiMessage(world: World, message: WorldMessage, depth = 0):
   if (service?.kind === "video_chat_ended") out.video_chat_ended = { duration: service.duration };
   if (service?.kind === "migrate_to_chat_id") out.migrate_to_chat_id = service.chatId;
   if (service?.kind === "migrate_from_chat_id") out.migrate_from_chat_id = service.chatId;
+  if (service?.kind === "chat_shared") {
+    out.chat_shared = {
+      request_id: service.requestId,
+      chat_id: service.chatId,
+      ...(service.title !== undefined && { title: service.title }),
+      ...(service.username !== undefined && { username: service.username }),
+    };
+  }
   if (service?.kind === "video_chat_participants_invited") {
     out.video_chat_participants_invited = {
       users: service.userIds.flatMap((id) => {

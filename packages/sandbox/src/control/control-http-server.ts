@@ -36,6 +36,12 @@ const pressSchema = z.object({
   /** Wait this long for answerCallbackQuery and include the answer. */
   waitForAnswerMs: z.number().int().min(0).max(60_000).optional(),
 });
+const shareChatSchema = z.object({
+  from: z.number().int(),
+  messageId: z.number().int(),
+  requestId: z.number().int(),
+  chatId: z.number().int(),
+});
 const membersSchema = z.object({
   chatId: z.number().int(),
   userId: z.number().int(),
@@ -78,6 +84,11 @@ const ROUTES: Array<[method: string, path: RegExp, route: Route]> = [
       ]);
       return { callbackQueryId: pressed.callbackQueryId, ...(answer && { answer }) };
     },
+  ],
+  [
+    "POST",
+    /^\/act\/share-chat$/,
+    (control, body) => ({ message: control.shareChat(shareChatSchema.parse(body)) }),
   ],
   [
     "GET",

@@ -1,6 +1,7 @@
 import type { BotApiState } from "../bot-api/bot-api-context.ts";
 import { toBotApiMessage, toBotApiUser } from "../bot-api/bot-api-shapes.ts";
 import type { CallbackAnswer } from "../bot-api/callback-queries.ts";
+import { requestChatButtons, whyNotPickable } from "../bot-api/chat-picker.ts";
 import { detectEntities } from "../bot-api/detect-entities.ts";
 import type { CountersSnapshot, RequestCounters } from "../counters/request-counters.ts";
 import type { FaultInjector } from "../faults/fault-injector.ts";
@@ -37,6 +38,17 @@ export interface PressButtonParams {
   messageId: number;
   /** The button's callback_data. */
   data: string;
+}
+
+export interface ShareChatParams {
+  /** The user who picks; the bot's message is in their private chat with the bot. */
+  from: number;
+  /** The bot's message whose reply keyboard has the request_chat button. */
+  messageId: number;
+  /** The button's request_chat.request_id. */
+  requestId: number;
+  /** The Bot API id of the chat picked. */
+  chatId: number;
 }
 
 export interface PressedButton {
@@ -146,6 +158,46 @@ export class SandboxControl {
       },
     });
     return { callbackQueryId: query.id, answer: query.answer };
+  }
+
+  /**
+   * The user taps a request_chat button of a bot's reply keyboard and picks `chatId` in
+   * Telegram's chat picker: the bot gets a message with chat_shared. A chat the picker would not
+   * list (wrong kind, the user or the bot lacks the requested rights, the bot not a member) is
+   * refused, as Telegram's picker offers only matching chats.
+   */
+  shareChat(params: ShareChatParams): WorldMessage {
+    const { world } = this;
+    const user = world.getUser(params.from);
+    if (!user || user.isBot) throw new ControlError(`user ${params.from} is not a user of this world`);
+    const message = world.getMessage(params.from, params.messageId);
+    if (!message || message.fromUserId !== world.bot.id) {
+      throw new ControlError(`no bot message ${params.messageId} in the private chat of ${params.from}`, 404);
+    }
+    const buttons = requestChatButtons(message.replyMarkup);
+    const button = buttons.find((b) => b.request.request_id === params.requestId);
+    if (!button) {
+      const listed =
+        buttons.map((b) => `${JSON.stringify(b.text)} -> ${b.request.request_id}`).join(", ") || "none";
+      throw new ControlError(
+        `message ${params.messageId} has no request_chat button with request_id ${params.requestId}; its buttons: ${listed}`,
+      );
+    }
+    const refusal = whyNotPickable(world, button.request, params.from, params.chatId);
+    if (refusal) throw new ControlError(`the chat picker does not offer this chat: ${refusal}`);
+    const chat = world.chatByBotApiId(params.chatId);
+    return world.postMessage({
+      chatId: params.from,
+      fromUserId: params.from,
+      service: {
+        kind: "chat_shared",
+        requestId: params.requestId,
+        chatId: params.chatId,
+        ...(button.request.request_title === true && chat && { title: chat.title }),
+        ...(button.request.request_username === true &&
+          chat?.username !== undefined && { username: chat.username }),
+      },
+    });
   }
 
   /** What the bot sent into a chat (live messages, with their edit history). */

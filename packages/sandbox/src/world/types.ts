@@ -99,7 +99,9 @@ export interface WorldMessage {
     /** In the old basic group: it became the supergroup with this Bot API id. */
     | { kind: "migrate_to_chat_id"; chatId: number }
     /** In the new supergroup: it was made from the basic group with this Bot API id. */
-    | { kind: "migrate_from_chat_id"; chatId: number };
+    | { kind: "migrate_from_chat_id"; chatId: number }
+    /** In the private chat with the bot: the user picked this chat with a request_chat button. */
+    | { kind: "chat_shared"; requestId: number; chatId: number; title?: string; username?: string };
   /** For video_chat_* service messages: the group call they are about. */
   callId?: string;
   /** Every earlier text of a bot message, oldest first, for tests that check edits. */
