@@ -324,6 +324,10 @@ describe("the guided /newcall in the private chat", () => {
         return found.length > 0 ? found : undefined;
       });
       expect(job?.target).toMatchObject({ chatId: DEMO.channel, title: "Demo Channel" });
+      // The conversation replays its steps on every answer; the picker was still sent only once.
+      expect(h.sandbox.botMessages(DEMO.olga).filter((m) => m.text?.includes("Pick a group"))).toHaveLength(
+        1,
+      );
     });
 
     it("a chat the user may not manage video chats in is not offered: the sandbox refuses the pick, the bot gets nothing", async () => {
