@@ -1,4 +1,4 @@
-import { demoWorldPath, readWorldFixture, World } from "@callbot/sandbox";
+import { demoWorldPath, readWorldFixture, START_OF_LIVE_CALL_VALUES, World } from "@callbot/sandbox";
 import { CALL_JOB_NAMES } from "@callbot/shared";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -207,18 +207,22 @@ describe("call actions through the queue", () => {
     expect(h.mtprotoCount("phone.getGroupCallStreamRtmpUrl")).toBe(0);
   });
 
-  it("a user's start of a call already started by hand is skipped as already started", async () => {
-    const call = callMadeByHand(h, CHATS.privateTeam, { scheduleInSeconds: 600 });
-    h.sandbox.world.startScheduledGroupCall(USERBOT_ID, call.id);
-    const request = actionRequest(CHATS.privateTeam, "start", {
-      call: { id: call.id, accessHash: call.accessHash },
-    });
-    await addAction(h, request);
-    expect((await finalActionResult(h, request.requestId)).outcome).toEqual({
-      status: "skipped",
-      reason: "already-started",
-    });
-  });
+  it.each(START_OF_LIVE_CALL_VALUES)(
+    "a user's start of a call already started by hand is skipped as already started (Telegram answering %s)",
+    async (startOfLiveCall) => {
+      h.sandbox.world.configure({ startOfLiveCall });
+      const call = callMadeByHand(h, CHATS.privateTeam, { scheduleInSeconds: 600 });
+      h.sandbox.world.startScheduledGroupCall(USERBOT_ID, call.id);
+      const request = actionRequest(CHATS.privateTeam, "start", {
+        call: { id: call.id, accessHash: call.accessHash },
+      });
+      await addAction(h, request);
+      expect((await finalActionResult(h, request.requestId)).outcome).toEqual({
+        status: "skipped",
+        reason: "already-started",
+      });
+    },
+  );
 
   it("an incomplete request (rename without a title) fails as INVALID_CALL_ACTION without a Telegram request", async () => {
     const call = callMadeByHand(h, CHATS.privateTeam);

@@ -40,6 +40,7 @@ export {
   DEFAULT_WORLD_SETTINGS,
   RANDOM_ID_RETRY_VALUES,
   SCHEDULED_CALL_EXPIRY_VALUES,
+  START_OF_LIVE_CALL_VALUES,
   type WorldSettings,
   type WorldSettingsPatch,
   worldSettingsSchema,

@@ -97,6 +97,15 @@ export const worldSettingsSchema = z
      * floods unless a test or the demo asks for it.
      */
     methodFloods: z.record(z.string(), methodFloodProfileSchema),
+    /**
+     * phone.startScheduledGroupCall on a call that is already live.
+     * core.telegram.org/method/phone.startScheduledGroupCall documents 403
+     * GROUPCALL_ALREADY_STARTED; TDLib's StartScheduledGroupCallQuery (GroupCallManager.cpp) also
+     * takes 400 GROUPCALL_NOT_MODIFIED as success, so the server may answer either:
+     * - "already-started" (default, the documented answer);
+     * - "not-modified".
+     */
+    startOfLiveCall: z.enum(["already-started", "not-modified"]),
   })
   .strict();
 
@@ -114,11 +123,13 @@ export const DEFAULT_WORLD_SETTINGS: Readonly<WorldSettings> = Object.freeze({
   callbackQueryTimeoutSeconds: 15,
   nonAdminBotMemberLookup: "answers",
   methodFloods: {},
+  startOfLiveCall: "already-started",
 });
 
 /** Every value of the switches the product's tests run under. */
 export const RANDOM_ID_RETRY_VALUES = worldSettingsSchema.shape.randomIdRetry.options;
 export const SCHEDULED_CALL_EXPIRY_VALUES = worldSettingsSchema.shape.scheduledCallExpiry.options;
+export const START_OF_LIVE_CALL_VALUES = worldSettingsSchema.shape.startOfLiveCall.options;
 
 /** Partial settings, as fixtures, `startSandbox({ settings })` and the control API give them. */
 export const worldSettingsPatchSchema = worldSettingsSchema.partial();

@@ -511,7 +511,12 @@ export class World extends EventEmitter<WorldEvents> {
     const call = this.calls.get(callId);
     if (!call || call.state === "discarded") throw new TelegramRpcError(400, "GROUPCALL_INVALID");
     this.assertMayManage(call.chatId, byUserId);
-    if (call.state === "active") throw new TelegramRpcError(403, "GROUPCALL_ALREADY_STARTED");
+    if (call.state === "active") {
+      // Documented 403 GROUPCALL_ALREADY_STARTED, or what TDLib also accepts (settings.startOfLiveCall).
+      if (this.settings.startOfLiveCall === "not-modified")
+        throw new TelegramRpcError(400, "GROUPCALL_NOT_MODIFIED");
+      throw new TelegramRpcError(403, "GROUPCALL_ALREADY_STARTED");
+    }
     call.state = "active";
     delete call.scheduleDate;
     call.startedAt = Math.floor(now / 1000);
