@@ -37,6 +37,7 @@ export {
   type WorldBot,
 } from "./world/world.ts";
 export {
+  CALL_ON_GROUP_UPGRADE_VALUES,
   DEFAULT_WORLD_SETTINGS,
   RANDOM_ID_RETRY_VALUES,
   SCHEDULED_CALL_EXPIRY_VALUES,

@@ -65,6 +65,32 @@ describe("37: a basic group upgraded to a supergroup", () => {
     expect(p.sandbox.calls(newId).map((c) => c.state)).toEqual(["active"]);
   });
 
+  it("when Telegram ends the group's call at the upgrade (an undocumented answer: callOnGroupUpgrade 'ends'), its auto-start starts nothing and the requester is not told it started", async () => {
+    p = await start();
+    p.sandbox.world.configure({ callOnGroupUpgrade: "ends" });
+    const { reply } = await p.ask(WHO.olga, WHO.oldGroup, "/newcall Retro in 2h autostart");
+    await p.outcome(reply, /is scheduled/);
+    const [call] = p.sandbox.calls(WHO.oldGroup);
+    const autostart = autostartJobId(call!.id);
+
+    const newId = p.sandbox.migrateGroup(WHO.oldGroup, WHO.olga);
+    await waitFor(
+      async () => ((await jobChat(autostart)) === newId ? true : undefined),
+      "the auto-start to follow",
+    );
+    const job = await p.queues.calls.getJob(autostart);
+    await job!.promote(); // its time comes
+    await waitFor(
+      async () => ((await job!.isCompleted()) || (await job!.isFailed()) ? true : undefined),
+      "the auto-start to run",
+    );
+
+    expect(p.sandbox.calls(newId).filter((c) => c.state !== "discarded")).toEqual([]);
+    const said = p.sandbox.botMessages(newId).map((m) => m.text ?? "");
+    expect(said.filter((text) => /started automatically/.test(text))).toEqual([]);
+    expect(await callsListIn(newId)).not.toMatch(/Retro.*(live|scheduled)/);
+  });
+
   it("a recurring rule creates its next occurrence in the supergroup, where its report goes", async () => {
     let workerNow = Date.now();
     p = await start({ worker: { now: () => workerNow } });

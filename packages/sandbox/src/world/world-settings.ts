@@ -106,6 +106,14 @@ export const worldSettingsSchema = z
      * - "not-modified".
      */
     startOfLiveCall: z.enum(["already-started", "not-modified"]),
+    /**
+     * A basic group's scheduled or live call when the group is upgraded to a supergroup. No
+     * source says (core.telegram.org/api/channel "Migration" covers the history, not calls):
+     * - "moves" (default): the call belongs to the supergroup from then on;
+     * - "ends": the call is discarded first (updateGroupCall with groupCallDiscarded,
+     *   video_chat_ended in the old group).
+     */
+    callOnGroupUpgrade: z.enum(["moves", "ends"]),
   })
   .strict();
 
@@ -124,12 +132,14 @@ export const DEFAULT_WORLD_SETTINGS: Readonly<WorldSettings> = Object.freeze({
   nonAdminBotMemberLookup: "answers",
   methodFloods: {},
   startOfLiveCall: "already-started",
+  callOnGroupUpgrade: "moves",
 });
 
 /** Every value of the switches the product's tests run under. */
 export const RANDOM_ID_RETRY_VALUES = worldSettingsSchema.shape.randomIdRetry.options;
 export const SCHEDULED_CALL_EXPIRY_VALUES = worldSettingsSchema.shape.scheduledCallExpiry.options;
 export const START_OF_LIVE_CALL_VALUES = worldSettingsSchema.shape.startOfLiveCall.options;
+export const CALL_ON_GROUP_UPGRADE_VALUES = worldSettingsSchema.shape.callOnGroupUpgrade.options;
 
 /** Partial settings, as fixtures, `startSandbox({ settings })` and the control API give them. */
 export const worldSettingsPatchSchema = worldSettingsSchema.partial();

@@ -240,13 +240,18 @@ export class World extends EventEmitter<WorldEvents> {
    * is deactivated with migrated_to pointing at it (MTProto chat#41cbf256 flags.5/flags.6). Bots
    * get two service messages: migrate_from_chat_id in the new chat, then migrate_to_chat_id in
    * the old one (core.telegram.org/bots/api#message; their order: TelegramBots/Telegram.Bot#171).
-   * ASSUMPTION (no source found): the group's scheduled or live call moves with it.
+   * ASSUMPTION (no source found): the group's scheduled or live call moves with it, or ends
+   * first (settings.callOnGroupUpgrade).
    * Returns the supergroup's Bot API id.
    */
   migrateToSupergroup(groupNativeId: number, byUserId: number, now = Date.now()): number {
     const group = this.requireChat(groupNativeId);
     if (group.type !== "group" || group.migratedTo !== undefined) {
       throw new TelegramRpcError(400, "CHAT_ID_INVALID");
+    }
+    if (this.settings.callOnGroupUpgrade === "ends") {
+      const call = this.currentCall(group.id);
+      if (call) this.endCall(call, byUserId, now);
     }
     const id = Math.max(1_000_000_000, ...this.chats.keys()) + 1;
     const supergroup: WorldChat = {
