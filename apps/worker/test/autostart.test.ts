@@ -1,3 +1,4 @@
+import { ENDED_CALL_LOOKUP_VALUES } from "@callbot/sandbox";
 import { autostartJobId, CALL_JOB_NAMES } from "@callbot/shared";
 import type { Job } from "bullmq";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -79,19 +80,30 @@ describe("auto-start of scheduled calls", () => {
     expect(h.sandbox.world.getGroupCall(call.id)?.state).toBe("active");
   });
 
-  it("does nothing when the call was discarded by hand meanwhile", async () => {
-    await h.startWorker().ready;
-    const { call } = await createWithAutostart(3600);
-    h.sandbox.world.discardGroupCall(USERBOT_ID, call.id);
-    h.sandbox.resetCounters();
+  it.each(ENDED_CALL_LOOKUP_VALUES)(
+    "does nothing when the call was discarded by hand meanwhile (Telegram's lookup of an ended call: %s)",
+    async (endedCallLookup) => {
+      h.sandbox.world.configure({ endedCallLookup });
+      await h.startWorker().ready;
+      const { call } = await createWithAutostart(3600);
+      h.sandbox.world.discardGroupCall(USERBOT_ID, call.id);
+      h.sandbox.resetCounters();
 
-    await (await autostartJob(call.id)).promote();
-    const result = await finalActionResult(h, autostartJobId(call.id));
+      const job = await autostartJob(call.id);
+      await job.promote();
+      const result = await finalActionResult(h, autostartJobId(call.id));
 
-    expect(result.outcome).toEqual({ status: "skipped", reason: "already-ended" });
-    expect(h.mtprotoCount("phone.startScheduledGroupCall")).toBe(0);
-    expect(h.sandbox.world.getGroupCall(call.id)?.state).toBe("discarded");
-  });
+      // Skipped as ended: no failure for the bot to report, no start claimed, no failed job left.
+      expect(result.outcome).toEqual({ status: "skipped", reason: "already-ended" });
+      await waitFor(
+        async () => ((await job.getState()) === "completed" ? true : undefined),
+        "the job to complete",
+      );
+      expect(h.mtprotoCount("phone.getGroupCall")).toBe(1);
+      expect(h.mtprotoCount("phone.startScheduledGroupCall")).toBe(0);
+      expect(h.sandbox.world.getGroupCall(call.id)?.state).toBe("discarded");
+    },
+  );
 
   it("one auto-start per call, however often its create-call runs", async () => {
     await h.startWorker().ready;

@@ -5,6 +5,7 @@ import type { ResolvedTarget } from "../peers/resolve-target-peer.ts";
 import type { InvokeTelegram } from "../telegram/invoke-with-timeout.ts";
 import { CallJobError } from "./call-job-error.ts";
 import { readCallSnapshot, snapshotOfCall } from "./read-call-snapshot.ts";
+import { refusedCallHasEnded } from "./read-chat-current-call.ts";
 import { readTelegramFailure } from "./read-telegram-failure.ts";
 import { keyFingerprint, type RtmpRotationClaims } from "./rtmp-rotation-claims.ts";
 
@@ -28,7 +29,7 @@ export async function runCallAction(
 ): Promise<Finished> {
   switch (request.action) {
     case "start":
-      return startCall(invoke, requireCall(request), request.onlyIfScheduled === true);
+      return startCall(invoke, requireCall(request), request.onlyIfScheduled === true, target);
     case "end":
       return endCall(invoke, requireCall(request));
     case "rename": {
@@ -107,11 +108,26 @@ function notCarriedOut(error: unknown): boolean {
   return (code !== undefined && code >= 400 && code < 500) || errorName === "ACCOUNT_LOCK_LOST";
 }
 
-async function startCall(invoke: InvokeTelegram, call: CallRef, onlyIfScheduled: boolean): Promise<Finished> {
+async function startCall(
+  invoke: InvokeTelegram,
+  call: CallRef,
+  onlyIfScheduled: boolean,
+  target: ResolvedTarget,
+): Promise<Finished> {
   try {
     if (onlyIfScheduled) {
       // An auto-start looks before it acts: a call started by hand meanwhile costs no start request.
-      const current = await invoke(new Api.phone.GetGroupCall({ call: inputCall(call), limit: 1 }));
+      let current: Api.phone.GroupCall;
+      try {
+        current = await invoke(new Api.phone.GetGroupCall({ call: inputCall(call), limit: 1 }));
+      } catch (error) {
+        // Telegram may refuse to look up an ended call (GROUPCALL_INVALID or GROUPCALL_FORBIDDEN)
+        // instead of answering groupCallDiscarded. FORBIDDEN is read as "ended" only once the chat
+        // no longer names this call: while it does, the account lost access and the start fails.
+        if (await refusedCallHasEnded(invoke, target, call.id, error))
+          return { status: "skipped", reason: "already-ended" };
+        throw error;
+      }
       const snapshot = snapshotOfCall(current.call);
       if (snapshot.state === "active") return { status: "skipped", reason: "already-started" };
       if (snapshot.state === "discarded") return { status: "skipped", reason: "already-ended" };

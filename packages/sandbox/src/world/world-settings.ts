@@ -114,6 +114,17 @@ export const worldSettingsSchema = z
      *   video_chat_ended in the old group).
      */
     callOnGroupUpgrade: z.enum(["moves", "ends"]),
+    /**
+     * phone.getGroupCall for a call that has ended. core.telegram.org/method/phone.getGroupCall
+     * documents 400 GROUPCALL_INVALID and 403 GROUPCALL_FORBIDDEN but not which one, if any, an
+     * ended call gets; the groupCallDiscarded constructor exists for updates and may be the
+     * answer too (reviews/telegram-fidelity.md section 2 #13):
+     * - "discarded" (default): the call as groupCallDiscarded;
+     * - "invalid": 400 GROUPCALL_INVALID (the call is forgotten);
+     * - "forbidden": 403 GROUPCALL_FORBIDDEN (what the server also answers to an account that
+     *   may not see the call).
+     */
+    endedCallLookup: z.enum(["discarded", "invalid", "forbidden"]),
   })
   .strict();
 
@@ -133,6 +144,7 @@ export const DEFAULT_WORLD_SETTINGS: Readonly<WorldSettings> = Object.freeze({
   methodFloods: {},
   startOfLiveCall: "already-started",
   callOnGroupUpgrade: "moves",
+  endedCallLookup: "discarded",
 });
 
 /** Every value of the switches the product's tests run under. */
@@ -140,6 +152,7 @@ export const RANDOM_ID_RETRY_VALUES = worldSettingsSchema.shape.randomIdRetry.op
 export const SCHEDULED_CALL_EXPIRY_VALUES = worldSettingsSchema.shape.scheduledCallExpiry.options;
 export const START_OF_LIVE_CALL_VALUES = worldSettingsSchema.shape.startOfLiveCall.options;
 export const CALL_ON_GROUP_UPGRADE_VALUES = worldSettingsSchema.shape.callOnGroupUpgrade.options;
+export const ENDED_CALL_LOOKUP_VALUES = worldSettingsSchema.shape.endedCallLookup.options;
 
 /** Partial settings, as fixtures, `startSandbox({ settings })` and the control API give them. */
 export const worldSettingsPatchSchema = worldSettingsSchema.partial();

@@ -1,5 +1,6 @@
 import { Api } from "telegram";
 import { TelegramRpcError, type WorldGroupCall } from "../../../world/types.ts";
+import type { WorldSettings } from "../../../world/world-settings.ts";
 import { type SerializedUpdates, updatesFromEvents } from "../../updates/updates-from-events.ts";
 import { assertCanSeeChat, callFromInput, chatFromInputPeer } from "../peers.ts";
 import type { MethodHandler, RequestContext } from "../request-context.ts";
@@ -26,6 +27,12 @@ function visibleCall(ctx: RequestContext, input: Api.TypeInputGroupCall): WorldG
   return call;
 }
 
+/** An ended call looked up: answered as groupCallDiscarded, or refused (settings.endedCallLookup). */
+function refuseEndedCallLookup(answer: WorldSettings["endedCallLookup"]): void {
+  if (answer === "invalid") throw new TelegramRpcError(400, "GROUPCALL_INVALID");
+  if (answer === "forbidden") throw new TelegramRpcError(403, "GROUPCALL_FORBIDDEN");
+}
+
 export const phoneMethods: Record<string, MethodHandler> = {
   "phone.createGroupCall": (ctx, request: Api.phone.CreateGroupCall) => {
     const chat = chatFromInputPeer(ctx, request.peer);
@@ -48,6 +55,7 @@ export const phoneMethods: Record<string, MethodHandler> = {
   "phone.getGroupCall": (ctx, request: Api.phone.GetGroupCall) => {
     ctx.world.expireScheduledCalls(ctx.now);
     const call = visibleCall(ctx, request.call);
+    if (call.state === "discarded") refuseEndedCallLookup(ctx.world.settings.endedCallLookup);
     const chat = ctx.world.getChat(call.chatId);
     return new Api.phone.GroupCall({
       call: embed(groupCallToTl(call, ctx.accountId)),
