@@ -1,5 +1,11 @@
-import { RANDOM_ID_RETRY_VALUES, SCHEDULED_CALL_EXPIRY_VALUES } from "@callbot/sandbox";
+import {
+  ENDED_CALL_LOOKUP_VALUES,
+  RANDOM_ID_RETRY_VALUES,
+  SCHEDULED_CALL_EXPIRY_VALUES,
+} from "@callbot/sandbox";
+import { Api } from "telegram";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createUserbotClient } from "../src/telegram/create-userbot-client.ts";
 import { waitFor } from "./support/wait-for.ts";
 import { CHATS, OWNER_ID, USERBOT_ID, WorkerHarness } from "./support/worker-harness.ts";
 
@@ -285,3 +291,53 @@ describe("a recurring occurrence in a chat that has another call", () => {
     expect(h.mtprotoCount("phone.createGroupCall")).toBe(0);
   });
 });
+
+/*
+ * The check-before-create reads channelFull.call, then phone.getGroupCall for it. A call ended by
+ * hand between the two reads may be refused (GROUPCALL_INVALID or GROUPCALL_FORBIDDEN, the world
+ * setting endedCallLookup) instead of answered as groupCallDiscarded: the chat is free then, and
+ * the create goes ahead. The end is made to land between the two reads by the client that
+ * carries them: the sandbox answers every request as it would.
+ */
+describe.each(ENDED_CALL_LOOKUP_VALUES)(
+  "a call ended between the check's two reads (endedCallLookup: %s)",
+  (endedCallLookup) => {
+    let h: WorkerHarness;
+    beforeEach(async () => {
+      h = await WorkerHarness.start();
+      h.sandbox.world.configure({ endedCallLookup });
+    });
+    afterEach(async () => {
+      await h.close();
+    });
+
+    it("never blocks the new call: the chat is read again and found free", async () => {
+      const live = h.sandbox.world.createGroupCall(OWNER_ID, PRIVATE_TEAM, { randomId: 7, rtmp: false });
+      const config = h.config();
+      const client = createUserbotClient({
+        session: config.tgSession ?? "",
+        apiId: config.tgApiId,
+        apiHash: config.tgApiHash,
+        logger: h.logger,
+        ...(config.tgDc ? { dial: config.tgDc } : {}),
+      });
+      const send = client.invoke.bind(client);
+      client.invoke = (async (request: Parameters<typeof send>[0]) => {
+        const answer = await send(request);
+        // The first read that names the live call: someone ends it by hand right after.
+        if (request instanceof Api.channels.GetFullChannel && live.state !== "discarded")
+          h.sandbox.world.discardGroupCall(OWNER_ID, live.id);
+        return answer;
+      }) as typeof client.invoke;
+      await h.startWorker({ client }).ready;
+
+      const request = h.request({ target: CHATS.privateTeam, title: "Next" });
+      await h.addJob(request);
+      const result = await h.finalResult(request.requestId);
+
+      expect(result.outcome).toMatchObject({ status: "created", call: { title: "Next" } });
+      expect(h.sandbox.world.currentCall(PRIVATE_TEAM)?.title).toBe("Next");
+      expect(h.mtprotoCount("phone.getGroupCall")).toBe(1);
+    });
+  },
+);

@@ -45,6 +45,19 @@ describe("the methods around a group call, with the real gramjs client", () => {
     });
   });
 
+  it("phone.getGroupCall for an ended call answers as the world setting endedCallLookup says", async () => {
+    const client = await bed.connect();
+    const call = await scheduledCall(client);
+    await client.invoke(new Api.phone.DiscardGroupCall({ call }));
+    const lookup = () => client.invoke(new Api.phone.GetGroupCall({ call, limit: 1 }));
+
+    expect((await lookup()).call).toBeInstanceOf(Api.GroupCallDiscarded);
+    bed.world.configure({ endedCallLookup: "invalid" });
+    expect(await rpcErrorOf(lookup())).toEqual({ code: 400, errorMessage: "GROUPCALL_INVALID" });
+    bed.world.configure({ endedCallLookup: "forbidden" });
+    expect(await rpcErrorOf(lookup())).toEqual({ code: 403, errorMessage: "GROUPCALL_FORBIDDEN" });
+  });
+
   it("startScheduledGroupCall starts it once; a second start is GROUPCALL_ALREADY_STARTED", async () => {
     const client = await bed.connect();
     const call = await scheduledCall(client);
