@@ -1,7 +1,8 @@
 // The userbot worker: consumes the calls queue (create-call, call-action and recurring-occurrence jobs)
 // with a gramjs client, reports on the results queue.
 
-export { AccountLockHeldError } from "./lock/account-lock.ts";
+export { AccountLockHeldError, seenKeyOf } from "./lock/account-lock.ts";
+export { accountLockKey } from "./lock/account-lock-key.ts";
 export { PeerCache } from "./peers/peer-cache.ts";
 export {
   type CallWorker,

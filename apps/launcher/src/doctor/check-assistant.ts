@@ -1,0 +1,75 @@
+import { readWorkerStatus, type WorkerConfig } from "@callbot/shared";
+import { accountLockKey, seenKeyOf } from "@callbot/worker";
+import { Redis } from "ioredis";
+import type { CheckResult } from "./check-result.ts";
+
+/**
+ * The assistant account, from what the worker publishes in Redis (its status record and its
+ * account lock). The doctor never connects to Telegram with the session: while a worker holds it,
+ * a second connection with the same auth key invites AUTH_KEY_DUPLICATED, which kills both.
+ */
+export async function checkAssistant(config: WorkerConfig): Promise<CheckResult> {
+  const name = "assistant session";
+  let lockKey: string;
+  try {
+    lockKey = await accountLockKey(config.queuePrefix, config.tgSession);
+  } catch (error) {
+    return { status: "fail", name, detail: `${(error as Error).message} (run \`pnpm session\`)` };
+  }
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, retryStrategy: () => null });
+  redis.on("error", () => {});
+  try {
+    const [lock, seen] = await Promise.all([redis.exists(lockKey), redis.exists(seenKeyOf(lockKey))]);
+    const status = await readWorkerStatus(redis, config.queuePrefix);
+    const held = lock + seen > 0;
+    const notUsed = "the doctor did not log in with the session, so as not to disturb the worker";
+    if (status?.state === "session-dead") {
+      return {
+        status: "fail",
+        name,
+        detail: `Telegram revoked it (${status.errorName ?? "no error name"}): log the assistant in again with \`pnpm session\` and set TG_SESSION`,
+      };
+    }
+    if (!held) {
+      return {
+        status: "warn",
+        name,
+        detail:
+          "no worker holds the account lock, so nothing says the session works; the doctor did not log in with it. " +
+          "Start the worker and run `pnpm doctor` again",
+      };
+    }
+    const who = status?.username
+      ? `@${status.username}`
+      : status?.accountId
+        ? `id ${status.accountId}`
+        : "the account";
+    if (status?.floodWaitUntil !== undefined && status.floodWaitUntil > Date.now()) {
+      return {
+        status: "warn",
+        name,
+        detail: `a worker holds ${who}; Telegram asked it to wait until ${new Date(status.floodWaitUntil).toISOString()} (FLOOD_WAIT); ${notUsed}`,
+      };
+    }
+    if (status?.state !== "online") {
+      return {
+        status: "warn",
+        name,
+        detail: `a worker holds the account lock but publishes no "online" state (starting, or stuck); ${notUsed}`,
+      };
+    }
+    return {
+      status: "ok",
+      name,
+      detail: `a worker is online as ${who} and holds the account lock; ${notUsed}`,
+    };
+  } catch (error) {
+    return {
+      status: "fail",
+      name,
+      detail: `could not read the worker's state from Redis: ${(error as Error).message}`,
+    };
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,30 @@
+import type { Env } from "@callbot/shared";
+import { checkAssistant } from "./check-assistant.ts";
+import { checkBotApi } from "./check-bot-api.ts";
+import { checkConfig } from "./check-config.ts";
+import { checkRedis } from "./check-redis.ts";
+import type { CheckResult } from "./check-result.ts";
+
+/**
+ * Every check of a deployment, in the order an operator fixes things: configuration first (the
+ * rest needs it), then Redis, the bot token and webhook, and the assistant. `report` gets each
+ * line as soon as it is known.
+ */
+export async function runDoctor(env: Env, report: (result: CheckResult) => void): Promise<CheckResult[]> {
+  const all: CheckResult[] = [];
+  const add = (results: CheckResult[]) => {
+    for (const result of results) {
+      all.push(result);
+      report(result);
+    }
+  };
+  const { results, botConfig, workerConfig } = checkConfig(env);
+  add(results);
+  const redisUrl = botConfig?.redisUrl ?? workerConfig?.redisUrl;
+  const redisResults = redisUrl === undefined ? [] : await checkRedis(redisUrl);
+  add(redisResults);
+  if (botConfig !== undefined) add(await checkBotApi(botConfig));
+  const redisReachable = redisResults.length > 0 && redisResults[0]?.status === "ok";
+  if (workerConfig !== undefined && redisReachable) add([await checkAssistant(workerConfig)]);
+  return all;
+}

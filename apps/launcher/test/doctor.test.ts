@@ -1,0 +1,123 @@
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { type Sandbox, startSandbox } from "@callbot/sandbox";
+import { freePort, PrivateRedis } from "@callbot/test-support";
+import { type CallWorker, startCallWorker } from "@callbot/worker";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
+const ASSISTANT_ID = 2001;
+
+/** Runs `pnpm doctor`'s entry point as an operator would: a child process with its own environment. */
+function runDoctor(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "apps/launcher/src/doctor/main.ts"], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? "", ...env },
+    });
+    let output = "";
+    child.stdout.on("data", (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      output += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, output }));
+  });
+}
+
+describe("pnpm doctor", () => {
+  let sandbox: Sandbox;
+  let redis: PrivateRedis;
+  let evictingRedis: PrivateRedis;
+  let worker: CallWorker | undefined;
+  const prefix = `doctor-${randomUUID()}`;
+
+  function deploymentEnv(overrides: Record<string, string> = {}): Record<string, string> {
+    const session = sandbox.info.sessions.callbot_assistant;
+    if (!session) throw new Error("the demo world has no assistant session");
+    return {
+      BOT_TOKEN: sandbox.info.botToken,
+      BOT_API_ROOT: sandbox.info.botApiRoot,
+      OWNER_IDS: "1001",
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: prefix,
+      TG_API_ID: String(sandbox.info.apiId),
+      TG_API_HASH: sandbox.info.apiHash,
+      TG_SESSION: session,
+      TG_DC: `${sandbox.info.mtproto.host}:${sandbox.info.mtproto.port}`,
+      TG_DC_PUBLIC_KEY: sandbox.info.publicKey,
+      ...overrides,
+    };
+  }
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ rateLimits: false });
+    redis = await PrivateRedis.start();
+    evictingRedis = await PrivateRedis.start({ args: ["--maxmemory-policy", "allkeys-lru"] });
+  }, 60_000);
+
+  afterAll(async () => {
+    await worker?.stop();
+    await Promise.allSettled([sandbox?.close(), redis?.stop(), evictingRedis?.stop()]);
+  });
+
+  it("passes a good deployment with a running worker, without logging in with the worker's session", async () => {
+    const env = deploymentEnv();
+    worker = startCallWorker({
+      config: {
+        tgApiId: sandbox.info.apiId,
+        tgApiHash: sandbox.info.apiHash,
+        tgSession: env.TG_SESSION ?? "",
+        tgDc: sandbox.info.mtproto,
+        redisUrl: redis.url,
+      },
+      logger: pino({ level: "silent" }),
+      prefix,
+    });
+    await worker.ready;
+    const before = sandbox.mtprotoConnections(ASSISTANT_ID);
+
+    const { code, output } = await runDoctor(env);
+
+    expect(output).not.toContain("❌");
+    expect(output).toMatch(/✅ Redis maxmemory-policy: noeviction/);
+    expect(output).toMatch(/✅ Redis persistence: AOF/);
+    expect(output).toMatch(/✅ bot token: @/);
+    expect(output).toMatch(/✅ webhook: none \(long polling\)/);
+    expect(output).toMatch(/✅ assistant session: a worker is online .*did not log in/);
+    expect(code).toBe(0);
+    // The doctor opened no MTProto connection of its own for the assistant: only the worker's one.
+    expect(sandbox.mtprotoConnections(ASSISTANT_ID)).toEqual(before);
+    expect(before.peak).toBe(1);
+    // No secret in what it printed.
+    expect(output).not.toContain(sandbox.info.botToken);
+    expect(output).not.toContain(env.TG_SESSION);
+  }, 60_000);
+
+  it("fails a wrong bot token and an evicting Redis, saying what to fix", async () => {
+    const { code, output } = await runDoctor(
+      deploymentEnv({
+        BOT_TOKEN: "123456:wrong-token-wrong-token-wrong-token",
+        REDIS_URL: evictingRedis.url,
+      }),
+    );
+
+    expect(output).toMatch(/❌ bot token: getMe refused it .*BOT_TOKEN/);
+    expect(output).toMatch(
+      /❌ Redis maxmemory-policy: "allkeys-lru".*CONFIG SET maxmemory-policy noeviction/,
+    );
+    expect(code).toBe(1);
+  }, 60_000);
+
+  it("fails an unreachable Redis, naming where it looked", async () => {
+    const port = await freePort();
+    const { code, output } = await runDoctor(deploymentEnv({ REDIS_URL: `redis://127.0.0.1:${port}` }));
+
+    expect(output).toMatch(new RegExp(`❌ Redis: cannot reach Redis at redis://127.0.0.1:${port}`));
+    expect(code).toBe(1);
+  }, 60_000);
+});
