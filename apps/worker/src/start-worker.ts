@@ -61,6 +61,8 @@ export interface StartCallWorkerOptions {
   lockDurationMs?: number;
   accountLockTtlMs?: number;
   recheckRightsAfterMs?: number;
+  /** How long "the assistant is not in this chat" is remembered. @defaultValue NOT_IN_CHAT_TTL_SECONDS */
+  notInChatTtlSeconds?: number;
   /** A recurring occurrence whose chat has another call checks again after this long. @defaultValue 300000 */
   recurringRecheckMs?: number;
   /** How often the published "online" state is renewed. @defaultValue WORKER_STATUS_HEARTBEAT_MS */
@@ -299,7 +301,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
       invoke,
       resolveTarget: createTargetPeerResolver({
         invoke,
-        cache: new PeerCache(connection, prefix, identity.userId),
+        cache: new PeerCache(connection, prefix, identity.userId, options.notInChatTtlSeconds),
         logger,
       }),
       publisher,

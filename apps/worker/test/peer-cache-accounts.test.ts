@@ -1,11 +1,13 @@
 import { demoWorldPath, readWorldFixture } from "@callbot/sandbox";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CALL_JOB_DEFAULTS, CALL_JOB_NAMES, type JoinChatRequest } from "@callbot/shared";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { PeerCache } from "../src/peers/peer-cache.ts";
-import { CHATS, USERBOT_ID, WorkerHarness } from "./support/worker-harness.ts";
+import { CHATS, OWNER_ID, USERBOT_ID, WorkerHarness } from "./support/worker-harness.ts";
 
 /** Olga, who owns Private Team, set up as a second assistant account (a second session). */
 const SECOND_ACCOUNT = { id: 1001, username: "olga_owner" } as const;
 const PRIVATE_TEAM = 1500000003;
+const COMMUNITY = 1500000001;
 
 function demoWithTwoAssistantAccounts() {
   const fixture = readWorldFixture(demoWorldPath);
@@ -105,5 +107,113 @@ describe("chats the assistant is not in", () => {
     const other = h.request({ target: CHATS.privateTeam });
     await h.addJob(other);
     expect((await h.finalResult(other.requestId)).outcome.status).toBe("created");
+  });
+});
+
+/** The demo world, but the assistant is not in Demo Community (a public chat, @demo_community). */
+function demoWithoutAssistantInCommunity() {
+  const fixture = readWorldFixture(demoWorldPath);
+  return {
+    ...fixture,
+    chats: fixture.chats.map((chat) =>
+      chat.username === CHATS.community.username
+        ? { ...chat, members: chat.members.filter((m) => m.userId !== USERBOT_ID) }
+        : chat,
+    ),
+  };
+}
+
+describe("a public chat the assistant is not in", () => {
+  let h: WorkerHarness;
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it("35: requests naming it cost one Telegram request sequence per cache period; after it Telegram is asked again", async () => {
+    h = await WorkerHarness.start({ world: demoWithoutAssistantInCommunity() });
+    await h.startWorker({ notInChatTtlSeconds: 60 }).ready;
+    h.sandbox.resetCounters();
+
+    const requests = [1, 2, 3].map(() => h.request({ target: CHATS.community }));
+    for (const request of requests) {
+      await h.addJob(request);
+      expect((await h.finalResult(request.requestId)).outcome).toEqual({
+        status: "failed",
+        failure: { errorName: "CHAT_ADMIN_REQUIRED", category: "user" },
+      });
+    }
+    const firstPeriod = { ...h.sandbox.counters().mtproto };
+    delete firstPeriod["help.getConfig"];
+    // The first request's sequence, once: the username lookup (Telegram says the account has left),
+    // the read of the chat's call and the refused create; the next two are refused from the
+    // cache before any Telegram request.
+    expect(firstPeriod).toEqual({
+      "contacts.resolveUsername": 1,
+      "channels.getFullChannel": 1,
+      "phone.createGroupCall": 1,
+    });
+
+    // The memory lasts the cache period passed in; Redis's clock is the one that ends it.
+    const notInKey = `${h.prefix}:peer:${USERBOT_ID}:not-in:${CHATS.community.chatId}`;
+    const ttl = await h.connection.ttl(notInKey);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(60);
+    await h.connection.pexpire(notInKey, 1);
+    const cache = new PeerCache(h.connection, h.prefix, USERBOT_ID);
+    await vi.waitFor(async () => expect(await cache.notIn(CHATS.community.chatId)).toBeUndefined(), {
+      timeout: 5_000,
+    });
+
+    // The owner has added the assistant meanwhile: the next request asks Telegram and is served.
+    h.sandbox.setRole(CHATS.community.chatId, USERBOT_ID, {
+      status: "admin",
+      rights: { manageCall: true, other: true },
+    });
+    const after = h.request({ target: CHATS.community });
+    await h.addJob(after);
+    expect((await h.finalResult(after.requestId)).outcome.status).toBe("created");
+    expect(h.mtprotoCount("contacts.resolveUsername")).toBe(2);
+  });
+
+  it("a /setup join is not refused from that memory, and clears it: the next request asks Telegram", async () => {
+    h = await WorkerHarness.start({ world: demoWithoutAssistantInCommunity() });
+    await h.startWorker().ready;
+    const refused = h.request({ target: CHATS.community });
+    await h.addJob(refused);
+    expect((await h.finalResult(refused.requestId)).outcome.status).toBe("failed");
+
+    const join: JoinChatRequest = {
+      v: 1,
+      kind: "join-chat",
+      requestId: `join_${CHATS.community.chatId}`,
+      requester: { userId: OWNER_ID, chatId: CHATS.community.chatId },
+      ack: { chatId: CHATS.community.chatId, messageId: 900 },
+      target: CHATS.community,
+      chatType: "supergroup",
+      via: "public",
+      requestedAt: Date.now(),
+    };
+    await h.calls.add(CALL_JOB_NAMES.joinChat, join, { ...CALL_JOB_DEFAULTS, jobId: join.requestId });
+    const joined = await vi.waitFor(
+      async () => {
+        const result = (await h.resultMessages()).flatMap(({ message }) =>
+          message.kind === "join-chat" && message.request.requestId === join.requestId ? [message] : [],
+        )[0];
+        expect(result).toBeDefined();
+        return result;
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    expect(joined?.outcome).toEqual({ status: "joined" });
+    expect(h.sandbox.world.memberRole(COMMUNITY, USERBOT_ID)?.status).toBe("member");
+
+    // The owner makes the new member an admin: the next request is served at once.
+    h.sandbox.setRole(CHATS.community.chatId, USERBOT_ID, {
+      status: "admin",
+      rights: { manageCall: true, other: true },
+    });
+    const after = h.request({ target: CHATS.community });
+    await h.addJob(after);
+    expect((await h.finalResult(after.requestId)).outcome.status).toBe("created");
   });
 });

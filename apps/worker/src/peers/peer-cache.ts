@@ -33,6 +33,7 @@ export class PeerCache {
     private readonly prefix: string,
     /** The assistant account's user id: whose hashes these are. */
     private readonly accountId: number | string,
+    private readonly notInChatTtlSeconds = NOT_IN_CHAT_TTL_SECONDS,
   ) {}
 
   async byChannelId(channelId: number | string): Promise<CachedChannel | undefined> {
@@ -63,7 +64,12 @@ export class PeerCache {
 
   /** Remembers that the account is not in the chat (Bot API id), with Telegram's refusal. */
   async rememberNotIn(botApiChatId: number, errorName: string): Promise<void> {
-    await this.redis.set(this.notInKey(botApiChatId), errorName, "EX", NOT_IN_CHAT_TTL_SECONDS);
+    await this.redis.set(this.notInKey(botApiChatId), errorName, "EX", this.notInChatTtlSeconds);
+  }
+
+  /** Drops the remembered refusal: the account just joined the chat. */
+  async forgetNotIn(botApiChatId: number): Promise<void> {
+    await this.redis.del(this.notInKey(botApiChatId));
   }
 
   /** The refusal remembered for a chat the account is not in, if any. */

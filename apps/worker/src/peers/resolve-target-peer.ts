@@ -20,6 +20,18 @@ export interface ResolvedTarget {
   forgetCached?: () => Promise<void>;
   /** Remembers that the account is not in this chat, with Telegram's refusal (NOT_IN_CHAT_TTL_SECONDS). */
   rememberNotIn: (errorName: string) => Promise<void>;
+  /** Drops that memory (the account just joined the chat). */
+  forgetNotIn: () => Promise<void>;
+  /**
+   * Telegram just said the account is not a member (a public channel resolved by username with
+   * its `left` flag): any refusal of work on it is remembered like CHANNEL_PRIVATE.
+   */
+  notAMember?: boolean;
+}
+
+export interface ResolveOptions {
+  /** For joining: a remembered "not in this chat" is exactly what the join is meant to change. */
+  ignoreRememberedNotIn?: boolean;
 }
 
 export interface TargetPeerResolverDeps {
@@ -45,14 +57,15 @@ const DIALOGS_PAGE = 100;
  */
 export function createTargetPeerResolver(
   deps: TargetPeerResolverDeps,
-): (target: TargetChat) => Promise<ResolvedTarget> {
+): (target: TargetChat, options?: ResolveOptions) => Promise<ResolvedTarget> {
   const { invoke, cache, logger } = deps;
 
-  return async (target) => {
+  return async (target, options = {}) => {
     const chat = nativeChatFromBotApiId(target.chatId);
     const rememberNotIn = (errorName: string) => cache.rememberNotIn(target.chatId, errorName);
+    const forgetNotIn = () => cache.forgetNotIn(target.chatId);
     // Checked before anything that costs a Telegram request.
-    const knownNotIn = await cache.notIn(target.chatId);
+    const knownNotIn = options.ignoreRememberedNotIn ? undefined : await cache.notIn(target.chatId);
     if (knownNotIn !== undefined) {
       throw new CallJobError(
         knownNotIn,
@@ -61,13 +74,14 @@ export function createTargetPeerResolver(
       );
     }
     if (chat.kind === "chat") {
-      return { chat, peer: new Api.InputPeerChat({ chatId: returnBigInt(chat.id) }), rememberNotIn };
+      const peer = new Api.InputPeerChat({ chatId: returnBigInt(chat.id) });
+      return { chat, peer, rememberNotIn, forgetNotIn };
     }
 
     const cached = await cache.byChannelId(chat.id);
     if (cached) {
       const forgetCached = () => cache.forget(chat.id, target.username);
-      return { ...channelTarget(chat, cached), forgetCached, rememberNotIn };
+      return { ...channelTarget(chat, cached), forgetCached, rememberNotIn, forgetNotIn };
     }
     const known =
       (target.username ? await viaUsername(target.username, chat.id) : undefined) ??
@@ -81,20 +95,28 @@ export function createTargetPeerResolver(
         "user",
       );
     }
-    return { ...channelTarget(chat, known), rememberNotIn };
+    const notAMember = known.left === true;
+    return {
+      ...channelTarget(chat, known),
+      rememberNotIn,
+      forgetNotIn,
+      ...(notAMember ? { notAMember } : {}),
+    };
   };
 
-  async function viaUsername(username: string, channelId: number): Promise<CachedChannel | undefined> {
+  async function viaUsername(username: string, channelId: number): Promise<FoundChannel | undefined> {
     const cached = await cache.byUsername(username);
     if (cached?.channelId === String(channelId)) return cached;
     const resolved = await invoke(new Api.contacts.ResolveUsername({ username }));
     const channels = channelsIn(resolved.chats);
-    await cache.remember(channels);
+    // A channel the account is not in is not cached: the next lookup (after the not-in memory
+    // expires) asks Telegram again, and so learns whether the account has joined since.
+    await cache.remember(channels.filter((c) => !c.left));
     // A username can change hands: only trust it if it still names the chat the bot meant.
     return channels.find((c) => c.channelId === String(channelId));
   }
 
-  async function viaDialogs(channelId: number): Promise<CachedChannel | undefined> {
+  async function viaDialogs(channelId: number): Promise<FoundChannel | undefined> {
     const dialogs = await invoke(
       new Api.messages.GetDialogs({
         offsetDate: 0,
@@ -110,20 +132,26 @@ export function createTargetPeerResolver(
   }
 }
 
-function channelTarget(chat: NativeChat, known: CachedChannel): Omit<ResolvedTarget, "rememberNotIn"> {
+type FoundChannel = CachedChannel & { username?: string; left?: boolean };
+
+function channelTarget(
+  chat: NativeChat,
+  known: CachedChannel,
+): Omit<ResolvedTarget, "rememberNotIn" | "forgetNotIn"> {
   const ids = { channelId: returnBigInt(known.channelId), accessHash: returnBigInt(known.accessHash) };
   return { chat, peer: new Api.InputPeerChannel(ids), channel: new Api.InputChannel(ids) };
 }
 
 /** Channels with a usable access hash ("min" copies carry one that only works in context). */
-function channelsIn(chats: Api.TypeChat[]): Array<CachedChannel & { username?: string }> {
-  const found: Array<CachedChannel & { username?: string }> = [];
+function channelsIn(chats: Api.TypeChat[]): FoundChannel[] {
+  const found: FoundChannel[] = [];
   for (const chat of chats) {
     if (!(chat instanceof Api.Channel) || chat.min || chat.accessHash == null) continue;
     found.push({
       channelId: chat.id.toString(),
       accessHash: chat.accessHash.toString(),
       ...(chat.username ? { username: chat.username } : {}),
+      ...(chat.left ? { left: true } : {}),
     });
   }
   return found;

@@ -1,6 +1,6 @@
 import type { TargetChat } from "@callbot/shared";
 import { readTelegramFailure } from "../calls/read-telegram-failure.ts";
-import type { ResolvedTarget } from "./resolve-target-peer.ts";
+import type { ResolvedTarget, ResolveOptions } from "./resolve-target-peer.ts";
 
 /**
  * Telegram's answers to an access hash it does not accept from this account: another account's
@@ -15,7 +15,7 @@ const REFUSED_HASH = new Set(["CHANNEL_INVALID", "CHANNEL_PRIVATE"]);
  * not second-guessed: its refusal is the answer.
  */
 export async function runOnTargetPeer<T>(
-  resolveTarget: (target: TargetChat) => Promise<ResolvedTarget>,
+  resolveTarget: (target: TargetChat, options?: ResolveOptions) => Promise<ResolvedTarget>,
   target: TargetChat,
   work: (resolved: ResolvedTarget) => Promise<T>,
 ): Promise<T> {
@@ -41,8 +41,13 @@ export async function runOnTargetPeer<T>(
 /** Telegram's answers that mean the account is not in the chat (or cannot see it). */
 const NOT_IN_CHAT = new Set(["CHANNEL_PRIVATE", "CHAT_ID_INVALID"]);
 
-/** A refusal that says the account is not in the chat is remembered, so the next request costs nothing. */
+/**
+ * A refusal that says the account is not in the chat is remembered, so the next request costs
+ * nothing. So is the refusal of a public chat Telegram just said the account is not a member of
+ * (CHAT_ADMIN_REQUIRED there: no rights without membership), with the refusal the user saw.
+ */
 async function rememberIfNotIn(resolved: ResolvedTarget, error: unknown): Promise<void> {
   const { errorName } = readTelegramFailure(error);
-  if (NOT_IN_CHAT.has(errorName)) await resolved.rememberNotIn(errorName);
+  if (NOT_IN_CHAT.has(errorName) || (resolved.notAMember && errorName === "CHAT_ADMIN_REQUIRED"))
+    await resolved.rememberNotIn(errorName);
 }

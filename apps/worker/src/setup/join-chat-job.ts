@@ -5,14 +5,14 @@ import { Api } from "telegram";
 import { CallJobError } from "../calls/call-job-error.ts";
 import { type CallErrorDeps, handleCallError } from "../calls/handle-call-error.ts";
 import { readTelegramFailure } from "../calls/read-telegram-failure.ts";
-import type { ResolvedTarget } from "../peers/resolve-target-peer.ts";
+import type { ResolvedTarget, ResolveOptions } from "../peers/resolve-target-peer.ts";
 import { joinChatReporter } from "../results/outcome-reporter.ts";
 import { type ResultsPublisher, resultJobIds } from "../results/results-publisher.ts";
 import type { InvokeTelegram } from "../telegram/invoke-with-timeout.ts";
 
 export interface JoinChatJobDeps extends CallErrorDeps {
   invoke: InvokeTelegram;
-  resolveTarget: (target: TargetChat) => Promise<ResolvedTarget>;
+  resolveTarget: (target: TargetChat, options?: ResolveOptions) => Promise<ResolvedTarget>;
   publisher: ResultsPublisher;
   /** The invite link the bot left for this request; null once it expired. Never logged. */
   readInviteLink: (requestId: string) => Promise<string | null>;
@@ -52,10 +52,12 @@ export function joinChatJob(deps: JoinChatJobDeps): (job: Job) => Promise<{ stat
   };
 
   async function joinPublic(target: TargetChat): Promise<"joined"> {
-    const resolved = await deps.resolveTarget(target);
+    const resolved = await deps.resolveTarget(target, { ignoreRememberedNotIn: true });
     if (!resolved.channel)
       throw new CallJobError("CHANNEL_INVALID", "a basic group has no public username", "user");
     await deps.invoke(new Api.channels.JoinChannel({ channel: resolved.channel }));
+    // Requests naming the chat must not be refused from the memory of when it was not in.
+    await resolved.forgetNotIn();
     return "joined";
   }
 
