@@ -65,6 +65,17 @@ describe("pnpm doctor", () => {
     await Promise.allSettled([sandbox?.close(), redis?.stop(), evictingRedis?.stop()]);
   });
 
+  it("logs in once with the session when no worker holds it, and lets go of it afterwards", async () => {
+    const { code, output } = await runDoctor(deploymentEnv());
+
+    expect(output).toMatch(
+      /✅ assistant session: no worker was running, so the doctor logged in once: @callbot_assistant/,
+    );
+    expect(code).toBe(0);
+    // It really connected, and it closed its connection before exiting.
+    expect(sandbox.mtprotoConnections(ASSISTANT_ID)).toEqual({ open: 0, peak: 1 });
+  }, 60_000);
+
   it("passes a good deployment with a running worker, without logging in with the worker's session", async () => {
     const env = deploymentEnv();
     worker = startCallWorker({
@@ -92,7 +103,7 @@ describe("pnpm doctor", () => {
     expect(code).toBe(0);
     // The doctor opened no MTProto connection of its own for the assistant: only the worker's one.
     expect(sandbox.mtprotoConnections(ASSISTANT_ID)).toEqual(before);
-    expect(before.peak).toBe(1);
+    expect(before.open).toBe(1);
     // No secret in what it printed.
     expect(output).not.toContain(sandbox.info.botToken);
     expect(output).not.toContain(env.TG_SESSION);

@@ -1,7 +1,7 @@
 // The userbot worker: consumes the calls queue (create-call, call-action and recurring-occurrence jobs)
 // with a gramjs client, reports on the results queue.
 
-export { AccountLockHeldError, seenKeyOf } from "./lock/account-lock.ts";
+export { AccountLockHeldError, acquireAccountLock, seenKeyOf } from "./lock/account-lock.ts";
 export { accountLockKey } from "./lock/account-lock-key.ts";
 export { PeerCache } from "./peers/peer-cache.ts";
 export {
@@ -10,3 +10,4 @@ export {
   type StartCallWorkerOptions,
   startCallWorker,
 } from "./start-worker.ts";
+export { createUserbotClient } from "./telegram/create-userbot-client.ts";

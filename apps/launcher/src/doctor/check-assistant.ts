@@ -2,11 +2,13 @@ import { readWorkerStatus, type WorkerConfig } from "@callbot/shared";
 import { accountLockKey, seenKeyOf } from "@callbot/worker";
 import { Redis } from "ioredis";
 import type { CheckResult } from "./check-result.ts";
+import { checkSessionLogin } from "./check-session-login.ts";
 
 /**
  * The assistant account, from what the worker publishes in Redis (its status record and its
- * account lock). The doctor never connects to Telegram with the session: while a worker holds it,
- * a second connection with the same auth key invites AUTH_KEY_DUPLICATED, which kills both.
+ * account lock). The doctor never connects to Telegram with a session a worker holds:
+ * a second connection with the same auth key invites AUTH_KEY_DUPLICATED, which kills both. Only
+ * when no worker holds the account does it log in once (checkSessionLogin).
  */
 export async function checkAssistant(config: WorkerConfig): Promise<CheckResult> {
   const name = "assistant session";
@@ -30,15 +32,7 @@ export async function checkAssistant(config: WorkerConfig): Promise<CheckResult>
         detail: `Telegram revoked it (${status.errorName ?? "no error name"}): log the assistant in again with \`pnpm session\` and set TG_SESSION`,
       };
     }
-    if (!held) {
-      return {
-        status: "warn",
-        name,
-        detail:
-          "no worker holds the account lock, so nothing says the session works; the doctor did not log in with it. " +
-          "Start the worker and run `pnpm doctor` again",
-      };
-    }
+    if (!held) return await checkSessionLogin(config, redis, lockKey);
     const who = status?.username
       ? `@${status.username}`
       : status?.accountId
