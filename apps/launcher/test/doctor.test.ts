@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
 const ASSISTANT_ID = 2001;
 
-/** Runs `pnpm doctor`'s entry point as an operator would: a child process with its own environment. */
+/** Runs `pnpm run doctor`'s entry point as an operator would: a child process with its own environment. */
 function runDoctor(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", "apps/launcher/src/doctor/main.ts"], {
@@ -29,7 +29,7 @@ function runDoctor(env: Record<string, string>): Promise<{ code: number | null; 
   });
 }
 
-describe("pnpm doctor", () => {
+describe("pnpm run doctor", () => {
   let sandbox: Sandbox;
   let redis: PrivateRedis;
   let evictingRedis: PrivateRedis;
