@@ -73,7 +73,10 @@ describe("21 and 32: no secret in any log line, error message or job payload", (
     await sandbox.waitForEdit(WHO.oscar, streamAck.id, (m) => /Stream key: /.test(m.text ?? ""), {
       timeoutMs: 60_000,
     });
-    expect(bot.lines.join("\n")).toMatch(/delivering a result failed/); // the failure did happen
+    // The failure did happen and was logged. A 5xx answer can also surface as a network failure
+    // (the sandbox closes the kept-alive connection after it), which the bot logs as
+    // unreachable and retries; either way the failing request's text went through an error path.
+    expect(bot.lines.join("\n")).toMatch(/delivering a result failed|the Bot API could not be reached/);
 
     const refused = await sandbox.sendText({
       from: WHO.olga,
