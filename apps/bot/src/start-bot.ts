@@ -5,8 +5,10 @@ import {
   checkMaxmemoryPolicy,
   createRedisConnection,
   type MetricsServer,
+  observeJobDurations,
   QUEUE_NAMES,
   REDIS_CONNECT_TIMEOUT_MS,
+  ResultsMessageSchema,
   registerQueueCountGauge,
   startMetricsServer,
 } from "@callbot/shared";
@@ -195,6 +197,12 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       },
     });
     countReports(resultsWorker, metrics);
+    observeJobDurations({
+      registry: metrics.registry,
+      queue: "results",
+      worker: resultsWorker,
+      knownNames: ResultsMessageSchema.options.map((message) => message.shape.kind.value),
+    });
     // Requests an earlier process answered "queued" but died before queueing.
     await recoverPendingRequests({
       redis,

@@ -5,6 +5,7 @@ import {
   createRedisConnection,
   joinInviteKey,
   type MetricsServer,
+  observeJobDurations,
   QUEUE_NAMES,
   readOperators,
   registerQueueCountGauge,
@@ -366,6 +367,12 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
       },
     );
     worker.on("failed", reportFinalFailure({ publisher, logger, now }));
+    observeJobDurations({
+      registry: metrics.registry,
+      queue: "calls",
+      worker,
+      knownNames: Object.values(CALL_JOB_NAMES),
+    });
     worker.on("error", (error) => logger.error({ err: error }, "BullMQ worker error"));
     await worker.waitUntilReady();
     await status.online(identity);

@@ -22,6 +22,7 @@ export * from "./contract/worker-status.ts";
 export * from "./logging/create-logger.ts";
 export * from "./logging/secret-scrubber.ts";
 export * from "./metrics/create-process-registry.ts";
+export * from "./metrics/job-duration-histogram.ts";
 export * from "./metrics/metrics-server.ts";
 export * from "./metrics/queue-count-gauge.ts";
 export * from "./process/on-shutdown-signal.ts";

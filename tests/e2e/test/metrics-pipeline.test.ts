@@ -33,6 +33,8 @@ describe("health and metrics while requests run through the whole pipeline", () 
     expect(
       metricValue(workerBefore, "process_cpu_user_seconds_total", { process: "worker" }),
     ).toBeGreaterThan(0);
+    const createCallDurations = { queue: "calls", name: "create-call", outcome: "completed" };
+    expect(metricValue(workerBefore, "callbot_job_duration_seconds_count", createCallDurations)).toBe(0);
     const botBefore = await scrape(botPort);
     const sendsBefore = metricValue(botBefore, "callbot_bot_api_requests_total", {
       method: "sendMessage",
@@ -57,6 +59,18 @@ describe("health and metrics while requests run through the whole pipeline", () 
       "the created call counted by the bot",
     );
     const botAfter = await scrape(botPort);
+    // Job durations: the worker timed the create-call job, the bot the result it delivered.
+    expect(metricValue(workerAfter, "callbot_job_duration_seconds_count", createCallDurations)).toBe(1);
+    const workerSeconds = metricValue(workerAfter, "callbot_job_duration_seconds_sum", createCallDurations);
+    expect(workerSeconds).toBeGreaterThan(0);
+    expect(workerSeconds).toBeLessThan(15);
+    // Every attempt falls in some bucket: the +Inf bucket equals the count.
+    expect(
+      metricValue(workerAfter, "callbot_job_duration_seconds_bucket", { ...createCallDurations, le: "+Inf" }),
+    ).toBe(1);
+    const resultDurations = { queue: "results", name: "create-call", outcome: "completed" };
+    expect(metricValue(botBefore, "callbot_job_duration_seconds_count", resultDurations)).toBe(0);
+    expect(metricValue(botAfter, "callbot_job_duration_seconds_count", resultDurations)).toBe(1);
     expect(
       metricValue(botAfter, "callbot_reports_total", { kind: "create-call", outcome: "delivered" }),
     ).toBe(1);
@@ -72,8 +86,11 @@ describe("health and metrics while requests run through the whole pipeline", () 
       expect(metricValue(text, "callbot_queue_jobs", { queue: "calls", state: "failed" })).toBe(0);
     }
     // Labels stay bounded: no chat or user id appears in any series.
+    // (Only the labels are searched: a value like a heap size or a duration may contain the digits.)
     for (const text of [botAfter, workerAfter]) {
-      for (const id of [WHO.community, WHO.olga, WHO.assistant]) expect(text).not.toContain(String(id));
+      const labels = [...text.matchAll(/\{[^}]*\}/g)].map((match) => match[0]).join("\n");
+      expect(labels).toContain('queue="calls"');
+      for (const id of [WHO.community, WHO.olga, WHO.assistant]) expect(labels).not.toContain(String(id));
     }
   });
 

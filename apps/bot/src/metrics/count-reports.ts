@@ -1,3 +1,4 @@
+import { isFinalFailure } from "@callbot/shared";
 import type { Job, Worker } from "bullmq";
 import type { BotMetrics } from "./bot-metrics.ts";
 
@@ -22,10 +23,7 @@ export function countReports(
     if (kind === "create-call" && typeof status === "string") metrics.newcallResults.inc({ status });
   });
   resultsWorker.on("failed", (job: Job | undefined, error: Error) => {
-    const final =
-      job === undefined ||
-      error.name === "UnrecoverableError" ||
-      job.attemptsMade >= (job.opts.attempts ?? 1);
+    const final = job === undefined || isFinalFailure(job, error);
     metrics.reports.inc({ kind: kindOf(job), outcome: final ? "failed" : "retried" });
   });
 }
