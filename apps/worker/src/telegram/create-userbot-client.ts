@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { TelegramClient } from "telegram";
-import { StringSession } from "telegram/sessions/index.js";
+import { BoundedEntityCache, ENTITY_CACHE_LIMIT, EntitylessStringSession } from "./bounded-entity-memory.ts";
 import { connectionRouted, DialRoute, type DialTarget } from "./dial-route.ts";
 import { gramjsLoggerFor } from "./gramjs-logger.ts";
 import { trustServerKey } from "./trust-server-key.ts";
@@ -22,6 +22,8 @@ export interface UserbotClientOptions {
    * job holds its lock and a concurrency slot, and our own invoke timeout keeps running.
    */
   floodSleepThresholdSeconds?: number;
+  /** Bound on gramjs's in-memory entity cache (see bounded-entity-memory.ts). @defaultValue ENTITY_CACHE_LIMIT */
+  entityCacheLimit?: number;
 }
 
 /** Default for UserbotClientOptions.floodSleepThresholdSeconds: waits of 1 s are cheaper slept through. */
@@ -34,9 +36,12 @@ export const DEFAULT_FLOOD_SLEEP_THRESHOLD_SECONDS = 1;
  *   within seconds, not retry forever (gramjs's default is infinite).
  * - requestRetries 2: gramjs retries 5xx / RPC_CALL_FAIL itself once; anything beyond that is
  *   BullMQ's job, with backoff and bounded attempts we control.
+ * - gramjs's two entity memories are bounded: the session keeps no entity rows and the entity
+ *   cache keeps the last `entityCacheLimit` peers, so memory stays flat however many chats and
+ *   messages the assistant sees (our Redis peer cache is where access hashes live).
  */
 export function createUserbotClient(options: UserbotClientOptions): TelegramClient {
-  const session = new StringSession(options.session);
+  const session = new EntitylessStringSession(options.session);
   const route =
     options.dial === undefined || options.dial instanceof DialRoute
       ? options.dial
@@ -44,7 +49,7 @@ export function createUserbotClient(options: UserbotClientOptions): TelegramClie
   // Never for Telegram's own servers: gramjs knows their keys, and another key would let a
   // different server pass as Telegram.
   if (route && options.serverPublicKey) trustServerKey(options.serverPublicKey);
-  return new TelegramClient(session, options.apiId, options.apiHash, {
+  const client = new TelegramClient(session, options.apiId, options.apiHash, {
     connectionRetries: 3,
     retryDelay: 500,
     requestRetries: 2,
@@ -55,4 +60,6 @@ export function createUserbotClient(options: UserbotClientOptions): TelegramClie
     appVersion: "callbot 0.1",
     ...(route ? { connection: connectionRouted(route) } : {}),
   });
+  client._entityCache = new BoundedEntityCache(options.entityCacheLimit ?? ENTITY_CACHE_LIMIT);
+  return client;
 }
