@@ -1,7 +1,30 @@
 import { parseArgs } from "node:util";
 
-/** What one run of the benchmark does; every field has a default that fits ~3 minutes on 2 cores. */
+/**
+ * The measured phases, each on chats of its own:
+ * - low: a trickle (2/s), where latency is the pipeline's own hops and nothing else;
+ * - rate: a fixed offered rate (100/s) in private chats;
+ * - max: as fast as the pipeline answers;
+ * - public: the fixed rate in public chats (one more MTProto request: the invite link);
+ * - soak: a steady rate for minutes over thousands of chats, sampling RSS every minute.
+ */
+export const PHASE_NAMES = ["low", "rate", "max", "public", "soak"] as const;
+export type PhaseName = (typeof PHASE_NAMES)[number];
+
+/** What one run of the benchmark does; the defaults take about 15 minutes on 2 cores (10 of them the soak). */
 export interface BenchOptions {
+  /** Which phases run, in the order of PHASE_NAMES whatever the order given. @defaultValue every phase */
+  phases: PhaseName[];
+  /** Offered rate of the low-load phase, requests per second. @defaultValue 2 */
+  lowRate: number;
+  /** /newcall requests at the low rate. @defaultValue 120 (a minute at 2/s) */
+  lowRequests: number;
+  /** How long the soak runs, minutes (fractions allowed, for tests). @defaultValue 10 */
+  soakMinutes: number;
+  /** Offered rate of the soak; each request goes to a chat of its own. @defaultValue 10 (6000 chats in 10 minutes) */
+  soakRate: number;
+  /** How often the soak samples RSS, seconds. @defaultValue 60 */
+  soakSampleSeconds: number;
   /** /newcall requests at the fixed offered rate (phase a). @defaultValue 1000 */
   fixedRateRequests: number;
   /** Offered rate of phase a, requests per second. @defaultValue 100 */
@@ -29,6 +52,12 @@ export interface BenchOptions {
 }
 
 export const DEFAULT_BENCH_OPTIONS: BenchOptions = {
+  phases: [...PHASE_NAMES],
+  lowRate: 2,
+  lowRequests: 120,
+  soakMinutes: 10,
+  soakRate: 10,
+  soakSampleSeconds: 60,
   fixedRateRequests: 1000,
   rate: 100,
   maxRateRequests: 1000,
@@ -42,6 +71,14 @@ export const DEFAULT_BENCH_OPTIONS: BenchOptions = {
 };
 
 export const USAGE = `pnpm bench [-- options]
+  --phases LIST       which phases run, comma-separated: ${PHASE_NAMES.join(",")} (default all; or BENCH_PHASES)
+                      low: ${DEFAULT_BENCH_OPTIONS.lowRate}/s; rate: the fixed rate; max: the maximum rate;
+                      public: the fixed rate in public chats; soak: minutes at a steady rate, RSS every minute
+  --low-rate R        offered rate of the low-load phase, per second (default ${DEFAULT_BENCH_OPTIONS.lowRate})
+  --low-requests N    requests at the low rate (default ${DEFAULT_BENCH_OPTIONS.lowRequests})
+  --soak-minutes M    how long the soak runs (default ${DEFAULT_BENCH_OPTIONS.soakMinutes})
+  --soak-rate R       offered rate of the soak, one chat per request (default ${DEFAULT_BENCH_OPTIONS.soakRate})
+  --soak-sample-s S   seconds between the soak's RSS samples (default ${DEFAULT_BENCH_OPTIONS.soakSampleSeconds})
   --requests N        /newcall requests at the maximum rate (default ${DEFAULT_BENCH_OPTIONS.maxRateRequests})
   --rate R            offered rate of the fixed-rate phase, per second (default ${DEFAULT_BENCH_OPTIONS.rate})
   --rate-requests N   requests at the fixed rate (default ${DEFAULT_BENCH_OPTIONS.fixedRateRequests})
@@ -61,6 +98,12 @@ export function parseBenchArgs(
     // pnpm forwards the "--" separator itself.
     args: argv.filter((arg) => arg !== "--"),
     options: {
+      phases: { type: "string" },
+      "low-rate": { type: "string" },
+      "low-requests": { type: "string" },
+      "soak-minutes": { type: "string" },
+      "soak-rate": { type: "string" },
+      "soak-sample-s": { type: "string" },
       requests: { type: "string" },
       rate: { type: "string" },
       "rate-requests": { type: "string" },
@@ -75,6 +118,12 @@ export function parseBenchArgs(
   const d = DEFAULT_BENCH_OPTIONS;
   const options: BenchOptions = {
     ...d,
+    phases: phaseList(values.phases ?? env.BENCH_PHASES, d.phases),
+    lowRate: positive(values["low-rate"], "--low-rate", d.lowRate),
+    lowRequests: count(values["low-requests"], "--low-requests", d.lowRequests),
+    soakMinutes: positive(values["soak-minutes"], "--soak-minutes", d.soakMinutes),
+    soakRate: positive(values["soak-rate"], "--soak-rate", d.soakRate),
+    soakSampleSeconds: positive(values["soak-sample-s"], "--soak-sample-s", d.soakSampleSeconds),
     maxRateRequests: count(values.requests, "--requests", d.maxRateRequests),
     rate: count(values.rate, "--rate", d.rate, 1),
     fixedRateRequests: count(values["rate-requests"], "--rate-requests", d.fixedRateRequests),
@@ -93,6 +142,28 @@ function count(raw: string | undefined, flag: string, fallback: number, min = 0)
   if (!Number.isInteger(value) || value < min)
     throw new Error(`${flag} wants a whole number >= ${min}, got "${raw}"`);
   return value;
+}
+
+function positive(raw: string | undefined, flag: string, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${flag} wants a number > 0, got "${raw}"`);
+  return value;
+}
+
+/** "low,soak" -> ["low", "soak"], in the order the phases run; an unknown name is an error. */
+function phaseList(raw: string | undefined, fallback: PhaseName[]): PhaseName[] {
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const asked = raw
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
+  const unknown = asked.filter((name) => !(PHASE_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0)
+    throw new Error(
+      `--phases knows ${PHASE_NAMES.join(", ")}; not ${unknown.map((u) => `"${u}"`).join(", ")}`,
+    );
+  return PHASE_NAMES.filter((name) => asked.includes(name));
 }
 
 function logLevel(raw: string | undefined, fallback: BenchOptions["logLevel"]): BenchOptions["logLevel"] {

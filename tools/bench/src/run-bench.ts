@@ -9,14 +9,16 @@ import {
   measureDirectCreateGroupCall,
 } from "./baseline/direct-create-group-call.ts";
 import { NewCallTracker } from "./drive/newcall-tracker.ts";
-import { type PhaseResult, phaseResult } from "./drive/phase-result.ts";
+import { type PhaseKind, type PhaseResult, phaseResult } from "./drive/phase-result.ts";
 import { type DriveResult, driveAtFixedRate, driveAtMaxRate } from "./drive/send-newcalls.ts";
 import { stageBreakdown } from "./drive/stage-breakdown.ts";
-import type { BenchOptions } from "./options.ts";
+import type { BenchOptions, PhaseName } from "./options.ts";
 import { type CpuParticipants, cpuPerRequest, snapshotCpu } from "./processes/cpu-time.ts";
 import { type ServiceProcess, startServiceProcess } from "./processes/service-process.ts";
 import { waitForChatCooldownsToLapse } from "./redis/bench-redis.ts";
 import { type ClaimedDatabase, claimEmptyDatabase } from "./redis/claim-empty-database.ts";
+import { type CpuProfileSummary, summariseCpuProfileDir } from "./report/summarise-cpu-profile.ts";
+import { type SoakMemory, startRssSampler } from "./soak/rss-sampler.ts";
 import { type BenchSeat, type BenchWorld, buildBenchWorld } from "./world/bench-world.ts";
 
 export interface BenchResult {
@@ -33,8 +35,12 @@ export interface BenchResult {
   peakRssBytes: { bot: number | undefined; worker: number | undefined };
   /** After the last phase: what the issue's memory target is about. */
   rssAtEndBytes: { bot: number | undefined; worker: number | undefined };
-  /** Fixed rate, maximum rate and public chats, each after its own cold-cache warm-up row. */
+  /** The phases that ran (options.phases), each but the soak after its own cold-cache warm-up row. */
   phases: PhaseResult[];
+  /** RSS every minute of the soak and its slope; undefined when the soak did not run. */
+  soak: SoakMemory | undefined;
+  /** With options.profileDir: where the bot's and the worker's CPU went over the whole run. */
+  profile?: { bot: CpuProfileSummary | undefined; worker: CpuProfileSummary | undefined };
   baseline: {
     createGroupCall: DirectCallsBaseline;
     botApi: BareBotApiBaseline;
@@ -53,6 +59,8 @@ const WORKER_MAIN = "apps/worker/dist/main.mjs";
  * from everything else by a Redis database of its own.
  */
 const QUEUE_PREFIX = "bull";
+/** Enough direct createGroupCall round trips for steady percentiles, whatever the world's size. */
+const BASELINE_MAX_CALLS = 2000;
 /** The bot's per-chat cooldown is 10 s (DEFAULT_BOT_LIMITS); allow for slack. */
 const COOLDOWN_WAIT_MS = 20_000;
 
@@ -71,9 +79,10 @@ export async function runBench(
   const started = Date.now();
   const loadBefore = round1(loadavg()[0] ?? 0);
   bundleApps(["apps/bot", "apps/worker"]);
+  const counts = phaseRequestCounts(options);
   const world = buildBenchWorld({
-    privateChats: options.fixedRateRequests + options.maxRateRequests,
-    publicChats: options.publicRequests,
+    privateChats: counts.low + counts.rate + counts.max + counts.soak,
+    publicChats: counts.public,
     chatsPerOwner: options.chatsPerOwner,
   });
   const database = await claimEmptyDatabase(options.redisUrl);
@@ -94,14 +103,24 @@ export async function runBench(
 
     tracker = new NewCallTracker(sandbox.world, sandbox.info.botId);
     const cpu = { bot: bot.pid, worker: worker.pid, redis: await localRedisPid(database) };
-    const phases = await runPhases(sandbox, tracker, world, database, cpu, options, log);
+    const { phases, soak } = await runPhases(
+      { sandbox, tracker, world, database, cpu, processes: { bot, worker }, options, log },
+      counts,
+    );
     const peakRssBytes = { bot: await bot.peakRssBytes(), worker: await worker.peakRssBytes() };
     const rssAtEndBytes = { bot: await bot.rssNowBytes(), worker: await worker.rssNowBytes() };
     await Promise.all(processes.map((p) => p.stop()));
+    const profile =
+      options.profileDir === undefined
+        ? undefined
+        : {
+            bot: await summariseCpuProfileDir(join(options.profileDir, "bot")),
+            worker: await summariseCpuProfileDir(join(options.profileDir, "worker")),
+          };
 
     log("baselines: direct createGroupCall and bare Bot API round trips");
-    const measuredSeats = world.privateSeats;
-    discardCurrentCalls(sandbox, world, [...measuredSeats, ...world.publicSeats]);
+    const measuredSeats = [...world.privateSeats, ...world.publicSeats].slice(0, BASELINE_MAX_CALLS);
+    discardCurrentCalls(sandbox, world, measuredSeats);
     const session = sandbox.info.sessions[world.baselineUsername];
     if (!session) throw new Error(`the sandbox issued no session for @${world.baselineUsername}`);
     const createGroupCall = await measureDirectCreateGroupCall(
@@ -135,6 +154,8 @@ export async function runBench(
       peakRssBytes,
       rssAtEndBytes,
       phases,
+      soak,
+      ...(profile && { profile }),
       baseline: {
         createGroupCall,
         botApi,
@@ -152,34 +173,66 @@ export async function runBench(
   }
 }
 
+/** Requests each phase sends (0 for a phase not asked for); the soak sends one per chat. */
+function phaseRequestCounts(options: BenchOptions): Record<PhaseName, number> {
+  const on = (name: PhaseName, n: number) => (options.phases.includes(name) ? n : 0);
+  return {
+    low: on("low", options.lowRequests),
+    rate: on("rate", options.fixedRateRequests),
+    max: on("max", options.maxRateRequests),
+    public: on("public", options.publicRequests),
+    soak: on("soak", Math.ceil(options.soakRate * options.soakMinutes * 60)),
+  };
+}
+
+interface PhaseContext {
+  sandbox: Sandbox;
+  tracker: NewCallTracker;
+  world: BenchWorld;
+  database: ClaimedDatabase;
+  cpu: CpuParticipants;
+  processes: { bot: ServiceProcess; worker: ServiceProcess };
+  options: BenchOptions;
+  log: ProgressLog;
+}
+
 async function runPhases(
-  sandbox: Sandbox,
-  tracker: NewCallTracker,
-  world: BenchWorld,
-  database: ClaimedDatabase,
-  cpu: CpuParticipants,
-  options: BenchOptions,
-  log: ProgressLog,
-): Promise<PhaseResult[]> {
-  const fixedSeats = world.privateSeats.slice(0, options.fixedRateRequests);
-  const maxSeats = world.privateSeats.slice(options.fixedRateRequests);
-  const publicSeats = world.publicSeats;
+  context: PhaseContext,
+  counts: Record<PhaseName, number>,
+): Promise<{ phases: PhaseResult[]; soak: SoakMemory | undefined }> {
+  const { sandbox, tracker, world, database, cpu, options, log } = context;
+  // Private seats in phase order; each phase takes the next slice.
+  let next = 0;
+  const take = (n: number) => {
+    const slice = world.privateSeats.slice(next, next + n);
+    next += n;
+    return slice;
+  };
+  const seats = {
+    low: take(counts.low),
+    rate: take(counts.rate),
+    max: take(counts.max),
+    soak: take(counts.soak),
+    public: world.publicSeats,
+  };
   const phases: PhaseResult[] = [];
 
-  const measure = async (name: string, drive: () => Promise<DriveResult>) => {
+  const measure = async (name: string, kind: PhaseKind, drive: () => Promise<DriveResult>) => {
     sandbox.resetCounters();
+    const loadStart = round1(loadavg()[0] ?? 0);
     const cpuBefore = await snapshotCpu(cpu);
     const driven = await drive();
     await tracker.waitUntilSettled(options.settleTimeoutMs);
     const cpuAfter = await snapshotCpu(cpu);
+    const loadAvg = { start: loadStart, end: round1(loadavg()[0] ?? 0) };
     const counters = sandbox.counters();
     const stages = await stageBreakdown(database.redis, QUEUE_PREFIX, driven.requests);
     const cpuMs = cpuPerRequest(cpuBefore, cpuAfter, driven.requests.length);
-    const result = phaseResult(name, driven, counters, stages, cpuMs);
+    const result = phaseResult({ name, kind, loadAvg }, driven, counters, stages, cpuMs);
     phases.push(result);
     log(
       `${name}: ${result.created}/${result.requests} created, ${result.lost} lost, ` +
-        `e2e p50 ${result.endToEndMs?.p50 ?? "-"} ms, ${result.throughputPerSecond}/s`,
+        `e2e p50 ${result.endToEndMs?.p50 ?? "-"} ms, ${result.throughputPerSecond}/s, load ${loadAvg.start} -> ${loadAvg.end}`,
     );
     return result;
   };
@@ -192,30 +245,62 @@ async function runPhases(
    */
   const warmThenMeasure = async (
     name: string,
-    seats: readonly BenchSeat[],
+    kind: PhaseName,
+    phaseSeats: readonly BenchSeat[],
     drive: () => Promise<DriveResult>,
   ) => {
-    if (seats.length === 0) return;
-    log(`${name}: warming ${seats.length} chats`);
-    await measure(`cold caches, before ${name}`, () =>
-      driveAtMaxRate(sandbox, tracker, seats, options.maxInFlight),
+    if (phaseSeats.length === 0) return;
+    log(`${name}: warming ${phaseSeats.length} chats`);
+    await measure(`cold caches, before ${name}`, "warm-up", () =>
+      driveAtMaxRate(sandbox, tracker, phaseSeats, options.maxInFlight),
     );
-    discardCurrentCalls(sandbox, world, seats);
+    discardCurrentCalls(sandbox, world, phaseSeats);
     await waitForChatCooldownsToLapse(database.redis, QUEUE_PREFIX, COOLDOWN_WAIT_MS);
-    log(`${name}: ${seats.length} /newcall`);
-    await measure(name, drive);
+    log(`${name}: ${phaseSeats.length} /newcall`);
+    await measure(name, kind, drive);
   };
 
-  await warmThenMeasure(`${options.rate}/s offered, private chats`, fixedSeats, () =>
-    driveAtFixedRate(sandbox, tracker, fixedSeats, options.rate),
+  await warmThenMeasure(`${options.lowRate}/s offered (low load), private chats`, "low", seats.low, () =>
+    driveAtFixedRate(sandbox, tracker, seats.low, options.lowRate),
   );
-  await warmThenMeasure("maximum rate, private chats", maxSeats, () =>
-    driveAtMaxRate(sandbox, tracker, maxSeats, options.maxInFlight),
+  await warmThenMeasure(`${options.rate}/s offered, private chats`, "rate", seats.rate, () =>
+    driveAtFixedRate(sandbox, tracker, seats.rate, options.rate),
   );
-  await warmThenMeasure(`${options.rate}/s offered, public chats`, publicSeats, () =>
-    driveAtFixedRate(sandbox, tracker, publicSeats, options.rate),
+  await warmThenMeasure("maximum rate, private chats", "max", seats.max, () =>
+    driveAtMaxRate(sandbox, tracker, seats.max, options.maxInFlight),
   );
-  return phases;
+  await warmThenMeasure(`${options.rate}/s offered, public chats`, "public", seats.public, () =>
+    driveAtFixedRate(sandbox, tracker, seats.public, options.rate),
+  );
+  const soak = seats.soak.length === 0 ? undefined : await runSoak(context, seats.soak, measure);
+  return { phases, soak };
+}
+
+/**
+ * The soak: a steady rate for options.soakMinutes, every request into a chat not used before
+ * (cold, as a growing deployment sees them), with the bot's and the worker's RSS sampled every
+ * options.soakSampleSeconds. What it answers: does memory level off, or grow with the chats?
+ */
+async function runSoak(
+  context: PhaseContext,
+  seats: readonly BenchSeat[],
+  measure: (name: string, kind: PhaseKind, drive: () => Promise<DriveResult>) => Promise<PhaseResult>,
+): Promise<SoakMemory> {
+  const { sandbox, tracker, options, log, processes } = context;
+  const name = `soak: ${options.soakRate}/s for ${options.soakMinutes} min, ${seats.length} chats`;
+  log(`${name}: RSS every ${options.soakSampleSeconds} s`);
+  const sampler = startRssSampler(processes, options.soakSampleSeconds * 1000);
+  try {
+    await measure(name, "soak", () => driveAtFixedRate(sandbox, tracker, seats, options.soakRate));
+  } catch (error) {
+    await sampler.stop();
+    throw error;
+  }
+  const memory = await sampler.stop();
+  log(
+    `${name}: RSS slope bot ${memory.slopeMbPerMinute.bot} MB/min, worker ${memory.slopeMbPerMinute.worker} MB/min`,
+  );
+  return memory;
 }
 
 async function startWorker(

@@ -1,13 +1,20 @@
 import type { CountersSnapshot } from "@callbot/sandbox";
 import { type PerNewCallCost, perNewCallCost } from "../cost/per-newcall-cost.ts";
+import type { PhaseName } from "../options.ts";
 import type { CpuSnapshot } from "../processes/cpu-time.ts";
 import { type LatencySummary, summariseLatencies } from "../stats/latency-summary.ts";
 import { outcomeOf } from "./newcall-tracker.ts";
 import type { DriveResult } from "./send-newcalls.ts";
 import type { StageBreakdown } from "./stage-breakdown.ts";
 
+/** Which phase a row belongs to; "warm-up" rows are a phase's cold-cache pass, reported as such. */
+export type PhaseKind = PhaseName | "warm-up";
+
 export interface PhaseResult {
   name: string;
+  kind: PhaseKind;
+  /** The machine's 1-minute load average when the phase began and ended. */
+  loadAvg: { start: number; end: number };
   requests: number;
   created: number;
   failed: number;
@@ -32,7 +39,7 @@ export interface PhaseResult {
 }
 
 export function phaseResult(
-  name: string,
+  label: { name: string; kind: PhaseKind; loadAvg: { start: number; end: number } },
   drive: DriveResult,
   counters: CountersSnapshot,
   stages: StageBreakdown,
@@ -48,7 +55,7 @@ export function phaseResult(
   const acked = requests.filter((r) => r.ackAt !== undefined);
   const finished = requests.filter((r) => r.finalAt !== undefined);
   return {
-    name,
+    ...label,
     requests: requests.length,
     created,
     failed: countOf("failed"),

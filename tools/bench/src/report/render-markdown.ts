@@ -1,6 +1,14 @@
 import type { BenchResult } from "../run-bench.ts";
 import type { LatencySummary } from "../stats/latency-summary.ts";
-import { evaluateTargets, mb, phaseNamed } from "./evaluate-targets.ts";
+import {
+  evaluateTargets,
+  FLAT_MB_PER_MINUTE,
+  mb,
+  ownCostMs,
+  phaseOfKind,
+  ratio,
+  signedMs,
+} from "./evaluate-targets.ts";
 
 /** The run as Markdown: phases, cost, baselines and overhead ratios, then the targets. */
 export function renderMarkdown(result: BenchResult): string {
@@ -9,15 +17,32 @@ export function renderMarkdown(result: BenchResult): string {
   lines.push(
     `Run ${result.startedAt} on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, ${result.durationS} s in all, ` +
       `load average ${machine.loadAvg.before} before, ${machine.loadAvg.after} after. ` +
-      `${result.world.owners} owners, ${result.world.privateChats} private and ${result.world.publicChats} public chats.`,
+      `${result.world.owners} owners, ${result.world.privateChats} private and ${result.world.publicChats} public chats. ` +
+      `Phases: ${result.options.phases.join(", ")}.`,
     "",
-    "| phase | requests | created | lost | offered/s | created/s | ack p50 / p95 / p99 ms | e2e p50 / p95 / p99 ms | MTProto per /newcall | Bot API per /newcall (+ getUpdates) |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  );
+  const busiest = Math.max(
+    machine.loadAvg.before,
+    machine.loadAvg.after,
+    ...result.phases.map((p) => p.loadAvg.end),
+  );
+  if (busiest > machine.cpus)
+    lines.push(
+      `**A busy machine:** the load average reached ${busiest} on ${machine.cpus} cores (other work shared them), ` +
+        "so absolute rates and latencies are worse than a quiet machine's; compare the ratios against this run's own baselines.",
+      "",
+    );
+  lines.push(
+    "| phase | load avg start → end | requests | created | lost | offered/s | created/s | ack p50 / p95 / p99 ms | e2e p50 / p95 / p99 ms | own cost ms | e2e p50 over own cost | MTProto per /newcall | Bot API per /newcall (+ getUpdates) |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   );
   for (const phase of result.phases) {
     const notCreated = phase.failed + phase.refused;
+    const own = ownCostMs(phase, result.baseline);
+    const p50 = phase.endToEndMs?.p50;
+    const over = p50 === undefined || own === undefined ? "-" : `${signedMs(p50 - own)} (${ratio(p50, own)})`;
     lines.push(
-      `| ${phase.name} | ${phase.requests} | ${phase.created}${notCreated > 0 ? ` (${notCreated} not)` : ""} | ${phase.lost} | ${phase.offeredPerSecond} | ${phase.throughputPerSecond} | ${triple(phase.ackMs)} | ${triple(phase.endToEndMs)} | ${phase.cost.mtproto} | ${phase.cost.botApi} (+ ${phase.cost.getUpdates}) |`,
+      `| ${phase.name} | ${phase.loadAvg.start} → ${phase.loadAvg.end} | ${phase.requests} | ${phase.created}${notCreated > 0 ? ` (${notCreated} not)` : ""} | ${phase.lost} | ${phase.offeredPerSecond} | ${phase.throughputPerSecond} | ${triple(phase.ackMs)} | ${triple(phase.endToEndMs)} | ${own ?? "-"} | ${over} | ${phase.cost.mtproto} | ${phase.cost.botApi} (+ ${phase.cost.getUpdates}) |`,
     );
   }
 
@@ -51,10 +76,8 @@ export function renderMarkdown(result: BenchResult): string {
   }
 
   const { baseline } = result;
-  const fixed = phaseNamed(result, "offered, private chats");
-  const max = phaseNamed(result, "maximum rate");
-  const ratio = (a: number | undefined, b: number | undefined) =>
-    a === undefined || b === undefined || b === 0 ? "-" : `${Math.round((a / b) * 10) / 10}×`;
+  const fixed = phaseOfKind(result, "rate");
+  const max = phaseOfKind(result, "max");
   lines.push(
     "",
     "| baseline (same sandbox, same run) | p50 / p95 / p99 ms | rate |",
@@ -62,6 +85,8 @@ export function renderMarkdown(result: BenchResult): string {
     `| phone.createGroupCall, one gramjs client, one at a time (${baseline.createGroupCall.calls}) | ${triple(baseline.createGroupCall.roundTripMs)} | ${baseline.createGroupCall.sequentialPerSecond}/s |`,
     `| Bot API sendMessage with fetch, one at a time (${baseline.botApi.requests}) | ${triple(baseline.botApi.roundTripMs)} | |`,
     `| one /newcall's own cost: 1 MTProto + 2 Bot API round trips (p50) | ${baseline.newCallCostMs ?? "-"} | |`,
+    "",
+    "A phase's own cost (column above) counts its own requests: the MTProto requests per /newcall it made times the createGroupCall p50, plus its Bot API requests times the sendMessage p50.",
     "",
     "| overhead of the pipeline | ratio |",
     "| --- | ---: |",
@@ -74,16 +99,55 @@ export function renderMarkdown(result: BenchResult): string {
       `at the end bot ${mb(result.rssAtEndBytes.bot)}, worker ${mb(result.rssAtEndBytes.worker)}; ` +
       `peak RSS (VmHWM) bot ${mb(result.peakRssBytes.bot)}, worker ${mb(result.peakRssBytes.worker)}. ` +
       `Worker start-up: ${result.startupLog.worker.map((l) => `${l.msg} at ${l.ms} ms`).join(", ")}.`,
-    "",
-    "| target | measured | met |",
-    "| --- | --- | --- |",
   );
+  lines.push(...soakSection(result), ...profileSection(result));
+  lines.push("", "| target | measured | against this run's baseline | met |", "| --- | --- | --- | --- |");
   for (const check of evaluateTargets(result)) {
     lines.push(
-      `| ${check.target} | ${check.measured} | ${check.met === undefined ? "—" : check.met ? "met" : "**missed**"} |`,
+      `| ${check.target} | ${check.measured} | ${check.ratio} | ${check.met === undefined ? "—" : check.met ? "met" : "**missed**"} |`,
     );
   }
   return `${lines.join("\n")}\n`;
+}
+
+function soakSection(result: BenchResult): string[] {
+  const { soak } = result;
+  if (!soak) return [];
+  const lines = [
+    "",
+    `Soak: RSS of the bot and the worker while the soak ran (slope: least squares from minute 1 on; flat is ≤ ${FLAT_MB_PER_MINUTE} MB/min):`,
+    "",
+    "| minute | bot RSS | worker RSS | load avg |",
+    "| ---: | ---: | ---: | ---: |",
+  ];
+  for (const sample of soak.samples)
+    lines.push(
+      `| ${sample.atMinute} | ${mb(sample.botBytes)} | ${mb(sample.workerBytes)} | ${sample.loadAvg1} |`,
+    );
+  lines.push(
+    `| slope | ${soak.slopeMbPerMinute.bot ?? "-"} MB/min | ${soak.slopeMbPerMinute.worker ?? "-"} MB/min | |`,
+  );
+  return lines;
+}
+
+function profileSection(result: BenchResult): string[] {
+  if (!result.profile) return [];
+  const lines: string[] = [];
+  for (const which of ["bot", "worker"] as const) {
+    const summary = result.profile[which];
+    if (!summary) continue;
+    lines.push(
+      "",
+      `Where the ${which}'s CPU went (node --cpu-prof over the whole run, ${summary.sampledMs} ms sampled; self time):`,
+      "",
+      `by package: ${summary.byPackage.map((p) => `${p.name} ${p.percent}%`).join(", ")}`,
+      "",
+      "| function | where | ms | % |",
+      "| --- | --- | ---: | ---: |",
+      ...summary.byFunction.map((f) => `| ${f.name} | ${f.where} | ${f.ms} | ${f.percent} |`),
+    );
+  }
+  return lines;
 }
 
 function pair(summary: LatencySummary | undefined): string {
