@@ -4,6 +4,7 @@ export type { CallbackAnswer } from "./bot-api/callback-queries.ts";
 export { type BotApiRateLimits, DEFAULT_RATE_LIMITS } from "./bot-api/send-rate-limiter.ts";
 // Control (in-process; the same operations are served over HTTP at info.control).
 export {
+  type CallParticipantsChange,
   ControlError,
   type PressButtonParams,
   type PressedButton,
@@ -37,9 +38,11 @@ export {
   type WorldBot,
 } from "./world/world.ts";
 export {
+  CALL_INVITE_OF_NON_MEMBER_VALUES,
   CALL_ON_GROUP_UPGRADE_VALUES,
   DEFAULT_WORLD_SETTINGS,
   ENDED_CALL_LOOKUP_VALUES,
+  PARTICIPANT_COUNT_UPDATES_VALUES,
   RANDOM_ID_RETRY_VALUES,
   SCHEDULED_CALL_EXPIRY_VALUES,
   START_OF_LIVE_CALL_VALUES,

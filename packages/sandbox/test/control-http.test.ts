@@ -192,6 +192,43 @@ describe("the control API over HTTP", () => {
     expect((await control("GET", "/counters")).body).toEqual({ botApi: {}, mtproto: {} });
   });
 
+  it("simulated participants join and leave a live call; saved messages are read per account", async () => {
+    const path = `/chats/${DEMO.community.botApi}/call/participants`;
+    const none = await control("POST", path, { join: [DEMO.max] });
+    expect(none.status).toBe(400);
+    expect(none.body.error).toContain("no live call");
+
+    const call = sandbox.world.createGroupCall(DEMO.olga, DEMO.community.native, {
+      randomId: 1,
+      rtmp: false,
+    });
+    const joined = await control("POST", path, { join: [DEMO.max, DEMO.sam], guests: 3 });
+    expect(joined.body.call.participantsCount).toBe(5);
+    expect(joined.body.call.participants.slice(0, 2)).toEqual([
+      expect.objectContaining({ userId: DEMO.max, muted: false }),
+      expect.objectContaining({ userId: DEMO.sam, muted: false }),
+    ]);
+    const left = await control("POST", path, { leave: [DEMO.max] });
+    expect(left.body.call.participantsCount).toBe(4);
+    expect((await control("POST", path, { leave: "all" })).body.call.participantsCount).toBe(0);
+
+    const stale = await control("POST", path, { join: [DEMO.max], inviteHash: "not-a-link-of-this-call" });
+    expect(stale.status).toBe(400);
+    expect(sandbox.world.getGroupCall(call.id)?.participants.size).toBe(0);
+    const unknown = await control("POST", path, { join: [42] });
+    expect(unknown.status).toBe(400);
+
+    sandbox.world.toggleGroupCallRecord(DEMO.olga, call.id, { start: true, video: false, portrait: false });
+    sandbox.world.toggleGroupCallRecord(DEMO.olga, call.id, { start: false, video: false, portrait: false });
+    await new Promise<void>((resolve) => sandbox.world.once("savedMessage", () => resolve()));
+    const saved = await control("GET", `/accounts/${DEMO.olga}/saved-messages`);
+    expect(saved.body.messages).toEqual([
+      expect.objectContaining({
+        document: expect.objectContaining({ kind: "audio", mimeType: "audio/ogg" }),
+      }),
+    ]);
+  });
+
   it("upgrades a basic group, and takes the Bot API down and up", async () => {
     const migrated = await control("POST", `/chats/${DEMO.oldGroup.botApi}/migrate`, { by: DEMO.olga });
     expect(String(migrated.body.newChatId)).toMatch(/^-100\d+$/);

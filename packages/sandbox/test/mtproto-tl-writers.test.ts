@@ -2,6 +2,8 @@ import { Api } from "telegram";
 import { returnBigInt } from "telegram/Helpers.js";
 import { describe, expect, it } from "vitest";
 import {
+  type CallViewer,
+  callViewer,
   chatToTl,
   EPOCH_DATE,
   groupCallToTl,
@@ -97,7 +99,7 @@ function referenceChat(world: World, chat: WorldChat, viewerId: number): Api.Typ
   });
 }
 
-function referenceCall(call: WorldGroupCall, viewerId: number): Api.TypeGroupCall {
+function referenceCall(call: WorldGroupCall, viewer: CallViewer): Api.TypeGroupCall {
   if (call.state === "discarded") {
     return new Api.GroupCallDiscarded({
       id: big(call.id),
@@ -106,15 +108,18 @@ function referenceCall(call: WorldGroupCall, viewerId: number): Api.TypeGroupCal
     });
   }
   return new Api.GroupCall({
-    canChangeJoinMuted: true,
+    joinMuted: call.joinMuted,
+    canChangeJoinMuted: viewer.manages,
     canStartVideo: true,
+    recordVideoActive: call.recording?.video === true,
     rtmpStream: call.rtmp,
     listenersHidden: call.rtmp,
-    scheduleStartSubscribed: call.startSubscribed.has(viewerId),
+    scheduleStartSubscribed: call.startSubscribed.has(viewer.id),
     id: big(call.id),
     accessHash: big(call.accessHash),
-    participantsCount: 0,
+    participantsCount: call.participants.size,
     ...(call.title !== undefined && { title: call.title }),
+    ...(call.recording !== undefined && { recordStartDate: call.recording.startDate }),
     ...(call.scheduleDate !== undefined && { scheduleDate: call.scheduleDate }),
     unmutedVideoLimit: 30,
     version: call.version,
@@ -206,13 +211,23 @@ describe("layer-198 TL writers match gramjs's Api classes byte for byte", () => 
     const calls: WorldGroupCall[] = [structuredClone(scheduled)];
     w.startScheduledGroupCall(1001, scheduled.id);
     calls.push(structuredClone(scheduled));
-    w.inviteToGroupCall(2001, scheduled.id, [1002, 1003]);
+    w.inviteToGroupCall(2001, scheduled.id, [1001]);
+    w.joinGroupCall(scheduled.id, [1001, 1005], now);
+    w.toggleGroupCallSettings(1001, scheduled.id, { joinMuted: true, resetInviteHash: false });
+    w.toggleGroupCallRecord(
+      1001,
+      scheduled.id,
+      { start: true, title: "Rec", video: true, portrait: false },
+      now,
+    );
+    calls.push(structuredClone(scheduled));
     w.discardGroupCall(2001, scheduled.id, now + 65_000);
     calls.push(structuredClone(scheduled));
     const groupCall = w.createGroupCall(2001, 400000001, { randomId: 4, rtmp: false });
     calls.push(groupCall);
     for (const call of calls) {
-      for (const viewer of viewers) {
+      for (const viewerId of viewers) {
+        const viewer = callViewer(w, call, viewerId);
         expect(hex(groupCallToTl(call, viewer).getBytes())).toBe(hex(referenceCall(call, viewer).getBytes()));
         const writer = new TlWriter();
         writeUpdateGroupCall(writer, call, viewer);

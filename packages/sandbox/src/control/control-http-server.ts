@@ -49,6 +49,14 @@ const membersSchema = z.object({
   byUserId: z.number().int().optional(),
 });
 const migrateSchema = z.object({ by: z.number().int() });
+const participantsSchema = z
+  .object({
+    join: z.array(z.number().int()).optional(),
+    guests: z.number().int().min(0).max(10_000).optional(),
+    inviteHash: z.string().min(1).optional(),
+    leave: z.union([z.array(z.number().int()), z.literal("all")]).optional(),
+  })
+  .strict();
 const availabilitySchema = z.object({ up: z.boolean(), downForMs: z.number().int().positive().optional() });
 const loadSchema = z.union([z.object({ path: z.string() }), z.object({ world: z.unknown() })]);
 
@@ -104,6 +112,18 @@ const ROUTES: Array<[method: string, path: RegExp, route: Route]> = [
     "GET",
     /^\/chats\/(-?\d+)\/calls$/,
     (control, _b, m) => ({ calls: control.calls(Number(m[1])).map(callToJson) }),
+  ],
+  [
+    "POST",
+    /^\/chats\/(-?\d+)\/call\/participants$/,
+    (control, body, m) => ({
+      call: callToJson(control.callParticipants(Number(m[1]), participantsSchema.parse(body))),
+    }),
+  ],
+  [
+    "GET",
+    /^\/accounts\/(\d+)\/saved-messages$/,
+    (control, _b, m) => ({ messages: control.savedMessages(Number(m[1])) }),
   ],
   [
     "POST",
@@ -167,7 +187,13 @@ const ROUTES: Array<[method: string, path: RegExp, route: Route]> = [
 ];
 
 function callToJson(call: WorldGroupCall) {
-  return { ...call, startSubscribed: [...call.startSubscribed] };
+  return {
+    ...call,
+    startSubscribed: [...call.startSubscribed],
+    invited: [...call.invited],
+    participants: [...call.participants].map(([userId, participant]) => ({ userId, ...participant })),
+    participantsCount: call.participants.size,
+  };
 }
 
 /** The control API over HTTP/JSON, for tests and tools in other processes. */

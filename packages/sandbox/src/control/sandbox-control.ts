@@ -6,6 +6,7 @@ import { detectEntities } from "../bot-api/detect-entities.ts";
 import type { CountersSnapshot, RequestCounters } from "../counters/request-counters.ts";
 import type { FaultInjector } from "../faults/fault-injector.ts";
 import type { LoginDesk, SentLoginCode } from "../mtproto/login/login-desk.ts";
+import { inviteHashKind } from "../world/group-call-controls.ts";
 import type { MemberRole, WorldGroupCall, WorldMessage } from "../world/types.ts";
 import type { World } from "../world/world.ts";
 import { describeMessages, waitForWorldMessage } from "./wait-for-message.ts";
@@ -55,6 +56,17 @@ export interface PressedButton {
   callbackQueryId: string;
   /** Resolves when the bot calls answerCallbackQuery. */
   answer: Promise<CallbackAnswer>;
+}
+
+export interface CallParticipantsChange {
+  /** Users (ids of this world) who join. */
+  join?: number[];
+  /** How many new guest users join (users in no chat, for counts). */
+  guests?: number;
+  /** The hash of the call's invite link they join by (a speaker link lets them speak). */
+  inviteHash?: string;
+  /** Users who leave, or everyone. */
+  leave?: number[] | "all";
 }
 
 export interface WaitOptions {
@@ -246,6 +258,37 @@ export class SandboxControl {
   calls(chatId: number): WorldGroupCall[] {
     const chat = this.world.chatByBotApiId(chatId);
     return chat ? this.world.callsOf(chat.id) : [];
+  }
+
+  /**
+   * Simulated participants of a chat's live call (Bot API chat id): users join (by an invite
+   * link's hash when given; a reset or unknown hash is refused), `guests` new guest users join,
+   * users leave (`"all"`: everyone). Answers the call with its participant count.
+   */
+  callParticipants(chatId: number, change: CallParticipantsChange): WorldGroupCall {
+    const chat = this.world.chatByBotApiId(chatId);
+    if (!chat) throw new ControlError(`chat ${chatId} is not in this world`, 404);
+    const call = this.world.currentCall(chat.id);
+    if (call?.state !== "active") throw new ControlError(`chat ${chatId} has no live call to join or leave`);
+    for (const id of change.join ?? []) {
+      if (!this.world.getUser(id)) throw new ControlError(`user ${id} is not a user of this world`);
+    }
+    if (
+      change.inviteHash !== undefined &&
+      inviteHashKind(this.world, call, change.inviteHash) === undefined
+    ) {
+      throw new ControlError("that invite hash is not a link of this call now (never handed out, or reset)");
+    }
+    const joining = [...(change.join ?? []), ...this.world.addGuestUsers(change.guests ?? 0)];
+    if (joining.length > 0) this.world.joinGroupCall(call.id, joining, Date.now(), change.inviteHash);
+    const leaving = change.leave === "all" ? [...call.participants.keys()] : (change.leave ?? []);
+    if (leaving.length > 0) this.world.leaveGroupCall(call.id, leaving);
+    return call;
+  }
+
+  /** What an account has in its Saved Messages (its chat with itself), oldest first. */
+  savedMessages(accountId: number): WorldMessage[] {
+    return this.world.saved.of(accountId);
   }
 
   /** `byUserId`: who made the change (my_chat_member's `from` when it is the bot's role); default the owner. */

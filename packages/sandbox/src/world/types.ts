@@ -75,6 +75,50 @@ export interface WorldGroupCall {
   duration?: number;
   version: number;
   startSubscribed: Set<number>;
+  /** groupCall.join_muted: new participants join muted (phone.toggleGroupCallSettings). */
+  joinMuted: boolean;
+  /** Bumped by reset_invite_hash: invite hashes derive from it, so older links stop working. */
+  inviteGeneration: number;
+  /** While a recording runs (phone.toggleGroupCallRecord): who started it and how. */
+  recording?: GroupCallRecording;
+  /** Who is in the call now (simulated through the control API; the sandbox carries no media). */
+  participants: Map<number, GroupCallParticipant>;
+  /** Users invited with phone.inviteToGroupCall (a second invite is USER_ALREADY_INVITED). */
+  invited: Set<number>;
+}
+
+export interface GroupCallRecording {
+  /** The account that started it: the file lands in its Saved Messages. */
+  byUserId: number;
+  /** Unix seconds (groupCall.record_start_date). */
+  startDate: number;
+  title?: string;
+  video: boolean;
+  portrait: boolean;
+}
+
+export interface GroupCallParticipant {
+  /** Unix seconds. */
+  joinedAt: number;
+  /** Joined muted (join_muted) and may not unmute themselves. */
+  muted: boolean;
+}
+
+/** A file attached to a message: what a stopped recording becomes in Saved Messages. */
+export interface WorldDocument {
+  /** Decimal strings of longs. */
+  id: string;
+  accessHash: string;
+  kind: "audio" | "video";
+  mimeType: string;
+  fileName: string;
+  size: number;
+  durationSeconds: number;
+  /** Video only. */
+  width?: number;
+  height?: number;
+  /** Audio only: the recording's title (documentAttributeAudio.title). */
+  title?: string;
 }
 
 export interface WorldMessage {
@@ -104,6 +148,8 @@ export interface WorldMessage {
     | { kind: "chat_shared"; requestId: number; chatId: number; title?: string; username?: string };
   /** For video_chat_* service messages: the group call they are about. */
   callId?: string;
+  /** A file (recordings in Saved Messages). */
+  document?: WorldDocument;
   /** Every earlier text of a bot message, oldest first, for tests that check edits. */
   editHistory: string[];
   deleted?: boolean;
@@ -133,6 +179,8 @@ export interface WorldEvents {
   memberChanged: [
     { chatId: number; userId: number; role: MemberRole; previous: MemberRole | undefined; byUserId: number },
   ];
+  /** A message appeared in an account's Saved Messages (its chat with itself). */
+  savedMessage: [{ accountId: number; message: WorldMessage }];
   /** A message was deleted. */
   messageDeleted: [WorldMessage];
   /** The whole world was replaced (control API: load a world); servers drop what they cached. */

@@ -125,6 +125,39 @@ export const worldSettingsSchema = z
      *   may not see the call).
      */
     endedCallLookup: z.enum(["discarded", "invalid", "forbidden"]),
+    /**
+     * How many users one phone.inviteToGroupCall may name. Telegram documents no server limit;
+     * TDLib's td_api.tl (inviteVideoChatParticipants) says "At most 10 users can be invited
+     * simultaneously" and tdesktop sends slices of 10 (calls_group_call.cpp, kMaxInvitePerSlice).
+     * A longer list gets 400 USERS_TOO_MUCH (the name messages.* use for too many users; the
+     * answer itself is an ASSUMPTION). Default 10.
+     */
+    callInviteBatchLimit: z.number().int().positive(),
+    /**
+     * phone.inviteToGroupCall naming a user who is not a member of the call's chat. Official
+     * apps add such users to the chat first (tdesktop calls_group_invite_controller.cpp,
+     * inviteWithAdd), so the server's answer is never seen:
+     * - "refused" (default): 403 USER_NOT_PARTICIPANT (the documented error of the method);
+     * - "skipped": the non-members are left out; the others are invited (none left: the answer
+     *   carries the call alone, no service message).
+     */
+    callInviteOfNonMember: z.enum(["refused", "skipped"]),
+    /**
+     * Whether accounts in the chat that are not in the call hear participant changes. Telegram
+     * sends updateGroupCallParticipants to those in the call (ct:api/group-calls); whether chat
+     * members get an updateGroupCall with the new participants_count is not documented:
+     * - "pushed" (default): every join or leave pushes updateGroupCall (participants_count,
+     *   version) to the chat's members;
+     * - "not-pushed": nothing is pushed; phone.getGroupCall tells the count.
+     */
+    participantCountUpdates: z.enum(["pushed", "not-pushed"]),
+    /**
+     * Seconds between stopping a recording and its file appearing in the recording account's
+     * Saved Messages (core.telegram.org/method/phone.toggleGroupCallRecord: "automatically sent
+     * to Saved Messages"; how soon is not documented, the server has to encode it). Default 0:
+     * right after the answer, never inside it.
+     */
+    recordingDeliverySeconds: z.number().nonnegative(),
   })
   .strict();
 
@@ -145,6 +178,10 @@ export const DEFAULT_WORLD_SETTINGS: Readonly<WorldSettings> = Object.freeze({
   startOfLiveCall: "already-started",
   callOnGroupUpgrade: "moves",
   endedCallLookup: "discarded",
+  callInviteBatchLimit: 10,
+  callInviteOfNonMember: "refused",
+  participantCountUpdates: "pushed",
+  recordingDeliverySeconds: 0,
 });
 
 /** Every value of the switches the product's tests run under. */
@@ -153,6 +190,8 @@ export const SCHEDULED_CALL_EXPIRY_VALUES = worldSettingsSchema.shape.scheduledC
 export const START_OF_LIVE_CALL_VALUES = worldSettingsSchema.shape.startOfLiveCall.options;
 export const CALL_ON_GROUP_UPGRADE_VALUES = worldSettingsSchema.shape.callOnGroupUpgrade.options;
 export const ENDED_CALL_LOOKUP_VALUES = worldSettingsSchema.shape.endedCallLookup.options;
+export const CALL_INVITE_OF_NON_MEMBER_VALUES = worldSettingsSchema.shape.callInviteOfNonMember.options;
+export const PARTICIPANT_COUNT_UPDATES_VALUES = worldSettingsSchema.shape.participantCountUpdates.options;
 
 /** Partial settings, as fixtures, `startSandbox({ settings })` and the control API give them. */
 export const worldSettingsPatchSchema = worldSettingsSchema.partial();

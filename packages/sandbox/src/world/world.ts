@@ -9,6 +9,16 @@ import {
   worldFixtureSchema,
 } from "./fixture-schema.ts";
 import {
+  exportGroupCallInvite,
+  finishRecording,
+  inviteToGroupCall,
+  joinGroupCall,
+  leaveGroupCall,
+  type ToggleRecordParams,
+  toggleGroupCallRecord,
+  toggleGroupCallSettings,
+} from "./group-call-controls.ts";
+import {
   assertMayManageCalls,
   assertValidScheduleDate,
   callTitleWithinLimit,
@@ -16,6 +26,7 @@ import {
 } from "./group-call-rules.ts";
 import { InviteLinks, type WorldInviteLink } from "./invite-links.ts";
 import { MethodFloodMeter } from "./method-flood-meter.ts";
+import { SavedMessages } from "./saved-messages.ts";
 import {
   type MemberRole,
   TelegramRpcError,
@@ -34,6 +45,8 @@ import {
 } from "./world-settings.ts";
 
 const DEFAULT_SEED = "callbot-sandbox";
+/** Guest users (addGuestUsers) get ids above this, far from any fixture's. */
+const GUEST_USER_IDS_FROM = 8_000_000_000;
 /** Telegram's RTMP ingest for livestreams; the sandbox hands out the same shape. */
 const RTMP_URL = "rtmps://dc4-1.rtmp.t.me/s/";
 
@@ -113,6 +126,10 @@ export class World extends EventEmitter<WorldEvents> {
   /** Timers that discard never-started scheduled calls (scheduledCallExpiry "discarded"). */
   private expiryTimers = new Set<NodeJS.Timeout>();
   readonly inviteLinks = new InviteLinks(() => this.seed);
+  /** Each account's Saved Messages, where recordings of group calls arrive. */
+  readonly saved = new SavedMessages((accountId, message) =>
+    this.emit("savedMessage", { accountId, message }),
+  );
 
   constructor(fixture: WorldFixture | unknown) {
     super();
@@ -150,6 +167,7 @@ export class World extends EventEmitter<WorldEvents> {
     this.startedBot.clear();
     this.blockedBot.clear();
     this.inviteLinks.clear();
+    this.saved.clear();
 
     this.users.set(fixture.bot.id, {
       id: fixture.bot.id,
@@ -201,6 +219,20 @@ export class World extends EventEmitter<WorldEvents> {
 
   allUsers(): WorldUser[] {
     return [...this.users.values()];
+  }
+
+  /**
+   * `count` new users ("Guest 1", …) in no chat: listeners of a public call who are nobody the
+   * fixture names (simulated participants; sandbox-only). Answers their ids.
+   */
+  addGuestUsers(count: number): number[] {
+    const ids: number[] = [];
+    for (let n = 0; n < count; n += 1) {
+      const id = Math.max(GUEST_USER_IDS_FROM, ...this.users.keys()) + 1;
+      this.users.set(id, { id, firstName: `Guest ${id - GUEST_USER_IDS_FROM}` });
+      ids.push(id);
+    }
+    return ids;
   }
 
   getChat(nativeId: number): WorldChat | undefined {
@@ -448,6 +480,10 @@ export class World extends EventEmitter<WorldEvents> {
       ...(!scheduled && { startedAt: Math.floor(now / 1000) }),
       version: 1,
       startSubscribed: new Set(),
+      joinMuted: false,
+      inviteGeneration: 0,
+      participants: new Map(),
+      invited: new Set(),
     };
     this.calls.set(call.id, call);
     this.callsByRandomId.set(dedupKey, call.id);
@@ -544,6 +580,9 @@ export class World extends EventEmitter<WorldEvents> {
     const duration = call.startedAt === undefined ? 0 : Math.max(0, Math.floor(now / 1000) - call.startedAt);
     call.state = "discarded";
     call.duration = duration;
+    // Ending a call ends its recording (the file is delivered) and sends everyone away.
+    finishRecording(this, call, now);
+    call.participants.clear();
     delete call.scheduleDate;
     call.version += 1;
     this.emit("groupCall", call);
@@ -573,15 +612,14 @@ export class World extends EventEmitter<WorldEvents> {
     return [...this.handedOut];
   }
 
-  /** Invite links exist only for public chats (t.me/<username>?videochat=<hash>). */
-  exportGroupCallInvite(byUserId: number, callId: string): string {
-    const call = this.requireLiveCall(callId);
-    const chat = this.requireChat(call.chatId);
-    if (!this.isMember(chat.id, byUserId)) throw new TelegramRpcError(403, "GROUPCALL_FORBIDDEN");
-    if (!chat.username) throw new TelegramRpcError(403, "PUBLIC_CHANNEL_MISSING");
-    const hash = seededToken(this.seed, 20, "invite", call.id);
-    this.handedOut.add(hash);
-    return `https://t.me/${chat.username}?videochat=${hash}`;
+  /** A call's invite link: a listener link, or with `canSelfUnmute` a speaker link (see group-call-controls.ts). */
+  exportGroupCallInvite(byUserId: number, callId: string, canSelfUnmute = false): string {
+    return exportGroupCallInvite(this, byUserId, this.requireCall(callId), canSelfUnmute);
+  }
+
+  /** Remembers a secret handed out (a stream key, an invite hash) for secretsHandedOut(). */
+  recordSecret(secret: string): void {
+    this.handedOut.add(secret);
   }
 
   /**
@@ -621,11 +659,51 @@ export class World extends EventEmitter<WorldEvents> {
     return call;
   }
 
-  /** Users invited to a running call: posts video_chat_participants_invited. */
-  inviteToGroupCall(byUserId: number, callId: string, userIds: number[]): WorldMessage {
-    const call = this.requireLiveCall(callId);
-    if (!this.isMember(call.chatId, byUserId)) throw new TelegramRpcError(403, "GROUPCALL_FORBIDDEN");
-    return this.postCallServiceMessage(call, byUserId, { kind: "video_chat_participants_invited", userIds });
+  /**
+   * phone.inviteToGroupCall: posts video_chat_participants_invited with the users invited, or
+   * nothing when none were (see group-call-controls.ts for the rules).
+   */
+  inviteToGroupCall(
+    byUserId: number,
+    callId: string,
+    userIds: number[],
+    now = Date.now(),
+  ): WorldMessage | undefined {
+    const call = this.requireCall(callId);
+    const invited = inviteToGroupCall(this, byUserId, call, userIds);
+    if (invited.length === 0) return undefined;
+    return this.postCallServiceMessage(
+      call,
+      byUserId,
+      { kind: "video_chat_participants_invited", userIds: invited },
+      now,
+    );
+  }
+
+  toggleGroupCallRecord(
+    byUserId: number,
+    callId: string,
+    params: ToggleRecordParams,
+    now = Date.now(),
+  ): WorldGroupCall {
+    return toggleGroupCallRecord(this, byUserId, this.requireCall(callId), params, now);
+  }
+
+  toggleGroupCallSettings(
+    byUserId: number,
+    callId: string,
+    params: { joinMuted?: boolean; resetInviteHash: boolean },
+  ): WorldGroupCall {
+    return toggleGroupCallSettings(this, byUserId, this.requireCall(callId), params);
+  }
+
+  /** Simulated users join a live call (optionally by an invite link's hash). */
+  joinGroupCall(callId: string, userIds: number[], now = Date.now(), inviteHash?: string): WorldGroupCall {
+    return joinGroupCall(this, this.requireCall(callId), userIds, now, inviteHash);
+  }
+
+  leaveGroupCall(callId: string, userIds: number[]): WorldGroupCall {
+    return leaveGroupCall(this, this.requireCall(callId), userIds);
   }
 
   // ---- messages ----
@@ -718,9 +796,14 @@ export class World extends EventEmitter<WorldEvents> {
   }
 
   private requireLiveCall(callId: string): WorldGroupCall {
+    const call = this.requireCall(callId);
+    if (call.state === "discarded") throw new TelegramRpcError(403, "GROUPCALL_FORBIDDEN");
+    return call;
+  }
+
+  private requireCall(callId: string): WorldGroupCall {
     const call = this.calls.get(callId);
     if (!call) throw new TelegramRpcError(400, "GROUPCALL_INVALID");
-    if (call.state === "discarded") throw new TelegramRpcError(403, "GROUPCALL_FORBIDDEN");
     return call;
   }
 

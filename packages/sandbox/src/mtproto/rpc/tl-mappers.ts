@@ -1,6 +1,6 @@
 import { Api } from "telegram";
 import { returnBigInt } from "telegram/Helpers.js";
-import { isPresentMember } from "../../world/group-call-rules.ts";
+import { canManageCalls, isPresentMember } from "../../world/group-call-rules.ts";
 import type {
   AdminRights,
   MemberRole,
@@ -241,8 +241,19 @@ function writeInputGroupCall(w: TlWriter, call: WorldGroupCall): void {
 /** Telegram's per-call limit on participants with video; clients only display it. */
 const UNMUTED_VIDEO_LIMIT = 30;
 
+/** Who looks at a call: groupCall flags such as can_change_join_muted depend on it. */
+export interface CallViewer {
+  id: number;
+  /** Owner or manage_call admin of the call's chat. */
+  manages: boolean;
+}
+
+export function callViewer(world: World, call: WorldGroupCall, viewerId: number): CallViewer {
+  return { id: viewerId, manages: canManageCalls(world.memberRole(call.chatId, viewerId)) };
+}
+
 /** groupCall#cdf8d3e3, or groupCallDiscarded#7780bcb4 once the call has ended. */
-export function writeGroupCall(w: TlWriter, call: WorldGroupCall, viewerId: number): void {
+export function writeGroupCall(w: TlWriter, call: WorldGroupCall, viewer: CallViewer): void {
   if (call.state === "discarded") {
     w.uint(C.groupCallDiscarded)
       .long(call.id)
@@ -250,34 +261,40 @@ export function writeGroupCall(w: TlWriter, call: WorldGroupCall, viewerId: numb
       .int(call.duration ?? 0);
     return;
   }
+  const recording = call.recording;
   w.uint(C.groupCall)
     .uint(
       flagsOf([
-        [true, 2], // can_change_join_muted
+        [call.joinMuted, 1], // join_muted
+        // "Whether the current user can change the value of the join_muted flag" (ct:constructor/groupCall).
+        [viewer.manages, 2], // can_change_join_muted
         [call.title !== undefined, 3],
+        [recording !== undefined, 5], // record_start_date
         [call.scheduleDate !== undefined, 7],
-        [call.startSubscribed.has(viewerId), 8], // schedule_start_subscribed
+        [call.startSubscribed.has(viewer.id), 8], // schedule_start_subscribed
         [true, 9], // can_start_video
+        [recording?.video === true, 11], // record_video_active
         [call.rtmp, 12], // rtmp_stream
         [call.rtmp, 13], // listeners_hidden
       ]),
     )
     .long(call.id)
     .long(call.accessHash)
-    .int(0); // participants_count: the sandbox simulates no media, nobody joins
+    .int(call.participants.size);
   if (call.title !== undefined) w.string(call.title);
+  if (recording !== undefined) w.int(recording.startDate);
   if (call.scheduleDate !== undefined) w.int(call.scheduleDate);
   w.int(UNMUTED_VIDEO_LIMIT).int(call.version);
 }
 
-export function groupCallToTl(call: WorldGroupCall, viewerId: number): RawTl {
-  return rawTl((w) => writeGroupCall(w, call, viewerId));
+export function groupCallToTl(call: WorldGroupCall, viewer: CallViewer): RawTl {
+  return rawTl((w) => writeGroupCall(w, call, viewer));
 }
 
 /** updateGroupCall#97d64341 with chat_id. */
-export function writeUpdateGroupCall(w: TlWriter, call: WorldGroupCall, viewerId: number): void {
+export function writeUpdateGroupCall(w: TlWriter, call: WorldGroupCall, viewer: CallViewer): void {
   w.uint(C.updateGroupCall).uint(1).long(call.chatId);
-  writeGroupCall(w, call, viewerId);
+  writeGroupCall(w, call, viewer);
 }
 
 // ---- messages ----

@@ -1,14 +1,28 @@
 import type { WorldChat, WorldGroupCall, WorldUser } from "../../world/types.ts";
 import type { World } from "../../world/world.ts";
-import { messageToTl, writeNewMessageUpdate, writeUpdateGroupCall, writeUpdates } from "../rpc/tl-mappers.ts";
+import { writeSavedMessageUpdate } from "../rpc/saved-message-tl.ts";
+import {
+  callViewer,
+  messageToTl,
+  writeNewMessageUpdate,
+  writeUpdateGroupCall,
+  writeUpdates,
+} from "../rpc/tl-mappers.ts";
 import { TlWriter } from "../tl/tl-writer.ts";
 import type { WorldEvent } from "./world-event-tap.ts";
 
-/** The native chat an event happened in; undefined for the bot's private chats. */
+/** The native chat an event happened in; undefined for the bot's private chats and Saved Messages. */
 export function chatOfEvent(world: World, event: WorldEvent): WorldChat | undefined {
-  return event.kind === "groupCall"
-    ? world.getChat(event.call.chatId)
-    : world.chatByBotApiId(event.message.chatId);
+  if (event.kind === "groupCall") return world.getChat(event.call.chatId);
+  if (event.kind === "savedMessage") return undefined;
+  return world.chatByBotApiId(event.message.chatId);
+}
+
+/** Whether `accountId` hears of an event: a member of its chat, or the owner of the Saved Messages. */
+export function isVisibleTo(world: World, event: WorldEvent, accountId: number): boolean {
+  if (event.kind === "savedMessage") return event.accountId === accountId;
+  const chat = chatOfEvent(world, event);
+  return chat !== undefined && world.isMember(chat.id, accountId);
 }
 
 export interface SerializedUpdates {
@@ -35,12 +49,17 @@ export function updatesFromEvents(
   const userIds = new Set<number>([viewerId]);
   let hasEnsuredCall = false;
   for (const event of events) {
+    if (event.kind === "savedMessage") {
+      if (event.accountId === viewerId)
+        writers.push((w) => writeSavedMessageUpdate(w, event.message, viewerId));
+      continue;
+    }
     const chat = chatOfEvent(world, event);
     if (!chat) continue;
     if (event.kind === "groupCall") {
       const call = event.call;
       if (call.id === ensureCall?.id) hasEnsuredCall = true;
-      writers.push((w) => writeUpdateGroupCall(w, call, viewerId));
+      writers.push((w) => writeUpdateGroupCall(w, call, callViewer(world, call, viewerId)));
       chats.set(chat.id, chat);
       continue;
     }
@@ -52,7 +71,7 @@ export function updatesFromEvents(
     if (event.message.fromUserId !== undefined) userIds.add(event.message.fromUserId);
   }
   if (ensureCall && !hasEnsuredCall) {
-    writers.unshift((w) => writeUpdateGroupCall(w, ensureCall, viewerId));
+    writers.unshift((w) => writeUpdateGroupCall(w, ensureCall, callViewer(world, ensureCall, viewerId)));
     const chat = world.getChat(ensureCall.chatId);
     if (chat) chats.set(chat.id, chat);
   }

@@ -4,7 +4,9 @@ import type { World } from "../../world/world.ts";
 /** The world events MTProto clients hear about. */
 export type WorldEvent =
   | { kind: "groupCall"; call: WorldGroupCall }
-  | { kind: "message"; message: WorldMessage };
+  | { kind: "message"; message: WorldMessage }
+  /** A message in an account's Saved Messages: only that account hears of it. */
+  | { kind: "savedMessage"; accountId: number; message: WorldMessage };
 
 /** Who caused a batch of events: the connection whose request made the change, if any. */
 export type EventOrigin = object | undefined;
@@ -25,10 +27,13 @@ export class WorldEventTap {
   private readonly listeners: BatchListener[] = [];
   private readonly onGroupCall = (call: WorldGroupCall) => this.record({ kind: "groupCall", call });
   private readonly onMessage = (message: WorldMessage) => this.record({ kind: "message", message });
+  private readonly onSavedMessage = ({ accountId, message }: { accountId: number; message: WorldMessage }) =>
+    this.record({ kind: "savedMessage", accountId, message });
 
   constructor(private readonly world: World) {
     world.on("groupCall", this.onGroupCall);
     world.on("message", this.onMessage);
+    world.on("savedMessage", this.onSavedMessage);
   }
 
   onBatch(listener: BatchListener): void {
@@ -52,6 +57,7 @@ export class WorldEventTap {
   close(): void {
     this.world.off("groupCall", this.onGroupCall);
     this.world.off("message", this.onMessage);
+    this.world.off("savedMessage", this.onSavedMessage);
   }
 
   private record(event: WorldEvent): void {

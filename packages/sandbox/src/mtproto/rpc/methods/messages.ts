@@ -1,6 +1,7 @@
 import { Api } from "telegram";
 import { TelegramRpcError, type WorldChat } from "../../../world/types.ts";
 import type { MethodHandler, RequestContext } from "../request-context.ts";
+import { savedMessageToTl } from "../saved-message-tl.ts";
 import { chatToTl, embed, inputGroupCallOf, long, messageToTl, peerOfChat, userToTl } from "../tl-mappers.ts";
 import { updatesWithChat } from "../updates-with-chat.ts";
 
@@ -103,7 +104,37 @@ function fullBasicGroup(ctx: RequestContext, chat: WorldChat): Api.messages.Chat
   });
 }
 
+/** True for the account's own chat (Saved Messages): inputPeerSelf, or inputPeerUser naming itself. */
+function isSelf(ctx: RequestContext, peer: unknown): boolean {
+  if (peer instanceof Api.InputPeerSelf) return true;
+  return peer instanceof Api.InputPeerUser && peer.userId.toJSNumber() === ctx.accountId;
+}
+
+/**
+ * messages.getHistory of Saved Messages, newest first (ct:method/messages.getHistory): `limit`
+ * messages below `offset_id` (0: from the newest). Other chats' history is not served.
+ */
+function savedHistory(ctx: RequestContext, request: Api.messages.GetHistory): Api.messages.Messages {
+  if (!isSelf(ctx, request.peer))
+    throw new TelegramRpcError(400, "SANDBOX_SERVES_ONLY_SAVED_MESSAGES_HISTORY");
+  const below = request.offsetId > 0 ? request.offsetId : Number.POSITIVE_INFINITY;
+  const limit = Math.min(Math.max(request.limit, 1), 100);
+  const page = ctx.world.saved
+    .of(ctx.accountId)
+    .filter((message) => message.id < below)
+    .reverse()
+    .slice(0, limit);
+  const self = ctx.world.getUser(ctx.accountId);
+  return new Api.messages.Messages({
+    messages: page.map((message) => savedMessageToTl(message, ctx.accountId)),
+    chats: [],
+    users: self ? [embed<Api.TypeUser>(userToTl(ctx.world, self, ctx.accountId))] : [],
+  });
+}
+
 export const messagesMethods: Record<string, MethodHandler> = {
+  "messages.getHistory": (ctx, request: Api.messages.GetHistory) => savedHistory(ctx, request),
+
   // core.telegram.org/method/messages.importChatInvite: answers Updates with the chat joined.
   "messages.importChatInvite": (ctx, request: Api.messages.ImportChatInvite) => {
     if (!request.hash) throw new TelegramRpcError(400, "INVITE_HASH_EMPTY");

@@ -2,9 +2,9 @@ import { Api } from "telegram";
 import { TelegramRpcError, type WorldGroupCall } from "../../../world/types.ts";
 import type { WorldSettings } from "../../../world/world-settings.ts";
 import { type SerializedUpdates, updatesFromEvents } from "../../updates/updates-from-events.ts";
-import { assertCanSeeChat, callFromInput, chatFromInputPeer } from "../peers.ts";
+import { assertCanSeeChat, callFromInput, chatFromInputPeer, userFromInputUser } from "../peers.ts";
 import type { MethodHandler, RequestContext } from "../request-context.ts";
-import { chatToTl, embed, groupCallToTl } from "../tl-mappers.ts";
+import { callViewer, chatToTl, embed, groupCallToTl, long, userToTl } from "../tl-mappers.ts";
 
 /**
  * The Updates a call-changing method answers with: the updateGroupCall and service message the
@@ -57,13 +57,27 @@ export const phoneMethods: Record<string, MethodHandler> = {
     const call = visibleCall(ctx, request.call);
     if (call.state === "discarded") refuseEndedCallLookup(ctx.world.settings.endedCallLookup);
     const chat = ctx.world.getChat(call.chatId);
+    // Participants are simulated (control API); the first `limit` of them, oldest first.
+    const shown = [...call.participants].slice(0, Math.max(0, request.limit));
     return new Api.phone.GroupCall({
-      call: embed(groupCallToTl(call, ctx.accountId)),
-      // The sandbox simulates no media: nobody ever joins a call.
-      participants: [],
+      call: embed(groupCallToTl(call, callViewer(ctx.world, call, ctx.accountId))),
+      participants: shown.map(
+        ([userId, participant]) =>
+          new Api.GroupCallParticipant({
+            muted: participant.muted,
+            canSelfUnmute: !participant.muted,
+            self: userId === ctx.accountId,
+            peer: new Api.PeerUser({ userId: long(userId) }),
+            date: participant.joinedAt,
+            source: userId % 2 ** 31,
+          }),
+      ),
       participantsNextOffset: "",
       chats: chat ? [embed(chatToTl(ctx.world, chat, ctx.accountId))] : [],
-      users: [],
+      users: shown.flatMap(([userId]) => {
+        const user = ctx.world.getUser(userId);
+        return user ? [embed<Api.TypeUser>(userToTl(ctx.world, user, ctx.accountId))] : [];
+      }),
     });
   },
 
@@ -85,7 +99,45 @@ export const phoneMethods: Record<string, MethodHandler> = {
   "phone.exportGroupCallInvite": (ctx, request: Api.phone.ExportGroupCallInvite) => {
     const call = visibleCall(ctx, request.call);
     return new Api.phone.ExportedGroupCallInvite({
-      link: ctx.world.exportGroupCallInvite(ctx.accountId, call.id),
+      link: ctx.world.exportGroupCallInvite(ctx.accountId, call.id, request.canSelfUnmute === true),
+    });
+  },
+
+  "phone.toggleGroupCallRecord": (ctx, request: Api.phone.ToggleGroupCallRecord) => {
+    const call = callFromInput(ctx, request.call);
+    return changeCall(ctx, () =>
+      ctx.world.toggleGroupCallRecord(
+        ctx.accountId,
+        call.id,
+        {
+          start: request.start === true,
+          ...(request.title != null && { title: request.title }),
+          video: request.video === true,
+          portrait: request.videoPortrait === true,
+        },
+        ctx.now,
+      ),
+    );
+  },
+
+  "phone.toggleGroupCallSettings": (ctx, request: Api.phone.ToggleGroupCallSettings) => {
+    const call = callFromInput(ctx, request.call);
+    return changeCall(ctx, () =>
+      ctx.world.toggleGroupCallSettings(ctx.accountId, call.id, {
+        // gramjs's reader gives null for an absent Bool.
+        ...(request.joinMuted != null && { joinMuted: request.joinMuted }),
+        resetInviteHash: request.resetInviteHash === true,
+      }),
+    );
+  },
+
+  // Answers the service message (video_chat_participants_invited) and the call's updateGroupCall.
+  "phone.inviteToGroupCall": (ctx, request: Api.phone.InviteToGroupCall) => {
+    const call = callFromInput(ctx, request.call);
+    const userIds = request.users.map((input) => userFromInputUser(ctx, input).id);
+    return changeCall(ctx, () => {
+      ctx.world.inviteToGroupCall(ctx.accountId, call.id, userIds, ctx.now);
+      return call;
     });
   },
 
