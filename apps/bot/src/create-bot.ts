@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { BotConfig, CreateCallRequest } from "@callbot/shared";
-import type { Queue } from "bullmq";
+import type { BotConfig, CallsQueue } from "@callbot/shared";
 import { Bot, type Context } from "grammy";
 import type { Update, UserFromGetMe } from "grammy/types";
 import type { Redis } from "ioredis";
@@ -35,7 +34,7 @@ export interface CreateBotOptions {
   /** A fail-fast ("producer") connection: caches, limits, replay claims. */
   redis: Redis;
   /** The calls queue /newcall adds to. */
-  callsQueue: Queue<CreateCallRequest>;
+  callsQueue: CallsQueue;
   /** Key prefix for the bot's own Redis keys; the same as the BullMQ prefix. */
   prefix: string;
   clock?: Clock;

@@ -1,7 +1,7 @@
 import {
   assertRedisReachable,
   type BotConfig,
-  type CreateCallRequest,
+  type CallsQueue,
   checkMaxmemoryPolicy,
   createRedisConnection,
   type MetricsServer,
@@ -70,7 +70,7 @@ export interface StartBotOptions {
 
 export interface RunningBot {
   bot: Bot<Context>;
-  callsQueue: Queue<CreateCallRequest>;
+  callsQueue: CallsQueue;
   resultsWorker: Worker;
   /** The bot's fail-fast Redis connection (for health checks). */
   redis: Redis;
@@ -116,7 +116,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
 
   const metrics = createBotMetrics();
   let botApiAnswered = false;
-  let callsQueue: Queue<CreateCallRequest> | undefined;
+  let callsQueue: CallsQueue | undefined;
   /** Only read for its job counts (/metrics); the results themselves are consumed by resultsWorker. */
   let resultsQueue: Queue | undefined;
   let metricsServer: MetricsServer | undefined;
@@ -135,7 +135,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       allowEviction: config.allowRedisEviction,
       warn: (message) => logger.warn(message),
     });
-    callsQueue = new Queue<CreateCallRequest>(QUEUE_NAMES.calls, { connection: redis, prefix });
+    callsQueue = new Queue(QUEUE_NAMES.calls, { connection: redis, prefix });
     callsQueue.on("error", (error) => logger.warn({ err: error }, "calls queue error"));
     if (metricsServer) {
       resultsQueue = new Queue(QUEUE_NAMES.results, { connection: redis, prefix });

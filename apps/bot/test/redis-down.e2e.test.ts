@@ -1,11 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { startSandbox } from "@callbot/sandbox";
-import {
-  CALL_JOB_DEFAULTS,
-  type CreateCallRequest,
-  createRedisConnection,
-  QUEUE_NAMES,
-} from "@callbot/shared";
+import { CALL_JOB_DEFAULTS, type CallsJobData, createRedisConnection, QUEUE_NAMES } from "@callbot/shared";
 import { PrivateRedis } from "@callbot/test-support";
 import { run } from "@grammyjs/runner";
 import { Queue } from "bullmq";
@@ -68,7 +63,7 @@ describe("queueCallRequest", () => {
       retryStrategy: () => 100,
     });
     connection.on("error", () => undefined);
-    const queue = new Queue<CreateCallRequest>(QUEUE_NAMES.calls, { connection, prefix: "test-unreachable" });
+    const queue = new Queue<CallsJobData>(QUEUE_NAMES.calls, { connection, prefix: "test-unreachable" });
     queue.on("error", () => undefined);
     const started = Date.now();
     const outcome = await queueCallRequest(
@@ -102,7 +97,7 @@ describe("the calls queue fails after the bot has answered", () => {
     // The bot's own Redis works; only the queue's connection points where nothing listens.
     const broken = new Redis("redis://127.0.0.1:1", { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     broken.on("error", () => undefined);
-    const callsQueue = new Queue<CreateCallRequest>(QUEUE_NAMES.calls, { connection: broken, prefix });
+    const callsQueue = new Queue<CallsJobData>(QUEUE_NAMES.calls, { connection: broken, prefix });
     callsQueue.on("error", () => undefined);
     const bot = createBot({
       config: {
@@ -135,7 +130,7 @@ describe("the calls queue fails after the bot has answered", () => {
       );
       expect(Date.now() - started).toBeLessThan(3_000);
       expect(edited.text).toContain("Nothing was queued");
-      const healthy = new Queue<CreateCallRequest>(QUEUE_NAMES.calls, { connection: redis, prefix });
+      const healthy = new Queue<CallsJobData>(QUEUE_NAMES.calls, { connection: redis, prefix });
       expect(await healthy.getJobCounts()).toMatchObject({ waiting: 0, active: 0, delayed: 0 });
       await healthy.close();
     } finally {

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import {
-  CALL_JOB_NAMES,
-  categoriseTelegramError,
+  CALLS_QUEUE_JOBS,
+  type CallsQueue,
   createRedisConnection,
   joinInviteKey,
   type MetricsServer,
   observeJobDurations,
+  parseCallsJob,
   QUEUE_NAMES,
   readOperators,
   registerQueueCountGauge,
@@ -13,16 +14,15 @@ import {
   type UserbotIdentity,
   type WorkerConfig,
 } from "@callbot/shared";
-import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
+import { type Job, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { TelegramClient } from "telegram";
 import { callActionJob } from "./calls/call-action-job.ts";
 import { createGroupCallJob } from "./calls/create-group-call-job.ts";
-import { readTelegramFailure, type TelegramFailureFacts } from "./calls/read-telegram-failure.ts";
+import { failureCategory, readTelegramFailure } from "./calls/read-telegram-failure.ts";
 import { reportFinalFailure } from "./calls/report-final-failure.ts";
 import { redisRtmpRotationClaims } from "./calls/rtmp-rotation-claims.ts";
-import { addToQueue } from "./calls/schedule-autostart.ts";
 import { publishUserbotIdentity } from "./identity/publish-userbot-identity.ts";
 import { type AccountLock, AccountLockLostError, acquireAccountLock } from "./lock/account-lock.ts";
 import { accountLockKey } from "./lock/account-lock-key.ts";
@@ -148,7 +148,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
   let lock: AccountLock | undefined;
   let client: TelegramClient | undefined;
   let worker: Worker | undefined;
-  let callsQueue: Queue | undefined;
+  let callsQueue: CallsQueue | undefined;
   let resultsQueue: Queue | undefined;
   let sessionDeath: SessionDeath | undefined;
   let identity: UserbotIdentity | undefined;
@@ -279,7 +279,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
       identity = await publishUserbotIdentity(invoke, connection, prefix, now);
     } catch (error) {
       const facts = readTelegramFailure(error);
-      if (categoriseTelegramError(facts.errorName) === "session") {
+      if (failureCategory(facts) === "session") {
         await status.sessionDead(facts.errorName);
         await publisher.publish(
           { v: 1, kind: "worker-alert", alert: "session-dead", errorName: facts.errorName, at: now() },
@@ -312,12 +312,10 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
         await status.refresh(); // the flood wait shows in the published state at once
       },
       sessionDeath,
-      // The worker's own errors (CallJobError, AccountLockLostError) carry their category.
-      categorise: (facts: TelegramFailureFacts) => facts.category ?? categoriseTelegramError(facts.errorName),
       logger,
       now,
       isShuttingDown: () => stopping,
-      addCallJob: addToQueue(calls),
+      callsQueue: calls,
       isOperator: async (userId: number) => (await readOperators(connection, prefix)).includes(userId),
       rotationClaims: redisRtmpRotationClaims(connection, prefix),
       ...(options.recheckRightsAfterMs !== undefined
@@ -325,23 +323,27 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
         : {}),
       ...(options.recurringRecheckMs !== undefined ? { recurringRecheckMs: options.recurringRecheckMs } : {}),
     };
-    // One queue, four kinds of job (CALL_JOB_NAMES), told apart by name.
-    const processors: Record<string, (job: Job, token?: string) => Promise<unknown>> = {
-      [CALL_JOB_NAMES.createCall]: createGroupCallJob(callDeps),
-      [CALL_JOB_NAMES.callAction]: callActionJob(callDeps),
-      [CALL_JOB_NAMES.recurringOccurrence]: recurringOccurrenceJob(callDeps),
-      [CALL_JOB_NAMES.joinChat]: joinChatJob({
-        ...callDeps,
-        readInviteLink: (requestId) => connection.get(joinInviteKey(prefix, requestId)),
-      }),
-    };
+    const createCall = createGroupCallJob(callDeps);
+    const callAction = callActionJob(callDeps);
+    const recurringOccurrence = recurringOccurrenceJob(callDeps);
+    const joinChat = joinChatJob({
+      ...callDeps,
+      readInviteLink: (requestId) => connection.get(joinInviteKey(prefix, requestId)),
+    });
+    // One queue, four kinds of job (CALLS_QUEUE_JOBS), told apart by name. A job of unknown name
+    // or with data that does not fit fails for good in parseCallsJob, and never runs half-way.
     const processor = async (job: Job, token?: string): Promise<unknown> => {
-      const run = processors[job.name];
-      if (!run) {
-        logger.error({ jobId: job.id, name: job.name }, "a job of unknown name on the calls queue, not run");
-        throw new UnrecoverableError(`unknown job name on the calls queue: ${job.name}`);
+      const parsed = parseCallsJob(job);
+      switch (parsed.name) {
+        case "create-call":
+          return createCall(job, parsed.data, token);
+        case "call-action":
+          return callAction(job, parsed.data);
+        case "recurring-occurrence":
+          return recurringOccurrence(job, parsed.data);
+        case "join-chat":
+          return joinChat(job, parsed.data);
       }
-      return run(job, token);
     };
 
     worker = new Worker(
@@ -371,7 +373,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
       registry: metrics.registry,
       queue: "calls",
       worker,
-      knownNames: Object.values(CALL_JOB_NAMES),
+      knownNames: Object.keys(CALLS_QUEUE_JOBS),
     });
     worker.on("error", (error) => logger.error({ err: error }, "BullMQ worker error"));
     await worker.waitUntilReady();

@@ -167,7 +167,7 @@ describe("recurring rules", () => {
       const job = await h.calls.getJob("tick_broken");
       return job?.failedReason ? job : undefined;
     }, "the invalid rule to fail");
-    expect(failed.failedReason).toMatch(/invalid recurring rule, not run: weekdays/);
+    expect(failed.failedReason).toMatch(/invalid recurring-occurrence job, not run: weekdays/);
     expect(failed.attemptsMade).toBe(1);
     expect((await h.calls.getJobs(["waiting", "delayed", "completed"])).length).toBe(0);
   });

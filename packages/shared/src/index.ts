@@ -27,6 +27,8 @@ export * from "./metrics/metrics-server.ts";
 export * from "./metrics/queue-count-gauge.ts";
 export * from "./process/on-shutdown-signal.ts";
 export * from "./queues/call-job-options.ts";
+export * from "./queues/calls-queue.ts";
+export * from "./queues/describe-issues.ts";
 export * from "./queues/job-id.ts";
 export * from "./recurring/next-occurrence.ts";
 export * from "./recurring/occurrences-due.ts";

@@ -1,10 +1,4 @@
-import {
-  CALL_JOB_DEFAULTS,
-  CALL_JOB_NAMES,
-  type CallActionRequest,
-  CallActionRequestSchema,
-} from "@callbot/shared";
-import type { Queue } from "bullmq";
+import { addCallsJob, CALL_JOB_NAMES, type CallActionRequest, type CallsQueue } from "@callbot/shared";
 import type { Redis } from "ioredis";
 import { isAssistantOffline } from "../assistant/assistant-offline.ts";
 
@@ -21,19 +15,18 @@ const UNFINISHED = new Set(["waiting", "prioritized", "delayed", "active", "wait
  * the account in again (checklist 28).
  */
 export async function addCallAction(
-  queue: Queue,
+  queue: CallsQueue,
   request: CallActionRequest,
   redis: Redis,
 ): Promise<AddActionOutcome> {
-  const data = CallActionRequestSchema.parse(request);
   // The queue's prefix is the deployment's, where the worker publishes its state.
   if (await isAssistantOffline(redis, queue.opts.prefix ?? "bull")) return "assistant-offline";
-  const existing = await queue.getJob(data.requestId);
+  const existing = await queue.getJob(request.requestId);
   if (existing) {
     if (UNFINISHED.has(await existing.getState())) return "in-progress";
     await existing.remove().catch(() => undefined);
   }
-  await queue.add(CALL_JOB_NAMES.callAction, data, { ...CALL_JOB_DEFAULTS, jobId: data.requestId });
+  await addCallsJob(queue, CALL_JOB_NAMES.callAction, request);
   return "queued";
 }
 

@@ -1,6 +1,5 @@
-import { type CreateCallRequest, jobIdForCommand, RecurringRuleSchema } from "@callbot/shared";
+import { type CallsQueue, jobIdForCommand, RecurringRuleSchema } from "@callbot/shared";
 import { limit } from "@grammyjs/ratelimiter";
-import type { Queue } from "bullmq";
 import { Composer, type Context, type NextFunction } from "grammy";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
@@ -35,7 +34,7 @@ export interface NewCallDeps {
   keys: BotKeys;
   /** The bot's key prefix: the guided flow, recurring rules and chat defaults keep keys under it. */
   prefix: string;
-  callsQueue: Queue<CreateCallRequest>;
+  callsQueue: CallsQueue;
   ownerIds: readonly number[];
   timeZoneFor: (userId: number) => string;
   clock: Clock;

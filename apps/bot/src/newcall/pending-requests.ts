@@ -1,5 +1,4 @@
-import { type CreateCallRequest, CreateCallRequestSchema } from "@callbot/shared";
-import type { Queue } from "bullmq";
+import { type CallsQueue, type CreateCallRequest, CreateCallRequestSchema } from "@callbot/shared";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { BotKeys } from "../redis/bot-keys.ts";
@@ -44,7 +43,7 @@ export async function clearPendingRequest(
 export interface RecoverDeps {
   redis: Redis;
   keys: BotKeys;
-  callsQueue: Queue<CreateCallRequest>;
+  callsQueue: CallsQueue;
   logger: Logger;
   queueTimeoutMs: number;
 }

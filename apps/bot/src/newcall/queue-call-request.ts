@@ -1,5 +1,5 @@
-import { CALL_JOB_DEFAULTS, CALL_JOB_NAMES, type CreateCallRequest } from "@callbot/shared";
-import type { Job, Queue } from "bullmq";
+import { addCallsJob, CALL_JOB_NAMES, type CallsQueue, type CreateCallRequest } from "@callbot/shared";
+import type { Job } from "bullmq";
 import type { Logger } from "pino";
 
 export type QueueOutcome = { queued: true } | { queued: false; error: unknown };
@@ -14,7 +14,7 @@ export type QueueOutcome = { queued: true } | { queued: false; error: unknown };
  * appears later by surprise.
  */
 export async function queueCallRequest(
-  queue: Queue<CreateCallRequest>,
+  queue: CallsQueue,
   request: CreateCallRequest,
   options: {
     timeoutMs: number;
@@ -26,10 +26,7 @@ export async function queueCallRequest(
     onLateJobKept?: () => Promise<void>;
   },
 ): Promise<QueueOutcome> {
-  const adding = queue.add(CALL_JOB_NAMES.createCall, request, {
-    ...CALL_JOB_DEFAULTS,
-    jobId: request.requestId,
-  });
+  const adding = addCallsJob(queue, CALL_JOB_NAMES.createCall, request);
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<"timeout">((resolve) => {
     timer = setTimeout(() => resolve("timeout"), options.timeoutMs);

@@ -1,10 +1,10 @@
 import {
+  type CallsQueue,
   type CreateCallRequest,
   CreateCallRequestSchema,
   type MessageRef,
   type TargetChat,
 } from "@callbot/shared";
-import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { isAssistantOffline } from "../assistant/assistant-offline.ts";
@@ -38,7 +38,7 @@ export interface SubmitDeps {
   /** The deployment's prefix, where the worker publishes its state. */
   prefix: string;
   keys: BotKeys;
-  callsQueue: Queue<CreateCallRequest>;
+  callsQueue: CallsQueue;
   limits: Pick<BotLimits, "replayClaimSeconds" | "chatCooldownSeconds" | "queueTimeoutMs">;
   logger: Logger;
   knownChats: KnownChats;

@@ -1,12 +1,12 @@
 import {
-  CALL_JOB_DEFAULTS,
   CALL_JOB_NAMES,
-  type CreateCallRequest,
+  type CallsQueue,
+  callsJobTemplate,
+  firstOccurrenceJobId,
   type RecurringRule,
   RecurringRuleSchema,
   schedulerPatternFor,
 } from "@callbot/shared";
-import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { movedToChat } from "../chats/move-queued-jobs.ts";
@@ -43,7 +43,7 @@ export const MAX_RULES_PER_CHAT = 10;
 export function recurringRulesStore(deps: {
   redis: Redis;
   prefix: string;
-  callsQueue: Queue<CreateCallRequest>;
+  callsQueue: CallsQueue;
   /** Where a corrupt rule is reported (it is skipped either way). */
   logger?: Logger;
 }): RecurringRulesStore {
@@ -51,8 +51,7 @@ export function recurringRulesStore(deps: {
   const ruleKey = (ruleId: string) => `${base}:rule:${ruleId}`;
   const chatKey = (chatId: number) => `${base}:chat:${chatId}`;
   const chatsKey = `${base}:chats`;
-  // The calls queue carries several job kinds; the worker dispatches on the job name.
-  const queue = deps.callsQueue as unknown as Queue<RecurringRule>;
+  const queue = deps.callsQueue;
 
   const get = async (ruleId: string) => {
     const key = ruleKey(ruleId);
@@ -65,11 +64,11 @@ export function recurringRulesStore(deps: {
 
   return {
     async save(rule) {
-      await queue.upsertJobScheduler(rule.ruleId, schedulerPatternFor(rule), {
-        name: CALL_JOB_NAMES.recurringOccurrence,
-        data: rule,
-        opts: { ...CALL_JOB_DEFAULTS },
-      });
+      await queue.upsertJobScheduler(
+        rule.ruleId,
+        schedulerPatternFor(rule),
+        callsJobTemplate(CALL_JOB_NAMES.recurringOccurrence, rule),
+      );
       await deps.redis
         .multi()
         .set(ruleKey(rule.ruleId), JSON.stringify(rule))
@@ -89,7 +88,7 @@ export function recurringRulesStore(deps: {
       const rule = await get(ruleId);
       const removedScheduler = await queue.removeJobScheduler(ruleId);
       // A first occurrence still waiting to run goes too (a running one finishes: it is a call already asked for).
-      await queue.remove(`${ruleId}_first`).catch(() => 0);
+      await queue.remove(firstOccurrenceJobId(ruleId)).catch(() => 0);
       if (!rule) return removedScheduler;
       const chat = chatKey(rule.target.chatId);
       const done = await deps.redis.multi().del(ruleKey(ruleId)).srem(chat, ruleId).exec();

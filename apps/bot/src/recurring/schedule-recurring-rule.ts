@@ -1,18 +1,12 @@
 import {
-  CALL_JOB_DEFAULTS,
+  addCallsJob,
   CALL_JOB_NAMES,
-  type CreateCallRequest,
+  type CallsQueue,
   nextOccurrence,
   occurrencesDue,
   type RecurringRule,
 } from "@callbot/shared";
-import type { Queue } from "bullmq";
 import type { RecurringRulesStore } from "./recurring-rules-store.ts";
-
-/** The one-off job that creates a rule's first occurrence when it is already inside the lead time. */
-export function firstOccurrenceJobId(ruleId: string): string {
-  return `${ruleId}_first`;
-}
 
 /**
  * Saves a rule (its job scheduler fires `leadHours` before every occurrence) and returns its next
@@ -20,22 +14,19 @@ export function firstOccurrenceJobId(ruleId: string): string {
  *
  * The scheduler's first firing is the one before the first occurrence that is more than
  * `leadHours` away; an occurrence closer than that (a rule made on Monday 17:00 for "every monday
- * 18:00") would be skipped. For it, one ordinary recurring-occurrence job is added at once. The
+ * 18:00") would be skipped. For it, one ordinary recurring-occurrence job is added at once
+ * (its job id: firstOccurrenceJobId). The
  * worker handles it like a firing of the scheduler: it creates what occurrencesDue() finds, the
  * same test used here, and the request id per occurrence keeps a double from creating two calls.
  */
 export async function scheduleRecurringRule(
   rule: RecurringRule,
-  deps: { store: RecurringRulesStore; callsQueue: Queue<CreateCallRequest>; nowMs: number },
+  deps: { store: RecurringRulesStore; callsQueue: CallsQueue; nowMs: number },
 ): Promise<{ nextOccurrence: number; firstOccurrenceQueued: boolean }> {
   await deps.store.save(rule);
   const due = occurrencesDue(rule, deps.nowMs).length > 0;
   if (due) {
-    // The calls queue carries several job kinds; the worker dispatches on the job name.
-    await (deps.callsQueue as unknown as Queue<RecurringRule>).add(CALL_JOB_NAMES.recurringOccurrence, rule, {
-      ...CALL_JOB_DEFAULTS,
-      jobId: firstOccurrenceJobId(rule.ruleId),
-    });
+    await addCallsJob(deps.callsQueue, CALL_JOB_NAMES.recurringOccurrence, rule);
   }
   return { nextOccurrence: nextOccurrence(rule, deps.nowMs), firstOccurrenceQueued: due };
 }

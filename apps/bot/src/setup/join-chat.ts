@@ -1,10 +1,4 @@
-import {
-  CALL_JOB_DEFAULTS,
-  CALL_JOB_NAMES,
-  type JoinChatRequest,
-  JoinChatRequestSchema,
-  joinInviteKey,
-} from "@callbot/shared";
+import { addCallsJob, CALL_JOB_NAMES, type JoinChatRequest, joinInviteKey } from "@callbot/shared";
 import type { Api } from "grammy";
 import type { SetupReport } from "./check-chat-setup.ts";
 import type { SetupDeps } from "./setup-deps.ts";
@@ -46,7 +40,7 @@ export async function askAssistantToJoin(
     });
     await deps.redis.set(joinInviteKey(deps.prefix, requestId), link.invite_link, "EX", INVITE_LINK_SECONDS);
   }
-  const request: JoinChatRequest = JoinChatRequestSchema.parse({
+  const request: JoinChatRequest = {
     v: 1,
     kind: "join-chat",
     requestId,
@@ -60,8 +54,8 @@ export async function askAssistantToJoin(
     chatType: chat.type,
     via,
     requestedAt: now,
-  });
-  await deps.callsQueue.add(CALL_JOB_NAMES.joinChat, request, { ...CALL_JOB_DEFAULTS, jobId: requestId });
+  };
+  await addCallsJob(deps.callsQueue, CALL_JOB_NAMES.joinChat, request);
   return `⏳ ${assistant.name} is joining «${chat.title}»; this list updates when it has.`;
 }
 

@@ -1,10 +1,5 @@
-import {
-  type CallActionRequest,
-  CallActionRequestSchema,
-  callActionOrigin,
-  type TargetChat,
-} from "@callbot/shared";
-import { type Job, UnrecoverableError, Worker } from "bullmq";
+import { type CallActionRequest, callActionOrigin, type TargetChat } from "@callbot/shared";
+import { type Job, Worker } from "bullmq";
 import type { Logger } from "pino";
 import type { ResolvedTarget } from "../peers/resolve-target-peer.ts";
 import { runOnTargetPeer } from "../peers/run-on-target-peer.ts";
@@ -38,22 +33,17 @@ export interface CallActionJobSummary {
 }
 
 /**
- * The BullMQ processor for call-action jobs (/calls buttons, rename, key rotation, auto-start).
- * Like create-call: invalid data fails at once with the reason and never runs half-way; the
- * outcome is published on the results queue (once, under a job id derived from the requestId)
- * before the job settles; errors go through handleCallError (fail, retry, flood wait, session).
+ * Runs a call-action job (/calls buttons, rename, key rotation, auto-start), whose data the
+ * worker has parsed (parseCallsJob). Like create-call, the outcome is published on the results
+ * queue (once, under a job id derived from the requestId) before the job settles; errors go
+ * through handleCallError (fail, retry, flood wait, session).
  */
-export function callActionJob(deps: CallActionJobDeps): (job: Job) => Promise<CallActionJobSummary> {
+export function callActionJob(
+  deps: CallActionJobDeps,
+): (job: Job, request: CallActionRequest) => Promise<CallActionJobSummary> {
   const recheckAfterMs = deps.recheckRightsAfterMs ?? DEFAULT_RECHECK_RIGHTS_AFTER_MS;
 
-  return async (job) => {
-    const parsed = CallActionRequestSchema.safeParse(job.data);
-    if (!parsed.success) {
-      const reason = parsed.error.issues.map((i) => `${i.path.join(".") || "job"}: ${i.message}`).join("; ");
-      deps.logger.error({ jobId: job.id, reason }, "invalid call-action job, not run");
-      throw new UnrecoverableError(`invalid call-action job, not run: ${reason}`);
-    }
-    const request = parsed.data;
+  return async (job, request) => {
     const log = deps.logger.child({
       jobId: job.id,
       requestId: request.requestId,

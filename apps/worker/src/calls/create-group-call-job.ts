@@ -1,5 +1,5 @@
-import { CreateCallRequestSchema, type TargetChat } from "@callbot/shared";
-import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
+import type { CallsQueue, CreateCallRequest, TargetChat } from "@callbot/shared";
+import { DelayedError, type Job, Worker } from "bullmq";
 import type { Logger } from "pino";
 import type { ResolvedTarget } from "../peers/resolve-target-peer.ts";
 import { runOnTargetPeer } from "../peers/run-on-target-peer.ts";
@@ -11,7 +11,7 @@ import { checkScheduleStillValid } from "./check-schedule-still-valid.ts";
 import { type CreateAttempts, createGroupCall } from "./create-group-call.ts";
 import { type CallErrorDeps, handleCallError } from "./handle-call-error.ts";
 import { DEFAULT_RECURRING_RECHECK_MS, recurringRecheckDelayMs } from "./recurring-wait.ts";
-import { type AddCallJob, scheduleAutostart } from "./schedule-autostart.ts";
+import { scheduleAutostart } from "./schedule-autostart.ts";
 
 export interface CreateGroupCallJobDeps extends CallErrorDeps {
   invoke: InvokeTelegram;
@@ -23,8 +23,8 @@ export interface CreateGroupCallJobDeps extends CallErrorDeps {
   recheckRightsAfterMs?: number;
   /** Whether a user is an operator (OWNER_IDS, as the bot publishes them): allowed everywhere, not re-checked. */
   isOperator: (userId: number) => Promise<boolean>;
-  /** Adds jobs to the calls queue: the delayed auto-start of a scheduled call. */
-  addCallJob: AddCallJob;
+  /** Where the delayed auto-start of a scheduled call is added. */
+  callsQueue: CallsQueue;
   /** A recurring occurrence whose chat has another call checks again after this long. */
   recurringRecheckMs?: number;
 }
@@ -38,24 +38,17 @@ export type CreateCallJobSummary = { callId: string } | { existingCallId: string
 export const DEFAULT_RECHECK_RIGHTS_AFTER_MS = 60_000;
 
 /**
- * The BullMQ processor for create-call jobs. It never runs half a job: invalid data fails at
- * once with the reason. Every outcome the requester must hear is published to the results
- * queue before the job settles; errors are turned into BullMQ's retry, fail or rate-limit by
- * handleCallError.
+ * Runs a create-call job, whose data the worker has parsed (parseCallsJob). Every outcome the
+ * requester must hear is published to the results queue before the job settles; errors are
+ * turned into BullMQ's retry, fail or rate-limit by handleCallError.
  */
 export function createGroupCallJob(
   deps: CreateGroupCallJobDeps,
-): (job: Job, token?: string) => Promise<CreateCallJobSummary> {
+): (job: Job, request: CreateCallRequest, token?: string) => Promise<CreateCallJobSummary> {
   const recheckAfterMs = deps.recheckRightsAfterMs ?? DEFAULT_RECHECK_RIGHTS_AFTER_MS;
   const recurringRecheckMs = deps.recurringRecheckMs ?? DEFAULT_RECURRING_RECHECK_MS;
 
-  return async (job, token) => {
-    const parsed = CreateCallRequestSchema.safeParse(job.data);
-    if (!parsed.success) {
-      const reason = parsed.error.issues.map((i) => `${i.path.join(".") || "job"}: ${i.message}`).join("; ");
-      throw new UnrecoverableError(`invalid create-call job, not run: ${reason}`);
-    }
-    const request = parsed.data;
+  return async (job, request, token) => {
     const log = deps.logger.child({
       jobId: job.id,
       requestId: request.requestId,
@@ -108,7 +101,7 @@ export function createGroupCallJob(
       }
       if (request.autostart === true) {
         // Before the result, so that a report of "will start by itself" is already true.
-        await scheduleAutostart(deps.addCallJob, request, outcome.call, deps.now());
+        await scheduleAutostart(deps.callsQueue, request, outcome.call, deps.now());
       }
       await deps.publisher.publish(
         { v: 1, kind: "create-call", request, outcome, finishedAt: deps.now() },

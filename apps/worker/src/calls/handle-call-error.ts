@@ -1,11 +1,11 @@
-import type { CallFailure, ErrorCategory } from "@callbot/shared";
+import type { CallFailure } from "@callbot/shared";
 import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Logger } from "pino";
 import type { OutcomeReporter } from "../results/outcome-reporter.ts";
 import type { ResultsPublisher } from "../results/results-publisher.ts";
 import type { SessionDeath } from "../session/session-death.ts";
 import { ACCOUNT_WIDE, type FloodGate } from "../telegram/flood-gate.ts";
-import { readTelegramFailure, type TelegramFailureFacts } from "./read-telegram-failure.ts";
+import { failureCategory, readTelegramFailure } from "./read-telegram-failure.ts";
 
 export interface CallErrorDeps {
   publisher: ResultsPublisher;
@@ -13,8 +13,6 @@ export interface CallErrorDeps {
   /** Pauses fetching from the whole calls queue for `ms` (BullMQ's manual rate limit). */
   rateLimitQueue: (ms: number) => Promise<void>;
   sessionDeath: SessionDeath;
-  /** The shared error catalogue's verdict on a failure. */
-  categorise: (facts: TelegramFailureFacts) => ErrorCategory;
   logger: Logger;
   now: () => number;
   /** True while the worker shuts down: in-flight jobs are handed back, not reported as failed. */
@@ -46,7 +44,7 @@ export async function handleCallError(
   deps: CallErrorDeps,
 ): Promise<never> {
   const facts = readTelegramFailure(error);
-  const category = facts.seconds !== undefined ? "flood" : deps.categorise(facts);
+  const category = failureCategory(facts);
   const log = deps.logger.child({
     jobId: job.id,
     errorName: facts.errorName,

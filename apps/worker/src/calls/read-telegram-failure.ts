@@ -1,4 +1,4 @@
-import { type ErrorCategory, parseTelegramErrorName } from "@callbot/shared";
+import { categoriseTelegramError, type ErrorCategory, parseTelegramErrorName } from "@callbot/shared";
 
 /**
  * What went wrong with a Telegram request, in the terms of the shared error catalogue.
@@ -88,4 +88,14 @@ export function readTelegramFailure(error: unknown): TelegramFailureFacts {
     return { errorName: "NETWORK" };
   }
   return { errorName: "UNKNOWN" };
+}
+
+/**
+ * What a failure means, from one place: a wait Telegram asked for is a flood; the worker's own
+ * errors (CallJobError, AccountLockLostError) carry their category; any other name is looked up
+ * in the shared error catalogue.
+ */
+export function failureCategory(facts: TelegramFailureFacts): ErrorCategory {
+  if (facts.seconds !== undefined) return "flood";
+  return facts.category ?? categoriseTelegramError(facts.errorName);
 }

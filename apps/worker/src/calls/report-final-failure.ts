@@ -1,9 +1,10 @@
-import { categoriseTelegramError, parseTelegramErrorName } from "@callbot/shared";
+import { parseTelegramErrorName } from "@callbot/shared";
 import type { Job } from "bullmq";
 import type { Logger } from "pino";
 import { reporterForJob } from "../results/outcome-reporter.ts";
 import type { ResultsPublisher } from "../results/results-publisher.ts";
 import { wasReported } from "./handle-call-error.ts";
+import { failureCategory } from "./read-telegram-failure.ts";
 
 /** BullMQ's reason for a job whose worker died more often than maxStalledCount allows. */
 const STALLED_REASON = "job stalled more than allowable limit";
@@ -33,7 +34,7 @@ export function reportFinalFailure(
     }
     const stalled = error.message === STALLED_REASON;
     const errorName = stalled ? "STALLED" : parseTelegramErrorName(error.message).name;
-    const category = stalled ? "retry" : categoriseTelegramError(errorName);
+    const category = stalled ? "retry" : failureCategory({ errorName });
     deps.logger.warn(
       { jobId: job.id, errorName, category },
       "reporting a job that failed outside the processor",

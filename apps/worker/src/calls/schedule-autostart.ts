@@ -1,19 +1,12 @@
 import {
+  addCallsJob,
   autostartJobId,
-  CALL_JOB_DEFAULTS,
   CALL_JOB_NAMES,
   type CallActionRequest,
+  type CallsQueue,
   type CreateCallRequest,
   type CreatedCall,
 } from "@callbot/shared";
-import type { JobsOptions, Queue } from "bullmq";
-
-/** Adds a job to the calls queue (the Queue's own add, narrowed for tests and clarity). */
-export type AddCallJob = (name: string, data: unknown, options: JobsOptions) => Promise<unknown>;
-
-export function addToQueue(queue: Queue): AddCallJob {
-  return (name, data, options) => queue.add(name, data, options);
-}
 
 /**
  * Plans the start of a scheduled call at its time: a delayed call-action job on the calls queue.
@@ -26,7 +19,7 @@ export function addToQueue(queue: Queue): AddCallJob {
  * message in requester.chatId, which is set to the target chat, where the call starts.
  */
 export async function scheduleAutostart(
-  add: AddCallJob,
+  callsQueue: CallsQueue,
   request: CreateCallRequest,
   call: CreatedCall,
   nowMs: number,
@@ -47,9 +40,8 @@ export async function scheduleAutostart(
     timeZone: request.timeZone,
     requestedAt: nowMs,
   };
-  await add(CALL_JOB_NAMES.callAction, action, {
-    ...CALL_JOB_DEFAULTS,
-    jobId,
+  // Its job id is its requestId (autostartJobId), as for every call-action job.
+  await addCallsJob(callsQueue, CALL_JOB_NAMES.callAction, action, {
     delay: Math.max(0, call.scheduleDate * 1000 - nowMs),
   });
 }

@@ -1,17 +1,18 @@
 import {
-  CALL_JOB_DEFAULTS,
+  addCallsJob,
   CALL_JOB_NAMES,
+  type CallsQueue,
   MAX_SCHEDULE_AHEAD_SECONDS,
   occurrencesDue,
-  RecurringRuleSchema,
+  type RecurringRule,
 } from "@callbot/shared";
 import { type Job, UnrecoverableError } from "bullmq";
 import type { Logger } from "pino";
-import type { AddCallJob } from "../calls/schedule-autostart.ts";
 import { occurrenceRequest } from "./occurrence-request.ts";
 
 export interface RecurringOccurrenceJobDeps {
-  addCallJob: AddCallJob;
+  /** Where each due occurrence's create-call job is added. */
+  callsQueue: CallsQueue;
   logger: Logger;
   now: () => number;
 }
@@ -29,23 +30,16 @@ export interface RecurringOccurrenceSummary {
 const OCCURRENCE_JOB_RETENTION_SECONDS = MAX_SCHEDULE_AHEAD_SECONDS + 24 * 60 * 60;
 
 /**
- * The processor for a recurring rule's job scheduler (CALL_JOB_NAMES.recurringOccurrence, data:
- * the RecurringRule). It sends nothing to Telegram itself: for each occurrence due now
+ * Runs a firing of a recurring rule's job scheduler (CALL_JOB_NAMES.recurringOccurrence, data:
+ * the RecurringRule, parsed by the worker with parseCallsJob). It sends nothing to Telegram itself: for each occurrence due now
  * (occurrencesDue: within leadHours, inside Telegram's window) it adds an ordinary create-call
  * job, which then runs the one create-call path with its retries, flood handling, results and
  * auto-start. Firing twice, late, or after a restart is harmless: the job ids repeat.
  */
 export function recurringOccurrenceJob(
   deps: RecurringOccurrenceJobDeps,
-): (job: Job) => Promise<RecurringOccurrenceSummary> {
-  return async (job) => {
-    const parsed = RecurringRuleSchema.safeParse(job.data);
-    if (!parsed.success) {
-      const reason = parsed.error.issues.map((i) => `${i.path.join(".") || "job"}: ${i.message}`).join("; ");
-      deps.logger.error({ jobId: job.id, reason }, "invalid recurring rule, not run");
-      throw new UnrecoverableError(`invalid recurring rule, not run: ${reason}`);
-    }
-    const rule = parsed.data;
+): (job: Job, rule: RecurringRule) => Promise<RecurringOccurrenceSummary> {
+  return async (job, rule) => {
     const now = deps.now();
     let due: number[];
     try {
@@ -59,9 +53,7 @@ export function recurringOccurrenceJob(
 
     for (const occurrence of due) {
       const request = occurrenceRequest(rule, occurrence, now);
-      await deps.addCallJob(CALL_JOB_NAMES.createCall, request, {
-        ...CALL_JOB_DEFAULTS,
-        jobId: request.requestId,
+      await addCallsJob(deps.callsQueue, CALL_JOB_NAMES.createCall, request, {
         removeOnComplete: { age: OCCURRENCE_JOB_RETENTION_SECONDS },
         removeOnFail: { age: OCCURRENCE_JOB_RETENTION_SECONDS },
       });

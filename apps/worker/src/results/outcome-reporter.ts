@@ -1,12 +1,9 @@
 import {
-  CALL_JOB_NAMES,
   type CallActionRequest,
-  CallActionRequestSchema,
   type CallFailure,
   type CreateCallRequest,
-  CreateCallRequestSchema,
   type JoinChatRequest,
-  JoinChatRequestSchema,
+  readCallsJob,
 } from "@callbot/shared";
 import { type ResultsPublisher, resultJobIds } from "./results-publisher.ts";
 
@@ -78,17 +75,15 @@ export function reporterForJob(
   job: { name: string; data: unknown },
   deps: ReporterDeps,
 ): OutcomeReporter | undefined {
-  if (job.name === CALL_JOB_NAMES.createCall) {
-    const parsed = CreateCallRequestSchema.safeParse(job.data);
-    return parsed.success ? createCallReporter(parsed.data, deps) : undefined;
+  const { job: parsed } = readCallsJob(job);
+  switch (parsed?.name) {
+    case "create-call":
+      return createCallReporter(parsed.data, deps);
+    case "call-action":
+      return callActionReporter(parsed.data, deps);
+    case "join-chat":
+      return joinChatReporter(parsed.data, deps);
+    default:
+      return undefined;
   }
-  if (job.name === CALL_JOB_NAMES.callAction) {
-    const parsed = CallActionRequestSchema.safeParse(job.data);
-    return parsed.success ? callActionReporter(parsed.data, deps) : undefined;
-  }
-  if (job.name === CALL_JOB_NAMES.joinChat) {
-    const parsed = JoinChatRequestSchema.safeParse(job.data);
-    return parsed.success ? joinChatReporter(parsed.data, deps) : undefined;
-  }
-  return undefined;
 }

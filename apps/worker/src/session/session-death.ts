@@ -1,11 +1,11 @@
-import { CALL_JOB_NAMES, CallActionRequestSchema, callActionOrigin } from "@callbot/shared";
-import type { Job, Queue } from "bullmq";
+import { CALL_JOB_NAMES, type CallsQueue, callActionOrigin, readCallsJob } from "@callbot/shared";
+import type { Job } from "bullmq";
 import type { Logger } from "pino";
 import { reporterForJob } from "../results/outcome-reporter.ts";
 import { type ResultsPublisher, resultJobIds } from "../results/results-publisher.ts";
 
 export interface SessionDeathDeps {
-  callsQueue: Queue;
+  callsQueue: CallsQueue;
   publisher: ResultsPublisher;
   /** Publishes the dead session in the worker's state, so the bot answers new requests at once. */
   markSessionDead: (errorName: string) => Promise<void>;
@@ -90,7 +90,7 @@ export class SessionDeath {
 function hasWaitingRequester(job: Job): boolean {
   if (job.name === CALL_JOB_NAMES.createCall) return true;
   if (job.name !== CALL_JOB_NAMES.callAction) return false;
-  const parsed = CallActionRequestSchema.safeParse(job.data);
+  const { job: parsed } = readCallsJob(job);
   // An auto-start is planned work, not a request someone waits on.
-  return !parsed.success || callActionOrigin(parsed.data) !== "autostart";
+  return parsed?.name !== "call-action" || callActionOrigin(parsed.data) !== "autostart";
 }

@@ -1,5 +1,5 @@
-import { JoinChatRequestSchema, type TargetChat } from "@callbot/shared";
-import { type Job, UnrecoverableError, Worker } from "bullmq";
+import type { JoinChatRequest, TargetChat } from "@callbot/shared";
+import { type Job, Worker } from "bullmq";
 import type { Logger } from "pino";
 import { Api } from "telegram";
 import { CallJobError } from "../calls/call-job-error.ts";
@@ -21,19 +21,15 @@ export interface JoinChatJobDeps extends CallErrorDeps {
 }
 
 /**
- * The BullMQ processor for join-chat jobs (/setup's "Add the assistant"): the account joins a
+ * Runs a join-chat job (/setup's "Add the assistant"): the account joins a
  * public chat with channels.joinChannel, a private one with messages.importChatInvite and the
  * one-use link the bot made. Already being a member is success. Errors take the call jobs' path
  * (flood waits delay, session deaths stop the worker, refusals are reported in plain words).
  */
-export function joinChatJob(deps: JoinChatJobDeps): (job: Job) => Promise<{ status: string }> {
-  return async (job) => {
-    const parsed = JoinChatRequestSchema.safeParse(job.data);
-    if (!parsed.success) {
-      deps.logger.error({ jobId: job.id }, "invalid join-chat job, not run");
-      throw new UnrecoverableError("invalid join-chat job, not run");
-    }
-    const request = parsed.data;
+export function joinChatJob(
+  deps: JoinChatJobDeps,
+): (job: Job, request: JoinChatRequest) => Promise<{ status: string }> {
+  return async (job, request) => {
     if (deps.sessionDeath.errorName !== undefined) throw Worker.RateLimitError();
     const log = deps.logger.child({ jobId: job.id, chatId: request.target.chatId, via: request.via });
     const report = joinChatReporter(request, deps);

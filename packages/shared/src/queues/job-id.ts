@@ -28,3 +28,12 @@ export function jobIdForCommand(chatId: number, messageId: number): string {
 export function autostartJobId(callId: string): string {
   return `autostart_${callId}`;
 }
+
+/**
+ * The job id of a recurring rule's first occurrence, added at once when the rule is made inside
+ * its lead time (the job scheduler would skip it). One per rule, so saving it again adds nothing,
+ * and removing the rule can remove it too.
+ */
+export function firstOccurrenceJobId(ruleId: string): string {
+  return `${ruleId}_first`;
+}
