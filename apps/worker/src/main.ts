@@ -7,11 +7,9 @@ import {
   createRedisConnection,
   exitOnConfigError,
   loadWorkerConfig,
+  WORKER_EXIT_DEADLINE_MS,
 } from "@callbot/shared";
 import { startCallWorker } from "./start-worker.ts";
-
-/** After a signal, the process exits within this long whatever hangs (BullMQ grace + clean-up). */
-const EXIT_DEADLINE_MS = 20_000;
 
 const config = exitOnConfigError(() => loadWorkerConfig(process.env));
 const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config), name: "worker" });
@@ -49,7 +47,7 @@ async function shutDown(signal: string, exitCode: number): Promise<void> {
       "shutdown took too long; exiting anyway (unfinished jobs are retried after their lock lapses)",
     );
     process.exit(exitCode || 1);
-  }, EXIT_DEADLINE_MS);
+  }, WORKER_EXIT_DEADLINE_MS);
   deadline.unref();
   await worker.stop();
   await connection.quit().catch(() => connection.disconnect());

@@ -152,7 +152,7 @@ describe("13: SIGTERM mid-work", () => {
     current.signal("SIGTERM");
     const exit = await current.exited;
     expect(exit.code).toBe(0);
-    expect(exit.at - signalledAt).toBeLessThan(20_000); // EXIT_DEADLINE_MS in apps/worker/src/main.ts
+    expect(exit.at - signalledAt).toBeLessThan(20_000); // WORKER_EXIT_DEADLINE_MS (packages/shared/src/process/stop-deadlines.ts)
     // It finished rather than dropped the work: the call exists and the report is on its way.
     const { calls } = await sandbox.control<{ calls: unknown[] }>("GET", `/chats/${roomId(4)}/calls`);
     expect(calls).toHaveLength(1);
