@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { BotConfig, CallsQueue } from "@callbot/shared";
 import { Bot, type Context } from "grammy";
 import type { Update, UserFromGetMe } from "grammy/types";
@@ -18,6 +17,7 @@ import { createTimeZoneFeature, preloadTimeZone } from "./features/timezone.ts";
 import { createUnhandledFeature } from "./features/unhandled.ts";
 import type { InFlightUpdates } from "./in-flight-updates.ts";
 import { botKeys } from "./redis/bot-keys.ts";
+import { createRequestLedger, type RequestLedger } from "./requests/request-ledger.ts";
 import { answerLatePressesAsMessages } from "./telegram/answer-late-presses.ts";
 import {
   type BotApiRetryOptions,
@@ -51,6 +51,8 @@ export interface CreateBotOptions {
   botApiRetry?: Partial<BotApiRetryOptions>;
   /** The calls registry; shared with the results consumer. Default: a new one on `redis`. */
   callsRegistry?: CallsRegistry;
+  /** The /newcall request ledger; startBot shares it with the start-up recovery. Default: a new one. */
+  ledger?: RequestLedger;
 }
 
 /**
@@ -68,6 +70,9 @@ export function createBot(options: CreateBotOptions): Bot<Context> {
   // Synchronous for the parsers: preloadTimeZone (mounted first) has read the sender's zone.
   const timeZoneFor = (userId: number) => timeZones.zoneFor(userId);
   const callsRegistry = options.callsRegistry ?? new CallsRegistry(redis, prefix, clock, logger);
+  const keys = botKeys(prefix);
+  const ledger =
+    options.ledger ?? createRequestLedger({ redis, keys, prefix, callsQueue: options.callsQueue, limits });
 
   const bot = new Bot<Context>(config.botToken, {
     ...(options.botInfo !== undefined && { botInfo: options.botInfo }),
@@ -132,7 +137,7 @@ export function createBot(options: CreateBotOptions): Bot<Context> {
       clock,
       logger,
       limits,
-      instanceId: randomUUID(),
+      ledger,
       callsRegistry,
     }),
   );

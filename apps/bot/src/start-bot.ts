@@ -28,9 +28,9 @@ import { createBotMetrics } from "./metrics/bot-metrics.ts";
 import { botReadiness } from "./metrics/bot-readiness.ts";
 import { countBotApiRequests } from "./metrics/count-bot-api-requests.ts";
 import { countReports } from "./metrics/count-reports.ts";
-import { recoverPendingRequests } from "./newcall/pending-requests.ts";
 import { publishOperators } from "./operators/publish-operators.ts";
 import { botKeys } from "./redis/bot-keys.ts";
+import { createRequestLedger } from "./requests/request-ledger.ts";
 import { consumeResults } from "./results/consume-results.ts";
 import type { BotApiRetryOptions } from "./telegram/bot-api-retries.ts";
 import { createUserTimeZones } from "./timezone/user-time-zones.ts";
@@ -147,9 +147,17 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     // One zone store and one registry for the bot and the results consumer: they share a memory cache.
     const timeZones = createUserTimeZones({ redis, prefix, defaultTimeZone: config.defaultTimeZone, clock });
     const callsRegistry = new CallsRegistry(redis, prefix, clock, logger);
+    const ledger = createRequestLedger({
+      redis,
+      keys: botKeys(prefix),
+      prefix,
+      callsQueue,
+      limits: { ...DEFAULT_BOT_LIMITS, ...options.limits },
+    });
     const bot = createBot({
       timeZones,
       callsRegistry,
+      ledger,
       inFlight,
       config,
       logger,
@@ -204,9 +212,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       knownNames: ResultsMessageSchema.options.map((message) => message.shape.kind.value),
     });
     // Requests an earlier process answered "queued" but died before queueing.
-    await recoverPendingRequests({
-      redis,
-      keys: botKeys(prefix),
+    await ledger.recover({
       callsQueue,
       logger,
       queueTimeoutMs: { ...DEFAULT_BOT_LIMITS, ...options.limits }.queueTimeoutMs,

@@ -3,7 +3,7 @@ import { RedisStore } from "@grammyjs/ratelimiter/out/redisStore.js";
 import fc from "fast-check";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { atomicRateLimitStorage, countHit } from "../src/throttle/count-hit.ts";
+import { countHit } from "../src/throttle/count-hit.ts";
 import { REDIS_URL } from "./support/harness.ts";
 
 /**
@@ -77,15 +77,5 @@ describe("countHit", () => {
     const counts = await Promise.all(Array.from({ length: 50 }, () => countHit(redis, key, 60_000)));
     expect([...counts].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     expect(await redis.pttl(key)).toBeGreaterThan(0);
-  });
-
-  it("as @grammyjs/ratelimiter's storage: one round trip per hit, the plugin's PEXPIRE skipped", async () => {
-    const key = `${prefix}:storage`;
-    const storage = atomicRateLimitStorage(redis, 5_000);
-    expect(await storage.incr(key)).toBe(1);
-    await storage.pexpire(key, 999_999);
-    const ttl = await redis.pttl(key);
-    expect(ttl).toBeGreaterThan(0);
-    expect(ttl).toBeLessThanOrEqual(5_000);
   });
 });

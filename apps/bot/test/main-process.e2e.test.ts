@@ -28,6 +28,8 @@ describe("the bot process (src/main.ts)", () => {
   });
 
   async function startMain(): Promise<void> {
+    // A fresh transcript: an earlier test's "bot started" must not count for this process.
+    output = "";
     child = spawn(TSX, [MAIN], {
       env: {
         PATH: process.env.PATH,

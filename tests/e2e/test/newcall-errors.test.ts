@@ -143,11 +143,12 @@ describe("delays and restarts", () => {
     while (!job && Date.now() < deadline) [job] = await calls.getJobs(["waiting"]);
     expect(job).toBeDefined();
     // Recreate what Redis holds when the process dies between the answer and the add: the
-    // write-ahead record of the request, and no job.
+    // request written ahead in its ledger, claimed by the dead process, and no job.
     const keys = botKeys(p.prefix);
     await redis
       .multi()
-      .set(keys.pendingRequest(job!.id!), JSON.stringify(job!.data), "EX", 3600)
+      .hset(keys.request(job!.id!), "state", "pending:dead", "request", JSON.stringify(job!.data))
+      .expire(keys.request(job!.id!), 3600)
       .zadd(keys.pendingIndex, Date.now(), job!.id!)
       .exec();
     await job!.remove();

@@ -29,11 +29,17 @@ describe("39: a corrupt record in Redis is logged and skipped", () => {
     const at = Date.now();
     await redis
       .multi()
-      // Pending requests: one not JSON, one JSON of the wrong shape, one good.
+      // Requests written ahead (the request ledger): one not JSON, one JSON of the wrong shape, one good.
       .zadd(`${bot}:pending`, at, "newcall_bad_json", at, "newcall_bad_shape", at, good.requestId)
-      .set(`${bot}:pending:newcall_bad_json`, '{"v":1,"kind":"create-call",', "EX", 3600)
-      .set(`${bot}:pending:newcall_bad_shape`, JSON.stringify({ v: 99, hello: "world" }), "EX", 3600)
-      .set(`${bot}:pending:${good.requestId}`, JSON.stringify(good), "EX", 3600)
+      .hset(
+        `${bot}:request:newcall_bad_json`,
+        "state",
+        "pending:gone",
+        "request",
+        '{"v":1,"kind":"create-call",',
+      )
+      .hset(`${bot}:request:newcall_bad_shape`, "state", "pending:gone", "request", JSON.stringify({ v: 99 }))
+      .hset(`${bot}:request:${good.requestId}`, "state", "pending:gone", "request", JSON.stringify(good))
       // A registry entry in the community's list that is not JSON.
       .zadd(`${bot}:calls:chat:${WHO.community}`, at, "zz")
       .zadd(`${bot}:calls:chats`, at, String(WHO.community))
@@ -63,8 +69,8 @@ describe("39: a corrupt record in Redis is logged and skipped", () => {
       expect(jobs.map((job) => job.id)).toEqual([good.requestId]);
       expect(await redis.zrange(`${bot}:pending`, "0", "-1")).toEqual([]);
       const corrupt = capture.linesOf("bot").filter((line) => /skipped a corrupt record/.test(line));
-      expect(corrupt.some((line) => line.includes("pending:newcall_bad_json"))).toBe(true);
-      expect(corrupt.some((line) => line.includes("pending:newcall_bad_shape"))).toBe(true);
+      expect(corrupt.some((line) => line.includes("request:newcall_bad_json"))).toBe(true);
+      expect(corrupt.some((line) => line.includes("request:newcall_bad_shape"))).toBe(true);
 
       const calls = await pipeline.ask(WHO.olga, WHO.community, "/calls");
       expect(calls.reply.text).toContain("Calls in «Demo Community»");

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { CallsRegistry } from "../calls-registry/calls-registry.ts";
 import { knownChats } from "../newcall/known-chats-store.ts";
 import { recurringRulesStore } from "../recurring/recurring-rules-store.ts";
+import { botKeys } from "../redis/bot-keys.ts";
 import { moveQueuedJobs } from "./move-queued-jobs.ts";
 
 /** Moves everything callbot keeps about a chat from its old id to its new one. */
@@ -32,7 +33,7 @@ export function chatMigrationFollower(deps: ChatMigrationDeps): FollowChatMigrat
     callsQueue: deps.callsQueue,
     logger: deps.logger,
   });
-  const known = knownChats(deps.redis, deps.prefix);
+  const known = knownChats(deps.redis, botKeys(deps.prefix));
   return async (oldChatId, newChatId) => {
     await deps.registry.moveChat(oldChatId, newChatId);
     await rules.moveChat(oldChatId, newChatId);

@@ -1,5 +1,4 @@
 import { type CallsQueue, jobIdForCommand, RecurringRuleSchema } from "@callbot/shared";
-import { limit } from "@grammyjs/ratelimiter";
 import { Composer, type Context, type NextFunction } from "grammy";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
@@ -23,8 +22,8 @@ import {
 import { scheduleRecurringRule } from "../recurring/schedule-recurring-rule.ts";
 import type { BotKeys } from "../redis/bot-keys.ts";
 import { isRedisUnavailable } from "../redis/is-redis-unavailable.ts";
+import type { RequestLedger } from "../requests/request-ledger.ts";
 import { type ResolvedChat, resolveTargetChat } from "../targets/resolve-target-chat.ts";
-import { atomicRateLimitStorage } from "../throttle/count-hit.ts";
 import { createAutostartDefaultFeature } from "./autostart-default.ts";
 import { createGuidedNewCallFeature, guidedConversationKey } from "./guided-newcall.ts";
 import { createStopRecurringFeature } from "./stop-recurring.ts";
@@ -40,8 +39,8 @@ export interface NewCallDeps {
   clock: Clock;
   logger: Logger;
   limits: BotLimits;
-  /** This bot process (one per createBot), for the replay claim. */
-  instanceId: string;
+  /** Each request's replay claim, write-ahead, cooldown and the per-user /newcall rate limit. */
+  ledger: RequestLedger;
   /** The calls registry: a request from the private chat is told early of a call it knows. */
   callsRegistry?: CallsRegistry;
 }
@@ -63,7 +62,7 @@ interface Stores {
  */
 export function createNewCallFeature(deps: NewCallDeps): Composer<Context> {
   const stores: Stores = {
-    known: knownChats(deps.redis, deps.prefix),
+    known: knownChats(deps.redis, deps.keys),
     autostart: autostartDefaults(deps.redis, deps.prefix),
     rules: recurringRulesStore({
       redis: deps.redis,
@@ -93,30 +92,15 @@ export function createNewCallFeature(deps: NewCallDeps): Composer<Context> {
 
   const feature = new Composer<Context>();
   feature.use(guided.composer);
-  feature.command(
-    "newcall",
-    answerWhenRedisIsDown(deps.logger),
-    limit<Context, ReturnType<typeof atomicRateLimitStorage>>({
-      timeFrame: deps.limits.newCallWindowMs,
-      limit: deps.limits.newCallsPerWindow,
-      // Not the plugin's own Redis store: its INCR and PEXPIRE are two commands, and a failure
-      // between them leaves a counter without expiry that locks the user out for good.
-      storageClient: atomicRateLimitStorage(deps.redis, deps.limits.newCallWindowMs),
-      keyPrefix: deps.keys.newCallRateLimitPrefix,
-      keyGenerator: (ctx) => ctx.from?.id.toString(),
-      // Called once per burst (the plugin's default), so the "slow down" itself cannot flood the chat.
-      onLimitExceeded: async (ctx) => {
-        await replyTo(ctx, describeRefusal("rate-limited", { chat: "", botUsername: ctx.me.username }));
-      },
-    }),
-    async (ctx) => {
-      if (ctx.chat.type === "private" && ctx.match.trim() === "" && ctx.from) {
-        await guided.enter(ctx);
-        return;
-      }
-      await handleNewCall(ctx, deps, stores);
-    },
-  );
+  // The per-user /newcall limit is counted by the request ledger: in the same round trip as the
+  // replay claim for a request that gets that far, on its own for one refused or diverted before.
+  feature.command("newcall", answerWhenRedisIsDown(deps.logger), async (ctx) => {
+    if (ctx.chat.type === "private" && ctx.match.trim() === "" && ctx.from) {
+      if (await admitted(ctx, deps)) await guided.enter(ctx);
+      return;
+    }
+    await handleNewCall(ctx, deps, stores);
+  });
   feature.use(
     createAutostartDefaultFeature({
       defaults: stores.autostart,
@@ -145,6 +129,22 @@ export function createNewCallFeature(deps: NewCallDeps): Composer<Context> {
   return feature;
 }
 
+/**
+ * Counts a /newcall that will not reach the ledger's `begin` against the user's limit. Over it,
+ * the first refusal of a burst says "slow down" and the rest say nothing, so the answer itself
+ * cannot flood the chat.
+ */
+async function admitted(ctx: Context, deps: NewCallDeps): Promise<boolean> {
+  if (!ctx.from) return true;
+  const verdict = await deps.ledger.countNewCall(ctx.from.id);
+  if (verdict === "tell") await tellRateLimited(ctx);
+  return verdict === "pass";
+}
+
+function tellRateLimited(ctx: Context) {
+  return replyTo(ctx, describeRefusal("rate-limited", { chat: "", botUsername: ctx.me.username }));
+}
+
 /** Any Redis failure before the job is added becomes "could not queue", at once. */
 function answerWhenRedisIsDown(logger: Logger) {
   return async (ctx: Context, next: NextFunction) => {
@@ -163,8 +163,10 @@ async function handleNewCall(ctx: Context, deps: NewCallDeps, stores: Stores): P
   const chat = ctx.chat;
   if (!msg || !chat) return;
   const botUsername = ctx.me.username;
-  const refuse = (refusal: Parameters<typeof describeRefusal>[0], chatName: string) =>
-    replyTo(ctx, describeRefusal(refusal, { chat: chatName, botUsername }));
+  const refuse = async (refusal: Parameters<typeof describeRefusal>[0], chatName: string) => {
+    if (await admitted(ctx, deps))
+      await replyTo(ctx, describeRefusal(refusal, { chat: chatName, botUsername }));
+  };
 
   if (chat.type === "channel") {
     await refuse("channel-post", chat.username ? `@${chat.username}` : String(chat.id));
@@ -194,6 +196,7 @@ async function handleNewCall(ctx: Context, deps: NewCallDeps, stores: Stores): P
   });
   if (!parsed.ok) {
     if (parsed.error.kind === "not-for-this-bot") return;
+    if (!(await admitted(ctx, deps))) return;
     // In a group, a reply that quotes the sender's words goes only to someone who may create
     // calls there: anyone else hears no more than that they may not.
     if (chat.type !== "private") {
@@ -202,7 +205,7 @@ async function handleNewCall(ctx: Context, deps: NewCallDeps, stores: Stores): P
         authDeps,
       );
       if (!rights.ok) {
-        await refuse(rights.reason, chat.title ?? "this chat");
+        await replyTo(ctx, describeRefusal(rights.reason, { chat: chat.title ?? "this chat", botUsername }));
         return;
       }
     }
@@ -250,7 +253,7 @@ async function handleNewCall(ctx: Context, deps: NewCallDeps, stores: Stores): P
     ...(target.username !== undefined && { username: target.username }),
   };
   if (command.recurrence !== undefined) {
-    await saveRecurringRule(ctx, command, targetChat, deps, stores);
+    if (await admitted(ctx, deps)) await saveRecurringRule(ctx, command, targetChat, deps, stores);
     return;
   }
 
@@ -278,9 +281,12 @@ async function handleNewCall(ctx: Context, deps: NewCallDeps, stores: Stores): P
         await ctx.api.editMessageText(ack.chatId, ack.messageId, text);
       },
     },
-    { ...deps, knownChats: stores.known, botUsername },
+    { ...deps, botUsername },
+    requester.id,
   );
-  if (outcome === "cooldown") await refuse("cooldown", target.title);
+  if (outcome === "cooldown")
+    await replyTo(ctx, describeRefusal("cooldown", { chat: target.title, botUsername }));
+  if (outcome === "rate-limited") await tellRateLimited(ctx);
 }
 
 /**

@@ -1,7 +1,9 @@
 import { jobIdForCommand, MIN_SCHEDULE_AHEAD_SECONDS, type TargetChat } from "@callbot/shared";
 import type { Api } from "grammy";
+import type { Redis } from "ioredis";
 import { authoriseRequester } from "../auth/authorise-requester.ts";
 import type { RecurringRulesStore } from "../recurring/recurring-rules-store.ts";
+import type { BotKeys } from "../redis/bot-keys.ts";
 import { resolveTargetChat } from "../targets/resolve-target-chat.ts";
 import { describeParseError } from "./describe-parse-error.ts";
 import { describeRefusal } from "./describe-refusal.ts";
@@ -17,6 +19,8 @@ import { type SubmitDeps, type SubmitOutcome, submitCallRequest } from "./submit
  */
 
 export interface GuidedActionDeps extends SubmitDeps {
+  redis: Redis;
+  keys: BotKeys;
   ownerIds: readonly number[];
   memberCacheSeconds: number;
   chatCacheSeconds: number;

@@ -1,13 +1,13 @@
 import type { TargetChat } from "@callbot/shared";
 import type { Redis } from "ioredis";
+import type { BotKeys } from "../redis/bot-keys.ts";
 import { parseStoredJson } from "../redis/parse-stored-json.ts";
 
 /**
  * Chats the bot has served a request for: the guided /newcall offers them (after checking the
  * user's rights in each), so nobody has to type a chat id twice. Kept newest first and trimmed to
- * MAX_KNOWN_CHATS, so it cannot grow without bound.
- *   <prefix>:bot:known-chats        sorted set: chat id by last use (unix ms)
- *   <prefix>:bot:known-chats:facts  hash: chat id -> TargetChat JSON
+ * MAX_KNOWN_CHATS, so it cannot grow without bound. Keys: BotKeys.knownChats, knownChatFacts.
+ * A queued /newcall writes its chat from the request ledger's finish (requests/request-ledger.ts).
  */
 export interface KnownChats {
   remember(chat: TargetChat, nowMs: number): Promise<void>;
@@ -19,9 +19,9 @@ export interface KnownChats {
 
 export const MAX_KNOWN_CHATS = 1_000;
 
-export function knownChats(redis: Redis, prefix: string): KnownChats {
-  const order = `${prefix}:bot:known-chats`;
-  const facts = `${prefix}:bot:known-chats:facts`;
+export function knownChats(redis: Redis, keys: Pick<BotKeys, "knownChats" | "knownChatFacts">): KnownChats {
+  const order = keys.knownChats;
+  const facts = keys.knownChatFacts;
   return {
     async remember(chat, nowMs) {
       const id = String(chat.chatId);

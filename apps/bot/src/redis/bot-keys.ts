@@ -11,14 +11,12 @@ export function botKeys(prefix: string) {
     chatAdmins: (chatId: number) => `${base}:admins:${chatId}`,
     /** Cached getChat answer, by how the user named the chat. */
     chat: (ref: string) => `${base}:chat:${ref}`,
-    /** Set once a command's update has been handled: a replayed update finds it and stops. */
+    /** Set once a command's update has been handled (recurring rules, /rename): a replayed update finds it and stops. */
     claim: (requestId: string) => `${base}:claim:${requestId}`,
-    /**
-     * Requests answered "queued" whose job is not known to exist yet (sorted by time), and each
-     * one's data: what the next start re-queues if this process died in between.
-     */
+    /** The ledger of one /newcall request: its state and, while written ahead, its data (requests/request-ledger.ts). */
+    request: (requestId: string) => `${base}:request:${requestId}`,
+    /** Requests answered "queued" whose job is not known to exist yet, by time: what the next start re-queues. */
     pendingIndex: `${base}:pending`,
-    pendingRequest: (requestId: string) => `${base}:pending:${requestId}`,
     /** A request for this chat was just accepted: a second one waits for the cooldown. */
     cooldown: (chatId: number) => `${base}:cooldown:${chatId}`,
     /** A request's delivered results: its final report is marked, and the newest wait notice shown. */
@@ -29,8 +27,12 @@ export function botKeys(prefix: string) {
       `${base}:result-delivery:${requestId}:${requestedAt}`,
     /** /setup: the assistant is being brought into this chat (holds the join's request id). */
     joinPending: (chatId: number) => `${base}:join-pending:${chatId}`,
-    /** Prefix for @grammyjs/ratelimiter's per-user /newcall counters (one window's TTL each). */
-    newCallRateLimitPrefix: `${base}:ratelimit:newcall:`,
+    /** A user's /newcall counter (one window's TTL). */
+    newCallRateLimit: (userId: number) => `${base}:ratelimit:newcall:${userId}`,
+    /** Chats the bot has served a request for, by last use (unix ms): the guided flow offers them. */
+    knownChats: `${base}:known-chats`,
+    /** Each known chat's TargetChat JSON, by chat id. */
+    knownChatFacts: `${base}:known-chats:facts`,
     /** Prefix for the per-user counters of every command and press (one window's TTL each). */
     updateRateLimitPrefix: `${base}:ratelimit:updates:`,
   };

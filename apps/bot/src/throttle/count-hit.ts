@@ -15,15 +15,3 @@ return hits`;
 export async function countHit(redis: Redis, key: string, windowMs: number): Promise<number> {
   return Number(await redis.eval(COUNT_HIT, 1, key, Math.max(1, Math.round(windowMs))));
 }
-
-/**
- * A storage client for @grammyjs/ratelimiter whose increment is atomic (countHit). The plugin
- * calls `pexpire` after the first hit; the script has set the expiry already, so that second
- * round trip (which could fail on its own) is skipped.
- */
-export function atomicRateLimitStorage(redis: Redis, windowMs: number) {
-  return {
-    incr: (key: string) => countHit(redis, key, windowMs),
-    pexpire: async (_key: string, _milliseconds: number) => 1,
-  };
-}
