@@ -7,4 +7,4 @@ export { type CreateBotOptions, createBot } from "./create-bot.ts";
 export { BOT_COMMANDS, renderHelp } from "./features/help-text.ts";
 export { type NewCallCommand, parseNewCallCommand } from "./newcall/parse-new-call-command.ts";
 export { type BotKeys, botKeys } from "./redis/bot-keys.ts";
-export { DEFAULT_QUEUE_PREFIX, type RunningBot, type StartBotOptions, startBot } from "./start-bot.ts";
+export { type RunningBot, type StartBotOptions, startBot } from "./start-bot.ts";

@@ -36,9 +36,6 @@ import type { BotApiRetryOptions } from "./telegram/bot-api-retries.ts";
 import { createUserTimeZones } from "./timezone/user-time-zones.ts";
 import { startWebhookServer, type WebhookServerLimits } from "./webhook/start-webhook-server.ts";
 
-/** BullMQ's own default prefix; the worker uses the same unless configured otherwise. */
-export const DEFAULT_QUEUE_PREFIX = "bull";
-
 export interface StartBotOptions {
   config: Pick<
     BotConfig,
@@ -52,8 +49,11 @@ export interface StartBotOptions {
     | "metricsListen"
   >;
   logger: Logger;
-  /** BullMQ prefix (and the bot's key prefix). Tests pass a unique one. @defaultValue "bull" */
-  prefix?: string;
+  /**
+   * BullMQ prefix and the bot's key prefix: config.queuePrefix (QUEUE_PREFIX, default `callbot`),
+   * the worker's too. Tests pass a unique one.
+   */
+  prefix: string;
   clock?: Clock;
   botInfo?: UserFromGetMe;
   limits?: Partial<BotLimits>;
@@ -100,7 +100,7 @@ const GET_UPDATES_RETRY_MS = 1_000;
 
 export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const { config, logger } = options;
-  const prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
+  const { prefix } = options;
   const clock = options.clock ?? systemClock;
   const stepTimeoutMs = options.stopStepTimeoutMs ?? 5_000;
 

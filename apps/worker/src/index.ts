@@ -6,7 +6,6 @@ export { accountLockKey } from "./lock/account-lock-key.ts";
 export { PeerCache } from "./peers/peer-cache.ts";
 export {
   type CallWorker,
-  DEFAULT_QUEUE_PREFIX,
   type StartCallWorkerOptions,
   startCallWorker,
 } from "./start-worker.ts";

@@ -8,6 +8,7 @@ import {
   observeJobDurations,
   parseCallsJob,
   QUEUE_NAMES,
+  type ResultsQueue,
   readOperators,
   registerQueueCountGauge,
   startMetricsServer,
@@ -46,7 +47,10 @@ export interface StartCallWorkerOptions {
     "tgApiId" | "tgApiHash" | "tgSession" | "tgDc" | "tgDcPublicKey" | "redisUrl" | "metricsListen"
   >;
   logger: Logger;
-  /** BullMQ prefix (and prefix of the worker's own keys); the bot must use the same one. */
+  /**
+   * BullMQ prefix and prefix of the worker's own keys: config.queuePrefix (QUEUE_PREFIX, default
+   * `callbot`); the bot must use the same one.
+   */
   prefix: string;
   /** A Redis connection made for BullMQ workers (maxRetriesPerRequest: null); owned by the caller. */
   connection?: Redis;
@@ -89,9 +93,6 @@ export interface CallWorker {
   /** Graceful, bounded, idempotent: stop taking jobs, finish or hand back in-flight ones, close everything. */
   stop(): Promise<void>;
 }
-
-/** BullMQ's own default prefix, for callers that pass none (the processes use QUEUE_PREFIX). */
-export const DEFAULT_QUEUE_PREFIX = "bull";
 
 /** How long the first connection (transport and session) may take before start-up gives up. */
 const CONNECT_TIMEOUT_MS = 20_000;
@@ -149,7 +150,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
   let client: TelegramClient | undefined;
   let worker: Worker | undefined;
   let callsQueue: CallsQueue | undefined;
-  let resultsQueue: Queue | undefined;
+  let resultsQueue: ResultsQueue | undefined;
   let sessionDeath: SessionDeath | undefined;
   let identity: UserbotIdentity | undefined;
   let stopping = false;

@@ -323,6 +323,13 @@ describe("QUEUE_PREFIX", () => {
     expect(loadBotConfig({ ...base, QUEUE_PREFIX: "staging-1" }).queuePrefix).toBe("staging-1");
   });
 
+  it("is shown in the printed config of both processes, which must agree on it", () => {
+    expect(describeConfig(loadBotConfig({ ...base, QUEUE_PREFIX: "staging-1" }))).toMatchObject({
+      queuePrefix: "staging-1",
+    });
+    expect(describeConfig(loadWorkerConfig(workerEnv))).toMatchObject({ queuePrefix: "callbot" });
+  });
+
   it("refuses a prefix with ':' (BullMQ's key separator) and says what is allowed", () => {
     expect(() => loadBotConfig({ ...base, QUEUE_PREFIX: "a:b" })).toThrow(/QUEUE_PREFIX.*letters, digits/s);
   });

@@ -39,7 +39,9 @@ export async function trackQueuedRequest(
     requestId: request.requestId,
     requesterId: request.requester.userId,
     timeZone: request.timeZone,
-    ...(hasAck(request) && { ack: { chatId: request.ack.chatId, messageId: request.ack.messageId } }),
+    ...(request.ack !== undefined && {
+      ack: { chatId: request.ack.chatId, messageId: request.ack.messageId },
+    }),
   });
 }
 
@@ -219,11 +221,4 @@ function handMade(chat: { chatId: number; title: string; username?: string }) {
     rtmp: false,
     autostart: false,
   };
-}
-
-/** The contract may make `ack` optional (requests a recurring rule creates have none). */
-function hasAck(
-  request: CreateCallRequest,
-): request is CreateCallRequest & { ack: { chatId: number; messageId: number } } {
-  return (request as { ack?: unknown }).ack !== undefined;
 }

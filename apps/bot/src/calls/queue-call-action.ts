@@ -19,7 +19,8 @@ export async function addCallAction(
   request: CallActionRequest,
   redis: Redis,
 ): Promise<AddActionOutcome> {
-  // The queue's prefix is the deployment's, where the worker publishes its state.
+  // The queue's prefix is the deployment's, where the worker publishes its state ("bull" is
+  // BullMQ's own for a queue made without one).
   if (await isAssistantOffline(redis, queue.opts.prefix ?? "bull")) return "assistant-offline";
   const existing = await queue.getJob(request.requestId);
   if (existing) {

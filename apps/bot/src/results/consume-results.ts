@@ -1,14 +1,13 @@
 import {
   type CallActionResult,
-  CallActionResultSchema,
   type CreateCallResult,
   type JoinChatResult,
+  parseResultsJob,
   QUEUE_NAMES,
   type ResultsMessage,
-  ResultsMessageSchema,
   type WorkerAlert,
 } from "@callbot/shared";
-import { type Job, UnrecoverableError, Worker } from "bullmq";
+import { type Job, Worker } from "bullmq";
 import type { Api } from "grammy";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
@@ -95,11 +94,7 @@ async function deliverResult(
   token: string | undefined,
   deps: ResultsConsumerDeps & { followMigration: FollowChatMigration; order: ResultOrderDeps },
 ): Promise<void> {
-  const message = parseResultsMessage(job.data);
-  if (!message) {
-    deps.logger.error({ jobId: job.id }, "invalid results message dropped");
-    throw new UnrecoverableError("invalid results message");
-  }
+  const message = parseResultsJob(job);
   const once = (step: string, send: () => Promise<void>) =>
     sendOnce(deps.redis, `${deps.prefix}:bot:results:sent:${job.id}:${step}`, send);
   try {
@@ -126,16 +121,6 @@ async function deliverResult(
     deps.logger.warn({ jobId: job.id, pauseMs }, "Telegram cannot take the report now; it waits");
     await postponeDelivery(job, token, pauseMs);
   }
-}
-
-/** Call-action results are parsed on their own, whether or not ResultsMessageSchema lists them yet. */
-function parseResultsMessage(data: unknown): ResultsMessage | CallActionResult | undefined {
-  if ((data as { kind?: unknown } | null)?.kind === "call-action") {
-    const action = CallActionResultSchema.safeParse(data);
-    return action.success ? action.data : undefined;
-  }
-  const parsed = ResultsMessageSchema.safeParse(data);
-  return parsed.success ? parsed.data : undefined;
 }
 
 async function reportCallAction(result: CallActionResult, deps: ResultsConsumerDeps): Promise<void> {

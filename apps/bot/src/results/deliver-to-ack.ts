@@ -1,4 +1,4 @@
-import type { CreateCallRequest, MessageRef } from "@callbot/shared";
+import type { CreateCallRequest } from "@callbot/shared";
 import type { Api } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import type { FollowChatMigration } from "../chats/follow-chat-migration.ts";
@@ -50,7 +50,7 @@ async function deliverOnce(
 ): Promise<Delivery> {
   const markup = keyboard ? { reply_markup: keyboard } : {};
   // Requests a recurring rule creates have no "queued" message: their report is a new message.
-  const ack = (request as { ack?: MessageRef }).ack;
+  const ack = request.ack;
   if (ack === undefined) {
     try {
       await api.sendMessage(request.requester.chatId, text, {

@@ -71,7 +71,7 @@ export function renderOutcome(result: CreateCallResult, ctx: RenderContext): Ren
       if (!rtmpCredentials) return { ackText: lines.join("\n") };
 
       const settings = renderStreamSettings(rtmpCredentials, callWords, chat);
-      const ackIsPrivate = (request as { ack?: { chatId: number } }).ack?.chatId === request.requester.userId;
+      const ackIsPrivate = request.ack?.chatId === request.requester.userId;
       if (ackIsPrivate) return { ackText: [...lines, "", settings].join("\n") };
       return {
         ackText: [...lines, "I sent you the stream's server URL and key in a private message."].join("\n"),

@@ -1,5 +1,4 @@
-import { RESULT_JOB_DEFAULTS, type ResultsMessage, ResultsMessageSchema } from "@callbot/shared";
-import type { Queue } from "bullmq";
+import { addResult, type ResultsMessage, type ResultsQueue } from "@callbot/shared";
 
 /** Puts messages for the bot on the results queue. */
 export interface ResultsPublisher {
@@ -21,12 +20,7 @@ export const resultJobIds = {
   lockLost: (runId: string, count: number) => `alert_lock-lost_${runId}_${count}`,
 };
 
-export function createResultsPublisher(queue: Queue): ResultsPublisher {
-  return {
-    async publish(message, jobId) {
-      // A message that breaks the contract is a bug here: fail loudly rather than confuse the bot.
-      const valid = ResultsMessageSchema.parse(message);
-      await queue.add(valid.kind, valid, { ...RESULT_JOB_DEFAULTS, jobId });
-    },
-  };
+export function createResultsPublisher(queue: ResultsQueue): ResultsPublisher {
+  // A message that breaks the contract is a bug here: addResult fails loudly rather than confuse the bot.
+  return { publish: (message, jobId) => addResult(queue, message, jobId) };
 }

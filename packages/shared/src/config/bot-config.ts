@@ -1,5 +1,5 @@
+import { redactRedisUrl } from "../redis/redact-redis-url.ts";
 import { ConfigError } from "./config-error.ts";
-import { attachSafeSerialisation } from "./describe-config.ts";
 import {
   BotApiRootSchema,
   BotTokenSchema,
@@ -18,6 +18,7 @@ import {
 } from "./env-schemas.ts";
 import type { Env } from "./env-variables.ts";
 import { missingProblem, parseEnvVariables } from "./parse-env-variables.ts";
+import { attachSafeSerialisation, REDACTED } from "./safe-serialisation.ts";
 
 /** Webhook mode: Telegram POSTs updates to `url`; the bot's server listens on `listen`. */
 export interface BotWebhookConfig {
@@ -77,20 +78,46 @@ export function parseBotConfig(
     values.WEBHOOK_URL !== undefined && values.WEBHOOK_SECRET !== undefined
       ? { url: values.WEBHOOK_URL, secret: values.WEBHOOK_SECRET, listen: values.WEBHOOK_LISTEN }
       : undefined;
-  const config: BotConfig = attachSafeSerialisation({
-    kind: "bot",
-    botToken: values.BOT_TOKEN,
-    botApiRoot: values.BOT_API_ROOT,
-    ownerIds: values.OWNER_IDS,
-    webhook,
-    redisUrl: values.REDIS_URL,
-    queuePrefix: values.QUEUE_PREFIX,
-    defaultTimeZone: values.DEFAULT_TIME_ZONE,
-    logLevel: values.LOG_LEVEL,
-    allowRedisEviction: values.ALLOW_REDIS_EVICTION,
-    metricsListen: values.METRICS_LISTEN,
-  });
+  const config: BotConfig = attachSafeSerialisation(
+    {
+      kind: "bot",
+      botToken: values.BOT_TOKEN,
+      botApiRoot: values.BOT_API_ROOT,
+      ownerIds: values.OWNER_IDS,
+      webhook,
+      redisUrl: values.REDIS_URL,
+      queuePrefix: values.QUEUE_PREFIX,
+      defaultTimeZone: values.DEFAULT_TIME_ZONE,
+      logLevel: values.LOG_LEVEL,
+      allowRedisEviction: values.ALLOW_REDIS_EVICTION,
+      metricsListen: values.METRICS_LISTEN,
+    },
+    describeBotConfig,
+  );
   return { config, problems: [] };
+}
+
+/** The bot's config without its secrets (describeConfig): the token and webhook secret redacted. */
+export function describeBotConfig(config: BotConfig): Record<string, unknown> {
+  return {
+    kind: config.kind,
+    botToken: REDACTED,
+    botApiRoot: config.botApiRoot ?? "https://api.telegram.org (default)",
+    ownerIds: config.ownerIds,
+    webhook:
+      config.webhook === undefined
+        ? "off (long polling)"
+        : {
+            url: config.webhook.url,
+            secret: REDACTED,
+            listen: `${config.webhook.listen.host}:${config.webhook.listen.port}`,
+          },
+    redisUrl: redactRedisUrl(config.redisUrl),
+    queuePrefix: config.queuePrefix,
+    defaultTimeZone: config.defaultTimeZone,
+    logLevel: config.logLevel,
+    allowRedisEviction: config.allowRedisEviction,
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
+import { redactRedisUrl } from "../redis/redact-redis-url.ts";
 import { ConfigError } from "./config-error.ts";
-import { attachSafeSerialisation } from "./describe-config.ts";
 import {
   FlagSchema,
   type HostAndPort,
@@ -20,6 +20,7 @@ import {
 } from "./env-schemas.ts";
 import type { Env } from "./env-variables.ts";
 import { invalidProblem, missingProblem, parseEnvVariables } from "./parse-env-variables.ts";
+import { attachSafeSerialisation, REDACTED } from "./safe-serialisation.ts";
 
 /** What the userbot worker needs. */
 export interface WorkerConfig {
@@ -96,22 +97,42 @@ export function parseWorkerConfig(
 
   if (!parsed.ok || "problem" in session || problems.length > 0) return { config: undefined, problems };
   const values = parsed.values;
-  const config: WorkerConfig = attachSafeSerialisation({
-    kind: "worker",
-    tgApiId: values.TG_API_ID,
-    tgApiHash: values.TG_API_HASH,
-    tgSession: session.session,
-    tgSessionFile: session.file,
-    tgDc: values.TG_DC,
-    ...(values.TG_DC_PUBLIC_KEY !== undefined && { tgDcPublicKey: values.TG_DC_PUBLIC_KEY }),
-    redisUrl: values.REDIS_URL,
-    queuePrefix: values.QUEUE_PREFIX,
-    logLevel: values.LOG_LEVEL,
-    allowRedisEviction: values.ALLOW_REDIS_EVICTION,
-    metricsListen: values.METRICS_LISTEN,
-    production: values.NODE_ENV,
-  });
+  const config: WorkerConfig = attachSafeSerialisation(
+    {
+      kind: "worker",
+      tgApiId: values.TG_API_ID,
+      tgApiHash: values.TG_API_HASH,
+      tgSession: session.session,
+      tgSessionFile: session.file,
+      tgDc: values.TG_DC,
+      ...(values.TG_DC_PUBLIC_KEY !== undefined && { tgDcPublicKey: values.TG_DC_PUBLIC_KEY }),
+      redisUrl: values.REDIS_URL,
+      queuePrefix: values.QUEUE_PREFIX,
+      logLevel: values.LOG_LEVEL,
+      allowRedisEviction: values.ALLOW_REDIS_EVICTION,
+      metricsListen: values.METRICS_LISTEN,
+      production: values.NODE_ENV,
+    },
+    describeWorkerConfig,
+  );
   return { config, problems: [] };
+}
+
+/** The worker's config without its secrets (describeConfig): the session and api_hash redacted. */
+export function describeWorkerConfig(config: WorkerConfig): Record<string, unknown> {
+  return {
+    kind: config.kind,
+    tgApiId: config.tgApiId,
+    tgApiHash: REDACTED,
+    tgSession: REDACTED,
+    tgSessionFile: config.tgSessionFile,
+    tgDc: config.tgDc === undefined ? "Telegram's own" : `${config.tgDc.host}:${config.tgDc.port}`,
+    redisUrl: redactRedisUrl(config.redisUrl),
+    queuePrefix: config.queuePrefix,
+    logLevel: config.logLevel,
+    allowRedisEviction: config.allowRedisEviction,
+    production: config.production,
+  };
 }
 
 /**
