@@ -1,4 +1,4 @@
-import type { MemberRole, WorldChat, WorldMessage, WorldUser } from "../world/types.ts";
+import type { MemberRole, WorldChat, WorldDocument, WorldMessage, WorldUser } from "../world/types.ts";
 import type { World } from "../world/world.ts";
 import { rightsToBotApi } from "./admin-rights-mapping.ts";
 
@@ -67,7 +67,16 @@ export function toBotApiMessage(world: World, message: WorldMessage, depth = 0):
     const replied = world.getMessage(message.chatId, message.replyToMessageId);
     if (replied) out.reply_to_message = toBotApiMessage(world, replied, depth + 1);
   }
+  if (message.forwardedFrom !== undefined) {
+    const original = world.getUser(message.forwardedFrom.userId);
+    out.forward_origin = {
+      type: "user",
+      ...(original && { sender_user: toBotApiUser(original) }),
+      date: message.forwardedFrom.date,
+    };
+  }
   if (message.text !== undefined) out.text = message.text;
+  if (message.document !== undefined) Object.assign(out, documentToBotApi(message.document));
   if (message.entities && message.entities.length > 0) out.entities = message.entities;
   if (message.replyMarkup !== undefined) out.reply_markup = message.replyMarkup;
   const service = message.service;
@@ -93,6 +102,25 @@ export function toBotApiMessage(world: World, message: WorldMessage, depth = 0):
     };
   }
   return out;
+}
+
+/**
+ * A recording as the Bot API shows it: `audio` or `video` (api:#audio, api:#video). file_id and
+ * file_unique_id derive from the document id; nothing can download them from the sandbox.
+ */
+function documentToBotApi(document: WorldDocument): Record<string, unknown> {
+  const file = {
+    file_id: `sandbox-${document.kind}-${document.id}`,
+    file_unique_id: `u${document.id}`,
+    duration: document.durationSeconds,
+    mime_type: document.mimeType,
+    file_size: document.size,
+    file_name: document.fileName,
+  };
+  if (document.kind === "video") {
+    return { video: { ...file, width: document.width ?? 0, height: document.height ?? 0 } };
+  }
+  return { audio: { ...file, ...(document.title !== undefined && { title: document.title }) } };
 }
 
 /** ChatMember in its Bot API variants: creator, administrator, member, left, kicked. */

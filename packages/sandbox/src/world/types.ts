@@ -148,8 +148,10 @@ export interface WorldMessage {
     | { kind: "chat_shared"; requestId: number; chatId: number; title?: string; username?: string };
   /** For video_chat_* service messages: the group call they are about. */
   callId?: string;
-  /** A file (recordings in Saved Messages). */
+  /** A file (recordings in Saved Messages, and their forwards). */
   document?: WorldDocument;
+  /** A forward: who first sent it, and when (Bot API forward_origin, MTProto fwd_from). */
+  forwardedFrom?: { userId: number; date: number };
   /** Every earlier text of a bot message, oldest first, for tests that check edits. */
   editHistory: string[];
   deleted?: boolean;

@@ -8,6 +8,7 @@ import {
   type WorldFixture,
   worldFixtureSchema,
 } from "./fixture-schema.ts";
+import { forwardSavedMessages } from "./forward-saved-messages.ts";
 import {
   exportGroupCallInvite,
   finishRecording,
@@ -31,6 +32,7 @@ import {
   type MemberRole,
   TelegramRpcError,
   type WorldChat,
+  type WorldDocument,
   type WorldEvents,
   type WorldGroupCall,
   type WorldMessage,
@@ -79,6 +81,8 @@ export interface PostMessageParams {
   replyToMessageId?: number;
   service?: WorldServiceAction;
   callId?: string;
+  document?: WorldDocument;
+  forwardedFrom?: { userId: number; date: number };
   /** Unix seconds; now by default. */
   date?: number;
 }
@@ -680,6 +684,16 @@ export class World extends EventEmitter<WorldEvents> {
     );
   }
 
+  /** messages.forwardMessages from the account's Saved Messages into a chat (see forward-saved-messages.ts). */
+  forwardSavedMessages(
+    accountId: number,
+    messageIds: number[],
+    chatNativeId: number,
+    now = Date.now(),
+  ): WorldMessage[] {
+    return forwardSavedMessages(this, accountId, messageIds, chatNativeId, now);
+  }
+
   toggleGroupCallRecord(
     byUserId: number,
     callId: string,
@@ -722,6 +736,8 @@ export class World extends EventEmitter<WorldEvents> {
       ...(params.replyToMessageId !== undefined && { replyToMessageId: params.replyToMessageId }),
       ...(params.service !== undefined && { service: params.service }),
       ...(params.callId !== undefined && { callId: params.callId }),
+      ...(params.document !== undefined && { document: params.document }),
+      ...(params.forwardedFrom !== undefined && { forwardedFrom: params.forwardedFrom }),
       editHistory: [],
     };
     list.push(message);

@@ -11,6 +11,7 @@ import type {
 } from "../../world/types.ts";
 import type { World } from "../../world/world.ts";
 import { flagsOf, type RawTl, rawTl, type TlWriter } from "../tl/tl-writer.ts";
+import { documentMediaToTl } from "./document-tl.ts";
 
 /**
  * World -> layer-198 TL (the layer of telegram@2.26.22's classes), always seen through one
@@ -389,6 +390,13 @@ export function messageToTl(
       replyTo: new Api.MessageReplyHeader({ replyToMsgId: message.replyToMessageId }),
     }),
     message: message.text ?? "",
+    ...(message.document !== undefined && { media: documentMediaToTl(message.document, message.date) }),
+    ...(message.forwardedFrom !== undefined && {
+      fwdFrom: new Api.MessageFwdHeader({
+        fromId: new Api.PeerUser({ userId: long(message.forwardedFrom.userId) }),
+        date: message.forwardedFrom.date,
+      }),
+    }),
   });
 }
 

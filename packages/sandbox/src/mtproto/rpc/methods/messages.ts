@@ -1,5 +1,7 @@
 import { Api } from "telegram";
 import { TelegramRpcError, type WorldChat } from "../../../world/types.ts";
+import { type SerializedUpdates, updatesFromEvents } from "../../updates/updates-from-events.ts";
+import { chatFromInputPeer } from "../peers.ts";
 import type { MethodHandler, RequestContext } from "../request-context.ts";
 import { savedMessageToTl } from "../saved-message-tl.ts";
 import { chatToTl, embed, inputGroupCallOf, long, messageToTl, peerOfChat, userToTl } from "../tl-mappers.ts";
@@ -132,7 +134,25 @@ function savedHistory(ctx: RequestContext, request: Api.messages.GetHistory): Ap
   });
 }
 
+/**
+ * messages.forwardMessages from Saved Messages (where call recordings arrive) into a group or
+ * channel: answers the copies' updateNewChannelMessage / updateNewMessage. Forwarding from other
+ * chats is not served.
+ */
+function forwardFromSaved(ctx: RequestContext, request: Api.messages.ForwardMessages): SerializedUpdates {
+  if (!isSelf(ctx, request.fromPeer)) {
+    throw new TelegramRpcError(400, "SANDBOX_FORWARDS_ONLY_FROM_SAVED_MESSAGES");
+  }
+  const chat = chatFromInputPeer(ctx, request.toPeer);
+  const { events } = ctx.capture(() =>
+    ctx.world.forwardSavedMessages(ctx.accountId, request.id, chat.id, ctx.now),
+  );
+  return updatesFromEvents(ctx.world, events, ctx.accountId);
+}
+
 export const messagesMethods: Record<string, MethodHandler> = {
+  "messages.forwardMessages": (ctx, request: Api.messages.ForwardMessages) => forwardFromSaved(ctx, request),
+
   "messages.getHistory": (ctx, request: Api.messages.GetHistory) => savedHistory(ctx, request),
 
   // core.telegram.org/method/messages.importChatInvite: answers Updates with the chat joined.
