@@ -16,9 +16,9 @@ import { capturedLogger, SHARED_REDIS_URL } from "./support/pipeline.ts";
 import { waitFor } from "./support/wait-for.ts";
 
 /**
- * Checklist line 22. The product bot has no webhook mode yet (apps/bot/src/start-bot.ts only
- * long-polls), so this mounts the product's own bot (createBot: every feature) behind grammY's
- * webhookCallback with a secret token, as a webhook mode would, and lets the sandbox deliver to it.
+ * Checklist line 22. This mounts the product's own bot (createBot: every feature) behind grammY's
+ * webhookCallback with a secret token and lets the sandbox deliver to it; startBot's own webhook
+ * server (WEBHOOK_URL) is tested in apps/bot/test/webhook.e2e.test.ts.
  */
 const SECRET = "faults-webhook-secret";
 const capture = new OutputCapture();

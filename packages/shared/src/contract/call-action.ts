@@ -3,7 +3,7 @@ import { MessageRefSchema, TargetChatSchema } from "./call-request.ts";
 import { CallFailureSchema, RtmpCredentialsSchema } from "./call-result.ts";
 
 /**
- * Version 1 of the jobs that act on an existing call (issue 5: /calls buttons, auto-start,
+ * Version 1 of the jobs that act on an existing call (/calls buttons, auto-start,
  * rename, key rotation). The bot queues them like create-call jobs; the worker runs them and
  * reports on the results queue with a CallActionResult.
  */

@@ -54,7 +54,7 @@ export const CreateCallRequestSchema = z.object({
   scheduleDate: z.number().int().positive().optional(),
   /** An RTMP livestream rather than a video chat. */
   rtmp: z.boolean(),
-  /** Start the scheduled call at its time (a delayed call-action job; issue 5). */
+  /** Start the scheduled call at its time: the worker adds a delayed call-action job (scheduleAutostart). */
   autostart: z.boolean().optional(),
   /** Set when a recurring rule created this request: the bot then posts a new message, not an edit. */
   recurrence: z.object({ ruleId: z.string().min(1), occurrence: z.number().int().positive() }).optional(),
