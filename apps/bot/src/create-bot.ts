@@ -4,20 +4,23 @@ import type { Update, UserFromGetMe } from "grammy/types";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { type BotLimits, DEFAULT_BOT_LIMITS } from "./bot-limits.ts";
+import { createBotServices } from "./bot-services.ts";
 import { CallsRegistry } from "./calls-registry/calls-registry.ts";
 import { chatMigrationFollower } from "./chats/follow-chat-migration.ts";
 import { type Clock, systemClock } from "./clock.ts";
+import { createAutostartDefaultFeature } from "./features/autostart-default.ts";
 import { createCallsFeature } from "./features/calls.ts";
 import { createChatMigrationFeature } from "./features/chat-migration.ts";
+import { createGuidedNewCallFeature } from "./features/guided-newcall.ts";
 import { createNewCallFeature } from "./features/newcall.ts";
 import { createSetupFeature } from "./features/setup.ts";
 import { createStartHelpFeature } from "./features/start-help.ts";
 import { createStatusFeature } from "./features/status.ts";
+import { createStopRecurringFeature } from "./features/stop-recurring.ts";
 import { createTimeZoneFeature, preloadTimeZone } from "./features/timezone.ts";
 import { createUnhandledFeature } from "./features/unhandled.ts";
 import type { InFlightUpdates } from "./in-flight-updates.ts";
-import { botKeys } from "./redis/bot-keys.ts";
-import { createRequestLedger, type RequestLedger } from "./requests/request-ledger.ts";
+import type { RequestLedger } from "./requests/request-ledger.ts";
 import { answerLatePressesAsMessages } from "./telegram/answer-late-presses.ts";
 import {
   type BotApiRetryOptions,
@@ -56,8 +59,10 @@ export interface CreateBotOptions {
 }
 
 /**
- * The bot with its features mounted in order behind one error boundary: start/help, newcall, and
- * "unhandled" last. Everything it talks to is passed in; nothing is started here (no polling,
+ * The bot with every feature mounted here, in order, behind one error boundary: chat migration,
+ * late presses, the throttle, time zones, start/help, the guided /newcall, /newcall, /autostart,
+ * /stoprecurring, /timezone, /calls (with /rename, /rotatekey and the buttons), /setup, /status,
+ * and "unhandled" last. Shared services (bot-services.ts) are built once and passed in. Everything it talks to is passed in; nothing is started here (no polling,
  * no network) so tests can drive it with handleUpdate or a runner.
  */
 export function createBot(options: CreateBotOptions): Bot<Context> {
@@ -70,15 +75,22 @@ export function createBot(options: CreateBotOptions): Bot<Context> {
   // Synchronous for the parsers: preloadTimeZone (mounted first) has read the sender's zone.
   const timeZoneFor = (userId: number) => timeZones.zoneFor(userId);
   const callsRegistry = options.callsRegistry ?? new CallsRegistry(redis, prefix, clock, logger);
-  const keys = botKeys(prefix);
-  const ledger =
-    options.ledger ?? createRequestLedger({ redis, keys, prefix, callsQueue: options.callsQueue, limits });
 
   const bot = new Bot<Context>(config.botToken, {
     ...(options.botInfo !== undefined && { botInfo: options.botInfo }),
     ...(config.botApiRoot !== undefined && { client: { apiRoot: config.botApiRoot } }),
   });
   installBotApiRetries(bot.api, { ...DEFAULT_BOT_API_RETRY, ...options.botApiRetry }, logger);
+  const services = createBotServices({
+    api: bot.api,
+    redis,
+    prefix,
+    callsQueue: options.callsQueue,
+    ownerIds: config.ownerIds,
+    limits,
+    logger,
+    ...(options.ledger !== undefined && { ledger: options.ledger }),
+  });
 
   if (options.inFlight) bot.use(options.inFlight.middleware());
   if (options.observeUpdate) {
@@ -118,7 +130,7 @@ export function createBot(options: CreateBotOptions): Bot<Context> {
   features.use(
     throttleUpdates({
       redis,
-      keyPrefix: botKeys(prefix).updateRateLimitPrefix,
+      keyPrefix: services.keys.updateRateLimitPrefix,
       limit: limits.updatesPerWindow,
       windowMs: limits.updateWindowMs,
       logger,
@@ -126,20 +138,48 @@ export function createBot(options: CreateBotOptions): Bot<Context> {
   );
   features.use(preloadTimeZone(timeZones, logger));
   features.use(createStartHelpFeature({ redis, prefix, timeZoneFor }));
+  const guided = createGuidedNewCallFeature({
+    ...services,
+    redis,
+    prefix,
+    callsQueue: options.callsQueue,
+    ownerIds: config.ownerIds,
+    timeZoneFor,
+    clock,
+    logger,
+    limits,
+    chatCacheSeconds: limits.chatCacheSeconds,
+    rules: services.recurringRules,
+    watchdog: services.guidedWatchdog,
+    timeoutMs: limits.guidedFlowTimeoutMs,
+    callsRegistry,
+  });
+  // Every update of a private chat passes the guided flow first: an open flow takes its answers.
+  features.use(guided.composer);
   features.use(
     createNewCallFeature({
+      ...services,
       redis,
-      prefix,
-      keys: botKeys(prefix),
       callsQueue: options.callsQueue,
-      ownerIds: config.ownerIds,
+      rules: services.recurringRules,
       timeZoneFor,
       clock,
       logger,
       limits,
-      ledger,
       callsRegistry,
+      enterGuided: guided.enter,
     }),
+  );
+  features.use(
+    createAutostartDefaultFeature({
+      defaults: services.autostartDefaults,
+      known: services.knownChats,
+      authorise: services.authorise,
+      clock,
+    }),
+  );
+  features.use(
+    createStopRecurringFeature({ rules: services.recurringRules, authorise: services.authorise, logger }),
   );
   features.use(
     createTimeZoneFeature({ timeZones, defaultTimeZone: config.defaultTimeZone, now: () => clock.now() }),
@@ -148,11 +188,11 @@ export function createBot(options: CreateBotOptions): Bot<Context> {
     createCallsFeature({
       api: bot.api,
       redis,
-      keys: botKeys(prefix),
+      keys: services.keys,
       registry: callsRegistry,
       callsQueue: options.callsQueue,
       ownerIds: config.ownerIds,
-      memberCacheSeconds: limits.memberCacheSeconds,
+      authorise: services.authorise,
       chatCacheSeconds: limits.chatCacheSeconds,
       timeZoneFor,
       clock,
@@ -162,11 +202,11 @@ export function createBot(options: CreateBotOptions): Bot<Context> {
   features.use(
     createSetupFeature({
       redis,
-      keys: botKeys(prefix),
+      keys: services.keys,
       prefix,
       callsQueue: options.callsQueue,
       ownerIds: config.ownerIds,
-      memberCacheSeconds: limits.memberCacheSeconds,
+      authorise: services.authorise,
       chatCacheSeconds: limits.chatCacheSeconds,
       clock,
       logger,

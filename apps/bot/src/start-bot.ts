@@ -18,6 +18,7 @@ import type { Bot, Context } from "grammy";
 import type { Update, UserFromGetMe } from "grammy/types";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import { createAuthoriser } from "./auth/authorise-requester.ts";
 import { type BotLimits, DEFAULT_BOT_LIMITS } from "./bot-limits.ts";
 import { CallsRegistry } from "./calls-registry/calls-registry.ts";
 import { type Clock, systemClock } from "./clock.ts";
@@ -200,7 +201,14 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
         registry: callsRegistry,
         callsQueue,
         ownerIds: config.ownerIds,
-        memberCacheSeconds: { ...DEFAULT_BOT_LIMITS, ...options.limits }.memberCacheSeconds,
+        // A redrawn private /calls lists the chats its viewer manages.
+        authorise: createAuthoriser({
+          api: bot.api,
+          redis,
+          keys: botKeys(prefix),
+          ownerIds: config.ownerIds,
+          ttlSeconds: { ...DEFAULT_BOT_LIMITS, ...options.limits }.memberCacheSeconds,
+        }),
         timeZones,
       },
     });

@@ -234,6 +234,23 @@ describe("the request ledger (real Redis)", () => {
     expect(await next.recover({ callsQueue, logger, queueTimeoutMs: 1_500 })).toBe(0);
     expect(await next.begin(request)).toEqual({ kind: "replayed" });
   });
+
+  it("rolling upgrade: a request written ahead by a release before the ledger is queued by the next start", async () => {
+    const own = botKeys(`${prefix}:legacy`);
+    const request = requestIn();
+    // What the previous release left: the request as a JSON string, in the same index.
+    await redis
+      .multi()
+      .set(own.legacyPendingRequest(request.requestId), JSON.stringify(request), "EX", 3600)
+      .zadd(own.pendingIndex, request.requestedAt, request.requestId)
+      .exec();
+    expect(
+      await ledgerOf("next", undefined, own).recover({ callsQueue, logger, queueTimeoutMs: 1_500 }),
+    ).toBe(1);
+    expect(await queuedRequest(request.requestId)).toMatchObject({ requestId: request.requestId });
+    expect(await redis.exists(own.legacyPendingRequest(request.requestId))).toBe(0);
+    expect(await redis.zcard(own.pendingIndex)).toBe(0);
+  });
 });
 
 function ledgerOptions(instanceId: string) {

@@ -39,6 +39,16 @@ export interface AuthoriseDeps {
   fresh?: boolean;
 }
 
+/** The rights check with its dependencies bound: built once (createBot) and passed to every feature. */
+export type Authorise = (
+  request: { chatId: number; userId: number; rtmp: boolean },
+  options?: Pick<AuthoriseDeps, "fresh">,
+) => Promise<AuthorisationResult>;
+
+export function createAuthoriser(deps: Omit<AuthoriseDeps, "fresh">): Authorise {
+  return (request, options) => authoriseRequester(request, { ...deps, ...options });
+}
+
 /**
  * Decides whether a user may create a call in a chat, before anything is queued:
  * - an operator (OWNER_IDS) may do anything;

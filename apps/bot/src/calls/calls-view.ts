@@ -1,6 +1,7 @@
 import type { Queue } from "bullmq";
 import type { Api, InlineKeyboard } from "grammy";
 import type { Redis } from "ioredis";
+import type { Authorise } from "../auth/authorise-requester.ts";
 import { type CallsRegistry, MAX_CHATS } from "../calls-registry/calls-registry.ts";
 import { trackQueuedRequest } from "../calls-registry/follow-call-events.ts";
 import type { BotKeys } from "../redis/bot-keys.ts";
@@ -43,7 +44,8 @@ export interface CallsViewDeps {
   registry: CallsRegistry;
   callsQueue: Queue;
   ownerIds: readonly number[];
-  memberCacheSeconds: number;
+  /** Who may manage calls in a chat (createAuthoriser). */
+  authorise: Authorise;
   /** How long a chat's administrator list is trusted for a private /calls. @defaultValue 600 */
   chatCacheSeconds?: number;
 }

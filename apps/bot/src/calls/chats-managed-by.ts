@@ -1,6 +1,6 @@
 import type { Api } from "grammy";
 import type { Redis } from "ioredis";
-import { authoriseRequester } from "../auth/authorise-requester.ts";
+import type { Authorise } from "../auth/authorise-requester.ts";
 import type { BotKeys } from "../redis/bot-keys.ts";
 import { parseStoredJson } from "../redis/parse-stored-json.ts";
 import { isBotNotInChat, isChatNotFound } from "../telegram/bot-api-errors.ts";
@@ -20,7 +20,7 @@ export interface ChatsManagedByDeps {
   redis: Redis;
   keys: BotKeys;
   ownerIds: readonly number[];
-  memberCacheSeconds: number;
+  authorise: Authorise;
   /** How long a chat's administrator list is trusted for listing. */
   chatCacheSeconds: number;
 }
@@ -32,7 +32,7 @@ export interface ChatsManagedByDeps {
  * Each chat's administrator list is cached and shared by every user, so listing costs at most
  * one getChatAdministrators per chat per cache period, whoever asks and however often, instead
  * of one getChatMember per chat per user. Only chats where the user is the owner or an admin
- * with the video-chat right are then confirmed with authoriseRequester, the one rule for rights.
+ * with the video-chat right are then confirmed with the authoriser, the one rule for rights.
  */
 export async function chatsManagedBy(
   userId: number,
@@ -50,16 +50,7 @@ export async function chatsManagedBy(
         parseStoredJson<ChatManager[]>(cached[i] ?? null, { key }) ?? (await loadManagers(chatId, deps));
       const listed = managers.find((m) => m.userId === userId);
       if (!listed || !(listed.owner || listed.canManageVideoChats)) continue;
-      const rights = await authoriseRequester(
-        { chatId, userId, rtmp: false },
-        {
-          api: deps.api,
-          redis: deps.redis,
-          keys: deps.keys,
-          ownerIds: deps.ownerIds,
-          ttlSeconds: deps.memberCacheSeconds,
-        },
-      );
+      const rights = await deps.authorise({ chatId, userId, rtmp: false });
       if (rights.ok) managed.push(chatId);
     }
   }

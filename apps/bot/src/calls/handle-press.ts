@@ -2,9 +2,9 @@ import type { CallAction, CallActionRequest } from "@callbot/shared";
 import type { Context } from "grammy";
 import type { Logger } from "pino";
 import { ASSISTANT_OFFLINE_ALERT } from "../assistant/assistant-offline.ts";
-import { authoriseRequester } from "../auth/authorise-requester.ts";
 import type { CallEntry } from "../calls-registry/call-entry.ts";
 import type { Clock } from "../clock.ts";
+import { readPress } from "../telegram/read-press.ts";
 import { type CallsViewDeps, readView, renderView } from "./calls-view.ts";
 import { cancelQueuedRequest } from "./cancel-queued-request.ts";
 import { decodePress, type PressCode } from "./press-data.ts";
@@ -32,14 +32,9 @@ const PENDING_TEXT: Record<Exclude<PressCode, "cancel">, string> = {
  * redraws the message later. Every refusal is an alert on the button and queues nothing.
  */
 export async function handlePress(ctx: Context, deps: PressDeps): Promise<void> {
-  const query = ctx.callbackQuery;
-  const message = query?.message;
-  const press = query?.data ? decodePress(query.data) : undefined;
-  if (!query || !press || !message) {
-    await ctx.answerCallbackQuery();
-    return;
-  }
-  const alert = (text: string) => ctx.answerCallbackQuery({ text, show_alert: true });
+  const read = await readPress(ctx, decodePress);
+  if (!read) return;
+  const { query, message, press, alert } = read;
   const entry = await deps.registry.get(press.entryId);
   const isPrivate = message.chat.type === "private";
   // An entry shown in a group's list acts only on that group's calls, whoever presses.
@@ -63,16 +58,9 @@ export async function handlePress(ctx: Context, deps: PressDeps): Promise<void> 
   }
 
   // The stream key is the livestream's: only the chat's owner (who alone may create one) gets it.
-  const rights = await authoriseRequester(
+  const rights = await deps.authorise(
     { chatId: entry.chatId, userId: query.from.id, rtmp: press.code === "rtmp-key" },
-    {
-      api: ctx.api,
-      redis: deps.redis,
-      keys: deps.keys,
-      ownerIds: deps.ownerIds,
-      ttlSeconds: deps.memberCacheSeconds,
-      fresh: true,
-    },
+    { fresh: true },
   );
   if (!rights.ok) {
     deps.logger.info(

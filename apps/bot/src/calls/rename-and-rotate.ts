@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { ASSISTANT_OFFLINE_TEXT } from "../assistant/assistant-offline.ts";
 import type { Clock } from "../clock.ts";
 import { cleanTitle } from "../newcall/clean-title.ts";
+import { replyToCommand } from "../telegram/reply-to-command.ts";
 import type { CallsViewDeps } from "./calls-view.ts";
 import { actionJobId, addCallAction } from "./queue-call-action.ts";
 import { resolveManagedChat } from "./resolve-managed-chat.ts";
@@ -37,18 +38,18 @@ export async function handleRename(ctx: Context, args: string, deps: ChatCommand
     { ownerOnly: false, chatCacheSeconds: deps.chatCacheSeconds, usage: RENAME_USAGE },
     deps,
   );
-  if (!resolved.ok) return void (await replyTo(ctx, resolved.reply));
+  if (!resolved.ok) return void (await replyToCommand(ctx, resolved.reply));
   const cleaned = cleanTitle(resolved.rest);
   if (!cleaned.ok) {
-    return void (await replyTo(
+    return void (await replyToCommand(
       ctx,
       `That title is ${cleaned.error.length} characters long; Telegram allows at most ${cleaned.error.max}.`,
     ));
   }
-  if (cleaned.title === undefined) return void (await replyTo(ctx, RENAME_USAGE));
+  if (cleaned.title === undefined) return void (await replyToCommand(ctx, RENAME_USAGE));
   const current = await deps.registry.current(resolved.chat.chatId);
   if (!current?.call) {
-    return void (await replyTo(
+    return void (await replyToCommand(
       ctx,
       current
         ? `The call in «${resolved.chat.title}» was set up in Telegram directly, so I do not know its id. Rename it there.`
@@ -56,7 +57,10 @@ export async function handleRename(ctx: Context, args: string, deps: ChatCommand
     ));
   }
   if (!(await claimCommand(ctx, deps, "rename"))) return;
-  const ack = await replyTo(ctx, `⏳ Renaming the call in «${resolved.chat.title}» to “${cleaned.title}”…`);
+  const ack = await replyToCommand(
+    ctx,
+    `⏳ Renaming the call in «${resolved.chat.title}» to “${cleaned.title}”…`,
+  );
   await queueChatAction(ctx, deps, {
     action: "rename",
     chat: resolved.chat,
@@ -69,7 +73,7 @@ export async function handleRename(ctx: Context, args: string, deps: ChatCommand
 /** /rotatekey <chat>: revoke the chat's RTMP key; the new credentials go to this private chat. */
 export async function handleRotateKey(ctx: Context, args: string, deps: ChatCommandDeps): Promise<void> {
   if (ctx.chat?.type !== "private") {
-    return void (await replyTo(
+    return void (await replyToCommand(
       ctx,
       `Stream keys are only handled in a private chat. Send me: /rotatekey @${ctx.chat && "username" in ctx.chat && ctx.chat.username ? ctx.chat.username : "yourchat"}`,
     ));
@@ -80,9 +84,9 @@ export async function handleRotateKey(ctx: Context, args: string, deps: ChatComm
     { ownerOnly: true, chatCacheSeconds: deps.chatCacheSeconds, usage: ROTATE_USAGE },
     deps,
   );
-  if (!resolved.ok) return void (await replyTo(ctx, resolved.reply));
+  if (!resolved.ok) return void (await replyToCommand(ctx, resolved.reply));
   if (!(await claimCommand(ctx, deps, "rotate-rtmp-key"))) return;
-  const ack = await replyTo(ctx, `⏳ Rotating the stream key of «${resolved.chat.title}»…`);
+  const ack = await replyToCommand(ctx, `⏳ Rotating the stream key of «${resolved.chat.title}»…`);
   await queueChatAction(ctx, deps, {
     action: "rotate-rtmp-key",
     chat: resolved.chat,
@@ -124,14 +128,4 @@ async function queueChatAction(
   if (added === "assistant-offline" && what.ack !== undefined) {
     await ctx.api.editMessageText(what.ack.chatId, what.ack.messageId, ASSISTANT_OFFLINE_TEXT);
   }
-}
-
-function replyTo(ctx: Context, text: string) {
-  const messageId = ctx.msg?.message_id;
-  return ctx.reply(
-    text,
-    messageId === undefined
-      ? {}
-      : { reply_parameters: { message_id: messageId, allow_sending_without_reply: true } },
-  );
 }

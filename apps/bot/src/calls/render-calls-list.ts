@@ -1,7 +1,7 @@
 import { InlineKeyboard } from "grammy";
 import type { CallEntry } from "../calls-registry/call-entry.ts";
-import { formatDistance, formatScheduleTime } from "../newcall/format-time.ts";
-import { describeCall } from "../newcall/render-queued.ts";
+import { describeCall } from "../messages/describe-call.ts";
+import { formatDistance, formatScheduleTime } from "../messages/format-time.ts";
 import { encodePress, type PressCode } from "./press-data.ts";
 
 /** Entries shown in one message: enough for any real chat, and the keyboard stays usable. */

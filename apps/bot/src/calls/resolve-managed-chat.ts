@@ -1,7 +1,6 @@
 import type { TargetChat } from "@callbot/shared";
 import type { Context } from "grammy";
-import { authoriseRequester } from "../auth/authorise-requester.ts";
-import { describeRefusal } from "../newcall/describe-refusal.ts";
+import { describeRefusal } from "../messages/describe-refusal.ts";
 import { parseChatRef } from "../newcall/parse-chat-ref.ts";
 import { resolveTargetChat } from "../targets/resolve-target-chat.ts";
 import type { CallsViewDeps } from "./calls-view.ts";
@@ -19,7 +18,7 @@ export async function resolveManagedChat(
   ctx: Context,
   args: string,
   options: { ownerOnly: boolean; chatCacheSeconds: number; usage: string },
-  deps: Pick<CallsViewDeps, "redis" | "keys" | "ownerIds" | "memberCacheSeconds">,
+  deps: Pick<CallsViewDeps, "redis" | "keys" | "authorise">,
 ): Promise<ManagedChat> {
   const chat = ctx.chat;
   const from = ctx.from;
@@ -69,16 +68,7 @@ export async function resolveManagedChat(
       ...(chat.username !== undefined && { username: chat.username }),
     };
   }
-  const rights = await authoriseRequester(
-    { chatId: target.chatId, userId: from.id, rtmp: options.ownerOnly },
-    {
-      api: ctx.api,
-      redis: deps.redis,
-      keys: deps.keys,
-      ownerIds: deps.ownerIds,
-      ttlSeconds: deps.memberCacheSeconds,
-    },
-  );
+  const rights = await deps.authorise({ chatId: target.chatId, userId: from.id, rtmp: options.ownerOnly });
   if (!rights.ok) {
     const reply =
       rights.reason === "livestream-needs-owner"

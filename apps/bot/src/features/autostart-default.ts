@@ -1,14 +1,15 @@
 import { Composer, type Context } from "grammy";
-import { type AuthoriseDeps, authoriseRequester } from "../auth/authorise-requester.ts";
+import type { Authorise } from "../auth/authorise-requester.ts";
 import type { Clock } from "../clock.ts";
+import { describeRefusal } from "../messages/describe-refusal.ts";
 import type { AutostartDefaults } from "../newcall/autostart-default-store.ts";
-import { describeRefusal } from "../newcall/describe-refusal.ts";
 import type { KnownChats } from "../newcall/known-chats-store.ts";
+import { replyToCommand } from "../telegram/reply-to-command.ts";
 
 export interface AutostartDefaultDeps {
   defaults: AutostartDefaults;
   known: KnownChats;
-  auth: Omit<AuthoriseDeps, "api">;
+  authorise: Authorise;
   clock: Clock;
 }
 
@@ -21,10 +22,7 @@ export function createAutostartDefaultFeature(deps: AutostartDefaultDeps): Compo
   const feature = new Composer<Context>();
   feature.command("autostart", async (ctx) => {
     const chat = ctx.chat;
-    const reply = (text: string) =>
-      ctx.reply(text, {
-        reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true },
-      });
+    const reply = (text: string) => replyToCommand(ctx, text);
     if (chat.type === "private" || chat.type === "channel") {
       await reply(
         "Send /autostart on or /autostart off in the group itself: it sets whether calls scheduled there start automatically at their time.",
@@ -47,10 +45,7 @@ export function createAutostartDefaultFeature(deps: AutostartDefaultDeps): Compo
       await reply("Write /autostart on or /autostart off.");
       return;
     }
-    const auth = await authoriseRequester(
-      { chatId: chat.id, userId: ctx.from.id, rtmp: false },
-      { ...deps.auth, api: ctx.api },
-    );
+    const auth = await deps.authorise({ chatId: chat.id, userId: ctx.from.id, rtmp: false });
     if (!auth.ok) {
       await reply(describeRefusal(auth.reason, { chat: chat.title, botUsername: ctx.me.username }));
       return;

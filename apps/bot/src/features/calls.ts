@@ -1,14 +1,14 @@
 import { Composer, type Context } from "grammy";
 import type { Logger } from "pino";
-import { authoriseRequester } from "../auth/authorise-requester.ts";
 import { type CallsViewDeps, renderView, saveView, type ViewScope } from "../calls/calls-view.ts";
 import { handlePress } from "../calls/handle-press.ts";
 import { handleRename, handleRotateKey } from "../calls/rename-and-rotate.ts";
 import { followVideoChatEvent, type VideoChatEvent } from "../calls-registry/follow-call-events.ts";
 import type { Clock } from "../clock.ts";
-import { describeRefusal } from "../newcall/describe-refusal.ts";
+import { describeRefusal } from "../messages/describe-refusal.ts";
 import { wakeWaitingOccurrences } from "../recurring/wake-waiting-occurrences.ts";
 import { handleReplacePress } from "../replace/handle-replace-press.ts";
+import { replyToCommand } from "../telegram/reply-to-command.ts";
 import { rateLimitWait } from "../telegram/tell-rate-limited.ts";
 
 export interface CallsFeatureDeps extends CallsViewDeps {
@@ -94,10 +94,7 @@ async function handleCallsCommand(ctx: Context, deps: CallsFeatureDeps): Promise
   const msg = ctx.msg;
   if (!chat || !msg) return;
   const reply = (text: string, extra: Parameters<Context["reply"]>[1] = {}) =>
-    ctx.reply(text, {
-      reply_parameters: { message_id: msg.message_id, allow_sending_without_reply: true },
-      ...extra,
-    });
+    replyToCommand(ctx, text, extra);
   if (chat.type === "channel" || msg.sender_chat !== undefined || !ctx.from) {
     await reply(
       "I cannot tell who you are when you post as the chat. Send me /calls in a private chat instead.",
@@ -109,16 +106,7 @@ async function handleCallsCommand(ctx: Context, deps: CallsFeatureDeps): Promise
   if (chat.type === "private") {
     scope = { kind: "private", userId: viewer.id };
   } else {
-    const rights = await authoriseRequester(
-      { chatId: chat.id, userId: viewer.id, rtmp: false },
-      {
-        api: ctx.api,
-        redis: deps.redis,
-        keys: deps.keys,
-        ownerIds: deps.ownerIds,
-        ttlSeconds: deps.memberCacheSeconds,
-      },
-    );
+    const rights = await deps.authorise({ chatId: chat.id, userId: viewer.id, rtmp: false });
     if (!rights.ok) {
       await reply(
         rights.reason === "not-admin"

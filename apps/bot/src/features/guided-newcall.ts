@@ -11,11 +11,12 @@ import { sequentialize } from "@grammyjs/runner";
 import { RedisAdapter } from "@grammyjs/storage-redis";
 import { Composer, type Context, InlineKeyboard, type MiddlewareFn } from "grammy";
 import type { Clock } from "../clock.ts";
+import { describeCall } from "../messages/describe-call.ts";
+import { formatScheduleTime } from "../messages/format-time.ts";
 import type { AutostartDefaults } from "../newcall/autostart-default-store.ts";
 import { chatPickerKeyboard, PICKER_REQUEST_IDS } from "../newcall/chat-picker-keyboard.ts";
 import { cleanTitle } from "../newcall/clean-title.ts";
 import { describeParseError } from "../newcall/describe-parse-error.ts";
-import { formatScheduleTime } from "../newcall/format-time.ts";
 import {
   type ChatChoice,
   checkSharedChat,
@@ -27,7 +28,6 @@ import {
 } from "../newcall/guided-actions.ts";
 import type { GuidedFlowWatchdog } from "../newcall/guided-flow-watchdog.ts";
 import { looksLikeClock, parseClock, parseWhen } from "../newcall/parse-when.ts";
-import { describeCall } from "../newcall/render-queued.ts";
 
 type OuterContext = ConversationFlavor<Context>;
 type GuidedConversation = Conversation<OuterContext, Context>;
@@ -158,7 +158,7 @@ async function guidedNewCall(
 
   // 1. The chat.
   const choice: ChatChoice = await conversation.external((outer) =>
-    listManageableChats(outer.api, userId, withBot(deps, outer)),
+    listManageableChats(userId, withBot(deps, outer)),
   );
   let target: TargetChat | undefined;
   let question: string;
@@ -247,11 +247,7 @@ async function guidedNewCall(
 
   // 4. Livestream or not: only offered to whoever may create one there.
   let rtmp = false;
-  if (
-    await conversation.external((outer) =>
-      mayLivestream(outer.api, chat.chatId, userId, withBot(deps, outer)),
-    )
-  ) {
+  if (await conversation.external((outer) => mayLivestream(chat.chatId, userId, withBot(deps, outer)))) {
     question = "A video chat, or a livestream fed from OBS or similar (RTMP)?";
     for (;;) {
       const answer = await ask(question, [

@@ -5,6 +5,7 @@ import { handleSetupPress } from "../setup/handle-setup-press.ts";
 import { lookAtChat } from "../setup/look-at-chat.ts";
 import type { SetupDeps } from "../setup/setup-deps.ts";
 import { isPrivateChatClosed } from "../telegram/bot-api-errors.ts";
+import { replyToCommand } from "../telegram/reply-to-command.ts";
 
 const SETUP_USAGE =
   "Name the chat to check: /setup @yourgroup (or its t.me link or -100… id). Or send /setup in the group itself.";
@@ -17,13 +18,8 @@ export function createSetupFeature(deps: SetupDeps): Composer<Context> {
   const feature = new Composer<Context>();
 
   feature.command("setup", async (ctx) => {
-    const msg = ctx.msg;
     const reply = (text: string, extra: Parameters<Context["reply"]>[1] = {}) =>
-      ctx.reply(text, {
-        reply_parameters: { message_id: msg.message_id, allow_sending_without_reply: true },
-        link_preview_options: { is_disabled: true },
-        ...extra,
-      });
+      replyToCommand(ctx, text, { link_preview_options: { is_disabled: true }, ...extra });
     const managed = await resolveManagedChat(
       ctx,
       ctx.match,

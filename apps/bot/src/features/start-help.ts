@@ -1,6 +1,7 @@
 import { Composer, type Context } from "grammy";
 import type { Redis } from "ioredis";
 import { assistantName, readUserbotIdentity } from "../assistant/read-userbot-identity.ts";
+import { replyToCommand } from "../telegram/reply-to-command.ts";
 import { renderHelp, renderStart } from "./help-text.ts";
 
 export interface StartHelpDeps {
@@ -20,9 +21,7 @@ export function createStartHelpFeature(deps: StartHelpDeps): Composer<Context> {
       timeZone: deps.timeZoneFor(ctx.from?.id ?? 0),
     };
     const isStart = ctx.msg.text?.startsWith("/start") ?? false;
-    await ctx.reply(isStart ? renderStart(facts) : renderHelp(facts), {
-      reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true },
-    });
+    await replyToCommand(ctx, isStart ? renderStart(facts) : renderHelp(facts));
   });
   return feature;
 }

@@ -11,6 +11,7 @@ import { Composer, type Context } from "grammy";
 import type { Redis } from "ioredis";
 import { assistantName, readUserbotIdentity } from "../assistant/read-userbot-identity.ts";
 import type { Clock } from "../clock.ts";
+import { replyToCommand } from "../telegram/reply-to-command.ts";
 
 export interface StatusDeps {
   redis: Redis;
@@ -31,10 +32,7 @@ const LAST_ERRORS = 5;
 export function createStatusFeature(deps: StatusDeps): Composer<Context> {
   const feature = new Composer<Context>();
   feature.command("status", async (ctx) => {
-    const reply = (text: string) =>
-      ctx.reply(text, {
-        reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true },
-      });
+    const reply = (text: string) => replyToCommand(ctx, text);
     if (ctx.msg.sender_chat !== undefined || !ctx.from || !deps.ownerIds.includes(ctx.from.id)) {
       await reply("/status is for the bot's operators only (the users in OWNER_IDS).");
       return;

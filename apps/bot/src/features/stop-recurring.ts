@@ -1,15 +1,16 @@
 import type { RecurringRule } from "@callbot/shared";
 import { Composer, type Context, InlineKeyboard } from "grammy";
 import type { Logger } from "pino";
-import { type AuthoriseDeps, authoriseRequester } from "../auth/authorise-requester.ts";
-import { describeRefusal } from "../newcall/describe-refusal.ts";
-import { describeCall } from "../newcall/render-queued.ts";
+import type { Authorise } from "../auth/authorise-requester.ts";
+import { describeCall } from "../messages/describe-call.ts";
+import { describeRefusal } from "../messages/describe-refusal.ts";
 import { describeRecurrence } from "../recurring/describe-recurring-rule.ts";
 import type { RecurringRulesStore } from "../recurring/recurring-rules-store.ts";
+import { replyToCommand } from "../telegram/reply-to-command.ts";
 
 export interface StopRecurringDeps {
   rules: RecurringRulesStore;
-  auth: Omit<AuthoriseDeps, "api">;
+  authorise: Authorise;
   logger: Logger;
 }
 
@@ -28,10 +29,7 @@ export function createStopRecurringFeature(deps: StopRecurringDeps): Composer<Co
 
   feature.command("stoprecurring", async (ctx) => {
     const reply = (text: string, keyboard?: InlineKeyboard) =>
-      ctx.reply(text, {
-        reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true },
-        ...(keyboard !== undefined && { reply_markup: keyboard }),
-      });
+      replyToCommand(ctx, text, keyboard !== undefined ? { reply_markup: keyboard } : {});
     if (ctx.msg.sender_chat !== undefined || !ctx.from) {
       await reply(
         describeRefusal("anonymous-admin", { chat: ctx.chat.title ?? "", botUsername: ctx.me.username }),
@@ -49,7 +47,7 @@ export function createStopRecurringFeature(deps: StopRecurringDeps): Composer<Co
     for (const chatId of chatIds) {
       const rules = await deps.rules.list(chatId);
       if (rules.length === 0) continue;
-      const auth = await authoriseRequester({ chatId, userId, rtmp: false }, { ...deps.auth, api: ctx.api });
+      const auth = await deps.authorise({ chatId, userId, rtmp: false });
       if (auth.ok) manageable.push(...rules);
     }
     if (manageable.length === 0) {
@@ -100,11 +98,8 @@ async function stopRule(
   };
   const rule = await deps.rules.get(ruleId);
   if (!rule) return gone;
-  const auth = await authoriseRequester(
-    { chatId: rule.target.chatId, userId, rtmp: false },
-    // The list may be old: a right revoked since must count at once.
-    { ...deps.auth, api: ctx.api, fresh: true },
-  );
+  // The list may be old: a right revoked since must count at once.
+  const auth = await deps.authorise({ chatId: rule.target.chatId, userId, rtmp: false }, { fresh: true });
   if (!auth.ok)
     return {
       stopped: false,

@@ -2,6 +2,7 @@ import { Composer, type Context } from "grammy";
 import { DateTime } from "luxon";
 import type { Logger } from "pino";
 import { quoteTypedOr } from "../newcall/quote-typed.ts";
+import { replyToCommand } from "../telegram/reply-to-command.ts";
 import { type UserTimeZones, validateTimeZone } from "../timezone/user-time-zones.ts";
 
 /**
@@ -31,10 +32,7 @@ export function createTimeZoneFeature(deps: {
   feature.command("timezone", async (ctx) => {
     const from = ctx.from;
     if (!from || ctx.msg.sender_chat !== undefined) return;
-    const reply = (text: string) =>
-      ctx.reply(text, {
-        reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true },
-      });
+    const reply = (text: string) => replyToCommand(ctx, text);
     const given = ctx.match.trim();
     if (given.length === 0) {
       const zone = await deps.timeZones.preload(from.id);

@@ -1,12 +1,12 @@
 import { jobIdForCommand, MIN_SCHEDULE_AHEAD_SECONDS, type TargetChat } from "@callbot/shared";
 import type { Api } from "grammy";
 import type { Redis } from "ioredis";
-import { authoriseRequester } from "../auth/authorise-requester.ts";
+import type { Authorise } from "../auth/authorise-requester.ts";
+import { describeRefusal } from "../messages/describe-refusal.ts";
 import type { RecurringRulesStore } from "../recurring/recurring-rules-store.ts";
 import type { BotKeys } from "../redis/bot-keys.ts";
 import { resolveTargetChat } from "../targets/resolve-target-chat.ts";
 import { describeParseError } from "./describe-parse-error.ts";
-import { describeRefusal } from "./describe-refusal.ts";
 import type { GuidedFlowWatchdog } from "./guided-flow-watchdog.ts";
 import type { KnownChats } from "./known-chats-store.ts";
 import { type ChatRef, parseChatRef } from "./parse-chat-ref.ts";
@@ -22,7 +22,7 @@ export interface GuidedActionDeps extends SubmitDeps {
   redis: Redis;
   keys: BotKeys;
   ownerIds: readonly number[];
-  memberCacheSeconds: number;
+  authorise: Authorise;
   chatCacheSeconds: number;
   knownChats: KnownChats;
   rules: RecurringRulesStore;
@@ -40,11 +40,7 @@ export interface ChatChoice {
 }
 
 /** The chats the bot has served (or holds recurring rules for) that this user may manage. */
-export async function listManageableChats(
-  api: Api,
-  userId: number,
-  deps: GuidedActionDeps,
-): Promise<ChatChoice> {
+export async function listManageableChats(userId: number, deps: GuidedActionDeps): Promise<ChatChoice> {
   const byId = new Map<number, TargetChat>();
   for (const chat of await deps.knownChats.recent(MAX_CHATS_OFFERED)) byId.set(chat.chatId, chat);
   for (const chatId of await deps.rules.chatIds()) {
@@ -55,10 +51,7 @@ export async function listManageableChats(
   const chats = [...byId.values()];
   const allowed = await Promise.all(
     chats.map(async (chat) => {
-      const result = await authoriseRequester(
-        { chatId: chat.chatId, userId, rtmp: false },
-        authDeps(api, deps),
-      );
+      const result = await deps.authorise({ chatId: chat.chatId, userId, rtmp: false });
       return result.ok;
     }),
   );
@@ -118,7 +111,7 @@ async function checkChat(
     };
   }
   const chat = resolved.chat;
-  const auth = await authoriseRequester({ chatId: chat.chatId, userId, rtmp: false }, authDeps(api, deps));
+  const auth = await deps.authorise({ chatId: chat.chatId, userId, rtmp: false });
   if (!auth.ok)
     return {
       ok: false,
@@ -136,12 +129,11 @@ async function checkChat(
 
 /** Whether the user may create a livestream there (the chat's owner, or an operator). */
 export async function mayLivestream(
-  api: Api,
   chatId: number,
   userId: number,
   deps: GuidedActionDeps,
 ): Promise<boolean> {
-  return (await authoriseRequester({ chatId, userId, rtmp: true }, authDeps(api, deps))).ok;
+  return (await deps.authorise({ chatId, userId, rtmp: true })).ok;
 }
 
 export interface GuidedChoices {
@@ -174,10 +166,11 @@ export async function confirmGuidedCall(
   if (!(await deps.watchdog.disarm(choices.chatId))) return "timed-out";
   const summary = { chatId: choices.chatId, messageId: choices.summaryMessageId };
   const edit = (text: string) => api.editMessageText(summary.chatId, summary.messageId, text);
-  const auth = await authoriseRequester(
-    { chatId: choices.target.chatId, userId: choices.userId, rtmp: choices.rtmp },
-    authDeps(api, deps),
-  );
+  const auth = await deps.authorise({
+    chatId: choices.target.chatId,
+    userId: choices.userId,
+    rtmp: choices.rtmp,
+  });
   if (!auth.ok) {
     await edit(describeRefusal(auth.reason, { chat: choices.target.title, botUsername: deps.botUsername }));
     return "refused";
@@ -218,14 +211,4 @@ export async function confirmGuidedCall(
     await edit(describeRefusal("cooldown", { chat: choices.target.title, botUsername: deps.botUsername }));
   }
   return outcome;
-}
-
-function authDeps(api: Api, deps: GuidedActionDeps) {
-  return {
-    api,
-    redis: deps.redis,
-    keys: deps.keys,
-    ownerIds: deps.ownerIds,
-    ttlSeconds: deps.memberCacheSeconds,
-  };
 }

@@ -1,4 +1,5 @@
-import { formatDistance, formatScheduleTime } from "./format-time.ts";
+import { describeCall } from "../messages/describe-call.ts";
+import { formatDistance, formatScheduleTime } from "../messages/format-time.ts";
 
 export interface QueuedFacts {
   chatTitle: string;
@@ -12,12 +13,6 @@ export interface QueuedFacts {
   now: number;
   /** The chat's scheduled or live call as the calls registry knows it: said early (the worker still decides). */
   knownCall?: { state: "scheduled" | "live"; title: string | undefined; rtmp: boolean };
-}
-
-/** What a call is called in messages: "video chat “Weekly sync”" or "livestream". */
-export function describeCall(facts: { title: string | undefined; rtmp: boolean }): string {
-  const kind = facts.rtmp ? "livestream" : "video chat";
-  return facts.title === undefined ? kind : `${kind} “${facts.title}”`;
 }
 
 /**

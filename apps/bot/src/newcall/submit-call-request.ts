@@ -9,8 +9,8 @@ import type { Logger } from "pino";
 import type { BotLimits } from "../bot-limits.ts";
 import { type CallEntry, isCurrent } from "../calls-registry/call-entry.ts";
 import type { CallsRegistry } from "../calls-registry/calls-registry.ts";
+import { describeRefusal } from "../messages/describe-refusal.ts";
 import type { RequestLedger } from "../requests/request-ledger.ts";
-import { describeRefusal } from "./describe-refusal.ts";
 import { queueCallRequest } from "./queue-call-request.ts";
 import { renderQueued } from "./render-queued.ts";
 

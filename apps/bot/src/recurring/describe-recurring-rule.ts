@@ -1,6 +1,6 @@
 import { nextOccurrence, type RecurringRule } from "@callbot/shared";
-import { formatDistance, formatScheduleTime } from "../newcall/format-time.ts";
-import { describeCall } from "../newcall/render-queued.ts";
+import { describeCall } from "../messages/describe-call.ts";
+import { formatDistance, formatScheduleTime } from "../messages/format-time.ts";
 
 const DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 

@@ -17,6 +17,8 @@ export function botKeys(prefix: string) {
     request: (requestId: string) => `${base}:request:${requestId}`,
     /** Requests answered "queued" whose job is not known to exist yet, by time: what the next start re-queues. */
     pendingIndex: `${base}:pending`,
+    /** A request written ahead by a release before the request ledger (a plain JSON string); recovered once. */
+    legacyPendingRequest: (requestId: string) => `${base}:pending:${requestId}`,
     /** A request for this chat was just accepted: a second one waits for the cooldown. */
     cooldown: (chatId: number) => `${base}:cooldown:${chatId}`,
     /** A request's delivered results: its final report is marked, and the newest wait notice shown. */

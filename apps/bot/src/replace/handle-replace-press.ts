@@ -1,11 +1,11 @@
 import type { CreateCallRequest } from "@callbot/shared";
 import type { Context } from "grammy";
 import type { Logger } from "pino";
-import { authoriseRequester } from "../auth/authorise-requester.ts";
 import type { CallsViewDeps } from "../calls/calls-view.ts";
 import type { Clock } from "../clock.ts";
+import { describeCall } from "../messages/describe-call.ts";
 import { queueCallRequest } from "../newcall/queue-call-request.ts";
-import { describeCall } from "../newcall/render-queued.ts";
+import { readPress } from "../telegram/read-press.ts";
 import { claimReplaceOffer, decodeReplacePress, readReplaceOffer } from "./replace-offers.ts";
 
 /** The line under "«Chat» already has …" when the requester may choose. */
@@ -27,14 +27,9 @@ export interface ReplacePressDeps extends CallsViewDeps {
  * call is another one by then, ends nothing and asks again.
  */
 export async function handleReplacePress(ctx: Context, deps: ReplacePressDeps): Promise<void> {
-  const query = ctx.callbackQuery;
-  const message = query?.message;
-  const press = query?.data ? decodeReplacePress(query.data) : undefined;
-  if (!query || !message || !press) {
-    await ctx.answerCallbackQuery();
-    return;
-  }
-  const alert = (text: string) => ctx.answerCallbackQuery({ text, show_alert: true });
+  const read = await readPress(ctx, decodeReplacePress);
+  if (!read) return;
+  const { query, message, press, alert } = read;
   const offer = await readReplaceOffer(deps.redis, deps.registry.keys, press.token);
   if (!offer) {
     await alert(
@@ -44,16 +39,9 @@ export async function handleReplacePress(ctx: Context, deps: ReplacePressDeps): 
   }
   const { request, existing } = offer;
   const chat = `«${request.target.title}»`;
-  const rights = await authoriseRequester(
+  const rights = await deps.authorise(
     { chatId: request.target.chatId, userId: query.from.id, rtmp: false },
-    {
-      api: ctx.api,
-      redis: deps.redis,
-      keys: deps.keys,
-      ownerIds: deps.ownerIds,
-      ttlSeconds: deps.memberCacheSeconds,
-      fresh: true,
-    },
+    { fresh: true },
   );
   if (!rights.ok) {
     deps.logger.info({ userId: query.from.id, reason: rights.reason }, "replace question: press refused");

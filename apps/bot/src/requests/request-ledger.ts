@@ -303,9 +303,12 @@ export class RequestLedger {
     let recovered = 0;
     for (const requestId of await redis.zrange(keys.pendingIndex, "0", "-1")) {
       const key = keys.request(requestId);
+      // A release before the ledger kept the request in a string key of its own (a rolling upgrade).
+      const legacyKey = keys.legacyPendingRequest(requestId);
+      const ledgered = await redis.hget(key, "request");
       // A corrupt record is logged and dropped: it can never be queued, and it must not stop the start.
-      const request = parseStoredJson(await redis.hget(key, "request"), {
-        key,
+      const request = parseStoredJson(ledgered ?? (await redis.get(legacyKey)), {
+        key: ledgered === null ? legacyKey : key,
         schema: CreateCallRequestSchema,
         logger,
       });
@@ -325,7 +328,7 @@ export class RequestLedger {
           "re-queued a request answered 'queued' by a process that stopped before queueing it",
         );
       }
-      const settled = redis.multi().hdel(key, "request").zrem(keys.pendingIndex, requestId);
+      const settled = redis.multi().hdel(key, "request").del(legacyKey).zrem(keys.pendingIndex, requestId);
       if (request) settled.hset(key, "state", "queued").expire(key, this.options.ttlSeconds);
       await settled.exec();
     }

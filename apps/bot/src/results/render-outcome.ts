@@ -6,8 +6,8 @@ import {
   formatWait,
   type WorkerAlert,
 } from "@callbot/shared";
-import { formatClockTime, formatDistance, formatScheduleTime } from "../newcall/format-time.ts";
-import { describeCall } from "../newcall/render-queued.ts";
+import { describeCall } from "../messages/describe-call.ts";
+import { formatClockTime, formatDistance, formatScheduleTime } from "../messages/format-time.ts";
 
 export interface RenderedOutcome {
   /** The new text of the "queued" message. */

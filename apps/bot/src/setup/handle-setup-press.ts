@@ -1,6 +1,5 @@
 import { type Context, GrammyError } from "grammy";
 import { assistantName, readUserbotIdentity } from "../assistant/read-userbot-identity.ts";
-import { authoriseRequester } from "../auth/authorise-requester.ts";
 import { isMessageNotModified } from "../telegram/bot-api-errors.ts";
 import type { SetupReport } from "./check-chat-setup.ts";
 import { askAssistantToJoin } from "./join-chat.ts";
@@ -21,16 +20,9 @@ export async function handleSetupPress(ctx: Context, deps: SetupDeps): Promise<v
     await ctx.answerCallbackQuery({ text: "This button is no longer valid. Send /setup again." });
     return;
   }
-  const rights = await authoriseRequester(
+  const rights = await deps.authorise(
     { chatId: parsed.chatId, userId: ctx.from.id, rtmp: false },
-    {
-      api: ctx.api,
-      redis: deps.redis,
-      keys: deps.keys,
-      ownerIds: deps.ownerIds,
-      ttlSeconds: deps.memberCacheSeconds,
-      fresh: true,
-    },
+    { fresh: true },
   );
   const chat = await chatOf(ctx, parsed.chatId);
   if (!rights.ok) {

@@ -1,6 +1,7 @@
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import type { Authorise } from "../auth/authorise-requester.ts";
 import type { Clock } from "../clock.ts";
 import type { BotKeys } from "../redis/bot-keys.ts";
 
@@ -12,7 +13,8 @@ export interface SetupDeps {
   /** The calls queue: "Add the assistant" asks the worker to join through it. */
   callsQueue: Queue;
   ownerIds: readonly number[];
-  memberCacheSeconds: number;
+  /** Who may set a chat up (createAuthoriser). */
+  authorise: Authorise;
   chatCacheSeconds: number;
   clock: Clock;
   logger: Logger;

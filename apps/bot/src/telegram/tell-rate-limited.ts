@@ -1,5 +1,6 @@
 import { formatWait } from "@callbot/shared";
 import { type Context, GrammyError } from "grammy";
+import { replyToCommand } from "./reply-to-command.ts";
 
 /** Telegram's retry_after when the error is a 429 too long to wait out inside the call. */
 export function rateLimitWait(error: unknown): number | undefined {
@@ -17,13 +18,6 @@ export async function tellRateLimited(ctx: Context, waitSeconds: number): Promis
   const text = `⏳ Telegram asked me to slow down for ${formatWait(waitSeconds)}. Nothing was done; please try again after that.`;
   if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text, show_alert: true }).catch(() => undefined);
   else {
-    const command = ctx.msg?.message_id;
-    await ctx
-      .reply(text, {
-        ...(command !== undefined && {
-          reply_parameters: { message_id: command, allow_sending_without_reply: true },
-        }),
-      })
-      .catch(() => undefined);
+    await replyToCommand(ctx, text).catch(() => undefined);
   }
 }

@@ -2,6 +2,7 @@ import type { Context, NextFunction } from "grammy";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { isRedisUnavailable } from "../redis/is-redis-unavailable.ts";
+import { replyToCommand } from "../telegram/reply-to-command.ts";
 import { countHit } from "./count-hit.ts";
 
 export interface ThrottleUpdatesOptions {
@@ -47,14 +48,7 @@ export function throttleUpdates(options: ThrottleUpdatesOptions) {
     }
     if (hits === options.limit + 1) {
       options.logger.info({ userId, limit: options.limit }, "user throttled");
-      const messageId = ctx.msg?.message_id;
-      await ctx
-        .reply(SLOW_DOWN_TEXT, {
-          ...(messageId !== undefined && {
-            reply_parameters: { message_id: messageId, allow_sending_without_reply: true },
-          }),
-        })
-        .catch(() => undefined);
+      await replyToCommand(ctx, SLOW_DOWN_TEXT).catch(() => undefined);
     }
   };
 }

@@ -1,0 +1,64 @@
+import type { CallsQueue } from "@callbot/shared";
+import type { Api } from "grammy";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { type Authorise, createAuthoriser } from "./auth/authorise-requester.ts";
+import type { BotLimits } from "./bot-limits.ts";
+import { guidedConversationKey } from "./features/guided-newcall.ts";
+import { type AutostartDefaults, autostartDefaults } from "./newcall/autostart-default-store.ts";
+import { GuidedFlowWatchdog } from "./newcall/guided-flow-watchdog.ts";
+import { type KnownChats, knownChats } from "./newcall/known-chats-store.ts";
+import { type RecurringRulesStore, recurringRulesStore } from "./recurring/recurring-rules-store.ts";
+import { type BotKeys, botKeys } from "./redis/bot-keys.ts";
+import { createRequestLedger, type RequestLedger } from "./requests/request-ledger.ts";
+
+/** What several features share, built once per bot (createBot) and passed in. */
+export interface BotServices {
+  /** Every bot Redis key. */
+  keys: BotKeys;
+  /** Who may manage calls in a chat: the one rights check, with its cache. */
+  authorise: Authorise;
+  /** The /newcall request ledger (replay, take-over, write-ahead, cooldown, rate limit). */
+  ledger: RequestLedger;
+  knownChats: KnownChats;
+  autostartDefaults: AutostartDefaults;
+  recurringRules: RecurringRulesStore;
+  /** Ends a guided /newcall left without an answer. */
+  guidedWatchdog: GuidedFlowWatchdog;
+}
+
+export function createBotServices(deps: {
+  api: Api;
+  redis: Redis;
+  prefix: string;
+  callsQueue: CallsQueue;
+  ownerIds: readonly number[];
+  limits: BotLimits;
+  logger: Logger;
+  /** startBot shares its ledger with the start-up recovery; otherwise a new one. */
+  ledger?: RequestLedger;
+}): BotServices {
+  const { api, redis, prefix, callsQueue, limits, logger } = deps;
+  const keys = botKeys(prefix);
+  return {
+    keys,
+    authorise: createAuthoriser({
+      api,
+      redis,
+      keys,
+      ownerIds: deps.ownerIds,
+      ttlSeconds: limits.memberCacheSeconds,
+    }),
+    ledger: deps.ledger ?? createRequestLedger({ redis, keys, prefix, callsQueue, limits }),
+    knownChats: knownChats(redis, keys),
+    autostartDefaults: autostartDefaults(redis, prefix),
+    recurringRules: recurringRulesStore({ redis, prefix, callsQueue, logger }),
+    guidedWatchdog: new GuidedFlowWatchdog({
+      redis,
+      prefix,
+      conversationKey: (chatId) => guidedConversationKey(prefix, chatId),
+      timeoutMs: limits.guidedFlowTimeoutMs,
+      logger,
+    }),
+  };
+}
