@@ -23,6 +23,7 @@ import { type BotLimits, DEFAULT_BOT_LIMITS } from "./bot-limits.ts";
 import { CallsRegistry } from "./calls-registry/calls-registry.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { createBot } from "./create-bot.ts";
+import { type RunningDashboard, startDashboard } from "./dashboard/start-dashboard.ts";
 import { BOT_COMMANDS } from "./features/help-text.ts";
 import { InFlightUpdates } from "./in-flight-updates.ts";
 import { createBotMetrics } from "./metrics/bot-metrics.ts";
@@ -48,6 +49,7 @@ export interface StartBotOptions {
     | "allowRedisEviction"
     | "webhook"
     | "metricsListen"
+    | "dashboard"
   >;
   logger: Logger;
   /**
@@ -79,6 +81,8 @@ export interface RunningBot {
   webhookPort?: number;
   /** With config.metricsListen, the port of /healthz, /readyz and /metrics. */
   metricsPort?: number;
+  /** With config.dashboard, the port of the queue dashboard. */
+  dashboardPort?: number;
   /** Stops polling, lets in-flight updates and results finish, closes Redis. Idempotent; bounded in time. */
   stop(): Promise<void>;
 }
@@ -118,9 +122,10 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const metrics = createBotMetrics();
   let botApiAnswered = false;
   let callsQueue: CallsQueue | undefined;
-  /** Only read for its job counts (/metrics); the results themselves are consumed by resultsWorker. */
+  /** Only read (job counts for /metrics, jobs for the dashboard); the results are consumed by resultsWorker. */
   let resultsQueue: Queue | undefined;
   let metricsServer: MetricsServer | undefined;
+  let dashboard: RunningDashboard | undefined;
   try {
     // First: /healthz answers, and /readyz says what is missing, while the rest starts.
     if (config.metricsListen) {
@@ -138,11 +143,18 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     });
     callsQueue = new Queue(QUEUE_NAMES.calls, { connection: redis, prefix });
     callsQueue.on("error", (error) => logger.warn({ err: error }, "calls queue error"));
-    if (metricsServer) {
+    if (metricsServer || config.dashboard) {
       resultsQueue = new Queue(QUEUE_NAMES.results, { connection: redis, prefix });
       resultsQueue.on("error", (error) => logger.warn({ err: error }, "results queue error"));
-      registerQueueCountGauge(metrics.registry, { calls: callsQueue, results: resultsQueue });
     }
+    if (metricsServer && resultsQueue)
+      registerQueueCountGauge(metrics.registry, { calls: callsQueue, results: resultsQueue });
+    if (config.dashboard && resultsQueue)
+      dashboard = await startDashboard({
+        config: config.dashboard,
+        queues: { calls: callsQueue, results: resultsQueue },
+        logger,
+      });
 
     const inFlight = new InFlightUpdates();
     // One zone store and one registry for the bot and the results consumer: they share a memory cache.
@@ -271,6 +283,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
         if (!closedGracefully)
           await bounded(resultsWorker.close(true), stepTimeoutMs, "force close results", logger);
         await bounded(queue.close(), stepTimeoutMs, "close calls queue", logger);
+        if (dashboard) await bounded(dashboard.close(), stepTimeoutMs, "close dashboard", logger);
         if (resultsQueue) await bounded(resultsQueue.close(), stepTimeoutMs, "close results queue", logger);
         if (metricsServer)
           await bounded(metricsServer.close(), stepTimeoutMs, "close metrics server", logger);
@@ -287,8 +300,10 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       stop,
       ...(webhook && { webhookPort: webhook.port }),
       ...(metricsServer && { metricsPort: metricsServer.port }),
+      ...(dashboard && { dashboardPort: dashboard.port }),
     };
   } catch (error) {
+    await dashboard?.close();
     await callsQueue?.close().catch(() => undefined);
     await resultsQueue?.close().catch(() => undefined);
     await metricsServer?.close();

@@ -2,6 +2,7 @@
 // Redis (redis/), queues (queues/), health and metrics endpoints (metrics/), recurring rules' time arithmetic (recurring/), Telegram facts (telegram/) and logging (logging/).
 export * from "./config/bot-config.ts";
 export * from "./config/config-error.ts";
+export * from "./config/dashboard-config.ts";
 export * from "./config/describe-config.ts";
 export * from "./config/env-schemas.ts";
 export * from "./config/env-variables.ts";

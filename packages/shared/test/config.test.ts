@@ -401,3 +401,64 @@ describe("METRICS_LISTEN: /healthz, /readyz and /metrics", () => {
     );
   });
 });
+
+describe("DASHBOARD_LISTEN, DASHBOARD_USER, DASHBOARD_PASSWORD: the queue dashboard", () => {
+  const PASSWORD = "correct-horse-battery";
+
+  it("serves nothing unless set", () => {
+    expect(loadBotConfig(botEnv).dashboard).toBeUndefined();
+  });
+
+  it("may go without credentials on a loopback address only", () => {
+    for (const listen of ["127.0.0.1:3000", "[::1]:3000", "localhost:3000"]) {
+      expect(loadBotConfig({ ...botEnv, DASHBOARD_LISTEN: listen }).dashboard?.credentials).toBeUndefined();
+    }
+    const problems = configErrorOf(() =>
+      loadBotConfig({ ...botEnv, DASHBOARD_LISTEN: "0.0.0.0:3000" }),
+    ).problems;
+    expect(problems.join("\n")).toMatch(
+      /0\.0\.0\.0:3000 is reachable from other hosts.*DASHBOARD_USER and DASHBOARD_PASSWORD/,
+    );
+  });
+
+  it("takes a user and a password together, and the password's length is checked", () => {
+    const env = { ...botEnv, DASHBOARD_LISTEN: "0.0.0.0:3000" };
+    expect(loadBotConfig({ ...env, DASHBOARD_USER: "ops", DASHBOARD_PASSWORD: PASSWORD }).dashboard).toEqual({
+      listen: { host: "0.0.0.0", port: 3000 },
+      credentials: { user: "ops", password: PASSWORD },
+    });
+    expect(configErrorOf(() => loadBotConfig({ ...env, DASHBOARD_USER: "ops" })).problems.join("\n")).toMatch(
+      /DASHBOARD_PASSWORD is missing/,
+    );
+    expect(
+      configErrorOf(() =>
+        loadBotConfig({ ...env, DASHBOARD_USER: "ops", DASHBOARD_PASSWORD: "short" }),
+      ).problems.join("\n"),
+    ).toMatch(/DASHBOARD_PASSWORD is invalid \(shorter than 12 characters\)/);
+    expect(
+      configErrorOf(() =>
+        loadBotConfig({ ...env, DASHBOARD_USER: "o:ps", DASHBOARD_PASSWORD: PASSWORD }),
+      ).problems.join("\n"),
+    ).toMatch(/DASHBOARD_USER is invalid.*no colon/);
+    expect(
+      configErrorOf(() =>
+        loadBotConfig({ ...botEnv, DASHBOARD_USER: "ops", DASHBOARD_PASSWORD: PASSWORD }),
+      ).problems.join("\n"),
+    ).toMatch(/DASHBOARD_LISTEN is missing/);
+  });
+
+  it("never prints the password, and scrubs it from logs", () => {
+    const config = loadBotConfig({
+      ...botEnv,
+      DASHBOARD_LISTEN: "127.0.0.1:3000",
+      DASHBOARD_USER: "ops",
+      DASHBOARD_PASSWORD: PASSWORD,
+    });
+    expect(JSON.stringify(config)).not.toContain(PASSWORD);
+    expect(inspect(config, { depth: 5 })).not.toContain(PASSWORD);
+    expect(describeConfig(config)).toMatchObject({
+      dashboard: { listen: "127.0.0.1:3000", user: "ops", password: "[redacted]" },
+    });
+    expect(configSecrets(config)).toContain(PASSWORD);
+  });
+});

@@ -1,8 +1,12 @@
 import { redactRedisUrl } from "../redis/redact-redis-url.ts";
 import { ConfigError } from "./config-error.ts";
+import { type DashboardConfig, parseDashboardConfig } from "./dashboard-config.ts";
 import {
   BotApiRootSchema,
   BotTokenSchema,
+  DashboardListenSchema,
+  DashboardPasswordSchema,
+  DashboardUserSchema,
   FlagSchema,
   type HostAndPort,
   type LogLevel,
@@ -45,6 +49,8 @@ export interface BotConfig {
   allowRedisEviction: boolean;
   /** METRICS_LISTEN: where /healthz, /readyz and /metrics are served; undefined: not served. */
   metricsListen?: HostAndPort | undefined;
+  /** DASHBOARD_LISTEN (and its credentials): where the queue dashboard is served; undefined: not served. */
+  dashboard?: DashboardConfig | undefined;
 }
 
 export const BOT_ENV_SHAPE = {
@@ -60,6 +66,9 @@ export const BOT_ENV_SHAPE = {
   LOG_LEVEL: LogLevelSchema,
   ALLOW_REDIS_EVICTION: FlagSchema,
   METRICS_LISTEN: MetricsListenSchema,
+  DASHBOARD_LISTEN: DashboardListenSchema,
+  DASHBOARD_USER: DashboardUserSchema,
+  DASHBOARD_PASSWORD: DashboardPasswordSchema,
 };
 
 /** Problems with the bot's variables, or the config; never throws. */
@@ -72,6 +81,14 @@ export function parseBotConfig(
   if (env.WEBHOOK_URL?.trim() && !env.WEBHOOK_SECRET?.trim()) {
     problems.push(missingProblem("WEBHOOK_SECRET"));
   }
+  const dashboard = parsed.ok
+    ? parseDashboardConfig({
+        listen: parsed.values.DASHBOARD_LISTEN,
+        user: parsed.values.DASHBOARD_USER,
+        password: parsed.values.DASHBOARD_PASSWORD,
+      })
+    : { dashboard: undefined, problems: [] };
+  problems.push(...dashboard.problems);
   if (!parsed.ok || problems.length > 0) return { config: undefined, problems };
   const values = parsed.values;
   const webhook =
@@ -91,6 +108,7 @@ export function parseBotConfig(
       logLevel: values.LOG_LEVEL,
       allowRedisEviction: values.ALLOW_REDIS_EVICTION,
       metricsListen: values.METRICS_LISTEN,
+      dashboard: dashboard.dashboard,
     },
     describeBotConfig,
   );
@@ -117,6 +135,14 @@ export function describeBotConfig(config: BotConfig): Record<string, unknown> {
     defaultTimeZone: config.defaultTimeZone,
     logLevel: config.logLevel,
     allowRedisEviction: config.allowRedisEviction,
+    dashboard:
+      config.dashboard === undefined
+        ? "off"
+        : {
+            listen: `${config.dashboard.listen.host}:${config.dashboard.listen.port}`,
+            user: config.dashboard.credentials?.user ?? "none (loopback only)",
+            ...(config.dashboard.credentials && { password: REDACTED }),
+          },
   };
 }
 

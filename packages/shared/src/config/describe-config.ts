@@ -16,7 +16,11 @@ export function configSecrets(config: AnyConfig): string[] {
   const redisPassword = passwordOf(config.redisUrl);
   const secrets =
     config.kind === "bot"
-      ? [config.botToken, ...(config.webhook ? [config.webhook.secret] : [])]
+      ? [
+          config.botToken,
+          ...(config.webhook ? [config.webhook.secret] : []),
+          ...(config.dashboard?.credentials ? [config.dashboard.credentials.password] : []),
+        ]
       : [config.tgSession, config.tgApiHash];
   return redisPassword === undefined ? secrets : [...secrets, redisPassword];
 }

@@ -198,6 +198,37 @@ export const MetricsListenSchema = z
     return parsed;
   });
 
+/** DASHBOARD_LISTEN: where the bot serves the queue dashboard; unset (the default) serves nothing. */
+export const DashboardListenSchema = z
+  .string()
+  .optional()
+  .transform((value, ctx): HostAndPort | undefined => {
+    if (value === undefined || value.trim() === "") return undefined;
+    // Port 0 asks the system for a free port (tests).
+    const parsed = parseHostAndPort(value.trim(), { allowPortZero: true });
+    if (!parsed)
+      ctx.addIssue({ code: "custom", message: `"${value}" is not host:port (like 127.0.0.1:3000)` });
+    return parsed;
+  });
+
+/** DASHBOARD_USER: basic auth's user name; a colon would end it early in the Authorization header. */
+export const DashboardUserSchema = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === "" ? undefined : value.trim()))
+  .pipe(
+    z
+      .string()
+      .regex(/^[^:\s]{1,64}$/, { error: "1 to 64 characters, no colon or space" })
+      .optional(),
+  );
+
+/** DASHBOARD_PASSWORD: basic auth's password (its length is checked with the other dashboard rules). */
+export const DashboardPasswordSchema = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value === "" ? undefined : value));
+
 export function isValidTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: zone });

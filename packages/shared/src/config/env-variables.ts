@@ -34,6 +34,12 @@ export const ENV_VARIABLE_MEANINGS = {
     "set to 1 to start even though Redis may evict keys (maxmemory-policy other than noeviction); this risks losing queued calls",
   METRICS_LISTEN:
     "optional host:port where /healthz, /readyz and /metrics are served, like 127.0.0.1:9464 (unset: not served; they have no authentication, so keep them on 127.0.0.1 or a private network)",
+  DASHBOARD_LISTEN:
+    "optional host:port where the bot serves the queue dashboard (bull-board), like 127.0.0.1:3000 (unset: not served); an address other than 127.0.0.1/::1/localhost needs DASHBOARD_USER and DASHBOARD_PASSWORD",
+  DASHBOARD_USER:
+    "the user name the dashboard asks for (HTTP basic auth), like ops; set together with DASHBOARD_PASSWORD",
+  DASHBOARD_PASSWORD:
+    "the password the dashboard asks for (HTTP basic auth), at least 12 characters (e.g. from: openssl rand -hex 16); set together with DASHBOARD_USER",
   NODE_ENV: "production makes the checks strict (TG_API_HASH must be 32 hex characters)",
 } as const;
 
@@ -45,6 +51,7 @@ export const SECRET_ENV_VARIABLES: readonly EnvVariableName[] = [
   "TG_SESSION",
   "TG_API_HASH",
   "WEBHOOK_SECRET",
+  "DASHBOARD_PASSWORD",
 ];
 
 /** An environment: process.env in production, a plain object in tests. */

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type RunningBot, startBot } from "@callbot/bot";
 import { type Sandbox, startSandbox, type WorldMessage, type WorldSettings } from "@callbot/sandbox";
-import { type BotConfig, QUEUE_NAMES, type WorkerConfig } from "@callbot/shared";
+import { type BotConfig, type DashboardConfig, QUEUE_NAMES, type WorkerConfig } from "@callbot/shared";
 import { type CallWorker, type StartCallWorkerOptions, startCallWorker } from "@callbot/worker";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
@@ -51,6 +51,8 @@ export interface PipelineOptions {
   settings?: Partial<WorldSettings>;
   /** Serve /healthz, /readyz and /metrics from both processes on free ports (RunningBot.metricsPort, CallWorker.metricsPort()). */
   metrics?: boolean;
+  /** Serve the bot's queue dashboard (RunningBot.dashboardPort); port 0 picks a free one. */
+  dashboard?: DashboardConfig;
 }
 
 /** The sandbox, a real Redis under a fresh prefix, the worker and the bot: the product as deployed. */
@@ -90,6 +92,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     logLevel: "silent",
     allowRedisEviction: false,
     metricsListen,
+    dashboard: options.dashboard,
   };
 
   const startWorker = (overrides: Partial<StartCallWorkerOptions> = {}) =>
