@@ -65,7 +65,7 @@ describe("queue dashboard in headless Chromium", () => {
     } finally {
       await context.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it("without credentials, or with a wrong password, the browser gets 401 and nothing else", async () => {
     for (const httpCredentials of [
@@ -99,5 +99,5 @@ describe("queue dashboard in headless Chromium", () => {
         await context.close();
       }
     }
-  }, 60_000);
+  }, 120_000);
 });

@@ -186,30 +186,23 @@ export const WebhookListenSchema = z
  * nothing. Bind 127.0.0.1 (or a private address) unless a scraper elsewhere needs it: the
  * endpoints have no authentication.
  */
-export const MetricsListenSchema = z
-  .string()
-  .optional()
-  .transform((value, ctx): HostAndPort | undefined => {
-    if (value === undefined) return undefined;
-    // Port 0 asks the system for a free port (tests).
-    const parsed = parseHostAndPort(value, { allowPortZero: true });
-    if (!parsed)
-      ctx.addIssue({ code: "custom", message: `"${value}" is not host:port (like 127.0.0.1:9464)` });
-    return parsed;
-  });
+export const MetricsListenSchema = optionalListenSchema("127.0.0.1:9464");
 
 /** DASHBOARD_LISTEN: where the bot serves the queue dashboard; unset (the default) serves nothing. */
-export const DashboardListenSchema = z
-  .string()
-  .optional()
-  .transform((value, ctx): HostAndPort | undefined => {
-    if (value === undefined || value.trim() === "") return undefined;
-    // Port 0 asks the system for a free port (tests).
-    const parsed = parseHostAndPort(value.trim(), { allowPortZero: true });
-    if (!parsed)
-      ctx.addIssue({ code: "custom", message: `"${value}" is not host:port (like 127.0.0.1:3000)` });
-    return parsed;
-  });
+export const DashboardListenSchema = optionalListenSchema("127.0.0.1:3000");
+
+/** An optional "host:port" to listen on (unset or empty: nothing is served); port 0 picks a free port (tests). */
+function optionalListenSchema(example: string) {
+  return z
+    .string()
+    .optional()
+    .transform((value, ctx): HostAndPort | undefined => {
+      if (value === undefined || value.trim() === "") return undefined;
+      const parsed = parseHostAndPort(value.trim(), { allowPortZero: true });
+      if (!parsed) ctx.addIssue({ code: "custom", message: `"${value}" is not host:port (like ${example})` });
+      return parsed;
+    });
+}
 
 /** DASHBOARD_USER: basic auth's user name; a colon would end it early in the Authorization header. */
 export const DashboardUserSchema = z
