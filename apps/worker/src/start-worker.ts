@@ -3,6 +3,7 @@ import {
   CALLS_QUEUE_JOBS,
   type CallsQueue,
   createRedisConnection,
+  jobTooNew,
   joinInviteKey,
   type MetricsServer,
   observeJobDurations,
@@ -22,6 +23,7 @@ import type { TelegramClient } from "telegram";
 import { callActionJob } from "./calls/call-action-job.ts";
 import { createGroupCallJob } from "./calls/create-group-call-job.ts";
 import { failureCategory, readTelegramFailure } from "./calls/read-telegram-failure.ts";
+import { refuseNewerJob } from "./calls/refuse-newer-job.ts";
 import { reportFinalFailure } from "./calls/report-final-failure.ts";
 import { redisRtmpRotationClaims } from "./calls/rtmp-rotation-claims.ts";
 import { publishUserbotIdentity } from "./identity/publish-userbot-identity.ts";
@@ -334,6 +336,9 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
     // One queue, four kinds of job (CALLS_QUEUE_JOBS), told apart by name. A job of unknown name
     // or with data that does not fit fails for good in parseCallsJob, and never runs half-way.
     const processor = async (job: Job, token?: string): Promise<unknown> => {
+      // A newer bot's job (an upgrade done bot first): refused with an answer, never run half-way.
+      const tooNew = jobTooNew(job.name, job.data);
+      if (tooNew) return refuseNewerJob(job, tooNew, { publisher, logger, now });
       const parsed = parseCallsJob(job);
       switch (parsed.name) {
         case "create-call":

@@ -8,6 +8,7 @@ import { SHUTDOWN_DEADLINE_MS, WORKER_EXIT_DEADLINE_MS } from "@callbot/shared";
 import { freePort } from "@callbot/test-support";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { readComposeFile, readDockerfile } from "./support/compose-file.ts";
 
 /**
@@ -94,7 +95,7 @@ async function becomesHealthy(service: string, port: number, deadlineMs: number)
 }
 
 describe("the image's apps, deployed by the Dockerfile's commands (no container engine here)", () => {
-  it("the bot and the worker start from the deployed folders, pass compose's /readyz healthcheck, and stop on SIGTERM", async () => {
+  it("the bot and the worker start from the deployed folders, pass compose's /readyz healthcheck, serve every metric the alert rules name, and stop on SIGTERM", async () => {
     const session = sandbox.info.sessions.callbot_assistant;
     if (!session) throw new Error("the demo world has no assistant session");
     const [botPort, workerPort] = [await freePort(), await freePort()];
@@ -120,6 +121,24 @@ describe("the image's apps, deployed by the Dockerfile's commands (no container 
     });
     expect(await becomesHealthy("worker-1", workerPort, 60_000), worker.stderr()).toBe(true);
     expect(await becomesHealthy("bot", botPort, 60_000), bot.stderr()).toBe(true);
+
+    // Every metric an alert rule names is one the two processes serve (prom-client lists each
+    // registered metric with a TYPE line even before its first value).
+    const served = new Set<string>();
+    for (const port of [botPort, workerPort]) {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      for (const [, name] of text.matchAll(/^# TYPE (\S+)/gm)) served.add(name ?? "");
+    }
+    const rules = parse(readFileSync(join(REPO, "deploy/prometheus/callbot-alerts.yml"), "utf8")) as {
+      groups: Array<{ rules: Array<{ alert: string; expr: string }> }>;
+    };
+    const named = rules.groups.flatMap((group) =>
+      group.rules.flatMap((rule) =>
+        [...rule.expr.matchAll(/\b(callbot_[a-z_]+)/g)].map((m) => [rule.alert, m[1]]),
+      ),
+    );
+    expect(named.length).toBeGreaterThan(5);
+    for (const [alert, metric] of named) expect([...served], `${alert}: ${metric}`).toContain(metric);
 
     for (const [app, deadlineMs] of [
       [bot, SHUTDOWN_DEADLINE_MS],

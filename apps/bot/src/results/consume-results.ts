@@ -27,6 +27,7 @@ import { forgetSecretsAfterDelivery } from "./forget-delivered-secrets.ts";
 import { deliveryPauseMs, postponeDelivery, timesPaused } from "./postpone-delivery.ts";
 import { renderOutcome, renderWorkerAlert } from "./render-outcome.ts";
 import { reportActionResult } from "./report-action-result.ts";
+import { renderRefusedForOperators, reportRefusedJob } from "./report-refused-job.ts";
 import { sendOnce } from "./send-once.ts";
 
 export interface ResultsConsumerDeps {
@@ -100,6 +101,11 @@ async function deliverResult(
   try {
     if (message.kind === "worker-alert") {
       await alertOwners(message, deps, once);
+      return;
+    }
+    if (message.kind === "job-refused") {
+      await once("requester", () => reportRefusedJob(message, deps.api, deps.logger));
+      await tellOwners(renderRefusedForOperators(message), deps, once);
       return;
     }
     const final = message.outcome.status !== "delayed";
@@ -201,11 +207,15 @@ async function reportCallResult(
 }
 
 async function alertOwners(alert: WorkerAlert, deps: ResultsConsumerDeps, once: Once): Promise<void> {
-  const text = renderWorkerAlert(alert);
   deps.logger.error(
     { alert: alert.alert, errorName: alert.errorName, lockOutcome: alert.lockOutcome },
     "worker alert",
   );
+  await tellOwners(renderWorkerAlert(alert), deps, once);
+}
+
+/** Sends `text` to every operator (OWNER_IDS) once, whatever happens to one of them. */
+async function tellOwners(text: string, deps: ResultsConsumerDeps, once: Once): Promise<void> {
   for (const ownerId of deps.ownerIds) {
     try {
       await once(`alert:${ownerId}`, async () => {

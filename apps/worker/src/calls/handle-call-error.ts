@@ -101,7 +101,8 @@ export async function handleCallError(
   throw markReported(new UnrecoverableError(`${facts.errorName}: ${messageOf(error)}`));
 }
 
-function markReported<E extends Error>(error: E): E {
+/** Marks an error whose outcome the processor already published. */
+export function markReported<E extends Error>(error: E): E {
   reported.add(error);
   return error;
 }

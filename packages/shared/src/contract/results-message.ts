@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CallActionResultSchema } from "./call-action.ts";
 import { CreateCallResultSchema } from "./call-result.ts";
+import { JobRefusedSchema } from "./job-versions.ts";
 import { JoinChatResultSchema } from "./join-chat.ts";
 import { WorkerAlertSchema } from "./worker-alert.ts";
 
@@ -10,5 +11,6 @@ export const ResultsMessageSchema = z.discriminatedUnion("kind", [
   CallActionResultSchema,
   JoinChatResultSchema,
   WorkerAlertSchema,
+  JobRefusedSchema,
 ]);
 export type ResultsMessage = z.infer<typeof ResultsMessageSchema>;

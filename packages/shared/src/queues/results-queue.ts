@@ -1,4 +1,5 @@
 import { type Queue, UnrecoverableError } from "bullmq";
+import { resultTooNew } from "../contract/job-versions.ts";
 import { type ResultsMessage, ResultsMessageSchema } from "../contract/results-message.ts";
 import { RESULT_JOB_DEFAULTS } from "./call-job-options.ts";
 import { describeIssues } from "./describe-issues.ts";
@@ -27,7 +28,12 @@ export async function addResult(queue: ResultsQueue, message: ResultsMessage, jo
 export function parseResultsJob(job: { data: unknown }): ResultsMessage {
   const parsed = ResultsMessageSchema.safeParse(job.data);
   if (!parsed.success) {
-    throw new UnrecoverableError(`invalid results message, not delivered: ${describeIssues(parsed.error)}`);
+    // A newer worker's message (an upgrade done worker first that changed a format): the reason
+    // names the upgrade that is missing; the job stays in the failed set with its data.
+    const tooNew = resultTooNew(job.data);
+    throw new UnrecoverableError(
+      tooNew ?? `invalid results message, not delivered: ${describeIssues(parsed.error)}`,
+    );
   }
   return parsed.data;
 }
