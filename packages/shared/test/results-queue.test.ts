@@ -70,8 +70,19 @@ describe("parseResultsJob", () => {
     expect(parseResultsJob({ data: alert })).toEqual(alert);
   });
 
-  it("fails a message of another version for good, with the reason", () => {
+  it("fails a message of a newer version for good, naming the upgrade (rolling upgrades)", () => {
     const parse = () => parseResultsJob({ data: { ...alert, v: 2 } });
+    expect(parse).toThrow(UnrecoverableError);
+    expect(parse).toThrow(
+      'a newer worker sent version 2 of a "worker-alert" message; this bot reads up to version 1: upgrade the bot',
+    );
+  });
+
+  it("fails a message of an unknown kind the same way, and a malformed one with the reason", () => {
+    expect(() => parseResultsJob({ data: { v: 1, kind: "reminder-sent" } })).toThrow(
+      'a newer worker sent a "reminder-sent" message, a kind this bot does not know: upgrade the bot',
+    );
+    const parse = () => parseResultsJob({ data: { ...alert, at: "soon" } });
     expect(parse).toThrow(UnrecoverableError);
     expect(parse).toThrow(/^invalid results message, not delivered: /);
   });
