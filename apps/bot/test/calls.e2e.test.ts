@@ -8,12 +8,13 @@ import {
   type ResultsMessage,
   writeWorkerStatus,
 } from "@callbot/shared";
+import { DEMO, REDIS_URL, waitFor } from "@callbot/test-support";
 import { type Job, Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CallsRegistry } from "../src/calls-registry/calls-registry.ts";
 import { systemClock } from "../src/clock.ts";
-import { DEMO, eventually, type Harness, REDIS_URL, startHarness } from "./support/harness.ts";
+import { type Harness, startHarness } from "./support/harness.ts";
 
 /**
  * /calls and its buttons against the sandbox and a real Redis, with no worker: the test reads the
@@ -47,8 +48,10 @@ describe("/calls: list, buttons, refusals", () => {
     const sent = await h.sandbox.sendText({ from, chatId, text });
     const ack = await h.sandbox.waitForBotMessage(chatId, (m) => m.replyToMessageId === sent.id);
     expect(ack.text).toContain("Queued");
-    const request = await eventually(async () =>
-      (await h.callJobs()).find((job) => job.ack?.messageId === ack.id && job.requester.chatId === chatId),
+    const request = await waitFor(
+      async () =>
+        (await h.callJobs()).find((job) => job.ack?.messageId === ack.id && job.requester.chatId === chatId),
+      "the request's job",
     );
     return { request, ack };
   }
@@ -118,10 +121,10 @@ describe("/calls: list, buttons, refusals", () => {
 
   /** The first call-action job, once the bot has queued one. */
   async function nextActionJob(): Promise<Job<CallActionRequest>> {
-    const [job] = await eventually(async () => {
+    const [job] = await waitFor(async () => {
       const jobs = await actionJobs();
       return jobs.length > 0 ? jobs : undefined;
-    });
+    }, "a call-action job");
     return job!;
   }
 
@@ -185,10 +188,10 @@ describe("/calls: list, buttons, refusals", () => {
     ]);
     const answers = await Promise.all([first.answer, second.answer]);
     expect(answers.map((a) => a.text).sort()).toEqual(["Already on it…", "Starting…"]);
-    const queued = await eventually(async () => {
+    const queued = await waitFor(async () => {
       const found = await actionJobs();
       return found.length > 0 ? found : undefined;
-    });
+    }, "a call-action job");
     expect(queued).toHaveLength(1);
     const job = queued[0]!;
     expect(job.data).toMatchObject({
@@ -442,16 +445,16 @@ describe("/calls: list, buttons, refusals", () => {
     const { request, ack } = await newcall(DEMO.olga, DEMO.community, "/newcall Planned in 5h");
     const call = await created(request, ack);
     h.sandbox.world.startScheduledGroupCall(DEMO.olga, call.id);
-    const live = await eventually(async () => {
+    const live = await waitFor(async () => {
       const listed = await list(DEMO.olga, DEMO.community);
       return listed.text?.includes("🔴 live") ? listed : undefined;
-    });
+    }, "/calls to list the call as live");
     expect(live.text).toContain("Video chat “Planned”");
     h.sandbox.world.discardGroupCall(DEMO.olga, call.id);
-    const ended = await eventually(async () => {
+    const ended = await waitFor(async () => {
       const listed = await list(DEMO.olga, DEMO.community);
       return listed.text?.includes("⏹ ended") ? listed : undefined;
-    });
+    }, "/calls to list the call as ended");
     expect(ended.text).not.toContain("🔴 live");
     expect(buttons(ended)).toEqual([]);
   });
@@ -463,10 +466,10 @@ describe("/calls: list, buttons, refusals", () => {
       rtmp: false,
       scheduleDate: Math.floor(Date.now() / 1000) + 7200,
     });
-    const listed = await eventually(async () => {
+    const listed = await waitFor(async () => {
       const message = await list(DEMO.olga, DEMO.privateTeam);
       return message.text?.includes("🗓 scheduled") ? message : undefined;
-    });
+    }, "/calls to list the scheduled call");
     expect(listed.text).toContain("set up in Telegram directly");
     expect(buttons(listed)).toEqual([]);
   });

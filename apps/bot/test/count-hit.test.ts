@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
+import { REDIS_URL } from "@callbot/test-support";
 import { RedisStore } from "@grammyjs/ratelimiter/out/redisStore.js";
 import fc from "fast-check";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { countHit } from "../src/throttle/count-hit.ts";
-import { REDIS_URL } from "./support/harness.ts";
 
 /**
  * Checklist line 31 at the level of the counter, on a real Redis: whatever happened before, a

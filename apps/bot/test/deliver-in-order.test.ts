@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
+import { REDIS_URL } from "@callbot/test-support";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { botKeys } from "../src/redis/bot-keys.ts";
 import { deliverInOrder } from "../src/results/deliver-in-order.ts";
-import { REDIS_URL } from "./support/harness.ts";
 
 /** Checklist 29 at the level of one request's deliveries, on a real Redis. */
 const redis = new Redis(REDIS_URL);

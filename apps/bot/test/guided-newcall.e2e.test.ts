@@ -1,8 +1,9 @@
 import type { WorldMessage } from "@callbot/sandbox";
 import { jobIdForCommand } from "@callbot/shared";
+import { DEMO, REDIS_URL, waitFor } from "@callbot/test-support";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
-import { DEMO, eventually, type Harness, REDIS_URL, startHarness } from "./support/harness.ts";
+import { type Harness, startHarness } from "./support/harness.ts";
 
 /** The callback_data of every inline button on a message. */
 function buttonData(message: WorldMessage): string[] {
@@ -84,10 +85,7 @@ describe("the guided /newcall in the private chat", () => {
       (m) => m.text?.includes("Queued") ?? false,
     );
     expect(ack.text).toContain("⏳ Queued: video chat “Weekly sync” in «Demo Community», scheduled for");
-    const jobs = await eventually(async () => {
-      const found = await h.callJobs();
-      return found.length > 0 ? found : undefined;
-    });
+    const jobs = await h.waitForCallJobs();
     expect(jobs).toHaveLength(1);
     const job = jobs[0]!;
     expect(job).toMatchObject({
@@ -145,10 +143,7 @@ describe("the guided /newcall in the private chat", () => {
       summary.id,
       (m) => m.text?.includes("⏳ Queued: video chat in «Demo Community»") ?? false,
     );
-    const [job] = await eventually(async () => {
-      const found = await h.callJobs();
-      return found.length > 0 ? found : undefined;
-    });
+    const [job] = await h.waitForCallJobs();
     expect(job?.title).toBeUndefined();
     expect(job?.rtmp).toBe(false);
   });
@@ -206,10 +201,7 @@ describe("the guided /newcall in the private chat", () => {
     expect(summary.text).toContain("Call: livestream “Second try”");
     expect(summary.text).toContain("When: now");
     await press(DEMO.olga, summary, "guided:confirm");
-    const [job] = await eventually(async () => {
-      const found = await h.callJobs();
-      return found.length > 0 ? found : undefined;
-    });
+    const [job] = await h.waitForCallJobs();
     expect(job).toMatchObject({ title: "Second try", rtmp: true });
     expect(job?.scheduleDate).toBeUndefined();
     expect(await h.callJobs()).toHaveLength(1);
@@ -229,8 +221,9 @@ describe("the guided /newcall in the private chat", () => {
 
     await nextQuestion(DEMO.olga, "The guided /newcall timed out; nothing was created.");
     // The question lost its buttons, so nothing stale can be pressed.
-    await eventually(
+    await waitFor(
       () => buttonData(h.sandbox.botMessages(DEMO.olga).find((m) => m.id === title.id)!).length === 0,
+      "the title question's buttons to be removed",
     );
     const inspector = new Redis(REDIS_URL);
     expect(await inspector.exists(`${h.prefix}:bot:conversation:${DEMO.olga}`)).toBe(0);
@@ -319,10 +312,7 @@ describe("the guided /newcall in the private chat", () => {
       await press(DEMO.olga, kind, "guided:kind:video");
       const summary = await nextQuestion(DEMO.olga, "Please check:");
       await press(DEMO.olga, summary, "guided:confirm");
-      const [job] = await eventually(async () => {
-        const found = await h.callJobs();
-        return found.length > 0 ? found : undefined;
-      });
+      const [job] = await h.waitForCallJobs();
       expect(job?.target).toMatchObject({ chatId: DEMO.channel, title: "Demo Channel" });
       // The conversation replays its steps on every answer; the picker was still sent only once.
       expect(h.sandbox.botMessages(DEMO.olga).filter((m) => m.text?.includes("Pick a group"))).toHaveLength(

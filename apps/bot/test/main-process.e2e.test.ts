@@ -2,9 +2,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { type Sandbox, startSandbox } from "@callbot/sandbox";
+import { DEMO, REDIS_URL, waitFor } from "@callbot/test-support";
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DEMO, eventually, REDIS_URL } from "./support/harness.ts";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 const TSX = fileURLToPath(new URL("../../../node_modules/.bin/tsx", import.meta.url));
@@ -48,9 +48,7 @@ describe("the bot process (src/main.ts)", () => {
     child.stderr?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
     });
-    await eventually(() => (output.includes('"msg":"bot started"') ? true : undefined), {
-      timeoutMs: 15_000,
-    });
+    await waitFor(() => output.includes('"msg":"bot started"'), "the bot process to log that it started");
   }
 
   it("answers, then exits cleanly and promptly on SIGTERM, with no token in its output", async () => {
@@ -79,7 +77,7 @@ describe("the bot process (src/main.ts)", () => {
       text: "/newcall In flight",
     });
     // The "queued" answer is on its way (held by the slow fault) when the signal arrives.
-    await eventually(() => ((sandbox.counters().botApi.sendMessage ?? 0) >= 1 ? true : undefined));
+    await waitFor(() => (sandbox.counters().botApi.sendMessage ?? 0) >= 1, "the bot to send a message");
     const exited = new Promise<number | null>((resolve) => child?.once("exit", (code) => resolve(code)));
     child?.kill("SIGTERM");
     expect(await exited).toBe(0);

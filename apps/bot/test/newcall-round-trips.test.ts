@@ -1,6 +1,7 @@
+import { DEMO, REDIS_URL, waitFor } from "@callbot/test-support";
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DEMO, eventually, type Harness, REDIS_URL, startHarness } from "./support/harness.ts";
+import { type Harness, startHarness } from "./support/harness.ts";
 
 /**
  * How many Redis round trips the bot spends on one steady-state /newcall in a group (caches warm),
@@ -26,7 +27,7 @@ describe("Redis round trips of one /newcall", () => {
       const scoreOf = async () => Number((await inspector.zscore(knownChats, String(DEMO.community))) ?? 0);
       // A first request warms the caches (the requester's rights, time zone).
       await h.sandbox.sendText({ from: DEMO.olga, chatId: DEMO.community, text: "/newcall Warm up" });
-      const first = await eventually(async () => (await scoreOf()) || undefined);
+      const first = await waitFor(async () => (await scoreOf()) || undefined, "the chat in the known chats");
       await inspector.del(`${h.prefix}:bot:cooldown:${DEMO.community}`);
 
       const botAddress = /addr=(\S+)/.exec(String(await redis.client("INFO")))?.[1];
@@ -40,20 +41,20 @@ describe("Redis round trips of one /newcall", () => {
         if (source === botAddress) seen.push(args);
       });
       // MONITOR is live once it echoes a command.
-      await eventually(async () => {
+      await waitFor(async () => {
         await inspector.echo(sentinel);
         return sentinelSeen;
-      });
+      }, "the monitor to see the sentinel");
       seen.length = 0;
       sentinelSeen = false;
 
       await h.sandbox.sendText({ from: DEMO.olga, chatId: DEMO.community, text: "/newcall Measured" });
       // The last thing a /newcall writes is the chat in the guided flow's "known chats".
-      await eventually(async () => (await scoreOf()) > first);
-      await eventually(async () => {
+      await waitFor(async () => (await scoreOf()) > first, "the known chats to be written again");
+      await waitFor(async () => {
         await inspector.echo(sentinel);
         return sentinelSeen;
-      });
+      }, "the monitor to see the sentinel");
       const trips = roundTrips(seen);
       console.info(`round trips of one /newcall: ${trips.length}\n${trips.join("\n")}`);
       expect(trips.length).toBeLessThanOrEqual(6);

@@ -1,8 +1,9 @@
 import type { WorldMessage } from "@callbot/sandbox";
 import { jobIdForCommand } from "@callbot/shared";
+import { DEMO, waitFor } from "@callbot/test-support";
 import { DateTime } from "luxon";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DEMO, eventually, type Harness, startHarness } from "./support/harness.ts";
+import { type Harness, startHarness } from "./support/harness.ts";
 
 describe("/newcall through the sandbox and a real Redis", () => {
   let h: Harness;
@@ -33,10 +34,7 @@ describe("/newcall through the sandbox and a real Redis", () => {
     const ack = await h.sandbox.waitForBotMessage(DEMO.community, (m) => m.replyToMessageId === sent.id);
     expect(ack.text).toContain("Queued: video chat “Weekly sync” in «Demo Community», to start now.");
 
-    const jobs = await eventually(async () => {
-      const found = await h.callJobs();
-      return found.length > 0 ? found : undefined;
-    });
+    const jobs = await h.waitForCallJobs();
     expect(jobs).toHaveLength(1);
     const job = jobs[0]!;
     expect(job).toEqual({
@@ -64,20 +62,14 @@ describe("/newcall through the sandbox and a real Redis", () => {
     });
     expect(ack.text).toContain("Queued: video chat “Retro” in «Demo Community», scheduled for");
     expect(ack.text).toContain(`${expected.toFormat("d LLL yyyy")}, 18:30 (Europe/Berlin, UTC`);
-    const [job] = await eventually(async () => {
-      const found = await h.callJobs();
-      return found.length > 0 ? found : undefined;
-    });
+    const [job] = await h.waitForCallJobs();
     expect(job?.scheduleDate).toBe(expected.toSeconds());
   });
 
   it("from the private chat, naming a channel by username, with a livestream", async () => {
     const ack = await ask(DEMO.olga, DEMO.olga, "/newcall @demo_channel Launch in 2h rtmp");
     expect(ack.text).toContain("Queued: livestream “Launch” in «Demo Channel», scheduled for");
-    const [job] = await eventually(async () => {
-      const found = await h.callJobs();
-      return found.length > 0 ? found : undefined;
-    });
+    const [job] = await h.waitForCallJobs();
     expect(job).toMatchObject({
       target: { chatId: DEMO.channel, title: "Demo Channel", username: "demo_channel" },
       requester: { userId: DEMO.olga, chatId: DEMO.olga },
@@ -186,7 +178,7 @@ describe("/newcall through the sandbox and a real Redis", () => {
   it("a replayed update queues one job and sends one acknowledgement", async () => {
     const sent = await h.sandbox.sendText({ from: DEMO.olga, chatId: DEMO.community, text: "/newcall Once" });
     await h.sandbox.waitForBotMessage(DEMO.community, (m) => m.replyToMessageId === sent.id);
-    await eventually(async () => ((await h.callJobs()).length === 1 ? true : undefined));
+    await waitFor(async () => (await h.callJobs()).length === 1, "one job on the calls queue");
 
     const update = h.updates.find(
       (u) => u.message?.message_id === sent.id && u.message.chat.id === DEMO.community,
@@ -205,10 +197,7 @@ describe("/newcall through the sandbox and a real Redis", () => {
     await ask(DEMO.olga, DEMO.community, "/newcall First");
     const second = await ask(DEMO.adam, DEMO.community, "/newcall Second");
     expect(second.text).toContain("A request for Demo Community is already being handled");
-    const jobs = await eventually(async () => {
-      const found = await h.callJobs();
-      return found.length > 0 ? found : undefined;
-    });
+    const jobs = await h.waitForCallJobs();
     expect(jobs.map((j) => j.title)).toEqual(["First"]);
   });
 
@@ -220,8 +209,9 @@ describe("/newcall through the sandbox and a real Redis", () => {
         text: `/newcall ${title}`,
       });
       const ack = await h.sandbox.waitForBotMessage(DEMO.community, (m) => m.replyToMessageId === sent.id);
-      const request = await eventually(async () =>
-        (await h.callJobs()).find((j) => j.ack?.messageId === ack.id),
+      const request = await waitFor(
+        async () => (await h.callJobs()).find((j) => j.ack?.messageId === ack.id),
+        "the request's job",
       );
       await h.putResult({
         v: 1,

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
+import { REDIS_URL } from "@callbot/test-support";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { withdrawLateJob } from "../src/newcall/queue-call-request.ts";
-import { REDIS_URL } from "./support/harness.ts";
 
 const prefix = `test-${randomUUID()}`;
 const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });

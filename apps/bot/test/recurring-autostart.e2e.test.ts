@@ -1,11 +1,12 @@
 import type { WorldMessage } from "@callbot/sandbox";
 import { CALL_JOB_NAMES, QUEUE_NAMES, type RecurringRule } from "@callbot/shared";
+import { DEMO, REDIS_URL } from "@callbot/test-support";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { DateTime } from "luxon";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { recurringRulesStore } from "../src/recurring/recurring-rules-store.ts";
-import { DEMO, eventually, type Harness, REDIS_URL, startHarness } from "./support/harness.ts";
+import { type Harness, startHarness } from "./support/harness.ts";
 
 const zone = "Europe/Berlin";
 /** A Wednesday noon in Berlin: the next Monday is days away, this Wednesday's 18:00 six hours. */
@@ -31,10 +32,7 @@ describe("autostart and recurring calls through the sandbox and a real Redis", (
     return h.sandbox.waitForBotMessage(chatId, (m) => m.replyToMessageId === sent.id);
   }
   async function oneJob() {
-    const jobs = await eventually(async () => {
-      const found = await h.callJobs();
-      return found.length > 0 ? found : undefined;
-    });
+    const jobs = await h.waitForCallJobs();
     expect(jobs).toHaveLength(1);
     return jobs[0]!;
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { startSandbox } from "@callbot/sandbox";
 import { CALL_JOB_DEFAULTS, type CallsJobData, createRedisConnection, QUEUE_NAMES } from "@callbot/shared";
-import { PrivateRedis } from "@callbot/test-support";
+import { DEMO, PrivateRedis, REDIS_URL, waitFor } from "@callbot/test-support";
 import { run } from "@grammyjs/runner";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
@@ -9,7 +9,7 @@ import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createBot } from "../src/create-bot.ts";
 import { queueCallRequest } from "../src/newcall/queue-call-request.ts";
-import { DEMO, eventually, type Harness, REDIS_URL, startHarness } from "./support/harness.ts";
+import { type Harness, startHarness } from "./support/harness.ts";
 
 describe("Redis is down when a user sends /newcall", () => {
   let redis: PrivateRedis;
@@ -38,7 +38,7 @@ describe("Redis is down when a user sends /newcall", () => {
 
     // Redis comes back with its data (append-only file); the bot reconnects by itself.
     await redis.restart();
-    await eventually(() => (h.running.redis.status === "ready" ? true : undefined), { timeoutMs: 10_000 });
+    await waitFor(() => h.running.redis.status === "ready", "the bot's Redis connection to be back", 10_000);
     const later = await h.sandbox.sendText({
       from: DEMO.olga,
       chatId: DEMO.oldGroup,
@@ -46,10 +46,7 @@ describe("Redis is down when a user sends /newcall", () => {
     });
     const ack = await h.sandbox.waitForBotMessage(DEMO.oldGroup, (m) => m.replyToMessageId === later.id);
     expect(ack.text).toContain("Queued");
-    const jobs = await eventually(async () => {
-      const found = await h.callJobs();
-      return found.length > 0 ? found : undefined;
-    });
+    const jobs = await h.waitForCallJobs();
     expect(jobs.map((job) => job.title)).toEqual(["Found"]);
   });
 });

@@ -8,6 +8,7 @@ import {
   workerStatusKey,
   writeWorkerStatus,
 } from "@callbot/shared";
+import { DEMO, REDIS_URL } from "@callbot/test-support";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { pino } from "pino";
@@ -16,7 +17,6 @@ import { DEFAULT_BOT_LIMITS } from "../src/bot-limits.ts";
 import { submitCallRequest } from "../src/newcall/submit-call-request.ts";
 import { botKeys } from "../src/redis/bot-keys.ts";
 import { RequestLedger } from "../src/requests/request-ledger.ts";
-import { DEMO, REDIS_URL } from "./support/harness.ts";
 
 /**
  * Every transition of the request ledger (src/requests/request-ledger.ts, its table), on a real

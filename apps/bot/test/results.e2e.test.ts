@@ -6,9 +6,10 @@ import {
   describeTelegramError,
   userbotIdentityKey,
 } from "@callbot/shared";
+import { DEMO, REDIS_URL, waitFor } from "@callbot/test-support";
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DEMO, eventually, type Harness, REDIS_URL, startHarness } from "./support/harness.ts";
+import { type Harness, startHarness } from "./support/harness.ts";
 
 const STREAM_KEY = "1500000001:SeCrEtStReAmKeY";
 
@@ -21,7 +22,7 @@ describe("results consumer: the acknowledgement is edited with the outcome", () 
     await redis.set(
       userbotIdentityKey(h.prefix),
       JSON.stringify({
-        userId: DEMO.userbot,
+        userId: DEMO.assistant,
         username: "callbot_assistant",
         firstName: "Assistant",
         since: Date.now(),
@@ -42,8 +43,9 @@ describe("results consumer: the acknowledgement is edited with the outcome", () 
     const sent = await h.sandbox.sendText({ from, chatId, text });
     const ack = await h.sandbox.waitForBotMessage(chatId, (m) => m.replyToMessageId === sent.id);
     expect(ack.text).toContain("Queued");
-    const request = await eventually(async () =>
-      (await h.callJobs()).find((job) => job.ack?.messageId === ack.id),
+    const request = await waitFor(
+      async () => (await h.callJobs()).find((job) => job.ack?.messageId === ack.id),
+      "the request's job",
     );
     return { request, ack };
   }

@@ -1,6 +1,7 @@
+import { DEMO, REDIS_URL } from "@callbot/test-support";
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DEMO, type Harness, REDIS_URL, startHarness } from "./support/harness.ts";
+import { type Harness, startHarness } from "./support/harness.ts";
 
 describe("/start, /help and the command menu", () => {
   let h: Harness;

@@ -1,7 +1,8 @@
 import type { CreateCallRequest } from "@callbot/shared";
+import { DEMO, waitFor } from "@callbot/test-support";
 import { DateTime } from "luxon";
 import { afterEach, describe, expect, it } from "vitest";
-import { DEMO, eventually, type Harness, startHarness } from "./support/harness.ts";
+import { type Harness, startHarness } from "./support/harness.ts";
 
 describe("/timezone and times in the user's zone", () => {
   let h: Harness | undefined;
@@ -42,8 +43,9 @@ describe("/timezone and times in the user's zone", () => {
     await ask(DEMO.olga, DEMO.olga, "/timezone Asia/Tokyo");
     const reply = await ask(DEMO.olga, DEMO.community, "/newcall Standup tomorrow 18:00");
     expect(reply.text).toContain("(Asia/Tokyo, UTC+09:00)");
-    const job = await eventually(async () =>
-      (await h!.callJobs()).find((j: CreateCallRequest) => j.ack?.messageId === reply.id),
+    const job = await waitFor(
+      async () => (await h!.callJobs()).find((j: CreateCallRequest) => j.ack?.messageId === reply.id),
+      "the request's job",
     );
     const expected = DateTime.now()
       .setZone("Asia/Tokyo")
@@ -61,10 +63,10 @@ describe("/timezone and times in the user's zone", () => {
     const after = await ask(DEMO.olga, DEMO.privateTeam, "/newcall After 2027-03-29 18:00");
     expect(before.text).toContain("Sat 27 Mar 2027, 18:00 (Europe/Berlin, UTC+01:00)");
     expect(after.text).toContain("Mon 29 Mar 2027, 18:00 (Europe/Berlin, UTC+02:00)");
-    const jobs = await eventually(async () => {
+    const jobs = await waitFor(async () => {
       const found = await h!.callJobs();
       return found.length === 2 ? found : undefined;
-    });
+    }, "both requests' jobs");
     const byTitle = new Map(jobs.map((j) => [j.title, j]));
     expect(byTitle.get("Before")?.scheduleDate).toBe(Date.parse("2027-03-27T17:00:00Z") / 1000);
     expect(byTitle.get("After")?.scheduleDate).toBe(Date.parse("2027-03-29T16:00:00Z") / 1000);

@@ -3,12 +3,11 @@ import { once } from "node:events";
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { type Sandbox, startSandbox } from "@callbot/sandbox";
-import { freePort } from "@callbot/test-support";
+import { DEMO, freePort, REDIS_URL } from "@callbot/test-support";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type RunningBot, type StartBotOptions, startBot } from "../src/start-bot.ts";
 import { DEFAULT_WEBHOOK_SERVER_LIMITS } from "../src/webhook/start-webhook-server.ts";
-import { DEMO, REDIS_URL } from "./support/harness.ts";
 
 const SECRET = "webhook-secret-0123456789abcdef";
 

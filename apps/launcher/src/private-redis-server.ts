@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "@callbot/shared";
 
 /** redis-server is not on the PATH. */
 export class RedisServerNotInstalled extends Error {
@@ -84,19 +84,6 @@ function readyToAcceptConnections(child: ChildProcess): Promise<void> {
         new Error(
           `redis-server stopped at start-up (exit code ${code}): ${log.trim().split("\n").at(-1) ?? ""}`,
         ),
-      );
-    });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port")),
       );
     });
   });

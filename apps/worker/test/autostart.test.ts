@@ -1,26 +1,25 @@
 import { ENDED_CALL_LOOKUP_VALUES } from "@callbot/sandbox";
 import { autostartJobId, CALL_JOB_NAMES } from "@callbot/shared";
+import { DEMO, DEMO_CHATS, waitFor } from "@callbot/test-support";
 import type { Job } from "bullmq";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { callReaches, finalActionResult } from "./support/call-actions.ts";
-import { waitFor } from "./support/wait-for.ts";
-import { CHATS, OWNER_ID, USERBOT_ID, WorkerHarness } from "./support/worker-harness.ts";
+import { harnessPerTest } from "./support/worker-harness.ts";
 
 /** Telegram's minimum is 10 s ahead; a little more so the create-call job still passes its own check. */
 const SOON_SECONDS = 12;
 
 describe("auto-start of scheduled calls", () => {
-  let h: WorkerHarness;
-  beforeEach(async () => {
-    h = await WorkerHarness.start();
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  const h = harnessPerTest({ worker: false });
 
   async function createWithAutostart(scheduleInSeconds: number) {
     const scheduleDate = Math.floor(Date.now() / 1000) + scheduleInSeconds;
-    const request = h.request({ target: CHATS.privateTeam, scheduleDate, autostart: true, title: "Auto" });
+    const request = h.request({
+      target: DEMO_CHATS.privateTeam,
+      scheduleDate,
+      autostart: true,
+      title: "Auto",
+    });
     await h.addJob(request);
     const result = await h.finalResult(request.requestId);
     if (result.outcome.status !== "created")
@@ -59,7 +58,7 @@ describe("auto-start of scheduled calls", () => {
     // No message waits for it: the bot posts a new one, in the chat where the call starts.
     expect(result.request.ack).toBeUndefined();
     // For the user who scheduled it, marked automatic by its origin (the bot words its report by that).
-    expect(result.request.requester).toEqual({ userId: OWNER_ID, chatId: CHATS.privateTeam.chatId });
+    expect(result.request.requester).toEqual({ userId: DEMO.olga, chatId: DEMO_CHATS.privateTeam.chatId });
     expect(result.request.origin).toBe("autostart");
     expect(h.mtprotoCount("phone.startScheduledGroupCall")).toBe(1);
   });
@@ -67,7 +66,7 @@ describe("auto-start of scheduled calls", () => {
   it("does nothing when the call was started by hand meanwhile: no start request at all", async () => {
     await h.startWorker().ready;
     const { call } = await createWithAutostart(3600);
-    h.sandbox.world.startScheduledGroupCall(USERBOT_ID, call.id);
+    h.sandbox.world.startScheduledGroupCall(DEMO.assistant, call.id);
     h.sandbox.resetCounters();
 
     // Its time comes (promoted, rather than waiting an hour).
@@ -86,7 +85,7 @@ describe("auto-start of scheduled calls", () => {
       h.sandbox.world.configure({ endedCallLookup });
       await h.startWorker().ready;
       const { call } = await createWithAutostart(3600);
-      h.sandbox.world.discardGroupCall(USERBOT_ID, call.id);
+      h.sandbox.world.discardGroupCall(DEMO.assistant, call.id);
       h.sandbox.resetCounters();
 
       const job = await autostartJob(call.id);
@@ -119,12 +118,12 @@ describe("auto-start of scheduled calls", () => {
       (job) => job.name === CALL_JOB_NAMES.callAction,
     );
     expect(actions.map((job) => job.id)).toEqual([autostartJobId(call.id)]);
-    expect(h.sandbox.calls(CHATS.privateTeam.chatId)).toHaveLength(1);
+    expect(h.sandbox.calls(DEMO_CHATS.privateTeam.chatId)).toHaveLength(1);
   });
 
   it("a call that starts now gets no auto-start", async () => {
     await h.startWorker().ready;
-    const request = h.request({ target: CHATS.privateTeam, autostart: true });
+    const request = h.request({ target: DEMO_CHATS.privateTeam, autostart: true });
     await h.addJob(request);
     const result = await h.finalResult(request.requestId);
     expect(result.outcome.status).toBe("created");

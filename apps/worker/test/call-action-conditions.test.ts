@@ -1,5 +1,6 @@
 import { autostartJobId, CALL_JOB_DEFAULTS, CALL_JOB_NAMES, recurringRequestId } from "@callbot/shared";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DEMO, DEMO_CHATS, waitFor } from "@callbot/test-support";
+import { describe, expect, it } from "vitest";
 import {
   actionRequest,
   actionResults,
@@ -7,27 +8,20 @@ import {
   callMadeByHand,
   finalActionResult,
 } from "./support/call-actions.ts";
-import { waitFor } from "./support/wait-for.ts";
-import { CHATS, OWNER_ID, WorkerHarness } from "./support/worker-harness.ts";
+import { harnessPerTest } from "./support/worker-harness.ts";
 
 describe("call actions under account-wide conditions", () => {
-  let h: WorkerHarness;
-  beforeEach(async () => {
-    h = await WorkerHarness.start();
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  const h = harnessPerTest({ worker: false });
 
   it("FLOOD_WAIT on an action: one delayed notice, then the action done once", async () => {
     await h.startWorker().ready;
-    const call = callMadeByHand(h, CHATS.privateTeam);
+    const call = callMadeByHand(h, DEMO_CHATS.privateTeam);
     h.sandbox.faults.mtproto({
       method: "phone.discardGroupCall",
       action: { kind: "flood", seconds: 2 },
       times: 1,
     });
-    const end = actionRequest(CHATS.privateTeam, "end", {
+    const end = actionRequest(DEMO_CHATS.privateTeam, "end", {
       call: { id: call.id, accessHash: call.accessHash },
     });
     await addAction(h, end);
@@ -42,9 +36,9 @@ describe("call actions under account-wide conditions", () => {
 
   it("a dead session fails waiting user actions but keeps planned auto-starts and rule ticks for later", async () => {
     await h.startWorker().ready;
-    const scheduled = callMadeByHand(h, CHATS.community, { scheduleInSeconds: 3600 });
+    const scheduled = callMadeByHand(h, DEMO_CHATS.community, { scheduleInSeconds: 3600 });
     // Planned work, as the worker and the bot leave it in the queue.
-    const autostart = actionRequest(CHATS.community, "start", {
+    const autostart = actionRequest(DEMO_CHATS.community, "start", {
       requestId: autostartJobId(scheduled.id),
       call: { id: scheduled.id, accessHash: scheduled.accessHash },
       onlyIfScheduled: true,
@@ -57,14 +51,14 @@ describe("call actions under account-wide conditions", () => {
       { jobId: "tick_later", delay: 3_600_000 },
     );
     // A user waits on this one.
-    const waitingEnd = actionRequest(CHATS.channel, "end", { call: { id: "1", accessHash: "1" } });
+    const waitingEnd = actionRequest(DEMO_CHATS.channel, "end", { call: { id: "1", accessHash: "1" } });
     await addAction(h, waitingEnd, { delay: 60_000 });
 
     h.sandbox.faults.mtproto({
       method: "*",
       action: { kind: "error", code: 401, message: "AUTH_KEY_UNREGISTERED" },
     });
-    const running = h.request({ target: CHATS.privateTeam });
+    const running = h.request({ target: DEMO_CHATS.privateTeam });
     await h.addJob(running);
     expect((await h.finalResult(running.requestId)).outcome).toMatchObject({ status: "failed" });
 
@@ -91,8 +85,8 @@ describe("call actions under account-wide conditions", () => {
     const occurrence = Math.floor(Date.now() / 1000) + 3600;
     const request = h.request({
       requestId: recurringRequestId("flood-rule", occurrence),
-      requester: { userId: OWNER_ID, chatId: OWNER_ID },
-      target: CHATS.privateTeam,
+      requester: { userId: DEMO.olga, chatId: DEMO.olga },
+      target: DEMO_CHATS.privateTeam,
       scheduleDate: occurrence,
       recurrence: { ruleId: "flood-rule", occurrence },
     });

@@ -1,6 +1,7 @@
 import { demoWorldPath, readWorldFixture, START_OF_LIVE_CALL_VALUES, World } from "@callbot/sandbox";
 import { CALL_JOB_NAMES } from "@callbot/shared";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DEMO, DEMO_CHATS, waitFor } from "@callbot/test-support";
+import { describe, expect, it } from "vitest";
 import {
   actionRequest,
   actionResults,
@@ -9,25 +10,16 @@ import {
   finalActionResult,
   nativeId,
 } from "./support/call-actions.ts";
-import { waitFor } from "./support/wait-for.ts";
-import { CHATS, USERBOT_ID, WorkerHarness } from "./support/worker-harness.ts";
+import { harnessPerTest } from "./support/worker-harness.ts";
 
-const ADAM_CALL_ADMIN = 1002;
+const ADAM_CALL_ADMIN = DEMO.adam;
 
 describe("call actions through the queue", () => {
-  let h: WorkerHarness;
-  beforeEach(async () => {
-    h = await WorkerHarness.start();
-    await h.startWorker().ready;
-    h.sandbox.resetCounters();
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  const h = harnessPerTest();
 
   it("starts a scheduled call and reports its new state once", async () => {
-    const call = callMadeByHand(h, CHATS.privateTeam, { scheduleInSeconds: 3600, title: "Planning" });
-    const request = actionRequest(CHATS.privateTeam, "start", {
+    const call = callMadeByHand(h, DEMO_CHATS.privateTeam, { scheduleInSeconds: 3600, title: "Planning" });
+    const request = actionRequest(DEMO_CHATS.privateTeam, "start", {
       call: { id: call.id, accessHash: call.accessHash },
     });
     await addAction(h, request);
@@ -43,8 +35,10 @@ describe("call actions through the queue", () => {
   });
 
   it("ends a live call; ending it again is skipped as already ended, not a failure", async () => {
-    const call = callMadeByHand(h, CHATS.community);
-    const end = actionRequest(CHATS.community, "end", { call: { id: call.id, accessHash: call.accessHash } });
+    const call = callMadeByHand(h, DEMO_CHATS.community);
+    const end = actionRequest(DEMO_CHATS.community, "end", {
+      call: { id: call.id, accessHash: call.accessHash },
+    });
     await addAction(h, end);
     expect((await finalActionResult(h, end.requestId)).outcome).toMatchObject({
       status: "done",
@@ -52,7 +46,7 @@ describe("call actions through the queue", () => {
     });
     expect(h.sandbox.world.getGroupCall(call.id)?.state).toBe("discarded");
 
-    const again = actionRequest(CHATS.community, "end", {
+    const again = actionRequest(DEMO_CHATS.community, "end", {
       call: { id: call.id, accessHash: call.accessHash },
     });
     await addAction(h, again);
@@ -64,8 +58,8 @@ describe("call actions through the queue", () => {
   });
 
   it("renames a call", async () => {
-    const call = callMadeByHand(h, CHATS.community, { title: "Old name" });
-    const request = actionRequest(CHATS.community, "rename", {
+    const call = callMadeByHand(h, DEMO_CHATS.community, { title: "Old name" });
+    const request = actionRequest(DEMO_CHATS.community, "rename", {
       call: { id: call.id, accessHash: call.accessHash },
       title: "Retro",
     });
@@ -78,9 +72,9 @@ describe("call actions through the queue", () => {
   });
 
   it("a rename to the title the call already has is done, not failed (Telegram's GROUPCALL_NOT_MODIFIED)", async () => {
-    const call = callMadeByHand(h, CHATS.community, { title: "Retro" });
+    const call = callMadeByHand(h, DEMO_CHATS.community, { title: "Retro" });
     h.sandbox.resetCounters();
-    const request = actionRequest(CHATS.community, "rename", {
+    const request = actionRequest(DEMO_CHATS.community, "rename", {
       call: { id: call.id, accessHash: call.accessHash },
       title: "Retro",
     });
@@ -91,8 +85,8 @@ describe("call actions through the queue", () => {
   });
 
   it("exports an invite link for a public chat's call; a private chat's refusal is reported", async () => {
-    const call = callMadeByHand(h, CHATS.community);
-    const request = actionRequest(CHATS.community, "invite-link", {
+    const call = callMadeByHand(h, DEMO_CHATS.community);
+    const request = actionRequest(DEMO_CHATS.community, "invite-link", {
       call: { id: call.id, accessHash: call.accessHash },
     });
     await addAction(h, request);
@@ -101,8 +95,8 @@ describe("call actions through the queue", () => {
       /^https:\/\/t\.me\/demo_community\?videochat=/,
     );
 
-    const privateCall = callMadeByHand(h, CHATS.privateTeam);
-    const refused = actionRequest(CHATS.privateTeam, "invite-link", {
+    const privateCall = callMadeByHand(h, DEMO_CHATS.privateTeam);
+    const refused = actionRequest(DEMO_CHATS.privateTeam, "invite-link", {
       call: { id: privateCall.id, accessHash: privateCall.accessHash },
     });
     await addAction(h, refused);
@@ -113,8 +107,8 @@ describe("call actions through the queue", () => {
   });
 
   it("gives the RTMP credentials; rotating the key (owner) gives a new key that then stays", async () => {
-    h.sandbox.setRole(CHATS.privateTeam.chatId, USERBOT_ID, { status: "owner" });
-    const read = actionRequest(CHATS.privateTeam, "rtmp-credentials");
+    h.sandbox.setRole(DEMO_CHATS.privateTeam.chatId, DEMO.assistant, { status: "owner" });
+    const read = actionRequest(DEMO_CHATS.privateTeam, "rtmp-credentials");
     await addAction(h, read);
     const first = await finalActionResult(h, read.requestId);
     if (first.outcome.status !== "done") throw new Error(`not done: ${JSON.stringify(first.outcome)}`);
@@ -122,7 +116,7 @@ describe("call actions through the queue", () => {
     expect(first.outcome.rtmpCredentials?.url).toMatch(/^rtmps?:\/\//);
     expect(oldKey).toBeTruthy();
 
-    const rotate = actionRequest(CHATS.privateTeam, "rotate-rtmp-key");
+    const rotate = actionRequest(DEMO_CHATS.privateTeam, "rotate-rtmp-key");
     await addAction(h, rotate);
     const rotated = await finalActionResult(h, rotate.requestId);
     if (rotated.outcome.status !== "done") throw new Error(`not done: ${JSON.stringify(rotated.outcome)}`);
@@ -132,8 +126,8 @@ describe("call actions through the queue", () => {
 
     // What Telegram now hands out is the new key: the old one is gone.
     const world = h.sandbox.world.getGroupCallStreamRtmpUrl(
-      USERBOT_ID,
-      nativeId(CHATS.privateTeam.chatId),
+      DEMO.assistant,
+      nativeId(DEMO_CHATS.privateTeam.chatId),
       false,
     );
     expect(world.key).toBe(newKey);
@@ -145,13 +139,13 @@ describe("call actions through the queue", () => {
   /** The key after exactly one revocation, from a fresh world of the same fixture. */
   function keyAfterOneRevocation(chat: number): string {
     const fresh = new World(readWorldFixture(demoWorldPath));
-    fresh.setRole(chat, USERBOT_ID, { status: "owner" });
-    return fresh.getGroupCallStreamRtmpUrl(USERBOT_ID, chat, true).key;
+    fresh.setRole(chat, DEMO.assistant, { status: "owner" });
+    return fresh.getGroupCallStreamRtmpUrl(DEMO.assistant, chat, true).key;
   }
 
   async function rotateWithLateAnswers(lateFirst: boolean): Promise<{ given: string; chat: number }> {
-    h.sandbox.setRole(CHATS.privateTeam.chatId, USERBOT_ID, { status: "owner" });
-    const chat = nativeId(CHATS.privateTeam.chatId);
+    h.sandbox.setRole(DEMO_CHATS.privateTeam.chatId, DEMO.assistant, { status: "owner" });
+    const chat = nativeId(DEMO_CHATS.privateTeam.chatId);
     const lateMs = 5_000;
     // A request carried out only after the worker gave up waiting (2 s), as when Telegram is
     // slow or gramjs re-sends it after a reconnect.
@@ -167,7 +161,7 @@ describe("call actions through the queue", () => {
       action: { kind: "delay", ms: lateMs },
       times: 1,
     });
-    const rotate = actionRequest(CHATS.privateTeam, "rotate-rtmp-key");
+    const rotate = actionRequest(DEMO_CHATS.privateTeam, "rotate-rtmp-key");
     const sentAt = Date.now();
     await addAction(h, rotate, { attempts: 20, backoff: { type: "fixed", delay: 300 } });
     const result = await finalActionResult(h, rotate.requestId, 30_000);
@@ -180,13 +174,13 @@ describe("call actions through the queue", () => {
 
   it("a rotation retried while its first request is still on its way revokes once: the user gets the live key (checklist 33)", async () => {
     const { given, chat } = await rotateWithLateAnswers(true);
-    expect(h.sandbox.world.getGroupCallStreamRtmpUrl(USERBOT_ID, chat, false).key).toBe(given);
+    expect(h.sandbox.world.getGroupCallStreamRtmpUrl(DEMO.assistant, chat, false).key).toBe(given);
     expect(given).toBe(keyAfterOneRevocation(chat));
   });
 
   it("a retry after a revocation whose answer is lost does not revoke again: it waits for the new key and gives it (checklist 33)", async () => {
     const { given, chat } = await rotateWithLateAnswers(false);
-    expect(h.sandbox.world.getGroupCallStreamRtmpUrl(USERBOT_ID, chat, false).key).toBe(given);
+    expect(h.sandbox.world.getGroupCallStreamRtmpUrl(DEMO.assistant, chat, false).key).toBe(given);
     expect(given).toBe(keyAfterOneRevocation(chat));
     // The claim in Redis holds a fingerprint, never the key.
     const claims = await h.connection.keys(`${h.prefix}:rtmp-rotation:*`);
@@ -195,7 +189,7 @@ describe("call actions through the queue", () => {
   });
 
   it("a key rotation that waited is re-checked: an admin who is not the owner is refused, nothing revoked", async () => {
-    const rotate = actionRequest(CHATS.community, "rotate-rtmp-key", {
+    const rotate = actionRequest(DEMO_CHATS.community, "rotate-rtmp-key", {
       requester: { userId: ADAM_CALL_ADMIN, chatId: ADAM_CALL_ADMIN },
       requestedAt: Date.now() - 120_000,
     });
@@ -211,9 +205,9 @@ describe("call actions through the queue", () => {
     "a user's start of a call already started by hand is skipped as already started (Telegram answering %s)",
     async (startOfLiveCall) => {
       h.sandbox.world.configure({ startOfLiveCall });
-      const call = callMadeByHand(h, CHATS.privateTeam, { scheduleInSeconds: 600 });
-      h.sandbox.world.startScheduledGroupCall(USERBOT_ID, call.id);
-      const request = actionRequest(CHATS.privateTeam, "start", {
+      const call = callMadeByHand(h, DEMO_CHATS.privateTeam, { scheduleInSeconds: 600 });
+      h.sandbox.world.startScheduledGroupCall(DEMO.assistant, call.id);
+      const request = actionRequest(DEMO_CHATS.privateTeam, "start", {
         call: { id: call.id, accessHash: call.accessHash },
       });
       await addAction(h, request);
@@ -225,9 +219,9 @@ describe("call actions through the queue", () => {
   );
 
   it("an incomplete request (rename without a title) fails as INVALID_CALL_ACTION without a Telegram request", async () => {
-    const call = callMadeByHand(h, CHATS.privateTeam);
+    const call = callMadeByHand(h, DEMO_CHATS.privateTeam);
     h.sandbox.resetCounters();
-    const request = actionRequest(CHATS.privateTeam, "rename", {
+    const request = actionRequest(DEMO_CHATS.privateTeam, "rename", {
       call: { id: call.id, accessHash: call.accessHash },
     });
     await addAction(h, request);

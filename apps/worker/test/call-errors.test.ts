@@ -1,21 +1,15 @@
 import { randomIdFromKey } from "@callbot/shared";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DEMO, DEMO_CHATS, waitFor } from "@callbot/test-support";
+import { describe, expect, it } from "vitest";
 import { PeerCache } from "../src/peers/peer-cache.ts";
-import { CHATS, USERBOT_ID, WorkerHarness } from "./support/worker-harness.ts";
+import { nativeId } from "./support/call-actions.ts";
+import { harnessPerTest, type WorkerHarness } from "./support/worker-harness.ts";
 
 /** Small backoff so that retry tests stay quick; the count of attempts stays bounded as in production. */
 const QUICK_RETRIES = { attempts: 3, backoff: { type: "fixed", delay: 100 } } as const;
 
 describe("createGroupCall errors, by category", () => {
-  let h: WorkerHarness;
-  beforeEach(async () => {
-    h = await WorkerHarness.start();
-    await h.startWorker().ready;
-    h.sandbox.resetCounters();
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  const h = harnessPerTest();
 
   async function failureOf(requestId: string) {
     const result = await h.finalResult(requestId);
@@ -24,7 +18,7 @@ describe("createGroupCall errors, by category", () => {
   }
 
   it("CHANNEL_PRIVATE: a private chat the assistant is not in, without sending createGroupCall", async () => {
-    const request = h.request({ target: CHATS.lockedRoom });
+    const request = h.request({ target: DEMO_CHATS.lockedRoom });
     await h.addJob(request);
     expect(await failureOf(request.requestId)).toEqual({ errorName: "CHANNEL_PRIVATE", category: "user" });
     expect(h.mtprotoCount("phone.createGroupCall")).toBe(0);
@@ -32,11 +26,11 @@ describe("createGroupCall errors, by category", () => {
   });
 
   it("a chat the assistant knew but was removed from: Telegram's own refusal, not retried", async () => {
-    const locked = 1500000004;
-    await new PeerCache(h.connection, h.prefix, USERBOT_ID).remember([
-      { channelId: String(locked), accessHash: h.sandbox.world.accessHash("chat", locked, USERBOT_ID) },
+    const locked = nativeId(DEMO.lockedRoom);
+    await new PeerCache(h.connection, h.prefix, DEMO.assistant).remember([
+      { channelId: String(locked), accessHash: h.sandbox.world.accessHash("chat", locked, DEMO.assistant) },
     ]);
-    const request = h.request({ target: CHATS.lockedRoom });
+    const request = h.request({ target: DEMO_CHATS.lockedRoom });
     await h.addJob(request);
     expect(await failureOf(request.requestId)).toEqual({ errorName: "CHANNEL_PRIVATE", category: "user" });
     // Refused at the read of the chat's current call, before any create.
@@ -45,30 +39,30 @@ describe("createGroupCall errors, by category", () => {
   });
 
   it("GROUPCALL_ANONYMOUS_FORBIDDEN: the assistant is an anonymous admin; refused for good, with what to change", async () => {
-    h.sandbox.world.setRole(1500000003, USERBOT_ID, {
+    h.sandbox.world.setRole(1500000003, DEMO.assistant, {
       status: "admin",
       rights: { manageCall: true, anonymous: true },
     });
-    const request = h.request({ target: CHATS.privateTeam });
+    const request = h.request({ target: DEMO_CHATS.privateTeam });
     await h.addJob(request);
     expect(await failureOf(request.requestId)).toEqual({
       errorName: "GROUPCALL_ANONYMOUS_FORBIDDEN",
       category: "user",
     });
     expect(h.mtprotoCount("phone.createGroupCall")).toBe(1);
-    expect(h.sandbox.calls(CHATS.privateTeam.chatId)).toHaveLength(0);
+    expect(h.sandbox.calls(DEMO_CHATS.privateTeam.chatId)).toHaveLength(0);
     expect(await h.calls.getJob(request.requestId).then((j) => j?.attemptsMade)).toBe(1);
   });
 
   it("CHAT_ADMIN_REQUIRED: the assistant lacks the video-chat right", async () => {
-    const request = h.request({ target: CHATS.noRights });
+    const request = h.request({ target: DEMO_CHATS.noRightsClub });
     await h.addJob(request);
     expect(await failureOf(request.requestId)).toEqual({
       errorName: "CHAT_ADMIN_REQUIRED",
       category: "user",
     });
     expect(h.mtprotoCount("phone.createGroupCall")).toBe(1);
-    expect(h.sandbox.calls(CHATS.noRights.chatId)).toHaveLength(0);
+    expect(h.sandbox.calls(DEMO_CHATS.noRightsClub.chatId)).toHaveLength(0);
   });
 
   it("CHAT_ID_INVALID: a basic group that does not exist, refused when its call is read", async () => {
@@ -80,7 +74,10 @@ describe("createGroupCall errors, by category", () => {
   });
 
   it("SCHEDULE_DATE_INVALID: the start time passed while the job was queued; nothing sent", async () => {
-    const request = h.request({ target: CHATS.privateTeam, scheduleDate: Math.floor(Date.now() / 1000) - 5 });
+    const request = h.request({
+      target: DEMO_CHATS.privateTeam,
+      scheduleDate: Math.floor(Date.now() / 1000) - 5,
+    });
     await h.addJob(request);
     expect(await failureOf(request.requestId)).toEqual({
       errorName: "SCHEDULE_DATE_INVALID",
@@ -90,7 +87,10 @@ describe("createGroupCall errors, by category", () => {
   });
 
   it("SCHEDULE_TOO_SOON_AT_RUN: the start time came within 10 s while queued", async () => {
-    const request = h.request({ target: CHATS.privateTeam, scheduleDate: Math.floor(Date.now() / 1000) + 5 });
+    const request = h.request({
+      target: DEMO_CHATS.privateTeam,
+      scheduleDate: Math.floor(Date.now() / 1000) + 5,
+    });
     await h.addJob(request);
     expect(await failureOf(request.requestId)).toEqual({
       errorName: "SCHEDULE_TOO_SOON_AT_RUN",
@@ -104,7 +104,7 @@ describe("createGroupCall errors, by category", () => {
       method: "phone.createGroupCall",
       action: { kind: "error", code: 400, message: "GROUPCALL_ALREADY_DISCARDED" },
     });
-    const request = h.request({ target: CHATS.privateTeam });
+    const request = h.request({ target: DEMO_CHATS.privateTeam });
     await h.addJob(request, QUICK_RETRIES);
     expect(await failureOf(request.requestId)).toEqual({
       errorName: "GROUPCALL_ALREADY_DISCARDED",
@@ -119,7 +119,7 @@ describe("createGroupCall errors, by category", () => {
       method: "phone.createGroupCall",
       action: { kind: "error", code: 400, message: "CREATE_CALL_FAILED" },
     });
-    const request = h.request({ target: CHATS.privateTeam });
+    const request = h.request({ target: DEMO_CHATS.privateTeam });
     await h.addJob(request, QUICK_RETRIES);
     expect(await failureOf(request.requestId)).toEqual({
       errorName: "CREATE_CALL_FAILED",
@@ -135,12 +135,12 @@ describe("createGroupCall errors, by category", () => {
       action: { kind: "error", code: 400, message: "CREATE_CALL_FAILED" },
       times: 1,
     });
-    const request = h.request({ target: CHATS.privateTeam });
+    const request = h.request({ target: DEMO_CHATS.privateTeam });
     await h.addJob(request, QUICK_RETRIES);
     const result = await h.finalResult(request.requestId);
     expect(result.outcome.status).toBe("created");
     expect(h.mtprotoCount("phone.createGroupCall")).toBe(2);
-    const calls = h.sandbox.calls(CHATS.privateTeam.chatId);
+    const calls = h.sandbox.calls(DEMO_CHATS.privateTeam.chatId);
     expect(calls).toHaveLength(1);
     expect(calls[0]!.randomId).toBe(randomIdFromKey(request.requestId));
     expect(await h.resultsFor(request.requestId)).toHaveLength(1);
@@ -148,7 +148,7 @@ describe("createGroupCall errors, by category", () => {
 
   it("Telegram never answers: the attempt times out and the retry succeeds", async () => {
     h.sandbox.faults.mtproto({ method: "phone.createGroupCall", action: { kind: "hang" }, times: 1 });
-    const request = h.request({ target: CHATS.privateTeam });
+    const request = h.request({ target: DEMO_CHATS.privateTeam });
     await h.addJob(request, QUICK_RETRIES);
     const result = await h.finalResult(request.requestId, 15_000);
     expect(result.outcome.status).toBe("created");
@@ -156,7 +156,7 @@ describe("createGroupCall errors, by category", () => {
     // One attempt timed out, the second one succeeded.
     expect(job?.attemptsMade).toBe(2);
     expect(job?.stacktrace?.join("\n")).toMatch(/TIMEOUT/);
-    expect(h.sandbox.calls(CHATS.privateTeam.chatId)).toHaveLength(1);
+    expect(h.sandbox.calls(DEMO_CHATS.privateTeam.chatId)).toHaveLength(1);
   });
 
   it("invalid job data fails at once with the reason and never runs", async () => {
@@ -168,7 +168,6 @@ describe("createGroupCall errors, by category", () => {
 });
 
 async function waitForFailed(h: WorkerHarness, jobId: string): Promise<string> {
-  const { waitFor } = await import("./support/wait-for.ts");
   return waitFor(async () => {
     const job = await h.calls.getJob(jobId);
     return job?.finishedOn ? job.failedReason : undefined;

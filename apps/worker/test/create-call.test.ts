@@ -1,22 +1,17 @@
 import { randomIdFromKey } from "@callbot/shared";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CHATS, USERBOT_ID, WorkerHarness } from "./support/worker-harness.ts";
+import { DEMO, DEMO_CHATS } from "@callbot/test-support";
+import { describe, expect, it } from "vitest";
+import { harnessPerTest } from "./support/worker-harness.ts";
 
 describe("creating calls through the queue", () => {
-  let h: WorkerHarness;
-  beforeEach(async () => {
-    h = await WorkerHarness.start();
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  const h = harnessPerTest({ worker: false });
 
   it("creates a call now with exactly one createGroupCall and reports it once", async () => {
     const worker = h.startWorker();
     await worker.ready;
     h.sandbox.resetCounters();
 
-    const request = h.request({ title: "Standup", target: CHATS.privateTeam });
+    const request = h.request({ title: "Standup", target: DEMO_CHATS.privateTeam });
     await h.addJob(request);
     const result = await h.finalResult(request.requestId);
 
@@ -24,7 +19,7 @@ describe("creating calls through the queue", () => {
     if (result.outcome.status !== "created") return;
     expect(result.outcome.call.title).toBe("Standup");
     expect(result.outcome.call.inviteLink).toBeUndefined();
-    const calls = h.sandbox.calls(CHATS.privateTeam.chatId);
+    const calls = h.sandbox.calls(DEMO_CHATS.privateTeam.chatId);
     expect(calls).toHaveLength(1);
     expect(calls[0]!.id).toBe(result.outcome.call.id);
     expect(calls[0]!.state).toBe("active");
@@ -37,23 +32,23 @@ describe("creating calls through the queue", () => {
   it("schedules a call for later", async () => {
     await h.startWorker().ready;
     const scheduleDate = Math.floor(Date.now() / 1000) + 3600;
-    const request = h.request({ target: CHATS.privateTeam, scheduleDate });
+    const request = h.request({ target: DEMO_CHATS.privateTeam, scheduleDate });
     await h.addJob(request);
     const result = await h.finalResult(request.requestId);
 
     expect(result.outcome.status).toBe("created");
     if (result.outcome.status !== "created") return;
     expect(result.outcome.call.scheduleDate).toBe(scheduleDate);
-    const [call] = h.sandbox.calls(CHATS.privateTeam.chatId);
+    const [call] = h.sandbox.calls(DEMO_CHATS.privateTeam.chatId);
     expect(call?.state).toBe("scheduled");
     expect(call?.scheduleDate).toBe(scheduleDate);
   });
 
   it("gives the RTMP url and key for a livestream when the account owns the chat", async () => {
-    h.sandbox.setRole(CHATS.privateTeam.chatId, USERBOT_ID, { status: "owner" });
+    h.sandbox.setRole(DEMO_CHATS.privateTeam.chatId, DEMO.assistant, { status: "owner" });
     await h.startWorker().ready;
     h.sandbox.resetCounters();
-    const request = h.request({ target: CHATS.privateTeam, rtmp: true });
+    const request = h.request({ target: DEMO_CHATS.privateTeam, rtmp: true });
     await h.addJob(request);
     const result = await h.finalResult(request.requestId);
 
@@ -62,13 +57,13 @@ describe("creating calls through the queue", () => {
     expect(result.outcome.call.rtmp).toBe(true);
     expect(result.outcome.rtmpCredentials?.url).toMatch(/^rtmps?:\/\//);
     expect(result.outcome.rtmpCredentials?.key.length).toBeGreaterThan(0);
-    expect(h.sandbox.calls(CHATS.privateTeam.chatId)[0]?.rtmp).toBe(true);
+    expect(h.sandbox.calls(DEMO_CHATS.privateTeam.chatId)[0]?.rtmp).toBe(true);
     expect(h.mtprotoCount("phone.getGroupCallStreamRtmpUrl")).toBe(1);
   });
 
   it("exports an invite link for a public chat", async () => {
     await h.startWorker().ready;
-    const request = h.request({ target: CHATS.community });
+    const request = h.request({ target: DEMO_CHATS.community });
     await h.addJob(request);
     const result = await h.finalResult(request.requestId);
 
@@ -80,15 +75,18 @@ describe("creating calls through the queue", () => {
 
   it("resolves a chat once: the second job to the same chat sends no resolution request", async () => {
     await h.startWorker().ready;
-    const first = h.request({ target: CHATS.privateTeam, scheduleDate: Math.floor(Date.now() / 1000) + 600 });
+    const first = h.request({
+      target: DEMO_CHATS.privateTeam,
+      scheduleDate: Math.floor(Date.now() / 1000) + 600,
+    });
     await h.addJob(first);
     expect((await h.finalResult(first.requestId)).outcome.status).toBe("created");
     // The first call ends so that the chat can have another one.
-    h.sandbox.world.discardGroupCall(USERBOT_ID, h.sandbox.calls(CHATS.privateTeam.chatId)[0]!.id);
+    h.sandbox.world.discardGroupCall(DEMO.assistant, h.sandbox.calls(DEMO_CHATS.privateTeam.chatId)[0]!.id);
     h.sandbox.resetCounters();
 
     const second = h.request({
-      target: CHATS.privateTeam,
+      target: DEMO_CHATS.privateTeam,
       scheduleDate: Math.floor(Date.now() / 1000) + 900,
     });
     await h.addJob(second);

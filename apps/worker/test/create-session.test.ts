@@ -3,10 +3,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { demoWorldPath, readWorldFixture, type WorldFixture } from "@callbot/sandbox";
-import { PseudoTerminal } from "@callbot/test-support";
+import { DEMO_CHATS, PseudoTerminal, REDIS_URL, waitFor } from "@callbot/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { waitFor } from "./support/wait-for.ts";
-import { CHATS, REDIS_URL, WorkerHarness } from "./support/worker-harness.ts";
+import { WorkerHarness } from "./support/worker-harness.ts";
 
 const REPO_ROOT = resolve(import.meta.dirname, "../../..");
 const PHONE = "9996622001"; // the demo world's assistant (data centre 2)
@@ -53,13 +52,13 @@ async function createCallWithWorker(
   worker.stdout.on("data", collect);
   worker.stderr.on("data", collect);
   try {
-    const request = h.request({ title, target: CHATS.privateTeam });
+    const request = h.request({ title, target: DEMO_CHATS.privateTeam });
     await h.addJob(request);
     const result = await h.finalResult(request.requestId, 60_000).catch((error: unknown) => {
       throw new Error(`${String(error)}\nworker log:\n${log}`);
     });
     expect(result.outcome.status).toBe("created");
-    expect(h.sandbox.calls(CHATS.privateTeam.chatId).at(-1)?.title).toBe(title);
+    expect(h.sandbox.calls(DEMO_CHATS.privateTeam.chatId).at(-1)?.title).toBe(title);
     return log;
   } finally {
     worker.kill("SIGTERM");

@@ -1,8 +1,9 @@
 import { demoWorldPath, readWorldFixture, type WorldFixture } from "@callbot/sandbox";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DEMO } from "@callbot/test-support";
+import { describe, expect, it } from "vitest";
 import { BoundedEntityCache, EntitylessStringSession } from "../src/telegram/bounded-entity-memory.ts";
 import { createUserbotClient } from "../src/telegram/create-userbot-client.ts";
-import { OWNER_ID, USERBOT_ID, WorkerHarness } from "./support/worker-harness.ts";
+import { harnessPerTest } from "./support/worker-harness.ts";
 
 /** More chats than the cache may hold, so an unbounded cache would visibly outgrow the limit. */
 const CHAT_COUNT = 30;
@@ -17,21 +18,15 @@ function demoWithManyChats(): WorldFixture {
     type: "supergroup" as const,
     title: `Bound ${i}`,
     members: [
-      { userId: OWNER_ID, role: "owner" as const },
-      { userId: USERBOT_ID, role: "admin" as const, rights: { manageCall: true } },
+      { userId: DEMO.olga, role: "owner" as const },
+      { userId: DEMO.assistant, role: "admin" as const, rights: { manageCall: true } },
     ],
   }));
   return { ...fixture, chats: [...fixture.chats, ...extra] };
 }
 
 describe("gramjs's entity memory stays bounded however many chats the assistant serves", () => {
-  let h: WorkerHarness;
-  beforeEach(async () => {
-    h = await WorkerHarness.start({ world: demoWithManyChats() });
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  const h = harnessPerTest({ sandbox: { world: demoWithManyChats() }, worker: false });
 
   it(`holds at most ${ENTITY_LIMIT} peers and no session rows after calls in ${CHAT_COUNT} chats`, async () => {
     const { info } = h.sandbox;

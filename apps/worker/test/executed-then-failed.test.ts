@@ -1,8 +1,10 @@
 import { type MtprotoFaultAction, RANDOM_ID_RETRY_VALUES } from "@callbot/sandbox";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CHATS, WorkerHarness } from "./support/worker-harness.ts";
+import { DEMO, DEMO_CHATS } from "@callbot/test-support";
+import { describe, expect, it } from "vitest";
+import { nativeId } from "./support/call-actions.ts";
+import { harnessPerTest } from "./support/worker-harness.ts";
 
-const COMMUNITY = 1500000001;
+const COMMUNITY = nativeId(DEMO.community);
 
 /** Telegram carries the create out, then the worker hears an error or nothing (checklist 26). */
 const EXECUTED_THEN_FAILED: Array<[string, MtprotoFaultAction]> = [
@@ -14,21 +16,16 @@ const EXECUTED_THEN_FAILED: Array<[string, MtprotoFaultAction]> = [
 describe.each(RANDOM_ID_RETRY_VALUES)(
   "26: a create carried out, then failed (randomIdRetry: %s)",
   (randomIdRetry) => {
-    let h: WorkerHarness;
-    beforeEach(async () => {
-      h = await WorkerHarness.start();
-      h.sandbox.world.configure({ randomIdRetry });
-      await h.startWorker({ invokeTimeoutMs: 1_500 }).ready;
-    });
-    afterEach(async () => {
-      await h.close();
+    const h = harnessPerTest({
+      prepare: (h) => h.sandbox.world.configure({ randomIdRetry }),
+      worker: { invokeTimeoutMs: 1_500 },
     });
 
     it.each(EXECUTED_THEN_FAILED)(
       "%s: reported once as created, never failed; one call, still live",
       async (_, action) => {
         h.sandbox.faults.mtproto({ method: "phone.createGroupCall", action, times: 1 });
-        const request = h.request({ target: CHATS.community, title: "Carried out" });
+        const request = h.request({ target: DEMO_CHATS.community, title: "Carried out" });
         await h.addJob(request, { backoff: { type: "fixed", delay: 500 } });
 
         const result = await h.finalResult(request.requestId, 20_000);

@@ -1,15 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { waitFor } from "./support/wait-for.ts";
-import { CHATS, WorkerHarness } from "./support/worker-harness.ts";
+import { DEMO_CHATS, waitFor } from "@callbot/test-support";
+import { describe, expect, it } from "vitest";
+import { harnessPerTest } from "./support/worker-harness.ts";
 
 describe("account-wide conditions", () => {
-  let h: WorkerHarness;
-  beforeEach(async () => {
-    h = await WorkerHarness.start();
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  const h = harnessPerTest({ worker: false });
 
   it("FLOOD_WAIT 3 s: the requester is told of the delay, nothing is sent meanwhile, then exactly one call", async () => {
     await h.startWorker().ready;
@@ -20,7 +14,7 @@ describe("account-wide conditions", () => {
       times: 1,
     });
 
-    const first = h.request({ target: CHATS.privateTeam });
+    const first = h.request({ target: DEMO_CHATS.privateTeam });
     await h.addJob(first);
     const delayed = await waitFor(
       async () => (await h.resultsFor(first.requestId)).find((r) => r.outcome.status === "delayed"),
@@ -30,7 +24,7 @@ describe("account-wide conditions", () => {
     expect(delayed.outcome).toMatchObject({ status: "delayed", delaySeconds: 3 });
 
     // A second request during the wait must wait too: the whole account is paused.
-    const second = h.request({ target: CHATS.oldGroup });
+    const second = h.request({ target: DEMO_CHATS.oldGroup });
     await h.addJob(second);
 
     const [firstResult, secondResult] = await Promise.all([
@@ -43,7 +37,7 @@ describe("account-wide conditions", () => {
     expect(firstResult.finishedAt).toBeGreaterThanOrEqual(floodAt + 2_000);
     expect(secondResult.finishedAt).toBeGreaterThanOrEqual(floodAt + 2_000);
     expect(h.mtprotoCount("phone.createGroupCall")).toBe(3);
-    expect(h.sandbox.calls(CHATS.privateTeam.chatId)).toHaveLength(1);
+    expect(h.sandbox.calls(DEMO_CHATS.privateTeam.chatId)).toHaveLength(1);
     // The delay used no attempt: the job completed on its first counted attempt.
     expect((await h.calls.getJob(first.requestId))?.attemptsMade).toBe(1);
     expect((await h.resultsFor(first.requestId)).filter((r) => r.outcome.status === "delayed")).toHaveLength(
@@ -58,9 +52,9 @@ describe("account-wide conditions", () => {
       method: "*",
       action: { kind: "error", code: 401, message: "AUTH_KEY_UNREGISTERED" },
     });
-    const waiting = [h.request({ target: CHATS.community }), h.request({ target: CHATS.channel })];
+    const waiting = [h.request({ target: DEMO_CHATS.community }), h.request({ target: DEMO_CHATS.channel })];
     for (const request of waiting) await h.addJob(request, { delay: 60_000 });
-    const running = h.request({ target: CHATS.privateTeam });
+    const running = h.request({ target: DEMO_CHATS.privateTeam });
     await h.addJob(running);
 
     for (const request of [running, ...waiting]) {
@@ -81,7 +75,7 @@ describe("account-wide conditions", () => {
     );
 
     // No retry storm, and a job queued afterwards is left alone (the worker is idle, not crashed).
-    const later = h.request({ target: CHATS.oldGroup });
+    const later = h.request({ target: DEMO_CHATS.oldGroup });
     await h.addJob(later);
     const observedUntil = Date.now() + 1_000;
     await waitFor(() => (Date.now() > observedUntil ? true : undefined), "an observation window");
@@ -101,7 +95,7 @@ describe("account-wide conditions", () => {
     await second.stop();
 
     // The first worker still serves.
-    const request = h.request({ target: CHATS.privateTeam });
+    const request = h.request({ target: DEMO_CHATS.privateTeam });
     await h.addJob(request);
     expect((await h.finalResult(request.requestId)).outcome.status).toBe("created");
   });
@@ -122,7 +116,7 @@ describe("account-wide conditions", () => {
     await first.ready;
     h.sandbox.resetCounters();
     h.sandbox.faults.mtproto({ method: "phone.createGroupCall", action: { kind: "hang" }, times: 1 });
-    const request = h.request({ target: CHATS.privateTeam });
+    const request = h.request({ target: DEMO_CHATS.privateTeam });
     await h.addJob(request);
     await waitFor(
       () => (h.mtprotoCount("phone.createGroupCall") === 1 ? true : undefined),
@@ -137,7 +131,7 @@ describe("account-wide conditions", () => {
 
     await h.startWorker().ready;
     expect((await h.finalResult(request.requestId)).outcome.status).toBe("created");
-    expect(h.sandbox.calls(CHATS.privateTeam.chatId)).toHaveLength(1);
+    expect(h.sandbox.calls(DEMO_CHATS.privateTeam.chatId)).toHaveLength(1);
     expect(await h.resultsFor(request.requestId)).toHaveLength(1);
   });
 });

@@ -3,11 +3,12 @@ import {
   RANDOM_ID_RETRY_VALUES,
   SCHEDULED_CALL_EXPIRY_VALUES,
 } from "@callbot/sandbox";
+import { DEMO, DEMO_CHATS, waitFor } from "@callbot/test-support";
 import { Api } from "telegram";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createUserbotClient } from "../src/telegram/create-userbot-client.ts";
-import { waitFor } from "./support/wait-for.ts";
-import { CHATS, OWNER_ID, USERBOT_ID, WorkerHarness } from "./support/worker-harness.ts";
+import { nativeId } from "./support/call-actions.ts";
+import { harnessPerTest, WorkerHarness } from "./support/worker-harness.ts";
 
 /*
  * Telegram allows one call per chat, and a create ends the chat's call for everyone
@@ -15,30 +16,22 @@ import { CHATS, OWNER_ID, USERBOT_ID, WorkerHarness } from "./support/worker-har
  * ends one only when someone allowed to end calls confirmed replacing exactly that call.
  */
 
-const COMMUNITY = 1500000001;
-const PRIVATE_TEAM = 1500000003;
-const OLD_GROUP = 400000001;
+const COMMUNITY = nativeId(DEMO.community);
+const PRIVATE_TEAM = nativeId(DEMO.privateTeam);
+const OLD_GROUP = nativeId(DEMO.oldGroup);
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 describe("one call per chat: the worker checks before creating", () => {
-  let h: WorkerHarness;
-  beforeEach(async () => {
-    h = await WorkerHarness.start();
-    await h.startWorker().ready;
-    h.sandbox.resetCounters();
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  const h = harnessPerTest();
 
   it("a plain /newcall in a free chat costs 2 requests: the check and the create", async () => {
-    const request = h.request({ target: CHATS.privateTeam });
+    const request = h.request({ target: DEMO_CHATS.privateTeam });
     await h.addJob(request);
     expect((await h.finalResult(request.requestId)).outcome.status).toBe("created");
     // The first job also resolves the peer once (getDialogs); a second one shows the steady state.
-    h.sandbox.world.discardGroupCall(USERBOT_ID, h.sandbox.world.currentCall(PRIVATE_TEAM)!.id);
+    h.sandbox.world.discardGroupCall(DEMO.assistant, h.sandbox.world.currentCall(PRIVATE_TEAM)!.id);
     h.sandbox.resetCounters();
-    const second = h.request({ target: CHATS.privateTeam });
+    const second = h.request({ target: DEMO_CHATS.privateTeam });
     await h.addJob(second);
     expect((await h.finalResult(second.requestId)).outcome.status).toBe("created");
     expect(h.sandbox.counters().mtproto).toEqual({
@@ -48,12 +41,12 @@ describe("one call per chat: the worker checks before creating", () => {
   });
 
   it("a live call in the chat: nothing is created, the result names the call, and it stays live", async () => {
-    const live = h.sandbox.world.createGroupCall(OWNER_ID, COMMUNITY, {
+    const live = h.sandbox.world.createGroupCall(DEMO.olga, COMMUNITY, {
       randomId: 7,
       title: "Weekly",
       rtmp: false,
     });
-    const request = h.request({ target: CHATS.community, title: "Another" });
+    const request = h.request({ target: DEMO_CHATS.community, title: "Another" });
     await h.addJob(request);
     const result = await h.finalResult(request.requestId);
 
@@ -69,12 +62,12 @@ describe("one call per chat: the worker checks before creating", () => {
 
   it("a scheduled call in the chat: nothing is created, the result gives its date", async () => {
     const when = nowSeconds() + 7200;
-    const scheduled = h.sandbox.world.createGroupCall(OWNER_ID, COMMUNITY, {
+    const scheduled = h.sandbox.world.createGroupCall(DEMO.olga, COMMUNITY, {
       randomId: 7,
       scheduleDate: when,
       rtmp: false,
     });
-    const request = h.request({ target: CHATS.community, scheduleDate: nowSeconds() + 3600 });
+    const request = h.request({ target: DEMO_CHATS.community, scheduleDate: nowSeconds() + 3600 });
     await h.addJob(request);
     const result = await h.finalResult(request.requestId);
     expect(result.outcome).toMatchObject({
@@ -85,8 +78,8 @@ describe("one call per chat: the worker checks before creating", () => {
   });
 
   it("a basic group is read through messages.getFullChat", async () => {
-    const live = h.sandbox.world.createGroupCall(OWNER_ID, OLD_GROUP, { randomId: 7, rtmp: false });
-    const request = h.request({ target: CHATS.oldGroup });
+    const live = h.sandbox.world.createGroupCall(DEMO.olga, OLD_GROUP, { randomId: 7, rtmp: false });
+    const request = h.request({ target: DEMO_CHATS.oldGroup });
     await h.addJob(request);
     expect((await h.finalResult(request.requestId)).outcome).toMatchObject({
       status: "exists",
@@ -97,12 +90,12 @@ describe("one call per chat: the worker checks before creating", () => {
   });
 
   it("a confirmed replace ends exactly that call, then creates the new one", async () => {
-    const live = h.sandbox.world.createGroupCall(OWNER_ID, COMMUNITY, {
+    const live = h.sandbox.world.createGroupCall(DEMO.olga, COMMUNITY, {
       randomId: 7,
       title: "Weekly",
       rtmp: false,
     });
-    const request = h.request({ target: CHATS.community, title: "Fresh", replaceCallId: live.id });
+    const request = h.request({ target: DEMO_CHATS.community, title: "Fresh", replaceCallId: live.id });
     await h.addJob(request);
     const result = await h.finalResult(request.requestId);
 
@@ -117,14 +110,14 @@ describe("one call per chat: the worker checks before creating", () => {
   });
 
   it("a confirmed replace of a call that is no longer the chat's call ends nothing and names the new one", async () => {
-    const first = h.sandbox.world.createGroupCall(OWNER_ID, COMMUNITY, { randomId: 7, rtmp: false });
-    h.sandbox.world.discardGroupCall(OWNER_ID, first.id);
-    const other = h.sandbox.world.createGroupCall(OWNER_ID, COMMUNITY, {
+    const first = h.sandbox.world.createGroupCall(DEMO.olga, COMMUNITY, { randomId: 7, rtmp: false });
+    h.sandbox.world.discardGroupCall(DEMO.olga, first.id);
+    const other = h.sandbox.world.createGroupCall(DEMO.olga, COMMUNITY, {
       randomId: 8,
       title: "Other",
       rtmp: false,
     });
-    const request = h.request({ target: CHATS.community, replaceCallId: first.id });
+    const request = h.request({ target: DEMO_CHATS.community, replaceCallId: first.id });
     await h.addJob(request);
 
     expect((await h.finalResult(request.requestId)).outcome).toMatchObject({
@@ -145,14 +138,9 @@ describe("one call per chat: the worker checks before creating", () => {
 describe.each(RANDOM_ID_RETRY_VALUES)(
   "a create whose answer is lost (randomIdRetry: %s)",
   (randomIdRetry) => {
-    let h: WorkerHarness;
-    beforeEach(async () => {
-      h = await WorkerHarness.start();
-      h.sandbox.world.configure({ randomIdRetry });
-      await h.startWorker({ invokeTimeoutMs: 1_000 }).ready;
-    });
-    afterEach(async () => {
-      await h.close();
+    const h = harnessPerTest({
+      prepare: (h) => h.sandbox.world.configure({ randomIdRetry }),
+      worker: { invokeTimeoutMs: 1_000 },
     });
 
     it("is reported once as created; the retry ends nothing", async () => {
@@ -162,7 +150,7 @@ describe.each(RANDOM_ID_RETRY_VALUES)(
         action: { kind: "delay", ms: 2_500 },
         times: 1,
       });
-      const request = h.request({ target: CHATS.community, title: "Late" });
+      const request = h.request({ target: DEMO_CHATS.community, title: "Late" });
       await h.addJob(request, { backoff: { type: "fixed", delay: 2_500 } });
       const result = await h.finalResult(request.requestId, 20_000);
 
@@ -180,25 +168,19 @@ describe.each(RANDOM_ID_RETRY_VALUES)(
 describe.each(SCHEDULED_CALL_EXPIRY_VALUES)(
   "a never-started scheduled call past its date (scheduledCallExpiry: %s)",
   (scheduledCallExpiry) => {
-    let h: WorkerHarness;
-    beforeEach(async () => {
-      h = await WorkerHarness.start();
-      h.sandbox.world.configure({ scheduledCallExpiry, scheduledCallExpirySeconds: 600 });
-      await h.startWorker().ready;
-    });
-    afterEach(async () => {
-      await h.close();
+    const h = harnessPerTest({
+      prepare: (h) => h.sandbox.world.configure({ scheduledCallExpiry, scheduledCallExpirySeconds: 600 }),
     });
 
     it("is never ended by a create: kept, it is named; discarded by Telegram, the chat is free", async () => {
       const anHourAgo = Date.now() - 3_600_000;
       const stale = h.sandbox.world.createGroupCall(
-        OWNER_ID,
+        DEMO.olga,
         COMMUNITY,
         { randomId: 7, scheduleDate: Math.floor(anHourAgo / 1000) + 60, rtmp: false },
         anHourAgo,
       );
-      const request = h.request({ target: CHATS.community });
+      const request = h.request({ target: DEMO_CHATS.community });
       await h.addJob(request);
       const result = await h.finalResult(request.requestId);
 
@@ -237,9 +219,9 @@ describe("a recurring occurrence in a chat that has another call", () => {
   function occurrence(scheduleDate: number) {
     return h.request({
       requestId: `recurring_rule-x_${scheduleDate}`,
-      requester: { userId: OWNER_ID, chatId: CHATS.community.chatId },
+      requester: { userId: DEMO.olga, chatId: DEMO_CHATS.community.chatId },
       ack: undefined,
-      target: CHATS.community,
+      target: DEMO_CHATS.community,
       title: "Daily sync",
       scheduleDate,
       recurrence: { ruleId: "rule-x", occurrence: scheduleDate },
@@ -247,7 +229,7 @@ describe("a recurring occurrence in a chat that has another call", () => {
   }
 
   it("waits for the chat's call to end, then is created; the call is never ended by it", async () => {
-    const today = h.sandbox.world.createGroupCall(OWNER_ID, COMMUNITY, {
+    const today = h.sandbox.world.createGroupCall(DEMO.olga, COMMUNITY, {
       randomId: 7,
       title: "Today",
       rtmp: false,
@@ -265,14 +247,14 @@ describe("a recurring occurrence in a chat that has another call", () => {
     expect(await h.resultsFor(request.requestId)).toEqual([]);
 
     // Today's meeting ends (its people end it in Telegram): the next check creates the occurrence.
-    h.sandbox.world.discardGroupCall(OWNER_ID, today.id);
+    h.sandbox.world.discardGroupCall(DEMO.olga, today.id);
     const result = await h.finalResult(request.requestId);
     expect(result.outcome).toMatchObject({ status: "created", call: { title: "Daily sync" } });
     expect(h.sandbox.world.currentCall(COMMUNITY)?.scheduleDate).toBe(request.scheduleDate);
   });
 
   it("is skipped, and its maker told, when the call is still there as the occurrence comes close", async () => {
-    const today = h.sandbox.world.createGroupCall(OWNER_ID, COMMUNITY, {
+    const today = h.sandbox.world.createGroupCall(DEMO.olga, COMMUNITY, {
       randomId: 7,
       title: "Today",
       rtmp: false,
@@ -302,17 +284,13 @@ describe("a recurring occurrence in a chat that has another call", () => {
 describe.each(ENDED_CALL_LOOKUP_VALUES)(
   "a call ended between the check's two reads (endedCallLookup: %s)",
   (endedCallLookup) => {
-    let h: WorkerHarness;
-    beforeEach(async () => {
-      h = await WorkerHarness.start();
-      h.sandbox.world.configure({ endedCallLookup });
-    });
-    afterEach(async () => {
-      await h.close();
+    const h = harnessPerTest({
+      prepare: (h) => h.sandbox.world.configure({ endedCallLookup }),
+      worker: false,
     });
 
     it("never blocks the new call: the chat is read again and found free", async () => {
-      const live = h.sandbox.world.createGroupCall(OWNER_ID, PRIVATE_TEAM, { randomId: 7, rtmp: false });
+      const live = h.sandbox.world.createGroupCall(DEMO.olga, PRIVATE_TEAM, { randomId: 7, rtmp: false });
       const config = h.config();
       const client = createUserbotClient({
         session: config.tgSession ?? "",
@@ -326,12 +304,12 @@ describe.each(ENDED_CALL_LOOKUP_VALUES)(
         const answer = await send(request);
         // The first read that names the live call: someone ends it by hand right after.
         if (request instanceof Api.channels.GetFullChannel && live.state !== "discarded")
-          h.sandbox.world.discardGroupCall(OWNER_ID, live.id);
+          h.sandbox.world.discardGroupCall(DEMO.olga, live.id);
         return answer;
       }) as typeof client.invoke;
       await h.startWorker({ client }).ready;
 
-      const request = h.request({ target: CHATS.privateTeam, title: "Next" });
+      const request = h.request({ target: DEMO_CHATS.privateTeam, title: "Next" });
       await h.addJob(request);
       const result = await h.finalResult(request.requestId);
 

@@ -1,17 +1,19 @@
 import { demoWorldPath, readWorldFixture } from "@callbot/sandbox";
 import { CALL_JOB_DEFAULTS, CALL_JOB_NAMES, type JoinChatRequest } from "@callbot/shared";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { DEMO, DEMO_CHATS } from "@callbot/test-support";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { PeerCache } from "../src/peers/peer-cache.ts";
-import { CHATS, OWNER_ID, USERBOT_ID, WorkerHarness } from "./support/worker-harness.ts";
+import { nativeId } from "./support/call-actions.ts";
+import { harnessPerTest, WorkerHarness } from "./support/worker-harness.ts";
 
 /** Olga, who owns Private Team, set up as a second assistant account (a second session). */
 const SECOND_ACCOUNT = { id: 1001, username: "olga_owner" } as const;
-const PRIVATE_TEAM = 1500000003;
-const COMMUNITY = 1500000001;
+const PRIVATE_TEAM = nativeId(DEMO.privateTeam);
+const COMMUNITY = nativeId(DEMO.community);
 
 function demoWithTwoAssistantAccounts() {
   const fixture = readWorldFixture(demoWorldPath);
-  return { ...fixture, userbots: [USERBOT_ID, SECOND_ACCOUNT.id] };
+  return { ...fixture, userbots: [DEMO.assistant, SECOND_ACCOUNT.id] };
 }
 
 describe("access hashes are per account (Telegram's are account-bound)", () => {
@@ -24,18 +26,18 @@ describe("access hashes are per account (Telegram's are account-bound)", () => {
     h = await WorkerHarness.start({ world: demoWithTwoAssistantAccounts() });
     const first = h.startWorker();
     await first.ready;
-    const before = h.request({ target: CHATS.privateTeam });
+    const before = h.request({ target: DEMO_CHATS.privateTeam });
     await h.addJob(before);
     expect((await h.finalResult(before.requestId)).outcome.status).toBe("created");
     // The first account's hash for the private chat is now cached; its call ends.
     const firstCall = h.sandbox.world.currentCall(PRIVATE_TEAM)!;
-    h.sandbox.world.discardGroupCall(USERBOT_ID, firstCall.id);
+    h.sandbox.world.discardGroupCall(DEMO.assistant, firstCall.id);
     await first.stop();
 
     h.sandbox.resetCounters();
     const session = h.sandbox.info.sessions[SECOND_ACCOUNT.username]!;
     await h.startWorker({ config: h.config(session) }).ready;
-    const after = h.request({ target: CHATS.privateTeam });
+    const after = h.request({ target: DEMO_CHATS.privateTeam });
     await h.addJob(after);
 
     const result = await h.finalResult(after.requestId);
@@ -49,18 +51,18 @@ describe("access hashes are per account (Telegram's are account-bound)", () => {
 
   it("a cached hash Telegram refuses (CHANNEL_INVALID) is dropped and looked up again, once: the call is made", async () => {
     h = await WorkerHarness.start();
-    const cache = new PeerCache(h.connection, h.prefix, USERBOT_ID);
+    const cache = new PeerCache(h.connection, h.prefix, DEMO.assistant);
     // A stale entry: the hash Telegram gave another account.
     const foreign = h.sandbox.world.accessHash("chat", PRIVATE_TEAM, SECOND_ACCOUNT.id);
     await cache.remember([{ channelId: String(PRIVATE_TEAM), accessHash: foreign }]);
     await h.startWorker().ready;
     h.sandbox.resetCounters();
 
-    const request = h.request({ target: CHATS.privateTeam });
+    const request = h.request({ target: DEMO_CHATS.privateTeam });
     await h.addJob(request);
 
     expect((await h.finalResult(request.requestId)).outcome.status).toBe("created");
-    expect(h.sandbox.calls(CHATS.privateTeam.chatId)).toHaveLength(1);
+    expect(h.sandbox.calls(DEMO_CHATS.privateTeam.chatId)).toHaveLength(1);
     // One refused request (the read of the chat's call), one dialog scan, then the read and the
     // create again; no retry used.
     expect(h.mtprotoCount("channels.getFullChannel")).toBe(2);
@@ -68,24 +70,16 @@ describe("access hashes are per account (Telegram's are account-bound)", () => {
     expect(h.mtprotoCount("messages.getDialogs")).toBe(1);
     expect((await h.calls.getJob(request.requestId))?.attemptsMade).toBe(1);
     expect((await cache.byChannelId(PRIVATE_TEAM))?.accessHash).toBe(
-      h.sandbox.world.accessHash("chat", PRIVATE_TEAM, USERBOT_ID),
+      h.sandbox.world.accessHash("chat", PRIVATE_TEAM, DEMO.assistant),
     );
   });
 });
 
 describe("chats the assistant is not in", () => {
-  let h: WorkerHarness;
-  beforeEach(async () => {
-    h = await WorkerHarness.start();
-    await h.startWorker().ready;
-    h.sandbox.resetCounters();
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  const h = harnessPerTest();
 
   it("35: requests naming a chat the assistant is not in cost at most one Telegram request per chat per cache period", async () => {
-    const requests = [1, 2, 3].map(() => h.request({ target: CHATS.lockedRoom }));
+    const requests = [1, 2, 3].map(() => h.request({ target: DEMO_CHATS.lockedRoom }));
     for (const request of requests) {
       await h.addJob(request);
       const result = await h.finalResult(request.requestId);
@@ -104,7 +98,7 @@ describe("chats the assistant is not in", () => {
     expect(h.mtprotoCount("phone.createGroupCall")).toBe(0);
 
     // Another chat is not affected.
-    const other = h.request({ target: CHATS.privateTeam });
+    const other = h.request({ target: DEMO_CHATS.privateTeam });
     await h.addJob(other);
     expect((await h.finalResult(other.requestId)).outcome.status).toBe("created");
   });
@@ -116,8 +110,8 @@ function demoWithoutAssistantInCommunity() {
   return {
     ...fixture,
     chats: fixture.chats.map((chat) =>
-      chat.username === CHATS.community.username
-        ? { ...chat, members: chat.members.filter((m) => m.userId !== USERBOT_ID) }
+      chat.username === DEMO_CHATS.community.username
+        ? { ...chat, members: chat.members.filter((m) => m.userId !== DEMO.assistant) }
         : chat,
     ),
   };
@@ -134,7 +128,7 @@ describe("a public chat the assistant is not in", () => {
     await h.startWorker({ notInChatTtlSeconds: 60 }).ready;
     h.sandbox.resetCounters();
 
-    const requests = [1, 2, 3].map(() => h.request({ target: CHATS.community }));
+    const requests = [1, 2, 3].map(() => h.request({ target: DEMO_CHATS.community }));
     for (const request of requests) {
       await h.addJob(request);
       expect((await h.finalResult(request.requestId)).outcome).toEqual({
@@ -154,22 +148,22 @@ describe("a public chat the assistant is not in", () => {
     });
 
     // The memory lasts the cache period passed in; Redis's clock is the one that ends it.
-    const notInKey = `${h.prefix}:peer:${USERBOT_ID}:not-in:${CHATS.community.chatId}`;
+    const notInKey = `${h.prefix}:peer:${DEMO.assistant}:not-in:${DEMO_CHATS.community.chatId}`;
     const ttl = await h.connection.ttl(notInKey);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(60);
     await h.connection.pexpire(notInKey, 1);
-    const cache = new PeerCache(h.connection, h.prefix, USERBOT_ID);
-    await vi.waitFor(async () => expect(await cache.notIn(CHATS.community.chatId)).toBeUndefined(), {
+    const cache = new PeerCache(h.connection, h.prefix, DEMO.assistant);
+    await vi.waitFor(async () => expect(await cache.notIn(DEMO_CHATS.community.chatId)).toBeUndefined(), {
       timeout: 5_000,
     });
 
     // The owner has added the assistant meanwhile: the next request asks Telegram and is served.
-    h.sandbox.setRole(CHATS.community.chatId, USERBOT_ID, {
+    h.sandbox.setRole(DEMO_CHATS.community.chatId, DEMO.assistant, {
       status: "admin",
       rights: { manageCall: true, other: true },
     });
-    const after = h.request({ target: CHATS.community });
+    const after = h.request({ target: DEMO_CHATS.community });
     await h.addJob(after);
     expect((await h.finalResult(after.requestId)).outcome.status).toBe("created");
     expect(h.mtprotoCount("contacts.resolveUsername")).toBe(2);
@@ -178,17 +172,17 @@ describe("a public chat the assistant is not in", () => {
   it("a /setup join is not refused from that memory, and clears it: the next request asks Telegram", async () => {
     h = await WorkerHarness.start({ world: demoWithoutAssistantInCommunity() });
     await h.startWorker().ready;
-    const refused = h.request({ target: CHATS.community });
+    const refused = h.request({ target: DEMO_CHATS.community });
     await h.addJob(refused);
     expect((await h.finalResult(refused.requestId)).outcome.status).toBe("failed");
 
     const join: JoinChatRequest = {
       v: 1,
       kind: "join-chat",
-      requestId: `join_${CHATS.community.chatId}`,
-      requester: { userId: OWNER_ID, chatId: CHATS.community.chatId },
-      ack: { chatId: CHATS.community.chatId, messageId: 900 },
-      target: CHATS.community,
+      requestId: `join_${DEMO_CHATS.community.chatId}`,
+      requester: { userId: DEMO.olga, chatId: DEMO_CHATS.community.chatId },
+      ack: { chatId: DEMO_CHATS.community.chatId, messageId: 900 },
+      target: DEMO_CHATS.community,
       chatType: "supergroup",
       via: "public",
       requestedAt: Date.now(),
@@ -205,14 +199,14 @@ describe("a public chat the assistant is not in", () => {
       { timeout: 10_000, interval: 50 },
     );
     expect(joined?.outcome).toEqual({ status: "joined" });
-    expect(h.sandbox.world.memberRole(COMMUNITY, USERBOT_ID)?.status).toBe("member");
+    expect(h.sandbox.world.memberRole(COMMUNITY, DEMO.assistant)?.status).toBe("member");
 
     // The owner makes the new member an admin: the next request is served at once.
-    h.sandbox.setRole(CHATS.community.chatId, USERBOT_ID, {
+    h.sandbox.setRole(DEMO_CHATS.community.chatId, DEMO.assistant, {
       status: "admin",
       rights: { manageCall: true, other: true },
     });
-    const after = h.request({ target: CHATS.community });
+    const after = h.request({ target: DEMO_CHATS.community });
     await h.addJob(after);
     expect((await h.finalResult(after.requestId)).outcome.status).toBe("created");
   });

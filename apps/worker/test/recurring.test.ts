@@ -6,11 +6,11 @@ import {
   recurringRequestId,
   schedulerPatternFor,
 } from "@callbot/shared";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { waitFor } from "./support/wait-for.ts";
-import { CHATS, OWNER_ID, USERBOT_ID, WorkerHarness } from "./support/worker-harness.ts";
+import { DEMO, DEMO_CHATS, waitFor } from "@callbot/test-support";
+import { describe, expect, it } from "vitest";
+import { harnessPerTest } from "./support/worker-harness.ts";
 
-const NINA_NO_CALL_RIGHT = 1003;
+const NINA_NO_CALL_RIGHT = DEMO.nina;
 
 /** A daily rule whose next occurrence is about two hours from `nowMs`, created three hours ahead. */
 function dailyRuleSoon(nowMs: number, overrides: Partial<RecurringRule> = {}): RecurringRule {
@@ -20,8 +20,8 @@ function dailyRuleSoon(nowMs: number, overrides: Partial<RecurringRule> = {}): R
     v: 1,
     kind: "recurring-rule",
     ruleId: `rule-${Math.floor(Math.random() * 1e9)}`,
-    requester: { userId: OWNER_ID, chatId: OWNER_ID },
-    target: CHATS.privateTeam,
+    requester: { userId: DEMO.olga, chatId: DEMO.olga },
+    target: DEMO_CHATS.privateTeam,
     title: "Daily sync",
     rtmp: false,
     autostart: true,
@@ -48,13 +48,7 @@ function localTime(ms: number, timeZone: string): { hour: number; minute: number
 }
 
 describe("recurring rules", () => {
-  let h: WorkerHarness;
-  beforeEach(async () => {
-    h = await WorkerHarness.start();
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  const h = harnessPerTest({ worker: false });
 
   /** Adds the rule's tick as its job scheduler would, and waits for it to finish. */
   async function fire(rule: RecurringRule, tickId: string): Promise<number[]> {
@@ -82,25 +76,25 @@ describe("recurring rules", () => {
     });
     expect(created.request.recurrence).toEqual({ ruleId: rule.ruleId, occurrence: first });
     expect(created.request.ack).toBeUndefined();
-    const [call] = h.sandbox.calls(CHATS.privateTeam.chatId);
+    const [call] = h.sandbox.calls(DEMO_CHATS.privateTeam.chatId);
     expect(call).toMatchObject({ state: "scheduled", scheduleDate: first });
     // Asked for in the rule: the occurrence starts by itself.
     expect(await h.calls.getJob(autostartJobId(call!.id))).toBeDefined();
 
     // The scheduler fires again in the same window: nothing new.
     expect(await fire(rule, "tick_2")).toEqual([first]);
-    expect(h.sandbox.calls(CHATS.privateTeam.chatId)).toHaveLength(1);
+    expect(h.sandbox.calls(DEMO_CHATS.privateTeam.chatId)).toHaveLength(1);
     expect(h.mtprotoCount("phone.createGroupCall")).toBe(1);
     expect(await h.resultsFor(recurringRequestId(rule.ruleId, first))).toHaveLength(1);
 
     // That occurrence is over (Telegram allows one call per chat at a time); a day later, the next.
-    h.sandbox.world.discardGroupCall(USERBOT_ID, call!.id);
+    h.sandbox.world.discardGroupCall(DEMO.assistant, call!.id);
     clock += 24 * 3600_000;
     const second = nextOccurrence(rule, first * 1000);
     expect(await fire(rule, "tick_3")).toEqual([second]);
     const next = await h.finalResult(recurringRequestId(rule.ruleId, second));
     expect(next.outcome).toMatchObject({ status: "created", call: { scheduleDate: second } });
-    const calls = h.sandbox.calls(CHATS.privateTeam.chatId);
+    const calls = h.sandbox.calls(DEMO_CHATS.privateTeam.chatId);
     expect(calls.map((c) => [c.state, c.scheduleDate])).toEqual([
       ["discarded", undefined],
       ["scheduled", second],
@@ -126,7 +120,7 @@ describe("recurring rules", () => {
 
     const occurrence = nextOccurrence(rule, Date.now());
     expect((await h.finalResult(recurringRequestId(rule.ruleId, occurrence))).outcome.status).toBe("created");
-    expect(h.sandbox.calls(CHATS.privateTeam.chatId)).toHaveLength(1);
+    expect(h.sandbox.calls(DEMO_CHATS.privateTeam.chatId)).toHaveLength(1);
     expect(h.mtprotoCount("phone.createGroupCall")).toBe(1);
   });
 
@@ -145,7 +139,7 @@ describe("recurring rules", () => {
     await h.startWorker().ready;
     const rule = dailyRuleSoon(Date.now(), {
       requester: { userId: NINA_NO_CALL_RIGHT, chatId: NINA_NO_CALL_RIGHT },
-      target: CHATS.community,
+      target: DEMO_CHATS.community,
     });
     const [occurrence] = await fire(rule, "tick_rights");
     const result = await h.finalResult(recurringRequestId(rule.ruleId, occurrence!));
@@ -153,7 +147,7 @@ describe("recurring rules", () => {
       status: "failed",
       failure: { errorName: "REQUESTER_RIGHTS_REVOKED", category: "user" },
     });
-    expect(h.sandbox.calls(CHATS.community.chatId)).toHaveLength(0);
+    expect(h.sandbox.calls(DEMO_CHATS.community.chatId)).toHaveLength(0);
   });
 
   it("a rule that does not fit the contract fails at once and creates nothing", async () => {

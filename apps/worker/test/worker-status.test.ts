@@ -1,17 +1,11 @@
 import { readWorkerStatus, WORKER_STATUS_TTL_MS, workerStatusKey } from "@callbot/shared";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { waitFor } from "./support/wait-for.ts";
-import { CHATS, USERBOT_ID, WorkerHarness } from "./support/worker-harness.ts";
+import { DEMO, DEMO_CHATS, waitFor } from "@callbot/test-support";
+import { describe, expect, it } from "vitest";
+import { harnessPerTest } from "./support/worker-harness.ts";
 
 /** The state the worker publishes for the bot (checklist 28) and /status. */
 describe("the worker's published state", () => {
-  let h: WorkerHarness;
-  beforeEach(async () => {
-    h = await WorkerHarness.start();
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  const h = harnessPerTest({ worker: false });
 
   const status = () => readWorkerStatus(h.connection, h.prefix);
 
@@ -21,7 +15,7 @@ describe("the worker's published state", () => {
     expect(await status()).toMatchObject({
       v: 1,
       state: "online",
-      accountId: USERBOT_ID,
+      accountId: DEMO.assistant,
       username: "callbot_assistant",
     });
     // Without renewal it runs out, so a worker that crashed reads as unknown, not online.
@@ -30,7 +24,7 @@ describe("the worker's published state", () => {
     expect(ttl).toBeLessThanOrEqual(WORKER_STATUS_TTL_MS);
 
     await worker.stop();
-    expect(await status()).toMatchObject({ state: "stopped", accountId: USERBOT_ID });
+    expect(await status()).toMatchObject({ state: "stopped", accountId: DEMO.assistant });
   });
 
   it("a heartbeat renews online, so a live worker never reads as unknown", async () => {
@@ -51,7 +45,7 @@ describe("the worker's published state", () => {
       times: 1,
     });
     const before = Date.now();
-    await h.addJob(h.request({ target: CHATS.privateTeam }));
+    await h.addJob(h.request({ target: DEMO_CHATS.privateTeam }));
     const waiting = await waitFor(async () => {
       const now = await status();
       return now?.floodWaitUntil !== undefined ? now : undefined;
@@ -67,12 +61,12 @@ describe("the worker's published state", () => {
       method: "*",
       action: { kind: "error", code: 401, message: "SESSION_REVOKED" },
     });
-    await h.addJob(h.request({ target: CHATS.privateTeam }));
+    await h.addJob(h.request({ target: DEMO_CHATS.privateTeam }));
     const dead = await waitFor(async () => {
       const now = await status();
       return now?.state === "session-dead" ? now : undefined;
     }, "session-dead");
-    expect(dead).toMatchObject({ accountId: USERBOT_ID, errorName: "SESSION_REVOKED" });
+    expect(dead).toMatchObject({ accountId: DEMO.assistant, errorName: "SESSION_REVOKED" });
     await worker.stop();
     expect(await status()).toMatchObject({ state: "session-dead", errorName: "SESSION_REVOKED" });
     expect(await h.connection.pttl(workerStatusKey(h.prefix))).toBe(-1);

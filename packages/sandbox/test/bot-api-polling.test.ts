@@ -1,9 +1,9 @@
+import { waitFor } from "@callbot/test-support";
 import { Bot, GrammyError } from "grammy";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Sandbox, startSandbox } from "../src/index.ts";
 import { DEMO } from "./support/demo-ids.ts";
 import { callBotApi } from "./support/raw-bot-api.ts";
-import { waitUntil } from "./support/wait-until.ts";
 
 let sandbox: Sandbox;
 const bots: Bot[] = [];
@@ -54,7 +54,7 @@ describe("Bot API long polling with grammY", () => {
     const bot = newBot();
     const startedAt = Date.now();
     await startPolling(bot, 1);
-    await waitUntil(() => (sandbox.counters().botApi.getUpdates ?? 0) >= 3, 10_000, "three getUpdates calls");
+    await waitFor(() => (sandbox.counters().botApi.getUpdates ?? 0) >= 3, "three getUpdates calls", 10_000);
     // Two full 1-second holds must pass before the third request can arrive.
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1900);
     expect(sandbox.counters().botApi.getUpdates).toBeLessThanOrEqual(4);
@@ -62,7 +62,7 @@ describe("Bot API long polling with grammY", () => {
 
   it("wakes a held getUpdates as soon as an update arrives", async () => {
     const pending = callBotApi(sandbox.info.botApiRoot, sandbox.info.botToken, "getUpdates", { timeout: 20 });
-    await waitUntil(() => sandbox.counters().botApi.getUpdates === 1, 5000, "the poll to arrive");
+    await waitFor(() => sandbox.counters().botApi.getUpdates === 1, "the poll to arrive", 5000);
     const sentAt = Date.now();
     await sandbox.sendText({ from: DEMO.max, chatId: DEMO.max, text: "hello" });
     const { body } = await pending;
@@ -97,7 +97,7 @@ describe("Bot API long polling with grammY", () => {
 
   it("answers 409 to the held poll when another getUpdates comes in (two bot instances)", async () => {
     const first = callBotApi(sandbox.info.botApiRoot, sandbox.info.botToken, "getUpdates", { timeout: 20 });
-    await waitUntil(() => sandbox.counters().botApi.getUpdates === 1, 5000, "the first poll to arrive");
+    await waitFor(() => sandbox.counters().botApi.getUpdates === 1, "the first poll to arrive", 5000);
     const bot = newBot();
     const { running } = await startPolling(bot);
     const { status, body } = await first;
@@ -142,7 +142,7 @@ describe("Bot API long polling with grammY", () => {
     world.discardGroupCall(DEMO.userbot, scheduled.id);
     // Old Group: the bot is a plain member (privacy mode on), yet sees the service message.
     world.createGroupCall(DEMO.userbot, DEMO.oldGroup.native, { randomId: 2, rtmp: false });
-    await waitUntil(() => seen.length === 4, 5000, "four service messages");
+    await waitFor(() => seen.length === 4, "four service messages", 5000);
     expect(seen).toEqual([
       { chat: DEMO.community.botApi, kind: "video_chat_scheduled", payload: { start_date: at } },
       { chat: DEMO.community.botApi, kind: "video_chat_started", payload: {} },
@@ -165,7 +165,7 @@ describe("Bot API long polling with grammY", () => {
       text: "/newcall",
       asChat: true,
     });
-    await waitUntil(() => messages.length === 1, 5000, "the anonymous command");
+    await waitFor(() => messages.length === 1, "the anonymous command", 5000);
     expect(messages).toEqual([{ from: 1087968824, senderChat: DEMO.community.botApi, text: "/newcall" }]);
   });
 });

@@ -1,10 +1,10 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { freePort, waitFor } from "@callbot/test-support";
 import { Bot, webhookCallback } from "grammy";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Sandbox, startSandbox } from "../src/index.ts";
 import { DEMO } from "./support/demo-ids.ts";
-import { waitUntil } from "./support/wait-until.ts";
 
 let sandbox: Sandbox;
 let server: Server | undefined;
@@ -36,7 +36,7 @@ describe("Bot API webhooks with grammY", () => {
     expect(await bot.api.getWebhookInfo()).toMatchObject({ url, pending_update_count: 0 });
     await sandbox.sendText({ from: DEMO.olga, chatId: DEMO.olga, text: "/ping" });
     await sandbox.waitForBotMessage(DEMO.olga, (m) => m.text === "pong");
-    await waitUntil(() => sandbox.counters().botApi.sendMessage === 1);
+    await waitFor(() => sandbox.counters().botApi.sendMessage === 1, "the bot's answer");
   });
 
   it("keeps retrying while grammY rejects a wrong secret (401), then delivers once it is right", async () => {
@@ -53,7 +53,7 @@ describe("Bot API webhooks with grammY", () => {
       const info = await bot.api.getWebhookInfo();
       return info.last_error_message ? info : undefined;
     };
-    await waitUntil(async () => (await failed()) !== undefined, 5000, "a failed delivery");
+    await waitFor(async () => (await failed()) !== undefined, "a failed delivery", 5000);
     const info = (await failed())!;
     expect(info.last_error_message).toMatch(/401/);
     expect(info.pending_update_count).toBe(1);
@@ -61,7 +61,7 @@ describe("Bot API webhooks with grammY", () => {
 
     await bot.api.setWebhook(url, { secret_token: "right-secret" });
     await sandbox.sendText({ from: DEMO.olga, chatId: DEMO.olga, text: "second" });
-    await waitUntil(() => handled.length === 2, 5000, "both updates, in order");
+    await waitFor(() => handled.length === 2, "both updates, in order", 5000);
     expect(handled).toEqual(["first", "second"]);
     expect((await bot.api.getWebhookInfo()).pending_update_count).toBe(0);
 
@@ -76,21 +76,17 @@ describe("Bot API webhooks with grammY", () => {
       handled.push(ctx.message.text);
     });
     await bot.init();
-    // Reserve a port, close it, point the webhook there, then start the bot on that port.
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-    const port = (probe.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    // A port nothing listens on yet: the webhook points there, then the bot starts on it.
+    const port = await freePort();
     await bot.api.setWebhook(`http://127.0.0.1:${port}/hook`, { secret_token: "s" });
     await sandbox.sendText({ from: DEMO.olga, chatId: DEMO.olga, text: "while down" });
-    await waitUntil(
+    await waitFor(
       async () => Boolean((await bot.api.getWebhookInfo()).last_error_message),
-      5000,
       "a failed delivery",
     );
     server = createServer(webhookCallback(bot, "http", { secretToken: "s" }));
     await new Promise<void>((resolve) => server!.listen(port, "127.0.0.1", resolve));
-    await waitUntil(() => handled.length === 1, 5000, "the retried update");
+    await waitFor(() => handled.length === 1, "the retried update", 5000);
     expect(handled).toEqual(["while down"]);
   });
 });

@@ -28,6 +28,7 @@ export * from "./metrics/create-process-registry.ts";
 export * from "./metrics/job-duration-histogram.ts";
 export * from "./metrics/metrics-server.ts";
 export * from "./metrics/queue-count-gauge.ts";
+export * from "./process/free-port.ts";
 export * from "./process/on-shutdown-signal.ts";
 export * from "./process/stop-deadlines.ts";
 export * from "./queues/call-job-options.ts";

@@ -2,17 +2,20 @@ import { randomUUID } from "node:crypto";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
+// By path rather than as a dependency: test-support depends on shared, and a dependency back
+// would make a cycle in the workspace graph.
+import { PrivateRedis } from "../../test-support/src/index.ts";
 import {
   assertRedisReachable,
   checkMaxmemoryPolicy,
   createRedisConnection,
+  freePort,
   RedisEvictionPolicyError,
   RedisUnreachableError,
   redactRedisUrl,
   redisOptionsForRole,
   waitUntilReady,
 } from "../src/index.ts";
-import { freePort, type PrivateRedis, startPrivateRedis } from "./support/private-redis.ts";
 
 const MAIN_REDIS = "redis://127.0.0.1:6379";
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -22,7 +25,7 @@ afterEach(async () => {
 });
 
 async function privateRedis(args: string[], password?: string): Promise<PrivateRedis> {
-  const redis = await startPrivateRedis(args, password);
+  const redis = await PrivateRedis.start({ args, ...(password !== undefined && { password }) });
   cleanups.push(() => redis.stop());
   return redis;
 }

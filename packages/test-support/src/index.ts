@@ -1,4 +1,8 @@
 // @callbot/test-support: what several packages' tests need and no product code does.
-export { freePort } from "./free-port.ts";
+export { freePort } from "@callbot/shared";
+export { deleteKeysWithPrefix } from "./delete-keys.ts";
+export { DEMO, DEMO_CHATS } from "./demo-world.ts";
 export { PrivateRedis, type PrivateRedisOptions } from "./private-redis.ts";
 export { PseudoTerminal } from "./pseudo-terminal.ts";
+export { REDIS_URL } from "./shared-redis.ts";
+export { waitFor } from "./wait-for.ts";

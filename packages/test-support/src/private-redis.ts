@@ -3,12 +3,15 @@ import { once } from "node:events";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "@callbot/shared";
 import { Redis } from "ioredis";
-import { freePort } from "./free-port.ts";
+import { waitFor } from "./wait-for.ts";
 
 export interface PrivateRedisOptions {
   /** Extra redis-server arguments, e.g. ["--maxmemory-policy", "allkeys-lru"]. */
   args?: string[];
+  /** The password the server requires (when args hold --requirepass), to know that it answers. */
+  password?: string;
 }
 
 /**
@@ -22,12 +25,18 @@ export class PrivateRedis {
 
   private constructor(
     readonly port: number,
-    private readonly args: string[],
+    private readonly options: PrivateRedisOptions,
   ) {}
 
   static async start(options: PrivateRedisOptions = {}): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await freePort(), options.args ?? []);
-    await redis.restart();
+    const redis = new PrivateRedis(await freePort(), options);
+    try {
+      await redis.restart();
+    } catch (error) {
+      // Never leave a server behind, even when the test gives up on it.
+      await redis.stop();
+      throw error;
+    }
     return redis;
   }
 
@@ -52,11 +61,11 @@ export class PrivateRedis {
         "always",
         "--dir",
         this.dir,
-        ...this.args,
+        ...(this.options.args ?? []),
       ],
       { stdio: "ignore" },
     );
-    await waitForPing(this.url);
+    await waitForPing(this.port, this.options.password);
   }
 
   /**
@@ -85,21 +94,29 @@ export class PrivateRedis {
   }
 }
 
-async function waitForPing(url: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    client.on("error", () => undefined);
-    try {
-      await client.connect();
-      if ((await client.ping()) === "PONG") return;
-    } catch {
-      if (Date.now() > deadline)
-        throw new Error(`redis-server at ${url} did not answer within ${timeoutMs} ms`);
-      // redis-server is starting; there is no event to wait on from outside the process.
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    } finally {
-      client.disconnect();
-    }
-  }
+/** redis-server is starting; there is no event to wait on from outside the process. */
+async function waitForPing(port: number, password: string | undefined): Promise<void> {
+  await waitFor(
+    async () => {
+      const client = new Redis({
+        port,
+        host: "127.0.0.1",
+        password,
+        lazyConnect: true,
+        retryStrategy: () => null,
+        maxRetriesPerRequest: 0,
+        // ioredis's ready check sends INFO, which some tests rename away.
+        enableReadyCheck: false,
+      });
+      client.on("error", () => undefined);
+      try {
+        await client.connect();
+        return (await client.ping()) === "PONG";
+      } finally {
+        client.disconnect();
+      }
+    },
+    `redis-server on port ${port} to answer PING`,
+    10_000,
+  );
 }

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { waitFor } from "./wait-for.ts";
 
 /**
  * A command run on a pseudo-terminal, driven as a person at a keyboard would. `script` (from
@@ -34,18 +35,26 @@ export class PseudoTerminal {
 
   /** Waits until the terminal shows `pattern` after the first `from` characters; returns the index after the match. */
   async waitFor(pattern: RegExp | string, from = 0, timeoutMs = 30_000): Promise<number> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const rest = this.text.slice(from);
-      const match = typeof pattern === "string" ? undefined : pattern.exec(rest);
-      const index = typeof pattern === "string" ? rest.indexOf(pattern) : (match?.index ?? -1);
-      if (index >= 0)
-        return from + index + (typeof pattern === "string" ? pattern.length : (match?.[0].length ?? 0));
-      if (Date.now() > deadline) {
-        throw new Error(`the terminal never showed ${String(pattern)}; it shows:\n${this.text}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 25));
+    try {
+      return await waitFor(
+        () => this.endOf(pattern, from),
+        `the terminal to show ${String(pattern)}`,
+        timeoutMs,
+      );
+    } catch (error) {
+      throw new Error(`${(error as Error).message}; it shows:\n${this.text}`);
     }
+  }
+
+  /** The index just after the first match of `pattern` at or after `from`, or undefined. */
+  private endOf(pattern: RegExp | string, from: number): number | undefined {
+    const rest = this.text.slice(from);
+    if (typeof pattern === "string") {
+      const index = rest.indexOf(pattern);
+      return index < 0 ? undefined : from + index + pattern.length;
+    }
+    const match = pattern.exec(rest);
+    return match ? from + match.index + match[0].length : undefined;
   }
 
   /** Types a line and presses Enter. */

@@ -1,6 +1,7 @@
 import { RANDOM_ID_RETRY_VALUES, SCHEDULED_CALL_EXPIRY_VALUES } from "@callbot/sandbox";
+import { DEMO } from "@callbot/test-support";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Pipeline, startPipeline, WHO } from "./support/pipeline.ts";
+import { type Pipeline, startPipeline } from "./support/pipeline.ts";
 
 /*
  * The product under every answer Telegram might give where it documents none (the sandbox's
@@ -31,11 +32,11 @@ describe.each(combinations)(
         action: { kind: "delay", ms: 2_500 },
         times: 1,
       });
-      const { reply } = await p.ask(WHO.olga, WHO.community, "/newcall Late");
+      const { reply } = await p.ask(DEMO.olga, DEMO.community, "/newcall Late");
       const text = await p.outcome(reply, /live now|could not/, 20_000);
       expect(text).toMatch(/“Late” is live now/);
-      expect(p.sandbox.calls(WHO.community).map((c) => c.state)).toEqual(["active"]);
-      const edits = p.sandbox.world.getMessage(WHO.community, reply.id)!.editHistory;
+      expect(p.sandbox.calls(DEMO.community).map((c) => c.state)).toEqual(["active"]);
+      const edits = p.sandbox.world.getMessage(DEMO.community, reply.id)!.editHistory;
       expect(edits).toHaveLength(1); // queued -> live, nothing in between
     }, 40_000);
 
@@ -45,12 +46,12 @@ describe.each(combinations)(
       });
       const anHourAgo = Date.now() - 3_600_000;
       const stale = p.sandbox.world.createGroupCall(
-        WHO.olga,
+        DEMO.olga,
         COMMUNITY,
         { randomId: 1, title: "Forgotten", scheduleDate: Math.floor(anHourAgo / 1000) + 60, rtmp: false },
         anHourAgo,
       );
-      const { reply } = await p.ask(WHO.olga, WHO.community, "/newcall Fresh");
+      const { reply } = await p.ask(DEMO.olga, DEMO.community, "/newcall Fresh");
       const text = await p.outcome(reply, /already has|live now/);
       if (scheduledCallExpiry === "kept") {
         expect(text).toMatch(/already has a video chat “Forgotten” scheduled for/);

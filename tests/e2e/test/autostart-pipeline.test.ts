@@ -1,8 +1,9 @@
 import { autostartJobId, QUEUE_NAMES } from "@callbot/shared";
+import { DEMO, REDIS_URL } from "@callbot/test-support";
 import { Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Pipeline, REDIS_URL, startPipeline, WHO } from "./support/pipeline.ts";
+import { type Pipeline, startPipeline } from "./support/pipeline.ts";
 
 /**
  * Auto-start with the real worker and the real bot: the worker marks the job automatic and the
@@ -41,9 +42,9 @@ describe("auto-start through the whole pipeline", () => {
   }
 
   async function scheduleWithAutostart(title: string) {
-    const { reply } = await p.ask(WHO.olga, WHO.community, `/newcall ${title} in 2h autostart`);
+    const { reply } = await p.ask(DEMO.olga, DEMO.community, `/newcall ${title} in 2h autostart`);
     await p.outcome(reply, /is scheduled/);
-    const call = p.sandbox.calls(WHO.community).find((c) => c.title === title);
+    const call = p.sandbox.calls(DEMO.community).find((c) => c.title === title);
     if (!call) throw new Error(`no call “${title}” in Telegram`);
     const job = await calls.getJob(autostartJobId(call.id));
     if (!job) throw new Error("the worker planned no auto-start");
@@ -52,13 +53,13 @@ describe("auto-start through the whole pipeline", () => {
 
   it("a call started by hand before its time: the auto-start says nothing in the group", async () => {
     const { call, job } = await scheduleWithAutostart("Standup");
-    p.sandbox.world.startScheduledGroupCall(WHO.olga, call.id);
+    p.sandbox.world.startScheduledGroupCall(DEMO.olga, call.id);
 
     const handled = botHandled(`result_${autostartJobId(call.id)}`);
     await job.promote(); // its time comes, rather than waiting two hours
     await handled;
 
-    const said = p.sandbox.botMessages(WHO.community).map((m) => m.text ?? "");
+    const said = p.sandbox.botMessages(DEMO.community).map((m) => m.text ?? "");
     expect(said.filter((text) => /Nothing to do|already live/.test(text))).toEqual([]);
   });
 
@@ -66,7 +67,7 @@ describe("auto-start through the whole pipeline", () => {
     const { job } = await scheduleWithAutostart("Retro");
     await job.promote();
     const posted = await p.sandbox.waitForBotMessage(
-      WHO.community,
+      DEMO.community,
       (m) => m.text?.includes("Retro") === true && m.text.startsWith("▶️"),
     );
     expect(posted.text).toBe("▶️ “Retro” started automatically in «Demo Community».");

@@ -1,6 +1,7 @@
 import type { WorldGroupCall, WorldMessage } from "@callbot/sandbox";
+import { DEMO } from "@callbot/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Pipeline, startPipeline, WHO } from "./support/pipeline.ts";
+import { type Pipeline, startPipeline } from "./support/pipeline.ts";
 
 type Keyboard = { inline_keyboard?: Array<Array<{ text: string; callback_data?: string }>> };
 
@@ -16,7 +17,7 @@ describe("/calls buttons through the whole pipeline", () => {
 
   /** Creates a call through /newcall and waits for the worker's report. */
   async function createCall(chatId: number, text: string, done: RegExp): Promise<void> {
-    const { reply } = await p.ask(WHO.olga, chatId, text);
+    const { reply } = await p.ask(DEMO.olga, chatId, text);
     await p.outcome(reply, done);
   }
 
@@ -81,11 +82,11 @@ describe("/calls buttons through the whole pipeline", () => {
   }
 
   it("Start now starts a scheduled call in Telegram, and the list says so", async () => {
-    await createCall(WHO.privateTeam, "/newcall Planning in 2h", /is scheduled/);
-    const list = await listWithButton(WHO.olga, WHO.privateTeam, "Start now");
-    const answer = await press(WHO.olga, list, "Start now");
+    await createCall(DEMO.privateTeam, "/newcall Planning in 2h", /is scheduled/);
+    const list = await listWithButton(DEMO.olga, DEMO.privateTeam, "Start now");
+    const answer = await press(DEMO.olga, list, "Start now");
     expect(answer.text).toMatch(/Starting/);
-    await callBecomes(WHO.privateTeam, (c) => c.state === "active");
+    await callBecomes(DEMO.privateTeam, (c) => c.state === "active");
     const edited = await p.sandbox.waitForEdit(
       list.chatId,
       list.id,
@@ -99,18 +100,18 @@ describe("/calls buttons through the whole pipeline", () => {
   });
 
   it("End ends a live call, and Cancel discards a scheduled one", async () => {
-    await createCall(WHO.community, "/newcall Standup", /live now/);
-    const live = await listWithButton(WHO.olga, WHO.community, "End");
-    await press(WHO.olga, live, "End");
-    await callBecomes(WHO.community, (c) => c.state === "discarded");
+    await createCall(DEMO.community, "/newcall Standup", /live now/);
+    const live = await listWithButton(DEMO.olga, DEMO.community, "End");
+    await press(DEMO.olga, live, "End");
+    await callBecomes(DEMO.community, (c) => c.state === "discarded");
     await p.sandbox.waitForEdit(live.chatId, live.id, (m) => /has ended/.test(m.text ?? ""), {
       timeoutMs: 10_000,
     });
 
-    await createCall(WHO.privateTeam, "/newcall Retro tomorrow 18:00", /is scheduled/);
-    const scheduled = await listWithButton(WHO.olga, WHO.privateTeam, "Cancel");
-    await press(WHO.olga, scheduled, "Cancel");
-    await callBecomes(WHO.privateTeam, (c) => c.state === "discarded");
+    await createCall(DEMO.privateTeam, "/newcall Retro tomorrow 18:00", /is scheduled/);
+    const scheduled = await listWithButton(DEMO.olga, DEMO.privateTeam, "Cancel");
+    await press(DEMO.olga, scheduled, "Cancel");
+    await callBecomes(DEMO.privateTeam, (c) => c.state === "discarded");
     const edited = await p.sandbox.waitForEdit(
       scheduled.chatId,
       scheduled.id,
@@ -124,11 +125,11 @@ describe("/calls buttons through the whole pipeline", () => {
 
   it("Cancel on a queued request removes it before the worker runs it: no call ever appears", async () => {
     await p.worker.stop();
-    const { reply } = await p.ask(WHO.olga, WHO.privateTeam, "/newcall Never mind in 2h");
+    const { reply } = await p.ask(DEMO.olga, DEMO.privateTeam, "/newcall Never mind in 2h");
     expect(reply.text).toContain("Queued");
-    const list = await listWithButton(WHO.olga, WHO.privateTeam, "Cancel");
+    const list = await listWithButton(DEMO.olga, DEMO.privateTeam, "Cancel");
     expect(list.text).toMatch(/queued/);
-    await press(WHO.olga, list, "Cancel");
+    await press(DEMO.olga, list, "Cancel");
     await p.sandbox.waitForEdit(list.chatId, list.id, (m) => /cancel/i.test(m.text ?? ""), {
       timeoutMs: 10_000,
     });
@@ -137,15 +138,15 @@ describe("/calls buttons through the whole pipeline", () => {
     const worker = p.startWorker();
     await worker.ready;
     // A later request is served, so the worker is really taking jobs; the cancelled one never ran.
-    await createCall(WHO.community, "/newcall Proof", /live now/);
-    expect(p.sandbox.calls(WHO.privateTeam)).toEqual([]);
+    await createCall(DEMO.community, "/newcall Proof", /live now/);
+    expect(p.sandbox.calls(DEMO.privateTeam)).toEqual([]);
   });
 
   it("Invite link answers with the public chat's link; the RTMP key is offered and sent in the private chat only", async () => {
-    await createCall(WHO.studio, "/newcall Concert rtmp", /live now/);
-    const group = await listWithButton(WHO.olga, WHO.studio, "Invite link");
+    await createCall(DEMO.studio, "/newcall Concert rtmp", /live now/);
+    const group = await listWithButton(DEMO.olga, DEMO.studio, "Invite link");
     expect(button(group, "RTMP key")).toBeUndefined();
-    await press(WHO.olga, group, "Invite link");
+    await press(DEMO.olga, group, "Invite link");
     const withLink = await p.sandbox.waitForEdit(
       group.chatId,
       group.id,
@@ -156,26 +157,26 @@ describe("/calls buttons through the whole pipeline", () => {
     );
     expect(withLink.text).toMatch(/https:\/\/t\.me\/olga_studio\?videochat=/);
 
-    const mine = await listWithButton(WHO.olga, WHO.olga, "RTMP key");
-    await press(WHO.olga, mine, "RTMP key");
-    const key = await p.sandbox.waitForBotMessage(WHO.olga, (m) => /Stream key: \S+/.test(m.text ?? ""), {
+    const mine = await listWithButton(DEMO.olga, DEMO.olga, "RTMP key");
+    await press(DEMO.olga, mine, "RTMP key");
+    const key = await p.sandbox.waitForBotMessage(DEMO.olga, (m) => /Stream key: \S+/.test(m.text ?? ""), {
       timeoutMs: 10_000,
     });
     const secret = /Stream key: (\S+)/.exec(key.text ?? "")?.[1] ?? "";
     expect(secret).not.toBe("");
-    for (const message of p.sandbox.world.messages(WHO.studio)) {
+    for (const message of p.sandbox.world.messages(DEMO.studio)) {
       expect([message.text ?? "", ...message.editHistory].join("\n")).not.toContain(secret);
     }
   });
 
   it("a member cannot press a button: refused at once, and Telegram is not asked", async () => {
-    await createCall(WHO.community, "/newcall Town hall", /live now/);
-    const list = await listWithButton(WHO.olga, WHO.community, "End");
+    await createCall(DEMO.community, "/newcall Town hall", /live now/);
+    const list = await listWithButton(DEMO.olga, DEMO.community, "End");
     p.sandbox.resetCounters();
-    const answer = await press(WHO.max, list, "End");
+    const answer = await press(DEMO.max, list, "End");
     expect(answer.showAlert).toBe(true);
     expect(answer.text).toMatch(/owner|Manage video chats/);
     expect(p.sandbox.counters().mtproto["phone.discardGroupCall"]).toBeUndefined();
-    expect(p.sandbox.calls(WHO.community)[0]?.state).toBe("active");
+    expect(p.sandbox.calls(DEMO.community)[0]?.state).toBe("active");
   });
 });

@@ -1,6 +1,7 @@
 import type { WorldMessage } from "@callbot/sandbox";
+import { DEMO } from "@callbot/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Pipeline, startPipeline, WHO } from "./support/pipeline.ts";
+import { type Pipeline, startPipeline } from "./support/pipeline.ts";
 
 /**
  * /calls with the real worker: the registry is built from the worker's create-call result and
@@ -35,36 +36,36 @@ describe("/calls through the whole pipeline", () => {
   }
 
   it("a call the worker scheduled is listed with its buttons; started and ended by hand, it shows as live, then ended", async () => {
-    const { reply } = await p.ask(WHO.olga, WHO.privateTeam, "/newcall Planning in 2h");
+    const { reply } = await p.ask(DEMO.olga, DEMO.privateTeam, "/newcall Planning in 2h");
     await p.outcome(reply, /is scheduled/);
     const scheduled = await listUntil(
-      WHO.privateTeam,
-      WHO.olga,
+      DEMO.privateTeam,
+      DEMO.olga,
       /🗓 scheduled for .*\(Europe\/Berlin, UTC[+-]\d\d:\d\d\)/,
     );
     expect(scheduled.text).toContain("Video chat “Planning”");
     expect(buttonLabels(scheduled)).toEqual(["1. ▶️ Start now", "1. ✖️ Cancel"]);
 
-    const [call] = p.sandbox.calls(WHO.privateTeam);
-    p.sandbox.world.startScheduledGroupCall(WHO.olga, call!.id);
-    const live = await listUntil(WHO.privateTeam, WHO.olga, /🔴 live since/);
+    const [call] = p.sandbox.calls(DEMO.privateTeam);
+    p.sandbox.world.startScheduledGroupCall(DEMO.olga, call!.id);
+    const live = await listUntil(DEMO.privateTeam, DEMO.olga, /🔴 live since/);
     expect(buttonLabels(live)).toEqual(["1. ⏹ End"]);
 
-    p.sandbox.world.discardGroupCall(WHO.olga, call!.id);
-    const ended = await listUntil(WHO.privateTeam, WHO.olga, /⏹ ended/);
+    p.sandbox.world.discardGroupCall(DEMO.olga, call!.id);
+    const ended = await listUntil(DEMO.privateTeam, DEMO.olga, /⏹ ended/);
     expect(buttonLabels(ended)).toEqual([]);
   });
 
   it("in the private chat, Adam sees only Demo Community's calls, Olga sees every chat's", async () => {
-    const community = await p.ask(WHO.olga, WHO.community, "/newcall Community sync in 2h");
+    const community = await p.ask(DEMO.olga, DEMO.community, "/newcall Community sync in 2h");
     await p.outcome(community.reply, /is scheduled/);
-    const team = await p.ask(WHO.olga, WHO.privateTeam, "/newcall Team sync in 3h");
+    const team = await p.ask(DEMO.olga, DEMO.privateTeam, "/newcall Team sync in 3h");
     await p.outcome(team.reply, /is scheduled/);
 
-    const adams = await p.ask(WHO.adam, WHO.adam, "/calls");
+    const adams = await p.ask(DEMO.adam, DEMO.adam, "/calls");
     expect(adams.reply.text).toContain("“Community sync” in «Demo Community»");
     expect(adams.reply.text).not.toContain("Private Team");
-    const olgas = await p.ask(WHO.olga, WHO.olga, "/calls");
+    const olgas = await p.ask(DEMO.olga, DEMO.olga, "/calls");
     expect(olgas.reply.text).toContain("“Community sync” in «Demo Community»");
     expect(olgas.reply.text).toContain("“Team sync” in «Private Team»");
   });

@@ -1,6 +1,7 @@
+import { DEMO, waitFor } from "@callbot/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Pipeline, startPipeline, WHO } from "./support/pipeline.ts";
-import { eventually, getEndpoint, metricValue } from "./support/scrape.ts";
+import { type Pipeline, startPipeline } from "./support/pipeline.ts";
+import { getEndpoint, metricValue } from "./support/scrape.ts";
 
 /** Issue 14: both processes serve /healthz, /readyz and /metrics (METRICS_LISTEN) while real requests run. */
 describe("health and metrics while requests run through the whole pipeline", () => {
@@ -41,7 +42,7 @@ describe("health and metrics while requests run through the whole pipeline", () 
       error: "none",
     });
 
-    const { reply } = await p.ask(WHO.olga, WHO.community, "/newcall Standup");
+    const { reply } = await p.ask(DEMO.olga, DEMO.community, "/newcall Standup");
     await p.outcome(reply, /live now/);
 
     const workerAfter = await scrape(workerPort);
@@ -53,7 +54,7 @@ describe("health and metrics while requests run through the whole pipeline", () 
       }),
     ).toBe(1);
     // The result counts once the bot has finished with it (just after the edit the user sees).
-    await eventually(
+    await waitFor(
       async () =>
         metricValue(await scrape(botPort), "callbot_newcall_results_total", { status: "created" }) === 1,
       "the created call counted by the bot",
@@ -90,7 +91,7 @@ describe("health and metrics while requests run through the whole pipeline", () 
     for (const text of [botAfter, workerAfter]) {
       const labels = [...text.matchAll(/\{[^}]*\}/g)].map((match) => match[0]).join("\n");
       expect(labels).toContain('queue="calls"');
-      for (const id of [WHO.community, WHO.olga, WHO.assistant]) expect(labels).not.toContain(String(id));
+      for (const id of [DEMO.community, DEMO.olga, DEMO.assistant]) expect(labels).not.toContain(String(id));
     }
   });
 
@@ -103,7 +104,7 @@ describe("health and metrics while requests run through the whole pipeline", () 
       action: { kind: "flood", seconds: N },
       times: 1,
     });
-    const { reply } = await p.ask(WHO.olga, WHO.community, "/newcall Busy hour");
+    const { reply } = await p.ask(DEMO.olga, DEMO.community, "/newcall Busy hour");
     await p.outcome(reply, new RegExp(`asked the assistant to wait ${N} seconds`), 15_000);
 
     const during = await getEndpoint(workerPort, "/readyz");
@@ -126,7 +127,7 @@ describe("health and metrics while requests run through the whole pipeline", () 
     expect((await getEndpoint(botPort, "/readyz")).status).toBe(200);
 
     await p.outcome(reply, /live now/, 30_000);
-    await eventually(
+    await waitFor(
       async () => (await getEndpoint(workerPort, "/readyz")).status === 200,
       "the worker ready again after the wait",
     );
@@ -137,10 +138,10 @@ describe("health and metrics while requests run through the whole pipeline", () 
       method: "*",
       action: { kind: "error", code: 401, message: "AUTH_KEY_UNREGISTERED" },
     });
-    const { reply } = await p.ask(WHO.olga, WHO.community, "/newcall Standup");
+    const { reply } = await p.ask(DEMO.olga, DEMO.community, "/newcall Standup");
     await p.outcome(reply, /could not/);
 
-    await eventually(
+    await waitFor(
       async () => (await getEndpoint(workerPort, "/readyz")).status === 503,
       "the worker not ready after its session died",
     );

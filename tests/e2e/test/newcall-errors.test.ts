@@ -1,9 +1,10 @@
 import { botKeys } from "@callbot/bot";
 import { describeTelegramError, QUEUE_NAMES } from "@callbot/shared";
+import { DEMO, REDIS_URL } from "@callbot/test-support";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Pipeline, REDIS_URL, startPipeline, WHO } from "./support/pipeline.ts";
+import { type Pipeline, startPipeline } from "./support/pipeline.ts";
 
 const ASSISTANT = "@callbot_assistant";
 
@@ -26,15 +27,15 @@ describe("each documented createGroupCall error reaches the chat as the catalogu
   });
 
   it("CHANNEL_PRIVATE: the assistant is not in the private chat", async () => {
-    const { reply } = await p.ask(WHO.olga, WHO.lockedRoom, "/newcall Secret meeting");
+    const { reply } = await p.ask(DEMO.olga, DEMO.lockedRoom, "/newcall Secret meeting");
     const text = await p.outcome(reply, /could not create/);
     expect(text).toContain(catalogueMessage("CHANNEL_PRIVATE", { title: "Locked Room" }));
     expect(text).not.toMatch(/CHANNEL_PRIVATE/);
-    expect(p.sandbox.calls(WHO.lockedRoom)).toEqual([]);
+    expect(p.sandbox.calls(DEMO.lockedRoom)).toEqual([]);
   });
 
   it("CHAT_ADMIN_REQUIRED: the assistant lacks the video-chat right, and the message says who needs which right", async () => {
-    const { reply } = await p.ask(WHO.olga, WHO.noRightsClub, "/newcall Club night");
+    const { reply } = await p.ask(DEMO.olga, DEMO.noRightsClub, "/newcall Club night");
     const text = await p.outcome(reply, /could not create/);
     const expected = catalogueMessage("CHAT_ADMIN_REQUIRED", {
       title: "No Rights Club",
@@ -51,11 +52,11 @@ describe("each documented createGroupCall error reaches the chat as the catalogu
       action: { kind: "error", code: 400, message: "CREATE_CALL_FAILED" },
       times: 1,
     });
-    const { reply } = await p.ask(WHO.olga, WHO.community, "/newcall Second try");
+    const { reply } = await p.ask(DEMO.olga, DEMO.community, "/newcall Second try");
     const text = await p.outcome(reply, /live now|could not create/, 15_000);
     expect(text).toMatch(/“Second try” is live now/);
     expect(p.sandbox.counters().mtproto["phone.createGroupCall"]).toBe(2);
-    expect(p.sandbox.calls(WHO.community)).toHaveLength(1);
+    expect(p.sandbox.calls(DEMO.community)).toHaveLength(1);
   });
 
   it("CREATE_CALL_FAILED has a message that says to try again later", () => {
@@ -72,14 +73,14 @@ describe("each documented createGroupCall error reaches the chat as the catalogu
         action: { kind: "error", code: 400, message: errorName },
         times: 1,
       });
-      const { reply } = await p.ask(WHO.olga, WHO.community, "/newcall Town hall");
+      const { reply } = await p.ask(DEMO.olga, DEMO.community, "/newcall Town hall");
       const text = await p.outcome(reply, /could not create/);
       expect(text).toContain(
         catalogueMessage(errorName, { title: "Demo Community", username: "demo_community" }),
       );
       expect(text).not.toContain(errorName);
       expect(p.sandbox.counters().mtproto["phone.createGroupCall"]).toBe(1);
-      expect(p.sandbox.calls(WHO.community)).toEqual([]);
+      expect(p.sandbox.calls(DEMO.community)).toEqual([]);
     },
   );
 });
@@ -103,13 +104,13 @@ describe("delays and restarts", () => {
       action: { kind: "flood", seconds: 3 },
       times: 1,
     });
-    const { reply } = await p.ask(WHO.olga, WHO.community, "/newcall Busy hour");
+    const { reply } = await p.ask(DEMO.olga, DEMO.community, "/newcall Busy hour");
     await p.outcome(reply, /asked the assistant to wait 3 s|wait .*3 s/);
     const duringWait = p.sandbox.counters().mtproto;
 
     const text = await p.outcome(reply, /live now/, 15_000);
     expect(text).toMatch(/“Busy hour” is live now/);
-    expect(p.sandbox.calls(WHO.community)).toHaveLength(1);
+    expect(p.sandbox.calls(DEMO.community)).toHaveLength(1);
     // One refused attempt, one that worked: no loop, and nothing else sent from the account meanwhile.
     expect(p.sandbox.counters().mtproto["phone.createGroupCall"]).toBe(2);
     expect(duringWait["phone.createGroupCall"]).toBe(1);
@@ -121,12 +122,12 @@ describe("delays and restarts", () => {
       action: { kind: "delay", ms: 800 },
       times: 1,
     });
-    const { reply } = await p.ask(WHO.olga, WHO.community, "/newcall Night shift");
+    const { reply } = await p.ask(DEMO.olga, DEMO.community, "/newcall Night shift");
     await p.bot.stop();
 
     // The worker carries on without the bot: the call appears in Telegram.
-    await p.waitForCalls(WHO.community, 1);
-    expect(p.sandbox.world.getMessage(WHO.community, reply.id)?.editHistory).toEqual([]);
+    await p.waitForCalls(DEMO.community, 1);
+    expect(p.sandbox.world.getMessage(DEMO.community, reply.id)?.editHistory).toEqual([]);
 
     await p.startBot();
     const text = await p.outcome(reply, /live now/);
@@ -135,7 +136,7 @@ describe("delays and restarts", () => {
 
   it("the bot died after answering 'queued' but before the job was added: its next start queues it, once", async () => {
     await p.worker.stop();
-    const { reply } = await p.ask(WHO.olga, WHO.community, "/newcall Survivor");
+    const { reply } = await p.ask(DEMO.olga, DEMO.community, "/newcall Survivor");
     const calls = new Queue(QUEUE_NAMES.calls, { connection: redis, prefix: p.prefix });
     // The answer comes before the add: poll until the job is there (a real condition, bounded).
     const deadline = Date.now() + 5_000;
@@ -158,7 +159,7 @@ describe("delays and restarts", () => {
     await p.startBot();
     const text = await p.outcome(reply, /live now/);
     expect(text).toMatch(/“Survivor” is live now in «Demo Community»/);
-    expect(p.sandbox.calls(WHO.community)).toHaveLength(1);
+    expect(p.sandbox.calls(DEMO.community)).toHaveLength(1);
     expect(await redis.zcard(keys.pendingIndex)).toBe(0);
     await calls.close();
   });

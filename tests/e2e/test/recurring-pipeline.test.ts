@@ -1,8 +1,9 @@
 import { QUEUE_NAMES, recurringRequestId } from "@callbot/shared";
+import { DEMO, REDIS_URL, waitFor } from "@callbot/test-support";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Pipeline, REDIS_URL, startPipeline, WHO } from "./support/pipeline.ts";
+import { type Pipeline, startPipeline } from "./support/pipeline.ts";
 
 const berlinClock = new Intl.DateTimeFormat("en-GB", {
   timeZone: "Europe/Berlin",
@@ -11,14 +12,6 @@ const berlinClock = new Intl.DateTimeFormat("en-GB", {
   hourCycle: "h23",
 });
 
-/** Polls a real condition (no fixed sleeps). */
-async function until(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 /** The rule id a scheduler's template carries (the RecurringRule is the job's data). */
 function ruleIdOf(data: unknown): string {
   return (data as { ruleId: string }).ruleId;
@@ -52,7 +45,7 @@ describe("a recurring call through the whole pipeline", () => {
     inspector = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
     calls = new Queue(QUEUE_NAMES.calls, { connection: inspector, prefix: p.prefix });
 
-    const { reply } = await p.ask(WHO.olga, WHO.community, "/newcall Daily sync every day 18:00");
+    const { reply } = await p.ask(DEMO.olga, DEMO.community, "/newcall Daily sync every day 18:00");
     expect(reply.text).toContain(
       "🔁 Recurring video chat “Daily sync” in «Demo Community», every day at 18:00 (Europe/Berlin).",
     );
@@ -60,12 +53,12 @@ describe("a recurring call through the whole pipeline", () => {
     expect(scheduler).toMatchObject({ pattern: "0 18 * * 0,1,2,3,4,5,6", tz: "Europe/Berlin" });
 
     // The next 18:00 is always less than a day away: the bot queued it at once, the worker created it.
-    await p.waitForCalls(WHO.community, 1);
-    const first = p.sandbox.calls(WHO.community)[0]!;
+    await p.waitForCalls(DEMO.community, 1);
+    const first = p.sandbox.calls(DEMO.community)[0]!;
     expect(first.title).toBe("Daily sync");
     // Nobody sent a command for an occurrence: the bot posts its outcome as a new message in the group.
     const told = await p.sandbox.waitForBotMessage(
-      WHO.community,
+      DEMO.community,
       (m) => m.id > reply.id && /Daily sync/.test(m.text ?? "") && /scheduled/.test(m.text ?? ""),
       { timeoutMs: 10_000 },
     );
@@ -84,34 +77,35 @@ describe("a recurring call through the whole pipeline", () => {
     );
     const secondDate = firstDate + 86_400;
     const secondJobId = recurringRequestId(ruleIdOf(scheduler!.template?.data), secondDate);
-    await until(async () => (await calls.getJob(secondJobId)) !== undefined);
+    await waitFor(async () => (await calls.getJob(secondJobId)) !== undefined, "the second occurrence's job");
     const checksBefore = p.sandbox.counters().mtproto["channels.getFullChannel"] ?? 0;
-    await until(
+    await waitFor(
       async () => (p.sandbox.counters().mtproto["channels.getFullChannel"] ?? 0) >= checksBefore + 2,
+      "two more checks of the chat's call",
     );
     expect(first.state).toBe("scheduled");
-    expect(p.sandbox.calls(WHO.community)).toHaveLength(1);
+    expect(p.sandbox.calls(DEMO.community)).toHaveLength(1);
 
     // Nobody ends today's call. When tomorrow's 18:00 comes too close to create it (under 15 s),
     // that occurrence is skipped and the rule's maker is told why; today's call is untouched.
     workerNow = (secondDate - 14) * 1000;
     const skipped = await p.sandbox.waitForBotMessage(
-      WHO.community,
+      DEMO.community,
       (m) => /⏭ Skipped the recurring video chat “Daily sync”/.test(m.text ?? ""),
       { timeoutMs: 10_000 },
     );
     expect(skipped.text).toContain("Telegram allows one call per chat");
     expect(first.state).toBe("scheduled");
-    expect(p.sandbox.calls(WHO.community)).toHaveLength(1);
+    expect(p.sandbox.calls(DEMO.community)).toHaveLength(1);
     expect(p.sandbox.counters().mtproto["phone.createGroupCall"]).toBe(1);
 
     // Later firings (the next day's occurrence is due now) wait in turn: still one call, untouched.
     const firings = await completedFirings();
-    await until(async () => (await completedFirings()) >= firings + 2);
-    expect(p.sandbox.calls(WHO.community)).toHaveLength(1);
+    await waitFor(async () => (await completedFirings()) >= firings + 2, "two more firings");
+    expect(p.sandbox.calls(DEMO.community)).toHaveLength(1);
     expect(first.state).toBe("scheduled");
 
-    const stopped = await p.ask(WHO.olga, WHO.community, `/stoprecurring ${scheduler!.key}`);
+    const stopped = await p.ask(DEMO.olga, DEMO.community, `/stoprecurring ${scheduler!.key}`);
     expect(stopped.reply.text).toContain("🛑 Stopped: video chat “Daily sync” in «Demo Community»");
     expect(await calls.getJobSchedulers()).toEqual([]);
   });
@@ -126,22 +120,22 @@ describe("a recurring occurrence waiting for the chat's call", () => {
   it("is created as soon as that call's video_chat_ended arrives, not at its next re-check", async () => {
     // Re-checks ten minutes apart: only the service message can make it quick.
     p = await startPipeline({ worker: { recurringRecheckMs: 600_000 } });
-    const meeting = p.sandbox.world.createGroupCall(WHO.olga, 1500000001, {
+    const meeting = p.sandbox.world.createGroupCall(DEMO.olga, 1500000001, {
       randomId: 1,
       title: "Now",
       rtmp: false,
     });
     const checked = () => p.sandbox.counters().mtproto["channels.getFullChannel"] ?? 0;
-    await p.ask(WHO.olga, WHO.community, "/newcall Daily sync every day 18:00");
+    await p.ask(DEMO.olga, DEMO.community, "/newcall Daily sync every day 18:00");
     // The next 18:00 is less than a day away, so its occurrence is queued at once, and waits.
-    await until(async () => checked() >= 1, 10_000);
+    await waitFor(async () => checked() >= 1, "a check of the chat's call", 10_000);
     expect(meeting.state).toBe("active");
-    expect(p.sandbox.calls(WHO.community)).toHaveLength(1);
+    expect(p.sandbox.calls(DEMO.community)).toHaveLength(1);
 
     // The meeting's people end it in Telegram.
-    p.sandbox.world.discardGroupCall(WHO.olga, meeting.id);
-    await p.waitForCalls(WHO.community, 2, 10_000);
-    const occurrence = p.sandbox.calls(WHO.community)[1]!;
+    p.sandbox.world.discardGroupCall(DEMO.olga, meeting.id);
+    await p.waitForCalls(DEMO.community, 2, 10_000);
+    const occurrence = p.sandbox.calls(DEMO.community)[1]!;
     expect(occurrence).toMatchObject({ title: "Daily sync", state: "scheduled" });
     expect(berlinClock.format(occurrence.scheduleDate! * 1000)).toBe("18:00");
   });

@@ -1,23 +1,24 @@
+import { DEMO } from "@callbot/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Pipeline, startPipeline, WHO } from "./support/pipeline.ts";
+import { type Pipeline, startPipeline } from "./support/pipeline.ts";
 
 /** /status for the operators, from what the real worker publishes and BullMQ counts, against the sandbox. */
 describe("/status", () => {
   let p: Pipeline;
   beforeEach(async () => {
-    p = await startPipeline({ ownerIds: [WHO.olga] });
+    p = await startPipeline({ ownerIds: [DEMO.olga] });
   });
   afterEach(async () => {
     await p.close();
   });
 
   it("is refused to anyone not in OWNER_IDS", async () => {
-    const { reply } = await p.ask(WHO.adam, WHO.adam, "/status");
+    const { reply } = await p.ask(DEMO.adam, DEMO.adam, "/status");
     expect(reply.text).toBe("/status is for the bot's operators only (the users in OWNER_IDS).");
   });
 
   it("shows the assistant, a live session, the queue and no flood wait", async () => {
-    const { reply } = await p.ask(WHO.olga, WHO.olga, "/status");
+    const { reply } = await p.ask(DEMO.olga, DEMO.olga, "/status");
     expect(reply.text).toContain("Assistant: @callbot_assistant");
     expect(reply.text).toContain("Session: alive");
     expect(reply.text).toContain("Flood wait: none.");
@@ -26,9 +27,9 @@ describe("/status", () => {
   });
 
   it("names a failure in plain words, never Telegram's raw error name", async () => {
-    const asked = await p.ask(WHO.olga, WHO.noRightsClub, "/newcall Standup");
+    const asked = await p.ask(DEMO.olga, DEMO.noRightsClub, "/newcall Standup");
     await p.outcome(asked.reply, /Manage video chats/);
-    const { reply } = await p.ask(WHO.olga, WHO.olga, "/status");
+    const { reply } = await p.ask(DEMO.olga, DEMO.olga, "/status");
     expect(reply.text).toContain("1 failed");
     expect(reply.text).toContain("«No Rights Club» · the account lacks the admin right this needs");
     expect(reply.text).not.toContain("CHAT_ADMIN_REQUIRED");
@@ -40,9 +41,9 @@ describe("/status", () => {
       action: { kind: "flood", seconds: 120 },
       times: 1,
     });
-    const asked = await p.ask(WHO.olga, WHO.community, "/newcall Standup");
+    const asked = await p.ask(DEMO.olga, DEMO.community, "/newcall Standup");
     await p.outcome(asked.reply, /wait|slow down/i);
-    const { reply } = await p.ask(WHO.olga, WHO.olga, "/status");
+    const { reply } = await p.ask(DEMO.olga, DEMO.olga, "/status");
     expect(reply.text).toMatch(
       /Flood wait: Telegram asked it to wait until \d\d:\d\d:\d\d UTC \(.+ from now\)/,
     );

@@ -1,10 +1,9 @@
-import { PrivateRedis } from "@callbot/test-support";
+import { PrivateRedis, waitFor } from "@callbot/test-support";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { WHO } from "./support/faults-world.ts";
 import type { Pipeline } from "./support/pipeline.ts";
 import { pipelinePerTest } from "./support/pipeline-per-test.ts";
-import { waitFor } from "./support/wait-for.ts";
 
 /**
  * Checklist line 25: the worker's lock on the Telegram account vanishes from Redis (a restart

@@ -1,8 +1,8 @@
+import { waitFor } from "@callbot/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cellChat, faultsWorld, WHO } from "./support/faults-world.ts";
 import { OutputCapture, secretsOf } from "./support/output-capture.ts";
 import { type Pipeline, startPipeline } from "./support/pipeline.ts";
-import { waitFor } from "./support/wait-for.ts";
 
 /**
  * The authorisation matrix (issue 6, "Security tests") and checklist lines 15, 16 and 18,

@@ -1,8 +1,8 @@
+import { waitFor } from "@callbot/test-support";
 import { describe, expect, it } from "vitest";
 import { WHO } from "./support/faults-world.ts";
 import type { Pipeline } from "./support/pipeline.ts";
 import { pipelinePerTest } from "./support/pipeline-per-test.ts";
-import { waitFor } from "./support/wait-for.ts";
 
 /**
  * Bot API limits the sandbox models (packages/sandbox/README.md, World settings): the product

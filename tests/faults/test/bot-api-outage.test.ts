@@ -1,8 +1,8 @@
+import { waitFor } from "@callbot/test-support";
 import { describe, expect, it } from "vitest";
 import { WHO } from "./support/faults-world.ts";
 import type { Pipeline } from "./support/pipeline.ts";
 import { pipelinePerTest } from "./support/pipeline-per-test.ts";
-import { waitFor } from "./support/wait-for.ts";
 
 /**
  * Checklist 36: the Bot API is unreachable for a while, or answers 429 with a retry_after longer

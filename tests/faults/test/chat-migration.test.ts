@@ -1,9 +1,9 @@
 import { autostartJobId } from "@callbot/shared";
+import { waitFor } from "@callbot/test-support";
 import { describe, expect, it } from "vitest";
 import { WHO } from "./support/faults-world.ts";
 import type { Pipeline } from "./support/pipeline.ts";
 import { pipelinePerTest } from "./support/pipeline-per-test.ts";
-import { waitFor } from "./support/wait-for.ts";
 
 /**
  * Checklist 37: a basic group is upgraded to a supergroup (a new -100… id; Telegram refuses the

@@ -1,12 +1,12 @@
 import { type RunningBot, startBot } from "@callbot/bot";
 import { configSecrets, loadBotConfig } from "@callbot/shared";
+import { REDIS_URL, waitFor } from "@callbot/test-support";
 import { describe, expect, it } from "vitest";
 import { callRequest } from "./support/call-request.ts";
 import { productEnv } from "./support/deployment.ts";
 import { WHO } from "./support/faults-world.ts";
-import { capturedLogger, type Pipeline, SHARED_REDIS_URL } from "./support/pipeline.ts";
+import { capturedLogger, type Pipeline } from "./support/pipeline.ts";
 import { pipelinePerTest } from "./support/pipeline-per-test.ts";
-import { waitFor } from "./support/wait-for.ts";
 
 /**
  * Checklist line 39: a corrupt record in Redis (a pending request, a registry entry, a rule) is
@@ -51,7 +51,7 @@ describe("39: a corrupt record in Redis is logged and skipped", () => {
       .exec();
 
     const env = productEnv(pipeline.sandbox.info, {
-      redisUrl: SHARED_REDIS_URL,
+      redisUrl: REDIS_URL,
       prefix: pipeline.prefix,
       ownerIds: [WHO.oscar],
     });

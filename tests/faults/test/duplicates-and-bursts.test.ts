@@ -1,9 +1,9 @@
+import { waitFor } from "@callbot/test-support";
 import type { Update } from "grammy/types";
 import { describe, expect, it } from "vitest";
 import { WHO } from "./support/faults-world.ts";
 import type { Pipeline } from "./support/pipeline.ts";
 import { pipelinePerTest } from "./support/pipeline-per-test.ts";
-import { waitFor } from "./support/wait-for.ts";
 
 /**
  * Checklist lines 3 (the same update twice) and 23 (a burst of /newcall). The sequential replay

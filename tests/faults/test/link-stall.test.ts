@@ -1,11 +1,11 @@
 import { createRedisConnection, QUEUE_NAMES, randomIdFromKey } from "@callbot/shared";
+import { REDIS_URL, waitFor } from "@callbot/test-support";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { WHO } from "./support/faults-world.ts";
 import { OutputCapture, secretsOf } from "./support/output-capture.ts";
-import { type Pipeline, SHARED_REDIS_URL, startPipeline } from "./support/pipeline.ts";
+import { type Pipeline, startPipeline } from "./support/pipeline.ts";
 import { startStalledChecker } from "./support/stalled-jobs.ts";
 import { StallableProxy } from "./support/tcp-proxy.ts";
-import { waitFor } from "./support/wait-for.ts";
 
 /** Checklist line 8: the worker's link to Redis stalls for longer than the job lock. */
 const capture = new OutputCapture();
@@ -14,7 +14,7 @@ let proxy: StallableProxy;
 const LOCK_MS = 1_500;
 
 beforeEach(async () => {
-  const redisUrl = new URL(SHARED_REDIS_URL);
+  const redisUrl = new URL(REDIS_URL);
   proxy = await StallableProxy.start({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
   // The worker reaches Redis only through the proxy; the bot and the test go direct.
   const connection = createRedisConnection(proxy.url, { role: "worker", connectionName: "callbot-worker" });

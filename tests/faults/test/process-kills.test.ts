@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type Sandbox, startSandbox, type WorldMessage } from "@callbot/sandbox";
 import { describeTelegramError, randomIdFromKey } from "@callbot/shared";
-import { PrivateRedis } from "@callbot/test-support";
+import { PrivateRedis, waitFor } from "@callbot/test-support";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CallQueues } from "./support/call-queues.ts";
@@ -10,7 +10,6 @@ import { faultsWorld, WHO } from "./support/faults-world.ts";
 import { deliveredSecretsOf, OutputCapture, type Secrets, secretsOf } from "./support/output-capture.ts";
 import { ENTRY, ServiceProcess } from "./support/service-process.ts";
 import { lapseDeadWorkerLocks, startStalledChecker } from "./support/stalled-jobs.ts";
-import { waitFor } from "./support/wait-for.ts";
 
 /**
  * Checklist lines 1, 2, 7 and 12 with the bot and the worker as real processes (their main.ts),

@@ -1,9 +1,9 @@
 import { DEFAULT_BOT_LIMITS } from "@callbot/bot";
+import { waitFor } from "@callbot/test-support";
 import { describe, expect, it } from "vitest";
 import { WHO } from "./support/faults-world.ts";
 import type { Pipeline } from "./support/pipeline.ts";
 import { pipelinePerTest } from "./support/pipeline-per-test.ts";
-import { waitFor } from "./support/wait-for.ts";
 
 /**
  * Checklist lines 30 (every command and press is throttled per user; a flood writes a bounded

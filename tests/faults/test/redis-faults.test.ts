@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type Sandbox, startSandbox, type WorldMessage } from "@callbot/sandbox";
-import { PrivateRedis } from "@callbot/test-support";
+import { PrivateRedis, waitFor } from "@callbot/test-support";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CallQueues } from "./support/call-queues.ts";
 import { callRequest } from "./support/call-request.ts";
@@ -8,7 +8,6 @@ import { productEnv, READY, startBotProcess, startWorkerProcess } from "./suppor
 import { faultsWorld, roomId, WHO } from "./support/faults-world.ts";
 import { OutputCapture, secretsOf } from "./support/output-capture.ts";
 import { ENTRY, logMessageOf, ServiceProcess } from "./support/service-process.ts";
-import { waitFor } from "./support/wait-for.ts";
 
 /** Checklist lines 4, 5 and 6: a private redis-server, really killed and restarted, or misconfigured. */
 const capture = new OutputCapture();

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { connect } from "node:net";
 import { crc32 } from "node:zlib";
 import type { WorldMessage } from "@callbot/sandbox";
-import { PrivateRedis } from "@callbot/test-support";
+import { PrivateRedis, waitFor } from "@callbot/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CallQueues } from "./support/call-queues.ts";
 import { productEnv, startBotProcess, startWorkerProcess } from "./support/deployment.ts";
@@ -10,7 +10,6 @@ import { faultsWorld, roomId, WHO } from "./support/faults-world.ts";
 import { OutputCapture, secretsOf } from "./support/output-capture.ts";
 import { type SandboxProcess, startSandboxProcess } from "./support/sandbox-process.ts";
 import type { ServiceProcess } from "./support/service-process.ts";
-import { waitFor } from "./support/wait-for.ts";
 
 /**
  * The sandbox, the bot and the worker all as processes, driven through the sandbox's control

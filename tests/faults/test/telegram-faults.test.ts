@@ -1,10 +1,10 @@
 import { describeTelegramError } from "@callbot/shared";
+import { waitFor } from "@callbot/test-support";
 import { describe, expect, it } from "vitest";
 import { callRequest } from "./support/call-request.ts";
 import { WHO } from "./support/faults-world.ts";
 import type { Pipeline } from "./support/pipeline.ts";
 import { pipelinePerTest } from "./support/pipeline-per-test.ts";
-import { waitFor } from "./support/wait-for.ts";
 
 /** Checklist lines 9, 10, 11 and 28: Telegram misbehaves towards the worker; the user always hears. */
 const { start } = pipelinePerTest();

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { createBot } from "@callbot/bot";
 import { type Sandbox, startSandbox } from "@callbot/sandbox";
 import { type CallsQueue, createRedisConnection, QUEUE_NAMES } from "@callbot/shared";
+import { REDIS_URL, waitFor } from "@callbot/test-support";
 import { Queue } from "bullmq";
 import { webhookCallback } from "grammy";
 import type { Update } from "grammy/types";
@@ -12,8 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CallQueues } from "./support/call-queues.ts";
 import { WHO } from "./support/faults-world.ts";
 import { OutputCapture, secretsOf } from "./support/output-capture.ts";
-import { capturedLogger, SHARED_REDIS_URL } from "./support/pipeline.ts";
-import { waitFor } from "./support/wait-for.ts";
+import { capturedLogger } from "./support/pipeline.ts";
 
 /**
  * Checklist line 22. This mounts the product's own bot (createBot: every feature) behind grammY's
@@ -33,9 +33,9 @@ const handled: Update[] = [];
 beforeEach(async () => {
   sandbox = await startSandbox({ rateLimits: false, webhookRetry: { initialDelayMs: 50, maxDelayMs: 200 } });
   const prefix = `faults-${randomUUID()}`;
-  redis = createRedisConnection(SHARED_REDIS_URL, { role: "producer" });
+  redis = createRedisConnection(REDIS_URL, { role: "producer" });
   callsQueue = new Queue(QUEUE_NAMES.calls, { connection: redis, prefix });
-  queues = new CallQueues(SHARED_REDIS_URL, prefix, capture);
+  queues = new CallQueues(REDIS_URL, prefix, capture);
   handled.length = 0;
   const bot = createBot({
     config: {

@@ -1,9 +1,9 @@
 import { describeTelegramError, writeOperators } from "@callbot/shared";
+import { waitFor } from "@callbot/test-support";
 import { describe, expect, it } from "vitest";
 import { faultsWorld, roomId, WHO } from "./support/faults-world.ts";
 import type { Pipeline } from "./support/pipeline.ts";
 import { pipelinePerTest } from "./support/pipeline-per-test.ts";
-import { waitFor } from "./support/wait-for.ts";
 
 /**
  * Checklist lines 14 (schedule bounds, at parse time and again when the job runs) and 17

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type Sandbox, startSandbox } from "@callbot/sandbox";
 import { type CreateCallRequest, QUEUE_NAMES, type ResultsMessage } from "@callbot/shared";
+import { deleteKeysWithPrefix, REDIS_URL, waitFor } from "@callbot/test-support";
 import { Queue } from "bullmq";
 import type { Update } from "grammy/types";
 import { Redis } from "ioredis";
@@ -8,22 +9,6 @@ import { pino } from "pino";
 import type { BotLimits } from "../../src/bot-limits.ts";
 import type { Clock } from "../../src/clock.ts";
 import { type RunningBot, startBot } from "../../src/start-bot.ts";
-
-export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-
-/** Demo world ids (packages/sandbox/README.md). */
-export const DEMO = {
-  olga: 1001, // owner of every demo chat
-  adam: 1002, // admin with the video-chat right in Demo Community
-  nina: 1003, // admin without the right in Demo Community
-  max: 1004, // member of Demo Community
-  sam: 1005, // in no demo chat
-  userbot: 2001,
-  community: -1001500000001,
-  channel: -1001500000002,
-  privateTeam: -1001500000003,
-  oldGroup: -400000001,
-} as const;
 
 export interface HarnessOptions {
   ownerIds?: number[];
@@ -44,6 +29,8 @@ export interface Harness {
   updates: Update[];
   /** Jobs on the calls queue (read with a separate connection). */
   callJobs(): Promise<CreateCallRequest[]>;
+  /** Waits until the calls queue holds a job; returns every job on it. */
+  waitForCallJobs(): Promise<CreateCallRequest[]>;
   /** Puts a message on the results queue as the worker would. */
   putResult(message: ResultsMessage): Promise<void>;
   /** Starts another bot instance on the same prefix and sandbox (after `running.stop()`). */
@@ -83,6 +70,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const results = new Queue<ResultsMessage>(QUEUE_NAMES.results, { connection: inspector, prefix });
   // Tests that stop Redis on purpose expect connection errors here.
   for (const emitter of [inspector, calls, results]) emitter.on("error", () => undefined);
+  const callJobs = async () => {
+    const jobs = await calls.getJobs(["waiting", "active", "delayed", "completed", "failed", "prioritized"]);
+    return jobs.map((job) => job.data);
+  };
 
   return {
     sandbox,
@@ -91,16 +82,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return running;
     },
     updates,
-    async callJobs() {
-      const jobs = await calls.getJobs([
-        "waiting",
-        "active",
-        "delayed",
-        "completed",
-        "failed",
-        "prioritized",
-      ]);
-      return jobs.map((job) => job.data);
+    callJobs,
+    async waitForCallJobs() {
+      return waitFor(async () => {
+        const jobs = await callJobs();
+        return jobs.length > 0 ? jobs : undefined;
+      }, "a job on the calls queue");
     },
     async putResult(message) {
       await results.add("result", message, { attempts: 3, backoff: { type: "fixed", delay: 200 } });
@@ -113,32 +100,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await running.stop();
       await calls.close();
       await results.close();
-      await deleteKeys(inspector, prefix);
+      await deleteKeysWithPrefix(inspector, prefix);
       await inspector.quit();
       if (!options.sandbox) await sandbox.close();
     },
   };
-}
-
-async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 500);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== "0");
-}
-
-/** Polls a real condition until it holds or the time is up (no fixed sleeps). */
-export async function eventually<T>(
-  probe: () => Promise<T | undefined> | T | undefined,
-  { timeoutMs = 5_000, intervalMs = 25 } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
 }

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { freePort } from "@callbot/test-support";
 
 export const repoRoot = fileURLToPath(new URL("../../../..", import.meta.url));
 
@@ -18,17 +18,33 @@ export function launch(env: NodeJS.ProcessEnv) {
     seen.err += chunk.toString();
   });
   const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
-  const waitFor = async (pattern: RegExp, timeoutMs = 30_000): Promise<RegExpExecArray> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const match = pattern.exec(seen.out);
-      if (match) return match;
-      if (child.exitCode !== null || Date.now() > deadline) {
-        throw new Error(`never printed ${pattern}; stdout:\n${seen.out}\nstderr:\n${seen.err}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  };
+  /** Resolves with the match once stdout shows `pattern`; rejects at once if the launcher exits first. */
+  const waitFor = (pattern: RegExp, timeoutMs = 30_000) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const fail = (why: string) => {
+        cleanup();
+        reject(new Error(`${why} before printing ${pattern}; stdout:\n${seen.out}\nstderr:\n${seen.err}`));
+      };
+      const check = () => {
+        const match = pattern.exec(seen.out);
+        if (match) {
+          cleanup();
+          resolve(match);
+        }
+      };
+      const onExit = (code: number | null) => fail(`exited with ${code}`);
+      const timer = setTimeout(() => fail(`timed out after ${timeoutMs} ms`), timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        child.stdout.off("data", check);
+        child.off("exit", onExit);
+      };
+      // After the collector above: `seen.out` already holds the chunk when check runs.
+      child.stdout.on("data", check);
+      if (child.exitCode !== null) onExit(child.exitCode);
+      else child.on("exit", onExit);
+      check();
+    });
   return { child, seen, exited, waitFor };
 }
 
@@ -40,15 +56,4 @@ export function withoutCredentials(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv 
 }
 
 /** A port nothing listens on: the state of REDIS_URL on a machine without Redis. */
-export function deadPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
+export const deadPort = freePort;

@@ -1,4 +1,4 @@
-import type { GroupCallState, WorldGroupCall } from "@callbot/sandbox";
+import { type GroupCallState, nativeChatRef, type WorldGroupCall } from "@callbot/sandbox";
 import {
   CALL_JOB_DEFAULTS,
   CALL_JOB_NAMES,
@@ -6,9 +6,9 @@ import {
   type CallActionResult,
   type TargetChat,
 } from "@callbot/shared";
+import { DEMO, waitFor } from "@callbot/test-support";
 import type { JobsOptions } from "bullmq";
-import { waitFor } from "./wait-for.ts";
-import { OWNER_ID, USERBOT_ID, type WorkerHarness } from "./worker-harness.ts";
+import type { WorkerHarness } from "./worker-harness.ts";
 
 let counter = 0;
 
@@ -24,7 +24,7 @@ export function actionRequest(
     kind: "call-action",
     requestId: `action_${action}_${Date.now()}_${counter}`,
     action,
-    requester: { userId: OWNER_ID, chatId: target.chatId },
+    requester: { userId: DEMO.olga, chatId: target.chatId },
     ack: { chatId: target.chatId, messageId: 500 + counter },
     target,
     timeZone: "Europe/Berlin",
@@ -60,9 +60,11 @@ export async function finalActionResult(
   );
 }
 
-/** Native id of a Bot API supergroup/channel id (-100N -> N). */
+/** The MTProto id of a chat the worker knows by its Bot API id (-100N -> N, -N -> N). */
 export function nativeId(botApiChatId: number): number {
-  return -botApiChatId - 1_000_000_000_000;
+  const ref = nativeChatRef(botApiChatId);
+  if (!ref) throw new Error(`${botApiChatId} is a private chat, not a group or channel`);
+  return ref.id;
 }
 
 /** A call made in the world directly, as if someone had made it in Telegram by hand. */
@@ -71,7 +73,7 @@ export function callMadeByHand(
   target: TargetChat,
   options: { scheduleInSeconds?: number; title?: string } = {},
 ): WorldGroupCall {
-  return h.sandbox.world.createGroupCall(USERBOT_ID, nativeId(target.chatId), {
+  return h.sandbox.world.createGroupCall(DEMO.assistant, nativeId(target.chatId), {
     randomId: 1 + Math.floor(Math.random() * 1_000_000),
     rtmp: false,
     ...(options.title !== undefined ? { title: options.title } : {}),

@@ -11,24 +11,12 @@ import {
   ResultsMessageSchema,
   type WorkerConfig,
 } from "@callbot/shared";
+import { DEMO, DEMO_CHATS, deleteKeysWithPrefix, REDIS_URL, waitFor } from "@callbot/test-support";
 import { type JobsOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { pino } from "pino";
+import { afterEach, beforeEach } from "vitest";
 import { type CallWorker, type StartCallWorkerOptions, startCallWorker } from "../../src/start-worker.ts";
-import { waitFor } from "./wait-for.ts";
-
-export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-export const USERBOT_ID = 2001;
-export const OWNER_ID = 1001;
-/** Demo world chats (Bot API ids). */
-export const CHATS = {
-  community: { chatId: -1001500000001, username: "demo_community", title: "Demo Community" },
-  channel: { chatId: -1001500000002, username: "demo_channel", title: "Demo Channel" },
-  privateTeam: { chatId: -1001500000003, title: "Private Team" },
-  lockedRoom: { chatId: -1001500000004, title: "Locked Room" },
-  noRights: { chatId: -1001500000005, username: "no_rights_club", title: "No Rights Club" },
-  oldGroup: { chatId: -400000001, title: "Old Group" },
-} as const;
 
 /**
  * One sandbox, one Redis prefix and the queues a bot would use, per test: the worker is driven
@@ -82,12 +70,12 @@ export class WorkerHarness {
   /** A valid request as the bot would queue it. */
   request(overrides: Partial<CreateCallRequest> = {}): CreateCallRequest {
     const messageId = ++this.messageCounter;
-    const target = overrides.target ?? CHATS.community;
+    const target = overrides.target ?? DEMO_CHATS.community;
     return {
       v: 1,
       kind: "create-call",
       requestId: `newcall_${target.chatId}_${messageId}`,
-      requester: { userId: OWNER_ID, chatId: target.chatId, messageId },
+      requester: { userId: DEMO.olga, chatId: target.chatId, messageId },
       ack: { chatId: target.chatId, messageId: messageId + 1 },
       target,
       rtmp: false,
@@ -137,9 +125,54 @@ export class WorkerHarness {
     await this.calls.obliterate({ force: true }).catch(() => undefined);
     await this.results.obliterate({ force: true }).catch(() => undefined);
     await Promise.allSettled([this.calls.close(), this.results.close()]);
-    const keys = await this.connection.keys(`${this.prefix}:*`);
-    if (keys.length > 0) await this.connection.del(...keys);
+    await deleteKeysWithPrefix(this.connection, this.prefix);
     await this.connection.quit();
     await this.sandbox.close();
   }
+}
+
+export interface HarnessPerTestOptions {
+  /** The sandbox each test gets. */
+  sandbox?: SandboxOptions;
+  /** Runs before the worker starts: world settings, the test's clock. */
+  prepare?: (h: WorkerHarness) => void;
+  /**
+   * Options of the worker started before each test (the test then finds it taking jobs, with
+   * the sandbox's counters at zero); false when the tests start their own. @defaultValue {}
+   */
+  worker?: Partial<StartCallWorkerOptions> | false;
+}
+
+/**
+ * A fresh harness for each test of the enclosing describe, closed after it: one set-up instead
+ * of a beforeEach/afterEach pair in every file. The returned harness stands for the running
+ * test's (it forwards to the one beforeEach started), so tests use it as a plain value.
+ *
+ * @example
+ * const h = harnessPerTest({ prepare: (h) => h.sandbox.world.configure({ randomIdRetry }) });
+ */
+export function harnessPerTest(options: HarnessPerTestOptions = {}): WorkerHarness {
+  let current: WorkerHarness | undefined;
+  beforeEach(async () => {
+    current = await WorkerHarness.start(options.sandbox);
+    options.prepare?.(current);
+    if (options.worker === false) return;
+    await current.startWorker(options.worker).ready;
+    current.sandbox.resetCounters();
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const running = (): WorkerHarness => {
+    if (!current) throw new Error("the harness exists only while a test runs");
+    return current;
+  };
+  return new Proxy({} as WorkerHarness, {
+    get: (_, key) => {
+      const value = Reflect.get(running(), key);
+      return typeof value === "function" ? value.bind(running()) : value;
+    },
+    set: (_, key, value) => Reflect.set(running(), key, value),
+  });
 }

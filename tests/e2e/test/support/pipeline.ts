@@ -2,29 +2,11 @@ import { randomUUID } from "node:crypto";
 import { type RunningBot, startBot } from "@callbot/bot";
 import { type Sandbox, startSandbox, type WorldMessage, type WorldSettings } from "@callbot/sandbox";
 import { type BotConfig, type DashboardConfig, QUEUE_NAMES, type WorkerConfig } from "@callbot/shared";
+import { DEMO, deleteKeysWithPrefix, REDIS_URL } from "@callbot/test-support";
 import { type CallWorker, type StartCallWorkerOptions, startCallWorker } from "@callbot/worker";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { pino } from "pino";
-
-export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-
-/** Ids of the demo world (packages/sandbox/README.md). */
-export const WHO = {
-  olga: 1001,
-  adam: 1002,
-  nina: 1003,
-  max: 1004,
-  sam: 1005,
-  assistant: 2001,
-  community: -1001500000001,
-  channel: -1001500000002,
-  privateTeam: -1001500000003,
-  lockedRoom: -1001500000004,
-  noRightsClub: -1001500000005,
-  /** Owned by the assistant: Telegram lets only a chat's owner create an RTMP livestream. */
-  studio: -1001500000006,
-} as const;
 
 export interface Pipeline {
   sandbox: Sandbox;
@@ -85,7 +67,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     kind: "bot",
     botToken: sandbox.info.botToken,
     botApiRoot: sandbox.info.botApiRoot,
-    ownerIds: options.ownerIds ?? [WHO.olga],
+    ownerIds: options.ownerIds ?? [DEMO.olga],
     redisUrl: REDIS_URL,
     queuePrefix: prefix,
     defaultTimeZone: "Europe/Berlin",
@@ -159,18 +141,9 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     async close() {
       await Promise.allSettled([bot.stop(), worker.stop()]);
       await calls.close();
-      await deleteKeys(inspector, prefix);
+      await deleteKeysWithPrefix(inspector, prefix);
       await inspector.quit();
       await sandbox.close();
     },
   };
-}
-
-async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 500);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== "0");
 }

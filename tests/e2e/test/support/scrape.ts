@@ -21,16 +21,3 @@ export function metricValue(text: string, name: string, labels: Record<string, s
   }
   return 0;
 }
-
-/** Polls `check` until it returns true: for states the product reaches by itself (a flood wait ending). */
-export async function eventually(
-  check: () => Promise<boolean>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

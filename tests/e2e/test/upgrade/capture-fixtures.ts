@@ -9,10 +9,11 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { CALL_JOB_NAMES, QUEUE_NAMES } from "@callbot/shared";
+import { DEMO, REDIS_URL } from "@callbot/test-support";
 import { accountLockKey } from "@callbot/worker";
 import { type Job, Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { REDIS_URL, startPipeline, WHO } from "../support/pipeline.ts";
+import { startPipeline } from "../support/pipeline.ts";
 import { FIXTURES_DIR, readStoredJob, type StoredJob } from "./stored-job.ts";
 
 const release = process.argv[2];
@@ -28,7 +29,7 @@ const capturedFrom = {
   capturedAt: new Date().toISOString(),
 };
 
-const p = await startPipeline({ ownerIds: [WHO.olga], worker: { accountLockTtlMs: 3_000 } });
+const p = await startPipeline({ ownerIds: [DEMO.olga], worker: { accountLockTtlMs: 3_000 } });
 const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
 const calls = new Queue(QUEUE_NAMES.calls, { connection: redis, prefix: p.prefix });
 const results = new Queue(QUEUE_NAMES.results, { connection: redis, prefix: p.prefix });
@@ -64,18 +65,18 @@ async function resultJob(jobId: string): Promise<void> {
 
 try {
   // A call in «Demo Community» for the rename to act on.
-  const first = await p.ask(WHO.olga, WHO.community, "/newcall Fixture call");
+  const first = await p.ask(DEMO.olga, DEMO.community, "/newcall Fixture call");
   await p.outcome(first.reply, /✅/);
 
   // With the worker stopped, jobs wait in the calls queue as the bot stored them.
   await p.worker.stop();
   let before = await jobIds();
-  await p.ask(WHO.olga, WHO.community, "/rename Renamed fixture call");
+  await p.ask(DEMO.olga, DEMO.community, "/rename Renamed fixture call");
   const rename = await newJob(CALL_JOB_NAMES.callAction, ["waiting"], before);
   await save("calls-call-action-rename", "/rename in a group: a call-action job", "calls", rename.id ?? "");
 
   before = await jobIds();
-  await p.ask(WHO.olga, WHO.privateTeam, "/newcall Team sync");
+  await p.ask(DEMO.olga, DEMO.privateTeam, "/newcall Team sync");
   const create = await newJob(CALL_JOB_NAMES.createCall, ["waiting"], before);
   await save(
     "calls-create-call",
@@ -85,7 +86,7 @@ try {
   );
 
   before = await jobIds();
-  await p.ask(WHO.olga, WHO.studio, "/newcall Daily studio every day 18:00");
+  await p.ask(DEMO.olga, DEMO.studio, "/newcall Daily studio every day 18:00");
   const tick = await newJob(CALL_JOB_NAMES.recurringOccurrence, ["delayed", "waiting"], before);
   await save(
     "calls-recurring-occurrence",
@@ -133,8 +134,8 @@ try {
   // /setup's "Add the assistant" in a public chat the assistant left: a join-chat job.
   await p.worker.stop();
   await p.startBot();
-  p.sandbox.setRole(WHO.community, WHO.assistant, { status: "left" });
-  const setup = await p.ask(WHO.olga, WHO.community, "/setup");
+  p.sandbox.setRole(DEMO.community, DEMO.assistant, { status: "left" });
+  const setup = await p.ask(DEMO.olga, DEMO.community, "/setup");
   const add = (
     setup.reply.replyMarkup as { inline_keyboard?: Array<Array<{ text: string; callback_data?: string }>> }
   )?.inline_keyboard
@@ -143,8 +144,8 @@ try {
   if (!add?.callback_data) throw new Error(`no "Add the assistant" button: ${setup.reply.text}`);
   before = await jobIds();
   await p.sandbox.pressButton({
-    from: WHO.olga,
-    chatId: WHO.community,
+    from: DEMO.olga,
+    chatId: DEMO.community,
     messageId: setup.reply.id,
     data: add.callback_data,
   });

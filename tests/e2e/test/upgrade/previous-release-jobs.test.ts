@@ -1,8 +1,9 @@
 import { QUEUE_NAMES } from "@callbot/shared";
+import { DEMO, REDIS_URL } from "@callbot/test-support";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Pipeline, REDIS_URL, startPipeline, WHO } from "../support/pipeline.ts";
+import { type Pipeline, startPipeline } from "../support/pipeline.ts";
 import { loadStoredJob, readFixtures, type StoredJob } from "./stored-job.ts";
 
 /**
@@ -25,7 +26,7 @@ let redis: Redis;
 /** A fresh pipeline (sandbox, prefix, bot, worker) for each group: results reuse the jobs' ids. */
 function freshPipeline(): void {
   beforeAll(async () => {
-    p = await startPipeline({ ownerIds: [WHO.olga] });
+    p = await startPipeline({ ownerIds: [DEMO.olga] });
     redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   });
   afterAll(async () => {
@@ -54,27 +55,27 @@ describe("jobs stored by release v1 on the calls queue are run by the current wo
   it("create-call: the call is created in Telegram and the requester is told", async () => {
     const job = fixture("calls-create-call");
     await loadStoredJob(redis, p.prefix, job);
-    await p.waitForCalls(WHO.privateTeam, 1);
-    expect(p.sandbox.calls(WHO.privateTeam)[0]).toMatchObject({ title: "Team sync", state: "active" });
-    const report = await p.sandbox.waitForBotMessage(WHO.privateTeam, (m) => /✅/.test(m.text ?? ""));
+    await p.waitForCalls(DEMO.privateTeam, 1);
+    expect(p.sandbox.calls(DEMO.privateTeam)[0]).toMatchObject({ title: "Team sync", state: "active" });
+    const report = await p.sandbox.waitForBotMessage(DEMO.privateTeam, (m) => /✅/.test(m.text ?? ""));
     expect(report.text).toContain("Team sync");
   });
 
   it("call-action (rename): the chat's call gets the new title, and the requester is told", async () => {
     // The stored job names a call of the capture's world: here it names this world's call
     // (only the two id values change; every other byte is as stored).
-    const { reply } = await p.ask(WHO.olga, WHO.community, "/newcall Weekly");
+    const { reply } = await p.ask(DEMO.olga, DEMO.community, "/newcall Weekly");
     await p.outcome(reply, /✅/);
-    const [call] = p.sandbox.calls(WHO.community);
+    const [call] = p.sandbox.calls(DEMO.community);
     if (!call) throw new Error("no call in «Demo Community»");
     const job = fixture("calls-call-action-rename");
     const stored = JSON.parse(job.data) as { call: { id: string; accessHash: string } };
     const data = job.data.replace(stored.call.id, call.id).replace(stored.call.accessHash, call.accessHash);
     await loadStoredJob(redis, p.prefix, { ...job, data });
     await expect
-      .poll(() => p.sandbox.calls(WHO.community)[0]?.title, { timeout: 10_000 })
+      .poll(() => p.sandbox.calls(DEMO.community)[0]?.title, { timeout: 10_000 })
       .toBe("Renamed fixture call");
-    const report = await p.sandbox.waitForBotMessage(WHO.community, (m) =>
+    const report = await p.sandbox.waitForBotMessage(DEMO.community, (m) =>
       /Renamed fixture call/.test(m.text ?? ""),
     );
     expect(report.text).toContain("is now called");
@@ -82,8 +83,8 @@ describe("jobs stored by release v1 on the calls queue are run by the current wo
 
   it("recurring-occurrence: the rule's next occurrence is scheduled in Telegram", async () => {
     await loadStoredJob(redis, p.prefix, fixture("calls-recurring-occurrence"));
-    await p.waitForCalls(WHO.studio, 1);
-    const [call] = p.sandbox.calls(WHO.studio);
+    await p.waitForCalls(DEMO.studio, 1);
+    const [call] = p.sandbox.calls(DEMO.studio);
     expect(call).toMatchObject({ title: "Daily studio", state: "scheduled" });
     // Every day at 18:00 Europe/Berlin, created a day ahead at most.
     expect(call?.scheduleDate).toBeGreaterThan(Date.now() / 1000);
@@ -91,18 +92,18 @@ describe("jobs stored by release v1 on the calls queue are run by the current wo
   });
 
   it("join-chat: the assistant joins the public chat it had left", async () => {
-    p.sandbox.setRole(WHO.community, WHO.assistant, { status: "left" });
+    p.sandbox.setRole(DEMO.community, DEMO.assistant, { status: "left" });
     await loadStoredJob(redis, p.prefix, fixture("calls-join-chat"));
     await expect
       .poll(
         () => {
-          const chat = p.sandbox.world.chatByBotApiId(WHO.community);
-          return chat && p.sandbox.world.memberRole(chat.id, WHO.assistant)?.status;
+          const chat = p.sandbox.world.chatByBotApiId(DEMO.community);
+          return chat && p.sandbox.world.memberRole(chat.id, DEMO.assistant)?.status;
         },
         { timeout: 10_000 },
       )
       .toBe("member");
-    const checklist = await p.sandbox.waitForBotMessage(WHO.community, (m) =>
+    const checklist = await p.sandbox.waitForBotMessage(DEMO.community, (m) =>
       /joined «Demo Community»/.test(m.text ?? ""),
     );
     expect(checklist.text).toContain("is in the chat");
@@ -114,8 +115,8 @@ describe("results stored by release v1 on the results queue are delivered by the
 
   it("results of each kind reach the people they are for", async () => {
     // The operator has a private chat with the bot (Telegram lets a bot write only there).
-    await p.ask(WHO.olga, WHO.olga, "/start");
-    const before = p.sandbox.botMessages(WHO.olga).length;
+    await p.ask(DEMO.olga, DEMO.olga, "/start");
+    const before = p.sandbox.botMessages(DEMO.olga).length;
     for (const name of [
       "results-create-call-created",
       "results-call-action-done",
@@ -126,13 +127,13 @@ describe("results stored by release v1 on the results queue are delivered by the
     }
     // The worker's alert goes to every operator (OWNER_IDS) privately.
     const alert = await p.sandbox.waitForBotMessage(
-      WHO.olga,
-      (m) => p.sandbox.botMessages(WHO.olga).indexOf(m) >= before && /lock/i.test(m.text ?? ""),
+      DEMO.olga,
+      (m) => p.sandbox.botMessages(DEMO.olga).indexOf(m) >= before && /lock/i.test(m.text ?? ""),
     );
     expect(alert.text).toContain("took it back");
     await expect
       .poll(
-        () => p.sandbox.botMessages(WHO.privateTeam).filter((m) => /Team sync/.test(m.text ?? "")).length,
+        () => p.sandbox.botMessages(DEMO.privateTeam).filter((m) => /Team sync/.test(m.text ?? "")).length,
         {
           timeout: 10_000,
         },
@@ -140,7 +141,7 @@ describe("results stored by release v1 on the results queue are delivered by the
       .toBeGreaterThanOrEqual(1);
     // The rename's and the join's reports, in the chat they were asked in.
     for (const report of [/is now called “Renamed fixture call”/, /joined «Demo Community»/]) {
-      await p.sandbox.waitForBotMessage(WHO.community, (m) => report.test(m.text ?? ""), {
+      await p.sandbox.waitForBotMessage(DEMO.community, (m) => report.test(m.text ?? ""), {
         timeoutMs: 10_000,
       });
     }

@@ -5,6 +5,7 @@ import {
   QUEUE_NAMES,
   type ResultsMessage,
 } from "@callbot/shared";
+import { deleteKeysWithPrefix } from "@callbot/test-support";
 import { type Job, type JobsOptions, Queue } from "bullmq";
 import { Redis } from "ioredis";
 import type { OutputCapture } from "./output-capture.ts";
@@ -74,12 +75,7 @@ export class CallQueues {
     if (options.deleteKeys) {
       await this.calls.obliterate({ force: true }).catch(() => undefined);
       await this.results.obliterate({ force: true }).catch(() => undefined);
-      let cursor = "0";
-      do {
-        const [next, keys] = await this.connection.scan(cursor, "MATCH", `${this.prefix}:*`, "COUNT", 500);
-        cursor = next;
-        if (keys.length > 0) await this.connection.del(...keys);
-      } while (cursor !== "0");
+      await deleteKeysWithPrefix(this.connection, this.prefix);
     }
     await Promise.allSettled([this.calls.close(), this.results.close()]);
     this.connection.disconnect();

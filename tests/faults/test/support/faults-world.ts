@@ -1,20 +1,11 @@
 import { demoWorldPath, readWorldFixture, type WorldFixture } from "@callbot/sandbox";
+import { DEMO } from "@callbot/test-support";
 
-/** Ids of the demo world (packages/sandbox/README.md) and of what faultsWorld() adds. */
+/** Ids of the demo world (packages/test-support) and of the people faultsWorld() adds. */
 export const WHO = {
-  olga: 1001, // owner of every demo chat
-  adam: 1002, // admin with the video-chat right
-  nina: 1003, // admin without it
-  max: 1004, // plain member
-  sam: 1005, // in no chat: a stranger
+  ...DEMO,
   oscar: 1006, // in no chat, but in OWNER_IDS: an operator
   ann: 1007, // admin with the right who posts anonymously (as the chat)
-  assistant: 2001,
-  bot: 7000000001,
-  community: -1001500000001,
-  channel: -1001500000002,
-  privateTeam: -1001500000003,
-  oldGroup: -400000001,
 } as const;
 
 const ROOM_BASE = 1500001000;

@@ -3,6 +3,7 @@ import { Writable } from "node:stream";
 import { type BotLimits, type Clock, type RunningBot, type StartBotOptions, startBot } from "@callbot/bot";
 import { type Sandbox, startSandbox, type WorldFixture, type WorldMessage } from "@callbot/sandbox";
 import { configSecrets, createLogger, loadBotConfig, loadWorkerConfig } from "@callbot/shared";
+import { REDIS_URL } from "@callbot/test-support";
 import { type CallWorker, type StartCallWorkerOptions, startCallWorker } from "@callbot/worker";
 import type { Update } from "grammy/types";
 import type { Logger } from "pino";
@@ -10,8 +11,6 @@ import { CallQueues } from "./call-queues.ts";
 import { productEnv } from "./deployment.ts";
 import { faultsWorld, WHO } from "./faults-world.ts";
 import type { OutputCapture } from "./output-capture.ts";
-
-export const SHARED_REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
 /** The product's own logger (with its secret scrubbing), writing into the file's capture. */
 export function capturedLogger(capture: OutputCapture, name: string, secrets: readonly string[]): Logger {
@@ -67,7 +66,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   const { capture } = options;
   const sandbox = await startSandbox({ world: options.world ?? faultsWorld(), rateLimits: false });
   const prefix = `faults-${randomUUID()}`;
-  const redisUrl = options.redisUrl ?? SHARED_REDIS_URL;
+  const redisUrl = options.redisUrl ?? REDIS_URL;
   const env = productEnv(sandbox.info, { redisUrl, prefix, ownerIds: options.ownerIds ?? [WHO.oscar] });
   const botConfig = loadBotConfig(env.bot);
   const workerConfig = loadWorkerConfig(env.worker);

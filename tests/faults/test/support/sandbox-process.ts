@@ -2,9 +2,9 @@ import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { WorldFixture, WorldMessage } from "@callbot/sandbox";
+import { waitFor } from "@callbot/test-support";
 import type { SandboxInfo } from "./deployment.ts";
 import { ENTRY, ServiceProcess } from "./service-process.ts";
-import { waitFor } from "./wait-for.ts";
 
 export interface SandboxProcess {
   process: ServiceProcess;
