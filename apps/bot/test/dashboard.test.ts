@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { QUEUE_NAMES } from "@callbot/shared";
+import { REDIS_URL } from "@callbot/test-support";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type RunningDashboard, startDashboard } from "../src/dashboard/start-dashboard.ts";
-import { REDIS_URL } from "./support/harness.ts";
 
 const USER = "ops";
 const PASSWORD = "dashboard-test-password";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ASSISTANT_OFFLINE_TEXT } from "../src/assistant/assistant-offline.ts";
-import { describeRefusal } from "../src/newcall/describe-refusal.ts";
+import { describeRefusal } from "../src/messages/describe-refusal.ts";
 
 /*
  * Every refusal says why and what to do instead (the brief's rule for bad input). Each row pins

@@ -1,12 +1,12 @@
 import { QUEUE_NAMES } from "@callbot/shared";
+import { DEMO, REDIS_URL, waitFor } from "@callbot/test-support";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { launchChromium } from "./support/chromium.ts";
 import { DASHBOARD_CONFIG, DASHBOARD_PASSWORD, DASHBOARD_USER } from "./support/dashboard-client.ts";
-import { type Pipeline, REDIS_URL, startPipeline, WHO } from "./support/pipeline.ts";
-import { eventually } from "./support/scrape.ts";
+import { type Pipeline, startPipeline } from "./support/pipeline.ts";
 
 /** Issue 14: the dashboard in a real headless Chromium, as an operator opens it. */
 describe("queue dashboard in headless Chromium", () => {
@@ -36,12 +36,9 @@ describe("queue dashboard in headless Chromium", () => {
 
   it("with credentials shows the failed job of a refused /newcall, with Telegram's reason", async () => {
     // The assistant lacks "Manage video chats" there: Telegram refuses, the job fails for good.
-    const { reply } = await p.ask(WHO.olga, WHO.noRightsClub, "/newcall Club night");
+    const { reply } = await p.ask(DEMO.olga, DEMO.noRightsClub, "/newcall Club night");
     await p.outcome(reply, /could not create/);
-    await eventually(
-      async () => (await calls.getFailedCount()) === 1,
-      "the create-call job failed in BullMQ",
-    );
+    await waitFor(async () => (await calls.getFailedCount()) === 1, "the create-call job failed in BullMQ");
 
     const context = await browser.newContext({
       httpCredentials: { username: DASHBOARD_USER, password: DASHBOARD_PASSWORD },

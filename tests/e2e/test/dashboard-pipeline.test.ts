@@ -1,7 +1,8 @@
 import { QUEUE_NAMES } from "@callbot/shared";
+import { DEMO } from "@callbot/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DASHBOARD_CONFIG, readDashboardApi } from "./support/dashboard-client.ts";
-import { type Pipeline, startPipeline, WHO } from "./support/pipeline.ts";
+import { type Pipeline, startPipeline } from "./support/pipeline.ts";
 
 /** Issue 14: the queue dashboard shows the real pipeline's jobs, and never a secret. */
 describe("queue dashboard while requests run through the whole pipeline", () => {
@@ -17,10 +18,10 @@ describe("queue dashboard while requests run through the whole pipeline", () => 
   });
 
   it("after a livestream is created, no answer of its API holds the stream key or the bot token", async () => {
-    await p.sandbox.sendText({ from: WHO.olga, chatId: WHO.olga, text: "/start" });
-    const { reply } = await p.ask(WHO.olga, WHO.studio, "/newcall Concert rtmp");
+    await p.sandbox.sendText({ from: DEMO.olga, chatId: DEMO.olga, text: "/start" });
+    const { reply } = await p.ask(DEMO.olga, DEMO.studio, "/newcall Concert rtmp");
     await p.outcome(reply, /live now/);
-    const privateKey = await p.sandbox.waitForBotMessage(WHO.olga, (m) => /Stream key: /.test(m.text ?? ""));
+    const privateKey = await p.sandbox.waitForBotMessage(DEMO.olga, (m) => /Stream key: /.test(m.text ?? ""));
     const key = /Stream key: (\S+)/.exec(privateKey.text ?? "")?.[1] ?? "";
     expect(key.length).toBeGreaterThan(8);
 

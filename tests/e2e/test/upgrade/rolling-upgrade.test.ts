@@ -1,8 +1,9 @@
 import { QUEUE_NAMES } from "@callbot/shared";
+import { DEMO, REDIS_URL } from "@callbot/test-support";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Pipeline, REDIS_URL, startPipeline, WHO } from "../support/pipeline.ts";
+import { type Pipeline, startPipeline } from "../support/pipeline.ts";
 import { loadStoredJob, readFixtures, type StoredJob } from "./stored-job.ts";
 
 /**
@@ -31,12 +32,12 @@ let calls: Queue;
 let results: Queue;
 function freshPipeline(): void {
   beforeAll(async () => {
-    p = await startPipeline({ ownerIds: [WHO.olga] });
+    p = await startPipeline({ ownerIds: [DEMO.olga] });
     redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
     calls = new Queue(QUEUE_NAMES.calls, { connection: redis, prefix: p.prefix });
     results = new Queue(QUEUE_NAMES.results, { connection: redis, prefix: p.prefix });
     // The operator can be written to privately (Telegram lets a bot write only after /start).
-    await p.ask(WHO.olga, WHO.olga, "/start");
+    await p.ask(DEMO.olga, DEMO.olga, "/start");
   });
   afterAll(async () => {
     await calls?.close();
@@ -51,27 +52,27 @@ describe("one process at a time: nothing is lost while the worker, then the bot,
 
   it("requests made while the worker is down wait in Redis and run when the next one starts", async () => {
     await p.worker.stop();
-    const { reply } = await p.ask(WHO.olga, WHO.privateTeam, "/newcall During the upgrade");
+    const { reply } = await p.ask(DEMO.olga, DEMO.privateTeam, "/newcall During the upgrade");
     expect(reply.text).toContain("Queued");
-    expect(p.sandbox.calls(WHO.privateTeam)).toEqual([]);
+    expect(p.sandbox.calls(DEMO.privateTeam)).toEqual([]);
     await p.startWorker().ready;
     await p.outcome(reply, /✅/);
-    expect(p.sandbox.calls(WHO.privateTeam)[0]).toMatchObject({ title: "During the upgrade" });
+    expect(p.sandbox.calls(DEMO.privateTeam)[0]).toMatchObject({ title: "During the upgrade" });
   });
 
   it("a command sent while the bot is down is answered by the next bot", async () => {
     await p.bot.stop();
     const sent = await p.sandbox.sendText({
-      from: WHO.olga,
-      chatId: WHO.community,
+      from: DEMO.olga,
+      chatId: DEMO.community,
       text: "/newcall While the bot restarts",
     });
     await p.startBot();
-    const reply = await p.sandbox.waitForBotMessage(WHO.community, (m) => m.replyToMessageId === sent.id, {
+    const reply = await p.sandbox.waitForBotMessage(DEMO.community, (m) => m.replyToMessageId === sent.id, {
       timeoutMs: 15_000,
     });
     await p.outcome(reply, /✅/);
-    expect(p.sandbox.calls(WHO.community)[0]).toMatchObject({ title: "While the bot restarts" });
+    expect(p.sandbox.calls(DEMO.community)[0]).toMatchObject({ title: "While the bot restarts" });
   });
 });
 
@@ -85,13 +86,13 @@ describe("adjacent releases: the worker refuses a newer bot's job clearly, and r
     });
     await loadStoredJob(redis, p.prefix, newer);
 
-    const told = await p.sandbox.waitForBotMessage(WHO.privateTeam, (m) =>
+    const told = await p.sandbox.waitForBotMessage(DEMO.privateTeam, (m) =>
       /Nothing was done/.test(m.text ?? ""),
     );
     expect(told.text).toContain("the worker that runs the assistant account is still older than this bot");
     expect(told.text).toContain("version 2; the worker reads up to version 1");
     expect(told.text).toContain("send the command again");
-    const operators = await p.sandbox.waitForBotMessage(WHO.olga, (m) =>
+    const operators = await p.sandbox.waitForBotMessage(DEMO.olga, (m) =>
       /refused a request/.test(m.text ?? ""),
     );
     expect(operators.text).toContain("Upgrade the worker");
@@ -105,7 +106,7 @@ describe("adjacent releases: the worker refuses a newer bot's job clearly, and r
     expect(job?.failedReason).toContain("the bot that queued it is newer than this worker");
     // Nothing lost: the request is still there as the newer bot stored it.
     expect(job?.data).toEqual(JSON.parse(newer.data));
-    expect(p.sandbox.calls(WHO.privateTeam)).toEqual([]);
+    expect(p.sandbox.calls(DEMO.privateTeam)).toEqual([]);
     expect(p.sandbox.counters().mtproto["phone.createGroupCall"]).toBeUndefined();
   });
 
@@ -118,12 +119,12 @@ describe("adjacent releases: the worker refuses a newer bot's job clearly, and r
         v: 1,
         kind: "reminder",
         requestId: "remind_-1001500000001_1",
-        requester: { userId: WHO.olga, chatId: WHO.community },
+        requester: { userId: DEMO.olga, chatId: DEMO.community },
         minutesBefore: 10,
       }),
       opts: fixture("calls-create-call").opts,
     });
-    const told = await p.sandbox.waitForBotMessage(WHO.community, (m) =>
+    const told = await p.sandbox.waitForBotMessage(DEMO.community, (m) =>
       /Nothing was done/.test(m.text ?? ""),
     );
     expect(told.text).toContain('it does not know "send-reminder" requests (reminder, version 1)');
@@ -133,9 +134,9 @@ describe("adjacent releases: the worker refuses a newer bot's job clearly, and r
   });
 
   it("a call-action job of the shape before `origin` existed is run by this worker", async () => {
-    const { reply } = await p.ask(WHO.olga, WHO.community, "/newcall Old shape");
+    const { reply } = await p.ask(DEMO.olga, DEMO.community, "/newcall Old shape");
     await p.outcome(reply, /✅/);
-    const [call] = p.sandbox.calls(WHO.community);
+    const [call] = p.sandbox.calls(DEMO.community);
     if (!call) throw new Error("no call in «Demo Community»");
     const older = reshaped(fixture("calls-call-action-rename"), (data) => {
       delete data.origin;
@@ -143,7 +144,7 @@ describe("adjacent releases: the worker refuses a newer bot's job clearly, and r
     });
     await loadStoredJob(redis, p.prefix, older);
     await expect
-      .poll(() => p.sandbox.calls(WHO.community)[0]?.title, { timeout: 10_000 })
+      .poll(() => p.sandbox.calls(DEMO.community)[0]?.title, { timeout: 10_000 })
       .toBe("Renamed fixture call");
   });
 
