@@ -1,9 +1,11 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { botKeys, knownChats } from "@callbot/bot";
 import { type Sandbox, startSandbox } from "@callbot/sandbox";
 import { freePort, PrivateRedis } from "@callbot/test-support";
 import { type CallWorker, startCallWorker } from "@callbot/worker";
+import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -107,6 +109,29 @@ describe("pnpm run doctor", () => {
     // No secret in what it printed.
     expect(output).not.toContain(sandbox.info.botToken);
     expect(output).not.toContain(env.TG_SESSION);
+  }, 60_000);
+
+  it("checks each chat the bot knows like /setup, through the Bot API only, and fails a broken one", async () => {
+    // As the bot records them when it serves a request there: a good chat and one where the
+    // assistant is a plain member without "Manage video chats" (the demo world's No Rights Club).
+    const planter = new Redis(redis.url);
+    const known = knownChats(planter, botKeys(prefix));
+    await known.remember({ chatId: -1001500000001, title: "Demo Community", username: "demo_community" }, 1);
+    await known.remember({ chatId: -1001500000005, title: "No Rights Club", username: "no_rights_club" }, 2);
+    await planter.quit();
+    expect(worker).toBeDefined(); // the previous test's worker runs and has published the assistant
+    const before = sandbox.mtprotoConnections(ASSISTANT_ID);
+
+    const { code, output } = await runDoctor(deploymentEnv());
+
+    expect(output).toMatch(/(✅|⚠️) +chat «Demo Community» \(-1001500000001\): (ready|calls can be created)/);
+    expect(output).toMatch(
+      /❌ chat «No Rights Club» \(-1001500000005\): @callbot_assistant is not an admin with "Manage video chats": grant it \(\/setup/,
+    );
+    expect(code).toBe(1);
+    // The rights were read as the bot: no MTProto connection of the doctor's own.
+    expect(sandbox.mtprotoConnections(ASSISTANT_ID)).toEqual(before);
+    expect(output).not.toContain(sandbox.info.botToken);
   }, 60_000);
 
   it("fails a wrong bot token and an evicting Redis, saying what to fix", async () => {

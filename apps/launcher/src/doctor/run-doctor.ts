@@ -1,13 +1,14 @@
 import type { Env } from "@callbot/shared";
 import { checkAssistant } from "./check-assistant.ts";
 import { checkBotApi } from "./check-bot-api.ts";
+import { checkChats } from "./check-chats.ts";
 import { checkConfig } from "./check-config.ts";
 import { checkRedis } from "./check-redis.ts";
 import type { CheckResult } from "./check-result.ts";
 
 /**
  * Every check of a deployment, in the order an operator fixes things: configuration first (the
- * rest needs it), then Redis, the bot token and webhook, and the assistant. `report` gets each
+ * rest needs it), then Redis, the bot token and webhook, the assistant, and the chats the bot knows. `report` gets each
  * line as soon as it is known.
  */
 export async function runDoctor(env: Env, report: (result: CheckResult) => void): Promise<CheckResult[]> {
@@ -23,8 +24,12 @@ export async function runDoctor(env: Env, report: (result: CheckResult) => void)
   const redisUrl = botConfig?.redisUrl ?? workerConfig?.redisUrl;
   const redisResults = redisUrl === undefined ? [] : await checkRedis(redisUrl);
   add(redisResults);
-  if (botConfig !== undefined) add(await checkBotApi(botConfig));
+  const botApiResults = botConfig === undefined ? [] : await checkBotApi(botConfig);
+  add(botApiResults);
   const redisReachable = redisResults.length > 0 && redisResults[0]?.status === "ok";
   if (workerConfig !== undefined && redisReachable) add([await checkAssistant(workerConfig)]);
+  // Last: the chats need Redis (the bot's list of them) and a token Telegram accepts.
+  const tokenAccepted = botApiResults[0]?.status === "ok";
+  if (botConfig !== undefined && redisReachable && tokenAccepted) add(await checkChats(botConfig));
   return all;
 }
