@@ -6,7 +6,6 @@ import {
 import { DEMO, DEMO_CHATS, waitFor } from "@callbot/test-support";
 import { Api } from "telegram";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createUserbotClient } from "../src/telegram/create-userbot-client.ts";
 import { nativeId } from "./support/call-actions.ts";
 import { harnessPerTest, WorkerHarness } from "./support/worker-harness.ts";
 
@@ -291,14 +290,7 @@ describe.each(ENDED_CALL_LOOKUP_VALUES)(
 
     it("never blocks the new call: the chat is read again and found free", async () => {
       const live = h.sandbox.world.createGroupCall(DEMO.olga, PRIVATE_TEAM, { randomId: 7, rtmp: false });
-      const config = h.config();
-      const client = createUserbotClient({
-        session: config.tgSession ?? "",
-        apiId: config.tgApiId,
-        apiHash: config.tgApiHash,
-        logger: h.logger,
-        ...(config.tgDc ? { dial: config.tgDc } : {}),
-      });
+      const client = h.userbotClient();
       const send = client.invoke.bind(client);
       client.invoke = (async (request: Parameters<typeof send>[0]) => {
         const answer = await send(request);

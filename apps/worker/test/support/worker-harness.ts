@@ -15,8 +15,10 @@ import { DEMO, DEMO_CHATS, deleteKeysWithPrefix, REDIS_URL, waitFor } from "@cal
 import { type JobsOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { pino } from "pino";
+import type { TelegramClient } from "telegram";
 import { afterEach, beforeEach } from "vitest";
 import { type CallWorker, type StartCallWorkerOptions, startCallWorker } from "../../src/start-worker.ts";
+import { createUserbotClient } from "../../src/telegram/create-userbot-client.ts";
 
 /**
  * One sandbox, one Redis prefix and the queues a bot would use, per test: the worker is driven
@@ -35,6 +37,18 @@ export class WorkerHarness {
 
   static async start(options: SandboxOptions = {}): Promise<WorkerHarness> {
     return new WorkerHarness(await startSandbox({ rateLimits: false, ...options }));
+  }
+
+  /** A gramjs client for the assistant, built as the worker builds it (not connected). */
+  userbotClient(): TelegramClient {
+    const config = this.config();
+    return createUserbotClient({
+      session: config.tgSession ?? "",
+      apiId: config.tgApiId,
+      apiHash: config.tgApiHash,
+      logger: this.logger,
+      ...(config.tgDc ? { dial: config.tgDc } : {}),
+    });
   }
 
   config(session = this.sandbox.info.sessions.callbot_assistant!): WorkerConfig {
