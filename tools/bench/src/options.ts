@@ -49,6 +49,8 @@ export interface BenchOptions {
   redisUrl: string;
   /** Writes V8 CPU profiles of the bot and the worker into this directory (node --cpu-prof). */
   profileDir?: string;
+  /** Extra node flags for the bot and the worker, to try runtime settings (e.g. --max-semi-space-size=2). @defaultValue none */
+  nodeFlags: string[];
 }
 
 export const DEFAULT_BENCH_OPTIONS: BenchOptions = {
@@ -67,6 +69,7 @@ export const DEFAULT_BENCH_OPTIONS: BenchOptions = {
   botApiBaselineRequests: 500,
   settleTimeoutMs: 30_000,
   logLevel: "info",
+  nodeFlags: [],
   redisUrl: "redis://127.0.0.1:6379",
 };
 
@@ -87,6 +90,7 @@ export const USAGE = `pnpm bench [-- options]
   --log-level L       LOG_LEVEL of the bot and the worker: info, debug or trace (default ${DEFAULT_BENCH_OPTIONS.logLevel})
   --out DIR           where latest.json and latest.md go (default tools/bench/results)
   --profile DIR       write CPU profiles of the bot and the worker (.cpuprofile) into DIR
+  --node-flags=F      extra node flags for the bot and the worker, e.g. --node-flags="--max-semi-space-size=2"
 Redis: REDIS_URL (default redis://127.0.0.1:6379); every key lives under a fresh prefix, deleted afterwards.`;
 
 /** Parses `pnpm bench` flags; unknown flags are an error, so a typo does not silently run the defaults. */
@@ -112,6 +116,7 @@ export function parseBenchArgs(
       "log-level": { type: "string" },
       out: { type: "string" },
       profile: { type: "string" },
+      "node-flags": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -131,6 +136,7 @@ export function parseBenchArgs(
     maxInFlight: count(values["in-flight"], "--in-flight", d.maxInFlight, 1),
     logLevel: logLevel(values["log-level"], d.logLevel),
     redisUrl: env.REDIS_URL?.trim() || d.redisUrl,
+    nodeFlags: values["node-flags"]?.split(/\s+/).filter((flag) => flag !== "") ?? d.nodeFlags,
     ...(values.profile !== undefined && { profileDir: values.profile }),
   };
   return { options, outDir: values.out, help: values.help === true };

@@ -327,7 +327,7 @@ async function startWorker(
     },
     // "taking create-call jobs", later "taking call jobs": the worker's last start-up line.
     readyMessage: /^taking .*jobs$/,
-    nodeFlags: profileFlags(options, "worker"),
+    nodeFlags: nodeFlags(options, "worker"),
   });
 }
 
@@ -351,14 +351,14 @@ async function startBotProcess(
       LOG_LEVEL: options.logLevel,
     },
     readyMessage: /^bot started$/,
-    nodeFlags: profileFlags(options, "bot"),
+    nodeFlags: nodeFlags(options, "bot"),
   });
 }
 
-function profileFlags(options: BenchOptions, name: string): string[] {
-  if (options.profileDir === undefined) return [];
-  // One directory per process: tsx's loader thread writes a profile of its own beside the main thread's.
-  return ["--cpu-prof", `--cpu-prof-dir=${join(options.profileDir, name)}`];
+function nodeFlags(options: BenchOptions, name: string): string[] {
+  if (options.profileDir === undefined) return options.nodeFlags;
+  // One directory per process, so that each summary reads its own process's profile.
+  return [...options.nodeFlags, "--cpu-prof", `--cpu-prof-dir=${join(options.profileDir, name)}`];
 }
 
 /** The parent's environment without anything that would configure the product differently. */

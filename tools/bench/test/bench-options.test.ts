@@ -25,6 +25,13 @@ describe("pnpm bench options", () => {
     expect(() => parseBenchArgs(["--soak-minutes", "0"], {})).toThrow("--soak-minutes wants a number > 0");
   });
 
+  it("passes extra node flags to the bot and the worker, none by default", () => {
+    expect(parseBenchArgs([], {}).options.nodeFlags).toEqual([]);
+    expect(
+      parseBenchArgs(["--node-flags=--max-semi-space-size=2  --expose-gc"], {}).options.nodeFlags,
+    ).toEqual(["--max-semi-space-size=2", "--expose-gc"]);
+  });
+
   it("defaults to a soak of at least 5,000 chats over at least 10 minutes", () => {
     const { soakMinutes, soakRate } = DEFAULT_BENCH_OPTIONS;
     expect(soakMinutes).toBeGreaterThanOrEqual(10);
