@@ -10,3 +10,4 @@ export {
   startCallWorker,
 } from "./start-worker.ts";
 export { createUserbotClient } from "./telegram/create-userbot-client.ts";
+export { userbotClientFromConfig } from "./telegram/userbot-client-from-config.ts";

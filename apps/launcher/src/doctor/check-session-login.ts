@@ -1,5 +1,5 @@
 import type { WorkerConfig } from "@callbot/shared";
-import { AccountLockHeldError, acquireAccountLock, createUserbotClient } from "@callbot/worker";
+import { AccountLockHeldError, acquireAccountLock, userbotClientFromConfig } from "@callbot/worker";
 import type { Redis } from "ioredis";
 import { pino } from "pino";
 import type { CheckResult } from "./check-result.ts";
@@ -29,14 +29,7 @@ export async function checkSessionLogin(
       detail: "a worker took the account just now; the doctor did not log in with it",
     };
   }
-  const client = createUserbotClient({
-    session: config.tgSession,
-    apiId: config.tgApiId,
-    apiHash: config.tgApiHash,
-    logger,
-    ...(config.tgDc ? { dial: config.tgDc } : {}),
-    ...(config.tgDcPublicKey ? { serverPublicKey: config.tgDcPublicKey } : {}),
-  });
+  const client = userbotClientFromConfig(config, logger);
   try {
     await client.connect();
     const me = (await client.getMe()) as { id?: unknown; username?: string };

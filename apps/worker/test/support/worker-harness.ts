@@ -18,7 +18,7 @@ import { pino } from "pino";
 import type { TelegramClient } from "telegram";
 import { afterEach, beforeEach } from "vitest";
 import { type CallWorker, type StartCallWorkerOptions, startCallWorker } from "../../src/start-worker.ts";
-import { createUserbotClient } from "../../src/telegram/create-userbot-client.ts";
+import { userbotClientFromConfig } from "../../src/telegram/userbot-client-from-config.ts";
 
 /**
  * One sandbox, one Redis prefix and the queues a bot would use, per test: the worker is driven
@@ -41,14 +41,7 @@ export class WorkerHarness {
 
   /** A gramjs client for the assistant, built as the worker builds it (not connected). */
   userbotClient(): TelegramClient {
-    const config = this.config();
-    return createUserbotClient({
-      session: config.tgSession ?? "",
-      apiId: config.tgApiId,
-      apiHash: config.tgApiHash,
-      logger: this.logger,
-      ...(config.tgDc ? { dial: config.tgDc } : {}),
-    });
+    return userbotClientFromConfig(this.config(), this.logger);
   }
 
   config(session = this.sandbox.info.sessions.callbot_assistant!): WorkerConfig {
