@@ -51,3 +51,4 @@ export {
   worldSettingsSchema,
 } from "./world/world-settings.ts";
 export { demoWorldPath } from "./worlds/demo-world.ts";
+export { EXTRA_ASSISTANTS, multiAssistantWorld, SOLO_ROOM } from "./worlds/multi-assistant-world.ts";

@@ -64,7 +64,14 @@ export class Sandbox extends SandboxControl {
     counters: RequestCounters,
     private readonly servers: { botApi: BotApiServer; mtproto: MtprotoServer; control: ControlHttpServer },
   ) {
-    super(world, faults, counters, servers.botApi.state, servers.mtproto.logins);
+    super(
+      world,
+      faults,
+      counters,
+      servers.botApi.state,
+      servers.mtproto.logins,
+      servers.mtproto.revokeSessions,
+    );
   }
 
   /** An account's open MTProto connections now, and the most it had at once (see AccountConnections). */
@@ -139,7 +146,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // The control server needs the control object, and the object needs the control URL.
     let sandbox: Sandbox | undefined;
     const control = await startControlHttpServer(
-      new SandboxControl(world, faults, counters, botApi.state, mtproto.logins),
+      new SandboxControl(world, faults, counters, botApi.state, mtproto.logins, mtproto.revokeSessions),
       {
         host,
         port: options.ports?.control ?? 0,

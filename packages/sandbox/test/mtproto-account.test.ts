@@ -43,6 +43,18 @@ describe("account and chat methods over MTProto, with the real gramjs client", (
     }
   });
 
+  it("a revoked session gets 401 AUTH_KEY_UNREGISTERED on every request; other accounts go on", async () => {
+    const assistant = await bed.connect();
+    const olga = await bed.connect("olga_owner");
+    await assistant.getMe();
+    expect(bed.server.revokeSessions(DEMO.userbotId)).toBe(1);
+    expect(await rpcErrorOf(assistant.invoke(new Api.updates.GetState()))).toMatchObject({
+      code: 401,
+      errorMessage: "AUTH_KEY_UNREGISTERED",
+    });
+    expect((await olga.getMe()).username).toBe("olga_owner");
+  });
+
   it("keeps a connected client working when the same world is loaded again", async () => {
     const client = await bed.connect();
     await client.getMe();

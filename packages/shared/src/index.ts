@@ -1,5 +1,9 @@
 // Everything @callbot/shared offers: the bot/worker contract (contract/), configuration (config/),
-// Redis (redis/), queues (queues/), health and metrics endpoints (metrics/), recurring rules' time arithmetic (recurring/), Telegram facts (telegram/) and logging (logging/).
+// several assistant accounts (assistants/), Redis (redis/), queues (queues/), health and metrics endpoints (metrics/), recurring rules' time arithmetic (recurring/), Telegram facts (telegram/) and logging (logging/).
+export * from "./assistants/assistant-registry.ts";
+export * from "./assistants/assistant-rights.ts";
+export * from "./assistants/choose-assistant.ts";
+export * from "./assistants/route-to-assistant.ts";
 export * from "./config/bot-config.ts";
 export * from "./config/config-error.ts";
 export * from "./config/dashboard-config.ts";

@@ -173,6 +173,11 @@ const ROUTES: Array<[method: string, path: RegExp, route: Route]> = [
       return { up };
     },
   ],
+  [
+    "POST",
+    /^\/accounts\/(\d+)\/revoke-session$/,
+    (control, _b, m) => ({ revoked: control.revokeSession(Number(m[1])) }),
+  ],
   ["GET", /^\/login-codes$/, (control) => ({ codes: control.loginCodes() })],
   ["GET", /^\/login-codes\/\+?(\d+)$/, (control, _b, m) => ({ codes: control.loginCodes(m[1]) })],
   ["GET", /^\/counters$/, (control) => control.counters()],

@@ -88,7 +88,20 @@ export class SandboxControl {
     protected readonly botApi: BotApiState,
     /** The MTProto server's logins (for the codes it sent); absent in a control without MTProto. */
     protected readonly logins?: LoginDesk,
+    /** Ends an account's sessions (the MTProto server's); absent in a control without MTProto. */
+    private readonly sessionRevoker?: (userId: number) => number,
   ) {}
+
+  /**
+   * The account's sessions end, as when its owner terminates them from another device: every
+   * further request of theirs gets 401 AUTH_KEY_UNREGISTERED (the issued session strings stop
+   * working until the world is loaded again). Returns how many sessions ended.
+   */
+  revokeSession(userId: number): number {
+    if (!this.world.getUser(userId)) throw new ControlError(`user ${userId} is not a user of this world`);
+    if (!this.sessionRevoker) throw new ControlError("this sandbox has no MTProto server");
+    return this.sessionRevoker(userId);
+  }
 
   async sendText(params: SendTextParams): Promise<WorldMessage> {
     const { world } = this;

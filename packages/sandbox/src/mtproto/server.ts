@@ -43,6 +43,8 @@ export interface MtprotoServer {
   logins: LoginDesk;
   /** Each account's open connections and their peak (two at once = one session used twice). */
   connections: AccountConnections;
+  /** Ends every session of an account on every data centre (see AuthKeyRegistry.logOut); how many ended. */
+  revokeSessions(userId: number): number;
   close(): Promise<void>;
 }
 
@@ -162,6 +164,7 @@ export async function startMtprotoServer(opts: MtprotoServerOptions): Promise<Mt
     sessions,
     logins,
     connections: accountConnections,
+    revokeSessions: (userId) => registries.reduce((ended, known) => ended + known.logOut(userId), 0),
     close() {
       closing ??= (async () => {
         world.off("loaded", reissue);

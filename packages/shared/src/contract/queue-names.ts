@@ -9,6 +9,19 @@ export const QUEUE_NAMES = {
   results: "callbot-results",
 } as const;
 
+/**
+ * The calls queue of one assistant account (several-account deployments): the jobs routed to that
+ * account, taken by its worker only, so that a flood wait or a dead session there holds nothing
+ * else. `-` and not `:`: BullMQ refuses ":" in queue names (it separates the parts of its keys).
+ * The shared QUEUE_NAMES.calls stays the intake every worker drains.
+ */
+export function accountCallsQueueName(accountId: number): string {
+  if (!Number.isSafeInteger(accountId) || accountId <= 0) {
+    throw new RangeError(`accountCallsQueueName: an account id is a positive integer, got ${accountId}`);
+  }
+  return `${QUEUE_NAMES.calls}-${accountId}`;
+}
+
 /** Job names on the calls queue. */
 export const CALL_JOB_NAMES = {
   createCall: "create-call",

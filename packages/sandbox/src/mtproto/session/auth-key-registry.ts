@@ -30,6 +30,21 @@ export class AuthKeyRegistry {
     return entry;
   }
 
+  /**
+   * Ends every session of `userId` on this data centre, as "Terminate all other sessions" or an
+   * auth.resetAuthorizations from another device does: the keys stay known but are no longer
+   * logged in, so each further request gets 401 AUTH_KEY_UNREGISTERED. Returns how many ended.
+   */
+  logOut(userId: number): number {
+    let ended = 0;
+    for (const entry of this.byId.values()) {
+      if (entry.userId !== userId) continue;
+      entry.userId = undefined;
+      ended += 1;
+    }
+    return ended;
+  }
+
   clear(): void {
     this.byId.clear();
   }
