@@ -6,7 +6,7 @@ import type {
   ExistingCall,
 } from "@callbot/shared";
 import { type CallEntry, isCurrent } from "./call-entry.ts";
-import type { CallsRegistry } from "./calls-registry.ts";
+import type { CallsRegistry, NewEntry } from "./calls-registry.ts";
 
 /*
  * How the registry follows Telegram. Telegram allows one scheduled-or-live call per chat, so a
@@ -25,9 +25,12 @@ export async function trackQueuedRequest(
   registry: CallsRegistry,
   request: CreateCallRequest,
 ): Promise<CallEntry> {
-  const known = await registry.byRequest(request.requestId);
-  if (known) return known;
-  return registry.create({
+  return (await registry.byRequest(request.requestId)) ?? registry.create(queuedEntry(request));
+}
+
+/** The entry a create-call request starts as, before Telegram's answer. */
+function queuedEntry(request: CreateCallRequest): NewEntry {
+  return {
     chatId: request.target.chatId,
     chatTitle: request.target.title,
     ...(request.target.username !== undefined && { chatUsername: request.target.username }),
@@ -42,40 +45,49 @@ export async function trackQueuedRequest(
     ...(request.ack !== undefined && {
       ack: { chatId: request.ack.chatId, messageId: request.ack.messageId },
     }),
-  });
+  };
 }
 
-/** The worker's answer to a create-call request. */
+/**
+ * The worker's answer to a create-call request. The request's entry is written once, in its
+ * final state: a request nobody listed with /calls meanwhile has no entry yet, and gets one only
+ * now (or merges into the one the service message made), which keeps the result's path to a few
+ * Redis round trips.
+ */
 export async function followCreateCallResult(
   registry: CallsRegistry,
   result: CreateCallResult,
 ): Promise<void> {
   const { request, outcome } = result;
   if (outcome.status === "delayed") return;
-  const queued = await trackQueuedRequest(registry, request);
+  const known = await registry.byRequest(request.requestId);
   if (outcome.status === "failed") {
-    await registry.save({ ...queued, state: "failed", errorName: outcome.failure.errorName });
+    await write(registry, {
+      ...(known ?? queuedEntry(request)),
+      state: "failed",
+      errorName: outcome.failure.errorName,
+    });
     return;
   }
   if (outcome.status === "exists") {
     // Nothing was made; what the worker read is Telegram's word on the chat's call.
-    await registry.remove(queued);
+    if (known) await registry.remove(known);
     await learnExistingCall(registry, request, outcome.existing, Math.floor(result.finishedAt / 1000));
     return;
   }
   const { call } = outcome;
   const nowSeconds = Math.floor(result.finishedAt / 1000);
-  let entry: CallEntry = {
-    ...queued,
+  let entry: NewEntry | CallEntry = {
+    ...(known ?? queuedEntry(request)),
     call: { id: call.id, accessHash: call.accessHash },
     rtmp: call.rtmp,
     ...((call.title ?? request.title) !== undefined && { title: call.title ?? request.title }),
   };
   const current = await registry.current(request.target.chatId);
-  if (current && current.id !== entry.id) {
+  if (current && current.id !== known?.id) {
     if (current.call === undefined || current.call.id === call.id) {
       // The service message came first and made an entry without an id: this is the same call.
-      await registry.remove(queued);
+      if (known) await registry.remove(known);
       entry = { ...current, ...entry, id: current.id, state: current.state };
       if (current.scheduleDate !== undefined && current.state === "scheduled")
         entry.scheduleDate = current.scheduleDate;
@@ -94,7 +106,13 @@ export async function followCreateCallResult(
       entry.startedAt = nowSeconds;
     }
   }
-  await registry.save(entry);
+  await write(registry, entry);
+}
+
+/** Saves an entry the registry has, or creates one it does not have yet. */
+async function write(registry: CallsRegistry, entry: NewEntry | CallEntry): Promise<void> {
+  if ("id" in entry) await registry.save(entry);
+  else await registry.create(entry);
 }
 
 /** The worker's answer to an action: its snapshot is Telegram's word on the call's state. */
