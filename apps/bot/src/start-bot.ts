@@ -2,14 +2,15 @@ import {
   assertRedisReachable,
   type BotConfig,
   type CallsQueue,
-  checkMaxmemoryPolicy,
+  checkRedisAtStartUp,
   createRedisConnection,
   type MetricsServer,
   observeJobDurations,
   QUEUE_NAMES,
-  REDIS_CONNECT_TIMEOUT_MS,
+  quitRedis,
   ResultsMessageSchema,
   registerQueueCountGauge,
+  settleWithin,
   startMetricsServer,
 } from "@callbot/shared";
 import { run } from "@grammyjs/runner";
@@ -88,6 +89,13 @@ export interface RunningBot {
 }
 
 /**
+ * The updates the bot handles, asked for in long polling and in setWebhook alike. my_chat_member
+ * (the bot was added to a chat, or its rights changed) starts /setup's checklist by itself.
+ */
+const ALLOWED_UPDATES = ["message", "channel_post", "callback_query", "my_chat_member"] as const;
+const GET_UPDATES_RETRY_MS = 1_000;
+
+/**
  * Starts the whole bot process in-process: Redis checks, the calls queue, the results consumer,
  * command registration and polling. main.ts and the end-to-end tests both use this.
  *
@@ -96,13 +104,6 @@ export interface RunningBot {
  * // ...
  * await running.stop();
  */
-/**
- * The updates the bot handles, asked for in long polling and in setWebhook alike. my_chat_member
- * (the bot was added to a chat, or its rights changed) starts /setup's checklist by itself.
- */
-const ALLOWED_UPDATES = ["message", "channel_post", "callback_query", "my_chat_member"] as const;
-const GET_UPDATES_RETRY_MS = 1_000;
-
 export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const { config, logger } = options;
   const { prefix } = options;
@@ -117,7 +118,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   });
   redis.on("error", (error) => logger.warn({ err: error }, "Redis connection error (bot)"));
   workerConnection.on("error", (error) => logger.warn({ err: error }, "Redis connection error (results)"));
-  const closeRedis = () => Promise.all([quit(redis, stepTimeoutMs), quit(workerConnection, stepTimeoutMs)]);
+  const closeRedis = () =>
+    Promise.all([quitRedis(redis, stepTimeoutMs), quitRedis(workerConnection, stepTimeoutMs)]);
 
   const metrics = createBotMetrics();
   let botApiAnswered = false;
@@ -136,11 +138,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
         readiness: () => botReadiness({ redis, botApiAnswered: () => botApiAnswered }),
       });
     }
-    await waitUntilReady(redis, 2 * REDIS_CONNECT_TIMEOUT_MS);
-    await checkMaxmemoryPolicy(redis, {
-      allowEviction: config.allowRedisEviction,
-      warn: (message) => logger.warn(message),
-    });
+    await checkRedisAtStartUp(redis, { allowEviction: config.allowRedisEviction, logger });
     callsQueue = new Queue(QUEUE_NAMES.calls, { connection: redis, prefix });
     callsQueue.on("error", (error) => logger.warn({ err: error }, "calls queue error"));
     if (metricsServer || config.dashboard) {
@@ -272,21 +270,33 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       stopping ??= (async () => {
         logger.info("bot stopping");
         stopPublishingOperators();
-        if (runner?.isRunning()) await bounded(runner.stop(), stepTimeoutMs, "stop polling", logger);
-        if (webhook) await bounded(webhook.close(), stepTimeoutMs, "close webhook server", logger);
+        if (runner?.isRunning()) await settleWithin(runner.stop(), stepTimeoutMs, "polling to stop", logger);
+        if (webhook)
+          await settleWithin(webhook.close(), stepTimeoutMs, "the webhook server to close", logger);
         // Updates already fetched finish: a /newcall is answered and queued, or not started at all.
         // Unconfirmed updates are fetched again by the next start (the replay claim stops doubles).
-        await bounded(inFlight.idle(), stepTimeoutMs, "finish in-flight updates", logger);
+        await settleWithin(inFlight.idle(), stepTimeoutMs, "in-flight updates to finish", logger);
         // Let a result being delivered finish; one that does not finish in time is handed back
         // to Redis (its lock expires) and delivered by the next start.
-        const closedGracefully = await bounded(resultsWorker.close(), stepTimeoutMs, "close results", logger);
+        const closedGracefully = await settleWithin(
+          resultsWorker.close(),
+          stepTimeoutMs,
+          "the results consumer to close",
+          logger,
+        );
         if (!closedGracefully)
-          await bounded(resultsWorker.close(true), stepTimeoutMs, "force close results", logger);
-        await bounded(queue.close(), stepTimeoutMs, "close calls queue", logger);
-        if (dashboard) await bounded(dashboard.close(), stepTimeoutMs, "close dashboard", logger);
-        if (resultsQueue) await bounded(resultsQueue.close(), stepTimeoutMs, "close results queue", logger);
+          await settleWithin(
+            resultsWorker.close(true),
+            stepTimeoutMs,
+            "the results consumer to close by force",
+            logger,
+          );
+        await settleWithin(queue.close(), stepTimeoutMs, "the calls queue to close", logger);
+        if (dashboard) await settleWithin(dashboard.close(), stepTimeoutMs, "the dashboard to close", logger);
+        if (resultsQueue)
+          await settleWithin(resultsQueue.close(), stepTimeoutMs, "the results queue to close", logger);
         if (metricsServer)
-          await bounded(metricsServer.close(), stepTimeoutMs, "close metrics server", logger);
+          await settleWithin(metricsServer.close(), stepTimeoutMs, "the metrics server to close", logger);
         await closeRedis();
         logger.info("bot stopped");
       })();
@@ -309,59 +319,5 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     await metricsServer?.close();
     await closeRedis();
     throw error;
-  }
-}
-
-/** The connection reconnects for ever; at start-up, a Redis that vanished right after the check is an error. */
-function waitUntilReady(redis: Redis, timeoutMs: number): Promise<void> {
-  if (redis.status === "ready") return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const done = (error?: Error) => {
-      clearTimeout(timer);
-      redis.off("ready", onReady);
-      redis.off("end", onEnd);
-      if (error) reject(error);
-      else resolve();
-    };
-    const onReady = () => done();
-    const onEnd = () => done(new Error("Redis connection closed before it was ready"));
-    const timer = setTimeout(() => done(new Error(`Redis was not ready within ${timeoutMs} ms`)), timeoutMs);
-    redis.once("ready", onReady);
-    redis.once("end", onEnd);
-  });
-}
-
-/** Waits for a shutdown step at most `ms`; true when it finished in time. Failures are logged, not thrown. */
-async function bounded(step: Promise<unknown>, ms: number, name: string, logger: Logger): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), ms);
-  });
-  try {
-    const result = await Promise.race([step.then(() => "done" as const), timeout]);
-    if (result === "timeout") logger.warn({ step: name, ms }, "shutdown step timed out");
-    return result === "done";
-  } catch (error) {
-    logger.warn({ err: error, step: name }, "shutdown step failed");
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function quit(redis: Redis, ms: number): Promise<void> {
-  if (redis.status === "end") return;
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      redis.quit(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error("quit timed out")), ms);
-      }),
-    ]);
-  } catch {
-    redis.disconnect(); // Redis is gone or slow: drop the socket rather than wait.
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -4,6 +4,7 @@ import {
   createLogger,
   exitOnConfigError,
   loadWorkerConfig,
+  onShutdownSignal,
   WORKER_EXIT_DEADLINE_MS,
 } from "@callbot/shared";
 import { startCallWorker } from "./start-worker.ts";
@@ -12,27 +13,12 @@ const config = exitOnConfigError(() => loadWorkerConfig(process.env));
 const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config), name: "worker" });
 
 const worker = startCallWorker({ config, logger, prefix: config.queuePrefix });
-
-let shuttingDown = false;
-async function shutDown(signal: string, exitCode: number): Promise<void> {
-  if (shuttingDown) return;
-  shuttingDown = true;
-  logger.info({ signal }, "stopping: no new jobs; in-flight ones finish or go back to the queue");
-  const deadline = setTimeout(() => {
-    logger.error(
-      "shutdown took too long; exiting anyway (unfinished jobs are retried after their lock lapses)",
-    );
-    process.exit(exitCode || 1);
-  }, WORKER_EXIT_DEADLINE_MS);
-  deadline.unref();
-  await worker.stop();
-  process.exit(exitCode);
-}
-process.once("SIGTERM", () => void shutDown("SIGTERM", 0));
+// No new jobs on a signal; in-flight ones finish or go back to the queue. Past the deadline,
+// unfinished jobs are retried after their lock lapses.
+const shutDown = onShutdownSignal(logger, () => worker.stop(), WORKER_EXIT_DEADLINE_MS);
 // The account lock was lost to another worker (or Redis could not confirm it): the worker has
 // disconnected from Telegram, logged why and alerted the owners; the process must not linger.
 void worker.stoppedByItself.then(() => shutDown("account lock lost", 1));
-process.once("SIGINT", () => void shutDown("SIGINT", 0));
 
 try {
   await worker.ready;

@@ -49,6 +49,7 @@ export * from "./redis/assert-redis-reachable.ts";
 export * from "./redis/check-maxmemory-policy.ts";
 export * from "./redis/check-redis-at-start-up.ts";
 export * from "./redis/create-redis-connection.ts";
+export * from "./redis/quit-redis.ts";
 export * from "./redis/redact-redis-url.ts";
 export * from "./redis/redis-options.ts";
 export * from "./redis/wait-until-ready.ts";

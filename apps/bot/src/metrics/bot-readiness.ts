@@ -1,4 +1,4 @@
-import { type Readiness, readinessOf } from "@callbot/shared";
+import { DeadlineError, type Readiness, readinessOf, withDeadline } from "@callbot/shared";
 import type { Redis } from "ioredis";
 
 /** A PING slower than this reads as "Redis is not answering". */
@@ -21,18 +21,11 @@ export async function botReadiness(deps: BotReadinessDeps): Promise<Readiness> {
 async function redisAnswers(redis: BotReadinessDeps["redis"]): Promise<true | string> {
   // The bot's connection fails fast when not ready, so a PING never waits in its offline queue.
   if (redis.status !== "ready") return `the Redis connection is ${redis.status}`;
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      redis.ping(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no PONG within ${PING_TIMEOUT_MS} ms`)), PING_TIMEOUT_MS);
-      }),
-    ]);
+    await withDeadline(redis.ping(), PING_TIMEOUT_MS, "Redis PING");
     return true;
   } catch (error) {
+    if (error instanceof DeadlineError) return `Redis does not answer: no PONG within ${PING_TIMEOUT_MS} ms`;
     return `Redis does not answer: ${error instanceof Error ? error.message : String(error)}`;
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -1,4 +1,11 @@
-import { addCallsJob, CALL_JOB_NAMES, type CallsQueue, type CreateCallRequest } from "@callbot/shared";
+import {
+  addCallsJob,
+  CALL_JOB_NAMES,
+  type CallsQueue,
+  type CreateCallRequest,
+  DeadlineError,
+  withDeadline,
+} from "@callbot/shared";
 import type { Job } from "bullmq";
 import type { Logger } from "pino";
 
@@ -27,13 +34,11 @@ export async function queueCallRequest(
   },
 ): Promise<QueueOutcome> {
   const adding = addCallsJob(queue, CALL_JOB_NAMES.createCall, request);
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), options.timeoutMs);
-  });
   try {
-    const first = await Promise.race([adding, timedOut]);
-    if (first !== "timeout") return { queued: true };
+    await withDeadline(adding, options.timeoutMs, "the calls queue");
+    return { queued: true };
+  } catch (error) {
+    if (!(error instanceof DeadlineError)) return { queued: false, error };
     adding.then(
       async (job) => {
         options.logger.warn(
@@ -45,10 +50,6 @@ export async function queueCallRequest(
       () => undefined,
     );
     return { queued: false, error: new Error(`queue add did not finish within ${options.timeoutMs} ms`) };
-  } catch (error) {
-    return { queued: false, error };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

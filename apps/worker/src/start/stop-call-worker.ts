@@ -1,4 +1,4 @@
-import { type MetricsServer, settleWithin } from "@callbot/shared";
+import { type MetricsServer, quitRedis, settleWithin } from "@callbot/shared";
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
@@ -56,9 +56,6 @@ export async function stopCallWorker(parts: StartedParts, graceMs: number, logge
     "the queues to close",
     logger,
   );
-  if (parts.ownConnection) {
-    const quit = await settleWithin(parts.ownConnection.quit(), 2_000, "Redis to close", logger);
-    if (!quit) parts.ownConnection.disconnect();
-  }
+  if (parts.ownConnection) await quitRedis(parts.ownConnection, 2_000);
   logger.info("worker stopped");
 }

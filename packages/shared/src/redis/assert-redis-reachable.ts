@@ -1,4 +1,5 @@
 import { Redis } from "ioredis";
+import { DeadlineError, withDeadline } from "../process/deadline.ts";
 import { redactRedisUrl } from "./redact-redis-url.ts";
 import { REDIS_CONNECT_TIMEOUT_MS } from "./redis-options.ts";
 
@@ -38,20 +39,18 @@ export async function assertRedisReachable(url: string, options: { timeoutMs?: n
   redis.on("error", (error) => {
     cause ??= error;
   });
-  let timer: NodeJS.Timeout | undefined;
-  const gaveUp = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), timeoutMs + 500);
-  });
   try {
-    const answer = await Promise.race([redis.connect().then(() => redis.ping()), gaveUp]);
-    if (answer === "timeout")
-      throw new RedisUnreachableError(url, `no answer within ${timeoutMs} ms`, START_OR_SET_URL);
+    await withDeadline(
+      redis.connect().then(() => redis.ping()),
+      timeoutMs + 500,
+      "Redis",
+    );
   } catch (error) {
-    if (error instanceof RedisUnreachableError) throw error;
+    if (error instanceof DeadlineError)
+      throw new RedisUnreachableError(url, `no answer within ${timeoutMs} ms`, START_OR_SET_URL);
     const { reason, hint } = explain(cause ?? error, timeoutMs);
     throw new RedisUnreachableError(url, reason, hint);
   } finally {
-    clearTimeout(timer);
     redis.disconnect();
   }
 }
