@@ -2,6 +2,11 @@ import type { CallsQueue } from "@callbot/shared";
 import type { Api } from "grammy";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import {
+  type AssistantCheck,
+  type AssistantRequest,
+  checkAssistantForChat,
+} from "./assistant/assistant-for-chat.ts";
 import { type Authorise, createAuthoriser } from "./auth/authorise-requester.ts";
 import type { BotLimits } from "./bot-limits.ts";
 import { guidedConversationKey } from "./features/guided-newcall.ts";
@@ -25,6 +30,8 @@ export interface BotServices {
   recurringRules: RecurringRulesStore;
   /** Ends a guided /newcall left without an answer. */
   guidedWatchdog: GuidedFlowWatchdog;
+  /** With several assistant accounts: whether one may make a call in a chat (getChatMember each, cached). */
+  checkAssistant: (request: AssistantRequest) => Promise<AssistantCheck>;
 }
 
 export function createBotServices(deps: {
@@ -53,6 +60,8 @@ export function createBotServices(deps: {
     knownChats: knownChats(redis, keys),
     autostartDefaults: autostartDefaults(redis, prefix),
     recurringRules: recurringRulesStore({ redis, prefix, callsQueue, logger }),
+    checkAssistant: (request) =>
+      checkAssistantForChat({ api, redis, prefix, now: Date.now, logger }, request),
     guidedWatchdog: new GuidedFlowWatchdog({
       redis,
       prefix,

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import {
+  accountCallsQueueName,
   assertRedisReachable,
   type CallsQueue,
   checkRedisAtStartUp,
@@ -8,12 +9,18 @@ import {
   type MetricsServer,
   QUEUE_NAMES,
   type ResultsQueue,
+  readAssistantRegistry,
   readOperators,
   settleWithin,
   type UserbotIdentity,
+  WORKER_STATUS_HEARTBEAT_MS,
 } from "@callbot/shared";
 import { Queue } from "bullmq";
 import type { TelegramClient } from "telegram";
+import { AccountQueues } from "./assistants/account-queues.ts";
+import { failOverJob } from "./assistants/fail-over-job.ts";
+import { routeIntakeJob } from "./assistants/route-intake-job.ts";
+import { startDeadAccountSweep } from "./assistants/sweep-dead-accounts.ts";
 import { type CallsQueueConsumer, consumeCallsQueue } from "./calls/consume-calls-queue.ts";
 import { routeCallsJob } from "./calls/route-calls-job.ts";
 import { redisRtmpRotationClaims } from "./calls/rtmp-rotation-claims.ts";
@@ -75,6 +82,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
     logger,
     now,
     floodWaitUntil,
+    running: () => (consumer?.running() ?? 0) + (ownConsumer?.running() ?? 0),
     ...(options.statusHeartbeatMs !== undefined && { heartbeatMs: options.statusHeartbeatMs }),
   });
   const metrics = createWorkerMetrics(() => status.current() ?? "starting");
@@ -82,7 +90,12 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
   let metricsServer: MetricsServer | undefined;
   let lock: AccountLock | undefined;
   let client: TelegramClient | undefined;
+  /** The shared intake's consumer: every worker drains it, and routes what it takes. */
   let consumer: CallsQueueConsumer | undefined;
+  /** This account's own queue's consumer: the jobs routed to it. */
+  let ownConsumer: CallsQueueConsumer | undefined;
+  const accountQueues = new AccountQueues(connection, prefix);
+  let stopSweep: (() => void) | undefined;
   let callsQueue: CallsQueue | undefined;
   let resultsQueue: ResultsQueue | undefined;
   let sessionDeath: SessionDeath | undefined;
@@ -106,6 +119,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
     // In-flight jobs are refused their requests now; they go back to the queue, not "failed".
     stopping = true;
     void consumer?.worker.pause(true);
+    void ownConsumer?.worker.pause(true);
     // Disconnect first: the other worker may connect as soon as it sees this one gone.
     if (client) await settleWithin(client.destroy(), 5_000, "the Telegram client to close", logger);
     await alertOwners("stopped");
@@ -164,11 +178,21 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
     );
     const publisher = createResultsPublisher(resultsQueue);
     const calls = callsQueue;
+    const failOverDeps = { redis: connection, prefix, queues: accountQueues, logger, now };
     sessionDeath = new SessionDeath({
-      callsQueue: calls,
+      // The shared intake too when no other account is online to take it: a single account's
+      // waiting requesters are told, as always.
+      queuesToEmpty: async () => {
+        const own = identity ? [accountQueues.of(identity.userId)] : [];
+        const othersOnline = (await readAssistantRegistry(connection, prefix)).entries.some(
+          (entry) => entry.state === "online" && entry.accountId !== identity?.userId,
+        );
+        return othersOnline ? own : [...own, calls];
+      },
+      moveElsewhere: (job) => failOverJob(job, identity?.userId ?? 0, failOverDeps),
       publisher,
       pauseWorker: async () => {
-        await consumer?.worker.pause(true);
+        await Promise.all([consumer?.worker.pause(true), ownConsumer?.worker.pause(true)]);
       },
       markSessionDead: (errorName) => status.sessionDead(errorName),
       logger,
@@ -192,7 +216,9 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
       publisher,
       floodGate,
       rateLimitQueue: async (ms: number) => {
-        await calls.rateLimit(ms);
+        // This account's own queue only: other accounts go on. A job of the shared intake that
+        // met the flood goes back there, and comes to this queue when taken again (routeIntakeJob).
+        await (identity ? accountQueues.of(identity.userId) : calls).rateLimit(ms);
         await status.refresh(); // the flood wait shows in the published state at once
       },
       sessionDeath,
@@ -208,19 +234,41 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
       }),
       ...(options.recurringRecheckMs !== undefined && { recurringRecheckMs: options.recurringRecheckMs }),
     });
-    consumer = consumeCallsQueue({
+    const consumerOptions = {
       connection,
       prefix,
-      process: runJob,
       concurrency: settings.concurrency,
       lockDurationMs: settings.lockDurationMs,
       publisher,
       registry: metrics.registry,
       logger,
       now,
+    };
+    const accountId = identity.userId;
+    ownConsumer = consumeCallsQueue({
+      ...consumerOptions,
+      queueName: accountCallsQueueName(accountId),
+      process: runJob,
     });
-    await consumer.worker.waitUntilReady();
+    consumer = consumeCallsQueue({
+      ...consumerOptions,
+      process: routeIntakeJob({
+        redis: connection,
+        prefix,
+        accountId,
+        queues: accountQueues,
+        runHere: runJob,
+        floodWaitUntil,
+        logger,
+        now,
+      }),
+    });
+    await Promise.all([consumer.worker.waitUntilReady(), ownConsumer.worker.waitUntilReady()]);
     await status.online(identity);
+    stopSweep = startDeadAccountSweep(
+      { ...failOverDeps, accountId },
+      options.statusHeartbeatMs ?? WORKER_STATUS_HEARTBEAT_MS,
+    );
     logger.info({ concurrency: settings.concurrency, prefix }, "taking call jobs");
   };
 
@@ -239,7 +287,9 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
       );
       await stopCallWorker(
         {
-          consumer,
+          consumers: [consumer, ownConsumer],
+          stopSweep,
+          accountQueues,
           sessionDeath,
           status,
           client,

@@ -20,6 +20,11 @@ export const DEMO = {
   studio: -1001500000006,
   /** A basic group (not a supergroup): Bot API ids of those are the plain negative id. */
   oldGroup: -400000001,
+  /** The multi-assistant world (multiAssistantWorld in @callbot/sandbox) adds two assistants and a chat. */
+  assistantTwo: 2002,
+  assistantThree: 2003,
+  /** Only assistantTwo is an admin there. */
+  soloRoom: -1001500000007,
 } as const;
 
 /**
@@ -34,4 +39,5 @@ export const DEMO_CHATS = {
   noRightsClub: { chatId: DEMO.noRightsClub, title: "No Rights Club", username: "no_rights_club" },
   studio: { chatId: DEMO.studio, title: "Olga's Studio", username: "olga_studio" },
   oldGroup: { chatId: DEMO.oldGroup, title: "Old Group" },
+  soloRoom: { chatId: DEMO.soloRoom, title: "Solo Room", username: "solo_room" },
 } as const;

@@ -1,6 +1,7 @@
 import { jobIdForCommand, MIN_SCHEDULE_AHEAD_SECONDS, type TargetChat } from "@callbot/shared";
 import type { Api } from "grammy";
 import type { Redis } from "ioredis";
+import type { AssistantCheck, AssistantRequest } from "../assistant/assistant-for-chat.ts";
 import type { Authorise } from "../auth/authorise-requester.ts";
 import { describeRefusal } from "../messages/describe-refusal.ts";
 import type { RecurringRulesStore } from "../recurring/recurring-rules-store.ts";
@@ -27,6 +28,8 @@ export interface GuidedActionDeps extends SubmitDeps {
   knownChats: KnownChats;
   rules: RecurringRulesStore;
   watchdog: GuidedFlowWatchdog;
+  /** With several assistant accounts: whether one may make the call in the chat (assistant-for-chat.ts). */
+  checkAssistant?: (request: AssistantRequest) => Promise<AssistantCheck>;
 }
 
 /** How many known chats are checked for the chat list (one cached getChatMember each). */
@@ -173,6 +176,16 @@ export async function confirmGuidedCall(
   });
   if (!auth.ok) {
     await edit(describeRefusal(auth.reason, { chat: choices.target.title, botUsername: deps.botUsername }));
+    return "refused";
+  }
+  const assistant = await deps.checkAssistant?.({
+    chatId: choices.target.chatId,
+    chatTitle: choices.target.title,
+    chatUsername: choices.target.username,
+    rtmp: choices.rtmp,
+  });
+  if (assistant?.ok === false) {
+    await edit(assistant.text);
     return "refused";
   }
   if (

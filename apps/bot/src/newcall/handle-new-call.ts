@@ -1,5 +1,6 @@
 import { jobIdForCommand } from "@callbot/shared";
 import type { Context } from "grammy";
+import type { AssistantCheck, AssistantRequest } from "../assistant/assistant-for-chat.ts";
 import type { Authorise } from "../auth/authorise-requester.ts";
 import type { BotLimits } from "../bot-limits.ts";
 import { describeRefusal } from "../messages/describe-refusal.ts";
@@ -16,6 +17,8 @@ export interface NewCallHandlerDeps
     Omit<SubmitDeps, "botUsername" | "limits"> {
   authorise: Authorise;
   limits: BotLimits;
+  /** With several assistant accounts: whether one may make the call in the chat (assistant-for-chat.ts). */
+  checkAssistant?: (request: AssistantRequest) => Promise<AssistantCheck>;
 }
 
 /**
@@ -116,6 +119,17 @@ export async function handleNewCall(ctx: Context, deps: NewCallHandlerDeps): Pro
   };
   if (command.recurrence !== undefined) {
     if (await admitted(ctx, deps.ledger)) await saveRecurringRule(ctx, command, targetChat, deps);
+    return;
+  }
+
+  const assistant = await deps.checkAssistant?.({
+    chatId: target.chatId,
+    chatTitle: target.title,
+    chatUsername: target.username,
+    rtmp: command.rtmp,
+  });
+  if (assistant?.ok === false) {
+    if (await admitted(ctx, deps.ledger)) await replyToCommand(ctx, assistant.text);
     return;
   }
 

@@ -8,6 +8,8 @@ import { reportFinalFailure } from "./report-final-failure.ts";
 import type { CallsJobProcessor } from "./route-calls-job.ts";
 
 export interface ConsumeCallsQueueOptions {
+  /** The shared intake (QUEUE_NAMES.calls) or this account's own queue (accountCallsQueueName). @defaultValue QUEUE_NAMES.calls */
+  queueName?: string;
   connection: Redis;
   prefix: string;
   process: CallsJobProcessor;
@@ -29,6 +31,8 @@ export interface CallsQueueConsumer {
    * their lock lapses. Not an attempt used: it is moved back as if never started.
    */
   handBack(): Promise<void>;
+  /** Jobs being run now: this account's "current work" in the registry. */
+  running(): number;
 }
 
 /** The BullMQ worker on the calls queue, keeping the jobs in flight with their lock tokens for handBack(). */
@@ -36,7 +40,7 @@ export function consumeCallsQueue(options: ConsumeCallsQueueOptions): CallsQueue
   const { logger } = options;
   const active = new Map<string, { job: Job; token: string | undefined }>();
   const worker = new Worker(
-    QUEUE_NAMES.calls,
+    options.queueName ?? QUEUE_NAMES.calls,
     async (job, token) => {
       active.set(job.id ?? "", { job, token });
       try {
@@ -76,5 +80,5 @@ export function consumeCallsQueue(options: ConsumeCallsQueueOptions): CallsQueue
       );
     }
   };
-  return { worker, handBack };
+  return { worker, handBack, running: () => active.size };
 }

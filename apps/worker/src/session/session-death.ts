@@ -5,7 +5,16 @@ import { reporterForJob } from "../results/outcome-reporter.ts";
 import { type ResultsPublisher, resultJobIds } from "../results/results-publisher.ts";
 
 export interface SessionDeathDeps {
-  callsQueue: CallsQueue;
+  /**
+   * The queues whose waiting requesters this account must answer: its own queue, and the shared
+   * intake too when no other account is online to take it over.
+   */
+  queuesToEmpty: () => Promise<CallsQueue[]>;
+  /**
+   * Hands a waiting job to another account that may run it in its chat (failover); true when it
+   * did. Absent: every waiting requester is told, as with one account.
+   */
+  moveElsewhere?: (job: Job) => Promise<boolean>;
   publisher: ResultsPublisher;
   /** Publishes the dead session in the worker's state, so the bot answers new requests at once. */
   markSessionDead: (errorName: string) => Promise<void>;
@@ -18,13 +27,14 @@ export interface SessionDeathDeps {
 }
 
 /** Job states whose requesters are still waiting for an answer. */
-const WAITING_STATES = ["waiting", "delayed", "prioritized"] as const;
+export const WAITING_STATES = ["waiting", "delayed", "prioritized"] as const;
 
 /**
  * What happens once when Telegram says the userbot's session is dead (the 401 family): every
  * further request would fail the same way, and hammering Telegram with a revoked key helps no
  * one. The worker stops taking jobs, the operator is alerted once (the bot forwards the alert
- * to OWNER_IDS), and everyone still waiting is told instead of left in silence. Work planned for
+ * to OWNER_IDS), each waiting request that another online account may run moves to it
+ * (failover, once per request), and everyone else still waiting is told instead of left in silence. Work planned for
  * later (a delayed auto-start, a recurring rule's next tick) stays in the queue: nobody waits on
  * it now, and it runs once the operator has logged the account in again. The process
  * stays up and idle, so a supervisor does not restart it into the same failure in a loop.
@@ -60,7 +70,7 @@ export class SessionDeath {
   }
 
   private async cleanUp(errorName: string): Promise<void> {
-    const { callsQueue, publisher, pauseWorker, markSessionDead, logger, now, runId } = this.deps;
+    const { publisher, pauseWorker, markSessionDead, logger, now, runId } = this.deps;
     // Published before the waiting jobs are collected: a bot that queues a job after that
     // collection reads the dead session when it checks again (submit-call-request.ts).
     await markSessionDead(errorName);
@@ -69,8 +79,20 @@ export class SessionDeath {
       { v: 1, kind: "worker-alert", alert: "session-dead", errorName, at: now() },
       resultJobIds.sessionDead(runId),
     );
-    const jobs = (await callsQueue.getJobs([...WAITING_STATES])).filter(hasWaitingRequester);
+    const jobs: Job[] = [];
+    for (const queue of await this.deps.queuesToEmpty()) {
+      jobs.push(...(await queue.getJobs([...WAITING_STATES])).filter(hasWaitingRequester));
+    }
+    let moved = 0;
     for (const job of jobs) {
+      const handedOn = await this.deps.moveElsewhere?.(job).catch((error: unknown) => {
+        logger.warn({ err: error, jobId: job.id }, "could not move a waiting job to another account");
+        return false;
+      });
+      if (handedOn) {
+        moved += 1;
+        continue;
+      }
       // Removed before it is reported: the bot, which checks the state again after adding a
       // job, may withdraw the same job and answer it itself; only the one that removes it reports.
       const removed = await job.remove().then(
@@ -82,7 +104,10 @@ export class SessionDeath {
       );
       if (removed) await reporterForJob(job, { publisher, now })?.failed({ errorName, category: "session" });
     }
-    logger.info({ failedWaitingJobs: jobs.length }, "told every waiting requester that the session is dead");
+    logger.info(
+      { failedWaitingJobs: jobs.length - moved, movedToOtherAccounts: moved },
+      "moved what another account could run, and told every other waiting requester that the session is dead",
+    );
   }
 }
 

@@ -39,16 +39,20 @@ export function assistantEntryKey(prefix: string, accountId: number): string {
   return `${prefix}:assistant:${accountId}`;
 }
 
-/** Stores `entry` with the lifetime its state calls for, and adds the account to the index. */
+/**
+ * Stores `entry` with the lifetime its state calls for, and adds the account to the index. An
+ * "online" entry lives `onlineTtlMs` (three of the writer's heartbeats).
+ */
 export async function writeAssistantEntry(
   redis: Pick<Redis, "multi">,
   prefix: string,
   entry: AssistantEntry,
+  onlineTtlMs: number = WORKER_STATUS_TTL_MS,
 ): Promise<void> {
   const value = JSON.stringify(AssistantEntrySchema.parse(entry));
   const key = assistantEntryKey(prefix, entry.accountId);
   const write = redis.multi().sadd(assistantsIndexKey(prefix), String(entry.accountId));
-  if (entry.state === "online") write.set(key, value, "PX", WORKER_STATUS_TTL_MS);
+  if (entry.state === "online") write.set(key, value, "PX", onlineTtlMs);
   else write.set(key, value);
   await write.exec();
 }

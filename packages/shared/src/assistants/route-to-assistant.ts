@@ -16,10 +16,15 @@ export interface RouteDeps {
   /** Jobs waiting and running for one account (its queue's counts and its registration). */
   loadOf: (entry: AssistantEntry) => Promise<number>;
   now: number;
+  /**
+   * Below this many online accounts there is nothing to choose: { kind: "single" }. Failover
+   * passes 1, since one survivor may take a dead account's work. @defaultValue 2
+   */
+  choiceFrom?: number;
 }
 
 export type Route =
-  /** Fewer than two accounts are online: nothing to choose, the shared calls queue as always. */
+  /** Fewer accounts are online than `choiceFrom`: nothing to choose, the shared calls queue as always. */
   | { kind: "single" }
   | { kind: "account"; accountId: number; entry: AssistantEntry }
   /** Accounts are online but none may make this call in the chat: `online` names them for the message. */
@@ -34,7 +39,7 @@ export async function routeToAssistant(
   request: { chatId: number; rtmp: boolean },
 ): Promise<Route> {
   const online = onlineAssistants(await readAssistantRegistry(deps.redis, deps.prefix));
-  if (online.length < 2) return { kind: "single" };
+  if (online.length < (deps.choiceFrom ?? 2)) return { kind: "single" };
   const [rights, stickyRaw] = await Promise.all([
     readAssistantRights(deps.redis, deps.prefix, request.chatId, deps.now),
     deps.redis.get(chatAssistantKey(deps.prefix, request.chatId)),

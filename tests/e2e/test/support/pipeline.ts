@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { type RunningBot, startBot } from "@callbot/bot";
-import { type Sandbox, startSandbox, type WorldMessage, type WorldSettings } from "@callbot/sandbox";
+import {
+  type Sandbox,
+  startSandbox,
+  type WorldFixture,
+  type WorldMessage,
+  type WorldSettings,
+} from "@callbot/sandbox";
 import { type BotConfig, type DashboardConfig, QUEUE_NAMES, type WorkerConfig } from "@callbot/shared";
 import { DEMO, deleteKeysWithPrefix, REDIS_URL } from "@callbot/test-support";
 import { type CallWorker, type StartCallWorkerOptions, startCallWorker } from "@callbot/worker";
@@ -23,10 +29,14 @@ export interface Pipeline {
   callJobCount(): Promise<number>;
   startBot(): Promise<RunningBot>;
   startWorker(overrides?: Partial<StartCallWorkerOptions>): CallWorker;
+  /** Starts one more worker, logged in as another assistant account of the world (its session's username). */
+  startAssistant(username: string, overrides?: Partial<StartCallWorkerOptions>): CallWorker;
   close(): Promise<void>;
 }
 
 export interface PipelineOptions {
+  /** The sandbox's world; default the demo world. */
+  world?: WorldFixture;
   ownerIds?: number[];
   worker?: Partial<StartCallWorkerOptions>;
   /** Undocumented Telegram behaviours (the sandbox's fidelity ledger); the documented defaults otherwise. */
@@ -41,6 +51,7 @@ export interface PipelineOptions {
 export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
   const sandbox = await startSandbox({
     rateLimits: false,
+    ...(options.world !== undefined && { world: options.world }),
     ...(options.settings !== undefined && { settings: options.settings }),
   });
   const prefix = `e2e-${randomUUID()}`;
@@ -81,6 +92,14 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     startCallWorker({ config: workerConfig, logger, prefix, ...options.worker, ...overrides });
   const launchBot = () => startBot({ config: botConfig, logger, prefix, stopStepTimeoutMs: 2_000 });
 
+  const assistants: CallWorker[] = [];
+  const startAssistant = (username: string, overrides: Partial<StartCallWorkerOptions> = {}) => {
+    const tgSession = sandbox.info.sessions[username];
+    if (!tgSession) throw new Error(`the world has no assistant ${username}`);
+    const started = startWorker({ config: { ...workerConfig, tgSession }, ...overrides });
+    assistants.push(started);
+    return started;
+  };
   let worker = startWorker();
   await worker.ready;
   let bot = await launchBot();
@@ -138,8 +157,9 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
       worker = startWorker(overrides);
       return worker;
     },
+    startAssistant,
     async close() {
-      await Promise.allSettled([bot.stop(), worker.stop()]);
+      await Promise.allSettled([bot.stop(), worker.stop(), ...assistants.map((a) => a.stop())]);
       await calls.close();
       await deleteKeysWithPrefix(inspector, prefix);
       await inspector.quit();

@@ -1,0 +1,51 @@
+import { rememberChatAssistant, routeToAssistant } from "@callbot/shared";
+import type { Job } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import type { AccountQueues } from "./account-queues.ts";
+import { copyJobTo } from "./move-job.ts";
+import { routingOfJob } from "./routing-of-job.ts";
+
+export interface FailOverDeps {
+  redis: Redis;
+  prefix: string;
+  queues: AccountQueues;
+  logger: Logger;
+  now: () => number;
+}
+
+/**
+ * Moves one waiting job of a dead account to an online account that may run it in its chat
+ * (chooseAssistant, among the accounts online: the dead one is not), and says whether it did.
+ * The job is removed first and added to the other queue after, so one request can never be in
+ * two queues at once (two calls, since each account has its own random_id scope); removing fails
+ * when the job is no longer waiting (a worker took it), and then nothing is moved. The same job
+ * id in the new queue makes a second move of it a no-op.
+ */
+export async function failOverJob(job: Job, fromAccountId: number, deps: FailOverDeps): Promise<boolean> {
+  const routing = routingOfJob(job);
+  if (!routing) return false;
+  const route = await routeToAssistant(
+    {
+      redis: deps.redis,
+      prefix: deps.prefix,
+      now: deps.now(),
+      loadOf: (entry) => deps.queues.load(entry),
+      choiceFrom: 1,
+    },
+    { chatId: routing.chatId, rtmp: routing.ownerOnly },
+  );
+  if (route.kind !== "account" || route.accountId === fromAccountId) return false;
+  const removed = await job.remove().then(
+    () => true,
+    () => false,
+  );
+  if (!removed) return false;
+  await copyJobTo(job, deps.queues.of(route.accountId), deps.now());
+  await rememberChatAssistant(deps.redis, deps.prefix, routing.chatId, route.accountId);
+  deps.logger.info(
+    { jobId: job.id, chatId: routing.chatId, from: fromAccountId, to: route.accountId },
+    "moved a dead account's waiting job to another account",
+  );
+  return true;
+}

@@ -1,0 +1,25 @@
+import { readCallsJob } from "@callbot/shared";
+
+/** What routing needs to know of a job: its chat, and whether only the chat's owner may run it. */
+export interface JobRouting {
+  chatId: number;
+  /** A livestream, or its key: only the account that owns the chat may (Telegram's rule). */
+  ownerOnly: boolean;
+}
+
+const OWNER_ACTIONS = new Set(["rtmp-credentials", "rotate-rtmp-key"]);
+
+/**
+ * The routing of a calls-queue job, or undefined for jobs that stay with whichever worker takes
+ * them: a recurring rule's firing (it only adds create-call jobs, which are routed), the
+ * assistant joining a chat from /setup, and anything that does not parse (it fails as always).
+ */
+export function routingOfJob(job: { name: string; data: unknown }): JobRouting | undefined {
+  const { job: parsed } = readCallsJob(job);
+  if (parsed?.name === "create-call")
+    return { chatId: parsed.data.target.chatId, ownerOnly: parsed.data.rtmp };
+  if (parsed?.name === "call-action") {
+    return { chatId: parsed.data.target.chatId, ownerOnly: OWNER_ACTIONS.has(parsed.data.action) };
+  }
+  return undefined;
+}

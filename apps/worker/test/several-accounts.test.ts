@@ -1,0 +1,171 @@
+import { multiAssistantWorld } from "@callbot/sandbox";
+import {
+  type AssistantRights,
+  accountCallsQueueName,
+  CALL_JOB_DEFAULTS,
+  CALL_JOB_NAMES,
+  type CreateCallRequest,
+  readAssistantRegistry,
+  recordAssistantRights,
+  type TargetChat,
+} from "@callbot/shared";
+import { DEMO, DEMO_CHATS, waitFor } from "@callbot/test-support";
+import { type JobsOptions, Queue } from "bullmq";
+import { describe, expect, it } from "vitest";
+import { harnessPerTest, type WorkerHarness } from "./support/worker-harness.ts";
+
+const SESSIONS = {
+  2001: "callbot_assistant",
+  2002: "callbot_assistant_two",
+  2003: "callbot_assistant_three",
+};
+type Account = keyof typeof SESSIONS;
+
+/** One worker per account, as `pnpm start:worker` with each account's session would run. */
+async function startAccounts(h: WorkerHarness, accounts: Account[]): Promise<void> {
+  await Promise.all(
+    accounts.map(
+      (id) =>
+        h.startWorker({ config: h.config(h.sandbox.info.sessions[SESSIONS[id]]), statusHeartbeatMs: 300 })
+          .ready,
+    ),
+  );
+}
+
+/** What the bot learns with getChatMember for each assistant, recorded as it records it. */
+async function knowRights(
+  h: WorkerHarness,
+  target: TargetChat,
+  rights: Partial<Record<Account, AssistantRights>>,
+) {
+  const facts = Object.entries(rights).map(([id, r]) => ({ accountId: Number(id), rights: r }));
+  await recordAssistantRights(h.connection, h.prefix, target.chatId, facts, Date.now());
+}
+
+function accountQueue(h: WorkerHarness, accountId: Account): Queue {
+  return new Queue(accountCallsQueueName(accountId), { connection: h.connection, prefix: h.prefix });
+}
+
+async function addTo(queue: Queue, request: CreateCallRequest, options: JobsOptions = {}) {
+  await queue.add(CALL_JOB_NAMES.createCall, request, {
+    ...CALL_JOB_DEFAULTS,
+    jobId: request.requestId,
+    ...options,
+  });
+}
+
+const creatorIn = (h: WorkerHarness, target: TargetChat) =>
+  h.sandbox.calls(target.chatId).find((call) => call.state !== "discarded")?.createdBy;
+
+describe("several assistant accounts, one worker each", () => {
+  const h = harnessPerTest({ sandbox: { world: multiAssistantWorld() }, worker: false });
+
+  it("routes by rights, then to the account with the least work; a chat with one admin goes to it", async () => {
+    await startAccounts(h, [2001, 2002, 2003]);
+    for (const chat of [DEMO_CHATS.community, DEMO_CHATS.channel, DEMO_CHATS.privateTeam]) {
+      await knowRights(h, chat, { 2001: "admin", 2002: "admin", 2003: "admin" });
+    }
+    await knowRights(h, DEMO_CHATS.soloRoom, { 2001: "none", 2002: "admin", 2003: "none" });
+    // Each create takes a while, so an account that took one still has it when the next is routed.
+    h.sandbox.faults.mtproto({ method: "phone.createGroupCall", action: { kind: "delay", ms: 400 } });
+    const requests = [DEMO_CHATS.community, DEMO_CHATS.channel, DEMO_CHATS.privateTeam].map((target) =>
+      h.request({ target }),
+    );
+    for (const request of requests) {
+      await h.addJob(request);
+      // Routed (handed to an account's queue) before the next arrives.
+      await waitFor(
+        async () => ((await h.calls.getJob(request.requestId))?.finishedOn ? true : undefined),
+        "routed",
+      );
+    }
+    for (const request of requests)
+      expect((await h.finalResult(request.requestId)).outcome.status).toBe("created");
+    expect(requests.map((r) => creatorIn(h, r.target)).sort()).toEqual([2001, 2002, 2003]);
+
+    const solo = h.request({ target: DEMO_CHATS.soloRoom });
+    await h.addJob(solo);
+    expect((await h.finalResult(solo.requestId)).outcome.status).toBe("created");
+    expect(creatorIn(h, DEMO_CHATS.soloRoom)).toBe(DEMO.assistantTwo);
+    const registry = await readAssistantRegistry(h.connection, h.prefix);
+    expect(registry.entries.map((e) => [e.accountId, e.state, e.username])).toEqual([
+      [2001, "online", "callbot_assistant"],
+      [2002, "online", "callbot_assistant_two"],
+      [2003, "online", "callbot_assistant_three"],
+    ]);
+  });
+
+  it("a flood wait on one account holds only that account's work", async () => {
+    await startAccounts(h, [2001, 2002]);
+    await knowRights(h, DEMO_CHATS.community, { 2001: "admin", 2002: "none" });
+    await knowRights(h, DEMO_CHATS.privateTeam, { 2001: "admin", 2002: "none" });
+    await knowRights(h, DEMO_CHATS.channel, { 2001: "none", 2002: "admin" });
+    // Every account may create one call a minute; the next waits 2 s (each account its own budget).
+    h.sandbox.world.configure({
+      methodFloods: { "phone.createGroupCall": { requests: 1, perSeconds: 60, waitSeconds: 2 } },
+    });
+    const first = h.request({ target: DEMO_CHATS.community });
+    await h.addJob(first);
+    expect((await h.finalResult(first.requestId)).outcome.status).toBe("created");
+
+    const held = h.request({ target: DEMO_CHATS.privateTeam });
+    await h.addJob(held);
+    await waitFor(
+      async () =>
+        (await h.resultsFor(held.requestId)).some((r) => r.outcome.status === "delayed") ? true : undefined,
+      "the delay notice of the flooded account's request",
+    );
+    const other = h.request({ target: DEMO_CHATS.channel });
+    await h.addJob(other);
+    expect((await h.finalResult(other.requestId)).outcome.status).toBe("created");
+    expect(creatorIn(h, DEMO_CHATS.channel)).toBe(DEMO.assistantTwo);
+    // The other account's call came while the flooded one still waited.
+    expect((await h.resultsFor(held.requestId)).map((r) => r.outcome.status)).toEqual(["delayed"]);
+    expect((await h.finalResult(held.requestId)).outcome.status).toBe("created");
+    expect(creatorIn(h, DEMO_CHATS.privateTeam)).toBe(DEMO.assistant);
+  });
+
+  it("a session that dies hands its waiting work to an eligible account, each request once; the rest is reported", async () => {
+    await startAccounts(h, [2001, 2002]);
+    for (const chat of [DEMO_CHATS.community, DEMO_CHATS.channel]) {
+      await knowRights(h, chat, { 2001: "admin", 2002: "admin" });
+    }
+    await knowRights(h, DEMO_CHATS.studio, { 2001: "owner", 2002: "none" });
+    const first = accountQueue(h, 2001);
+    try {
+      h.sandbox.revokeSession(DEMO.assistant);
+      // Waiting in the first account's queue, as routing left them there.
+      const movable = [
+        h.request({ target: DEMO_CHATS.community }),
+        h.request({ target: DEMO_CHATS.channel }),
+      ];
+      const ownerOnly = h.request({ target: DEMO_CHATS.studio, rtmp: true });
+      for (const request of [...movable, ownerOnly]) await addTo(first, request, { delay: 1_500 });
+      // The request that meets the dead session.
+      const running = h.request({ target: DEMO_CHATS.privateTeam });
+      await addTo(first, running);
+
+      for (const request of movable) {
+        expect((await h.finalResult(request.requestId)).outcome.status).toBe("created");
+        expect(creatorIn(h, request.target)).toBe(DEMO.assistantTwo);
+      }
+      for (const request of [running, ownerOnly]) {
+        expect((await h.finalResult(request.requestId)).outcome).toEqual({
+          status: "failed",
+          failure: { errorName: "AUTH_KEY_UNREGISTERED", category: "session" },
+        });
+      }
+      // Once each: one call per moved request, one answer per request.
+      for (const request of movable) {
+        expect(h.sandbox.calls(request.target.chatId)).toHaveLength(1);
+        expect(
+          (await h.resultsFor(request.requestId)).filter((r) => r.outcome.status !== "delayed"),
+        ).toHaveLength(1);
+      }
+      const registry = await readAssistantRegistry(h.connection, h.prefix);
+      expect(registry.entries.find((e) => e.accountId === DEMO.assistant)?.state).toBe("session-dead");
+    } finally {
+      await first.close();
+    }
+  });
+});
