@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import {
   type AssistantCheck,
   type AssistantRequest,
-  checkAssistantForChat,
+  createAssistantChecker,
 } from "./assistant/assistant-for-chat.ts";
 import { type Authorise, createAuthoriser } from "./auth/authorise-requester.ts";
 import type { BotLimits } from "./bot-limits.ts";
@@ -60,8 +60,7 @@ export function createBotServices(deps: {
     knownChats: knownChats(redis, keys),
     autostartDefaults: autostartDefaults(redis, prefix),
     recurringRules: recurringRulesStore({ redis, prefix, callsQueue, logger }),
-    checkAssistant: (request) =>
-      checkAssistantForChat({ api, redis, prefix, now: Date.now, logger }, request),
+    checkAssistant: createAssistantChecker({ api, redis, prefix, now: Date.now, logger }),
     guidedWatchdog: new GuidedFlowWatchdog({
       redis,
       prefix,

@@ -87,8 +87,8 @@ export async function learnAssistantRights(
 export async function checkAssistantForChat(
   deps: AssistantForChatDeps,
   request: AssistantRequest,
+  online: readonly AssistantEntry[],
 ): Promise<AssistantCheck> {
-  const online = onlineAssistants(await readAssistantRegistry(deps.redis, deps.prefix));
   if (online.length < 2) return { ok: true };
   await learnAssistantRights(deps, request.chatId, online);
   const route = await routeToAssistant(
@@ -97,6 +97,29 @@ export async function checkAssistantForChat(
   );
   if (route.kind !== "none-eligible") return { ok: true };
   return { ok: false, text: noEligibleAssistantText(request, online) };
+}
+
+/** How long the bot trusts its read of which accounts are online: a /newcall costs no Redis read for it then. */
+const REGISTRY_MEMORY_MS = 5_000;
+
+/**
+ * checkAssistantForChat with the registry read at most every few seconds: a deployment with one
+ * account pays nothing per request in the steady state (the round-trip budget of a /newcall).
+ */
+export function createAssistantChecker(
+  deps: AssistantForChatDeps,
+): (request: AssistantRequest) => Promise<AssistantCheck> {
+  let remembered: { at: number; online: AssistantEntry[] } | undefined;
+  return async (request) => {
+    const now = deps.now();
+    if (!remembered || now - remembered.at >= REGISTRY_MEMORY_MS) {
+      remembered = {
+        at: now,
+        online: onlineAssistants(await readAssistantRegistry(deps.redis, deps.prefix)),
+      };
+    }
+    return checkAssistantForChat(deps, request, remembered.online);
+  };
 }
 
 function nameOf(entry: AssistantEntry): string {
