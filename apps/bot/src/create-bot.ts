@@ -138,22 +138,25 @@ export function createBot(options: CreateBotOptions): Bot<Context> {
   );
   features.use(preloadTimeZone(timeZones, logger));
   features.use(createStartHelpFeature({ redis, prefix, timeZoneFor }));
-  const guided = createGuidedNewCallFeature({
-    ...services,
-    redis,
-    prefix,
-    callsQueue: options.callsQueue,
-    ownerIds: config.ownerIds,
-    timeZoneFor,
-    clock,
-    logger,
-    limits,
-    chatCacheSeconds: limits.chatCacheSeconds,
-    rules: services.recurringRules,
-    watchdog: services.guidedWatchdog,
-    timeoutMs: limits.guidedFlowTimeoutMs,
-    callsRegistry,
-  });
+  const guided = createGuidedNewCallFeature(
+    {
+      ...services,
+      redis,
+      prefix,
+      callsQueue: options.callsQueue,
+      ownerIds: config.ownerIds,
+      timeZoneFor,
+      clock,
+      logger,
+      limits,
+      chatCacheSeconds: limits.chatCacheSeconds,
+      rules: services.recurringRules,
+      watchdog: services.guidedWatchdog,
+      timeoutMs: limits.guidedFlowTimeoutMs,
+      callsRegistry,
+    },
+    { handledTtlSeconds: limits.replayClaimSeconds },
+  );
   // Every update of a private chat passes the guided flow first: an open flow takes its answers.
   features.use(guided.composer);
   features.use(

@@ -89,4 +89,52 @@ describe("Bot API webhooks with grammY", () => {
     await waitFor(() => handled.length === 1, "the retried update", 5000);
     expect(handled).toEqual(["while down"]);
   });
+
+  it.each([
+    [1, "five chats", 1],
+    [3, "five chats", 3],
+    [3, "one chat", 1],
+  ])(
+    "with max_connections %i and updates from %s, at most %i deliveries are open at once",
+    async (maxConnections, from, expected) => {
+      // A webhook that holds every POST for 300 ms: how many are open at once.
+      let open = 0;
+      let mostOpen = 0;
+      const received: number[] = [];
+      server = createServer((request, response) => {
+        open += 1;
+        mostOpen = Math.max(mostOpen, open);
+        let body = "";
+        request.on("data", (chunk) => {
+          body += chunk;
+        });
+        request.on("end", () => {
+          received.push((JSON.parse(body) as { update_id: number }).update_id);
+          setTimeout(() => {
+            open -= 1;
+            response.end("{}");
+          }, 300);
+        });
+      });
+      await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+      const url = `http://127.0.0.1:${(server!.address() as AddressInfo).port}/hook`;
+      const bot = new Bot(sandbox.info.botToken, { client: { apiRoot: sandbox.info.botApiRoot } });
+      await bot.api.setWebhook(url, { max_connections: maxConnections });
+      // Five private chats are five delivery queues; one chat's messages are one queue, sent in turn.
+      const senders =
+        from === "one chat"
+          ? [DEMO.olga, DEMO.olga, DEMO.olga, DEMO.olga, DEMO.olga]
+          : [DEMO.olga, DEMO.adam, DEMO.nina, DEMO.max, DEMO.sam];
+      for (const [i, user] of senders.entries())
+        await sandbox.sendText({ from: user, chatId: user, text: `m${i}` });
+      await waitFor(
+        async () => (await bot.api.getWebhookInfo()).pending_update_count === 0,
+        "all delivered",
+        5000,
+      );
+      expect(received).toHaveLength(5);
+      if (from === "one chat") expect(received).toEqual([...received].sort((a, b) => a - b));
+      expect(mostOpen).toBe(expected);
+    },
+  );
 });

@@ -6,10 +6,11 @@ import {
   type VersionedState,
 } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
-import { RedisAdapter } from "@grammyjs/storage-redis";
 import { Composer, type Context, type MiddlewareFn } from "grammy";
 import type { GuidedConversation } from "../newcall/guided/ask-question.ts";
 import { type GuidedNewCallDeps, guidedNewCall } from "../newcall/guided/guided-flow.ts";
+import { ChatLock, type ChatLockOptions } from "../serialise/chat-lock.ts";
+import { fencedConversationStorage } from "../serialise/fenced-conversation-storage.ts";
 
 type OuterContext = ConversationFlavor<Context>;
 
@@ -30,15 +31,27 @@ export function guidedConversationKey(prefix: string, chatId: number): string {
  *
  * `enter` starts the flow (the /newcall handler calls it after the rate limiter).
  */
-export function createGuidedNewCallFeature(deps: GuidedNewCallDeps): {
+export function createGuidedNewCallFeature(
+  deps: GuidedNewCallDeps,
+  /** The chat lock's settings: how long a handled update id is remembered, and the lock's timings. */
+  lockOptions: Partial<ChatLockOptions> & Pick<ChatLockOptions, "handledTtlSeconds">,
+): {
   composer: Composer<Context>;
   enter(ctx: Context): Promise<void>;
 } {
   const composer = new Composer<Context>();
   const privateChats = composer.filter((ctx) => ctx.chat?.type === "private");
-  // A conversation replays its state per chat: two updates of one chat must not run at once
-  // (the runner handles updates concurrently).
+  // A conversation replays its state per chat: two updates of one chat must not run at once.
+  // The runner and the webhook handle updates concurrently: sequentialize orders them inside this
+  // process, the chat lock across every replica sharing Redis (and drops a redelivered update).
   privateChats.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
+  const chatLock = new ChatLock({
+    redis: deps.redis,
+    prefix: deps.prefix,
+    logger: deps.logger,
+    options: lockOptions,
+  });
+  privateChats.use(chatLock.middleware());
   privateChats.use(
     asPlainMiddleware(
       conversations<OuterContext, Context>({
@@ -47,10 +60,11 @@ export function createGuidedNewCallFeature(deps: GuidedNewCallDeps): {
           // Bump when the flow's steps change, so a flow stored by an older version is dropped.
           version: 2,
           prefix: `${deps.prefix}:bot:conversation:`,
-          adapter: new RedisAdapter<VersionedState<ConversationData>>({
-            instance: deps.redis,
+          adapter: fencedConversationStorage<VersionedState<ConversationData>>({
+            redis: deps.redis,
             // The state outlives the watchdog only by a margin; nothing stays if the process dies.
-            ttl: Math.ceil(deps.timeoutMs / 1000) + 120,
+            ttlSeconds: Math.ceil(deps.timeoutMs / 1000) + 120,
+            currentFence: () => chatLock.currentFence(),
           }),
         },
       }),

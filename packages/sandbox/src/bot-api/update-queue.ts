@@ -38,6 +38,11 @@ export class UpdateQueue {
     else this.pending = this.pending.filter((u) => u.update_id >= offset);
   }
 
+  /** A webhook delivery of this update was accepted (deliveries may finish out of order). */
+  remove(updateId: number): void {
+    this.pending = this.pending.filter((u) => u.update_id !== updateId);
+  }
+
   dropAll(): void {
     this.pending = [];
   }
