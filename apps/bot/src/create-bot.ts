@@ -21,6 +21,7 @@ import { createTimeZoneFeature, preloadTimeZone } from "./features/timezone.ts";
 import { createUnhandledFeature } from "./features/unhandled.ts";
 import type { InFlightUpdates } from "./in-flight-updates.ts";
 import type { RequestLedger } from "./requests/request-ledger.ts";
+import { ChatLock, type ChatLockOptions } from "./serialise/chat-lock.ts";
 import { answerLatePressesAsMessages } from "./telegram/answer-late-presses.ts";
 import {
   type BotApiRetryOptions,
@@ -56,10 +57,12 @@ export interface CreateBotOptions {
   callsRegistry?: CallsRegistry;
   /** The /newcall request ledger; startBot shares it with the start-up recovery. Default: a new one. */
   ledger?: RequestLedger;
+  /** The per-chat lock's timings (serialise/chat-lock.ts); tests shorten them. */
+  chatLock?: Partial<Omit<ChatLockOptions, "handledTtlSeconds">>;
 }
 
 /**
- * The bot with every feature mounted here, in order, behind one error boundary: chat migration,
+ * The bot with every feature mounted here, in order, behind one error boundary: the chat lock, chat migration,
  * late presses, the throttle, time zones, start/help, the guided /newcall, /newcall, /autostart,
  * /stoprecurring, /timezone, /calls (with /rename, /rotatekey and the buttons), /setup, /status,
  * and "unhandled" last. Shared services (bot-services.ts) are built once and passed in. Everything it talks to is passed in; nothing is started here (no polling,
@@ -113,6 +116,14 @@ export function createBot(options: CreateBotOptions): Bot<Context> {
       .reply("Sorry, something went wrong on my side. Nothing was queued; please try again in a minute.")
       .catch(() => undefined);
   });
+  // First: one update of a chat at a time across every replica, and a redelivered update not at all.
+  const chatLock = new ChatLock({
+    redis,
+    prefix,
+    logger,
+    options: { handledTtlSeconds: limits.replayClaimSeconds, ...options.chatLock },
+  });
+  features.use(chatLock.middleware());
   // Before the throttle: a group's upgrade is a service message that must never be dropped.
   features.use(
     createChatMigrationFeature(
@@ -155,7 +166,7 @@ export function createBot(options: CreateBotOptions): Bot<Context> {
       timeoutMs: limits.guidedFlowTimeoutMs,
       callsRegistry,
     },
-    { handledTtlSeconds: limits.replayClaimSeconds },
+    chatLock,
   );
   // Every update of a private chat passes the guided flow first: an open flow takes its answers.
   features.use(guided.composer);

@@ -5,11 +5,10 @@ import {
   createConversation,
   type VersionedState,
 } from "@grammyjs/conversations";
-import { sequentialize } from "@grammyjs/runner";
 import { Composer, type Context, type MiddlewareFn } from "grammy";
 import type { GuidedConversation } from "../newcall/guided/ask-question.ts";
 import { type GuidedNewCallDeps, guidedNewCall } from "../newcall/guided/guided-flow.ts";
-import { ChatLock, type ChatLockOptions } from "../serialise/chat-lock.ts";
+import type { ChatLock } from "../serialise/chat-lock.ts";
 import { fencedConversationStorage } from "../serialise/fenced-conversation-storage.ts";
 
 type OuterContext = ConversationFlavor<Context>;
@@ -33,25 +32,16 @@ export function guidedConversationKey(prefix: string, chatId: number): string {
  */
 export function createGuidedNewCallFeature(
   deps: GuidedNewCallDeps,
-  /** The chat lock's settings: how long a handled update id is remembered, and the lock's timings. */
-  lockOptions: Partial<ChatLockOptions> & Pick<ChatLockOptions, "handledTtlSeconds">,
+  /** The lock every update of a chat is handled under (mounted by createBot); the state's writes are fenced by it. */
+  chatLock: ChatLock,
 ): {
   composer: Composer<Context>;
   enter(ctx: Context): Promise<void>;
 } {
   const composer = new Composer<Context>();
   const privateChats = composer.filter((ctx) => ctx.chat?.type === "private");
-  // A conversation replays its state per chat: two updates of one chat must not run at once.
-  // The runner and the webhook handle updates concurrently: sequentialize orders them inside this
-  // process, the chat lock across every replica sharing Redis (and drops a redelivered update).
-  privateChats.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
-  const chatLock = new ChatLock({
-    redis: deps.redis,
-    prefix: deps.prefix,
-    logger: deps.logger,
-    options: lockOptions,
-  });
-  privateChats.use(chatLock.middleware());
+  // A conversation replays its state per chat: two updates of one chat must never run at once.
+  // createBot mounts the chat lock (one update of a chat at a time across replicas) before this.
   privateChats.use(
     asPlainMiddleware(
       conversations<OuterContext, Context>({

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import {
   type CallsQueue,
   type CreateCallRequest,
@@ -12,6 +12,7 @@ import type { BotLimits } from "../bot-limits.ts";
 import { MAX_KNOWN_CHATS } from "../newcall/known-chats-store.ts";
 import { queueCallRequest } from "../newcall/queue-call-request.ts";
 import type { BotKeys } from "../redis/bot-keys.ts";
+import { evalScript } from "../redis/eval-script.ts";
 import { parseStoredJson } from "../redis/parse-stored-json.ts";
 import { countHit } from "../throttle/count-hit.ts";
 
@@ -362,26 +363,4 @@ export function createRequestLedger(deps: {
     cooldownSeconds: deps.limits.chatCooldownSeconds,
     rateLimit: { limit: deps.limits.newCallsPerWindow, windowMs: deps.limits.newCallWindowMs },
   });
-}
-
-const SHAS = new Map<string, string>();
-
-/** EVALSHA, loading the script on the first NOSCRIPT (a restarted or flushed Redis). */
-async function evalScript(
-  redis: Redis,
-  script: string,
-  keys: readonly string[],
-  args: ReadonlyArray<string | number>,
-): Promise<unknown> {
-  let sha = SHAS.get(script);
-  if (sha === undefined) {
-    sha = createHash("sha1").update(script).digest("hex");
-    SHAS.set(script, sha);
-  }
-  try {
-    return await redis.evalsha(sha, keys.length, ...keys, ...args);
-  } catch (error) {
-    if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
-    return redis.eval(script, keys.length, ...keys, ...args);
-  }
 }

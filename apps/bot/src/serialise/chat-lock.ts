@@ -1,8 +1,12 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { Context, MiddlewareFn } from "grammy";
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { sequentialize } from "@grammyjs/runner";
+import { Composer, type Context } from "grammy";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { Mutex } from "redis-semaphore";
+import { evalScript } from "../redis/eval-script.ts";
+import { isRedisUnavailable } from "../redis/is-redis-unavailable.ts";
 
 /** The lock an update holds while it is handled: its key and the holder's token (the fence). */
 export interface ChatFence {
@@ -34,24 +38,61 @@ export const DEFAULT_CHAT_LOCK_OPTIONS: Omit<ChatLockOptions, "handledTtlSeconds
 /** Update ids remembered per chat: enough for every redelivery Telegram may still send. */
 const HANDLED_PER_CHAT = 100;
 
+/** 2: this update was handled before; 1: the lock is ours; 0: another holds it. */
+const ACQUIRE = `
+if redis.call("ZSCORE", KEYS[2], ARGV[3]) then return 2 end
+if redis.call("SET", KEYS[1], ARGV[1], "NX", "PX", ARGV[2]) then return 1 end
+return 0`;
+
+/** Marks the update handled (when ARGV[2] is set) and releases the lock if it is still ours. */
+const RELEASE = `
+if ARGV[2] ~= "" then
+  redis.call("ZADD", KEYS[2], ARGV[2], ARGV[2])
+  redis.call("ZREMRANGEBYRANK", KEYS[2], 0, -tonumber(ARGV[3]) - 1)
+  redis.call("EXPIRE", KEYS[2], ARGV[4])
+end
+if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end
+return 0`;
+
+/** Extends the lock while it is still ours; 0 when it was lost. */
+const RENEW = `
+if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("PEXPIRE", KEYS[1], ARGV[2]) end
+return 0`;
+
+/** The chat's lock stayed taken for the whole wait. */
+export class ChatBusyError extends Error {
+  override readonly name = "ChatBusyError";
+  constructor(chatId: number, ms: number) {
+    super(`chat ${chatId} stayed locked by another update for ${ms} ms`);
+  }
+}
+
 /**
  * One update of a chat at a time across every bot process sharing Redis, and each update once.
  *
- * Why: in webhook mode Telegram POSTs up to max_connections updates at once, and behind a load
- * balancer two updates of one conversation can reach two replicas. The guided /newcall keeps its
- * state in Redis and rewrites it on every answer, so two answers handled side by side would lose
- * one. grammY's sequentialize only orders updates inside one process; this lock (redis-semaphore's
- * Mutex: SET NX PX, renewed while held, released by a compare-and-delete script) orders them
- * across processes. Inside it, an update id already handled for the chat (a redelivery after a
- * slow answer, to this replica or another) is dropped.
+ * Why: in webhook mode Telegram POSTs up to max_connections updates at once (one chat's messages
+ * in turn, but a button press beside them), behind a load balancer two updates of one chat can
+ * reach two replicas, and a delivery Telegram retries after a slow answer can reach another
+ * replica while the first still works on it. The guided /newcall keeps its state in Redis and
+ * rewrites it on every answer, so two answers handled side by side would lose one; a command
+ * handled twice answers twice.
  *
- * The lock can still be lost: a process frozen longer than lockTimeoutMs, or Redis failing over.
- * Writes that must not happen then check the lock in the same script (fencedWrite in
- * fenced-conversation-storage.ts), so a stale holder's write is refused rather than applied.
+ * How: grammY's sequentialize queues a chat's updates in memory inside this process; then a Redis
+ * lock (SET NX PX with a random token, renewed every third of its lifetime while the update runs,
+ * released by a compare-and-delete script) orders them across processes. The check "was this
+ * update id handled for this chat?" runs in the acquiring script, and the id is recorded in the
+ * releasing one, so the lock and the once-only check cost two round trips per update together.
+ * (redis-semaphore's Mutex does the same lock, but with separate round trips for the check.)
  *
- * Keys: `mutex:<prefix>:bot:chat-lock:<chatId>` (the library adds `mutex:`; with a hash-tagged
- * prefix like `{callbot}` it shares the slot of every other callbot key) and
- * `<prefix>:bot:handled-updates:<chatId>` (a sorted set of update ids).
+ * The lock can still be lost: a process frozen longer than lockTimeoutMs, or a Redis failover.
+ * Writes that must not happen then check the token in the same script (fenced-conversation-
+ * storage.ts), so a stale holder's write is refused rather than applied. An update that dies
+ * between its work and the release is handled again on redelivery (at least once, not at most).
+ *
+ * Keys: `<prefix>:bot:chat-lock:<chatId>` (the holder's token) and
+ * `<prefix>:bot:handled-updates:<chatId>` (the last 100 update ids, a sorted set). With a
+ * hash-tagged prefix like `{callbot}` both share the slot of every other callbot key, as the
+ * scripts need on a Redis Cluster.
  */
 export class ChatLock {
   private readonly held = new AsyncLocalStorage<ChatFence>();
@@ -74,37 +115,85 @@ export class ChatLock {
   }
 
   /** Handles each update of a chat under the chat's lock, and an update seen before not at all. */
-  middleware(): MiddlewareFn<Context> {
-    return async (ctx, next) => {
+  middleware(): Composer<Context> {
+    const composer = new Composer<Context>();
+    composer.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
+    composer.use(async (ctx, next) => {
       const chatId = ctx.chat?.id;
       if (chatId === undefined) return next();
-      const resource = `${this.deps.prefix}:bot:chat-lock:${chatId}`;
-      const mutex = new Mutex(this.deps.redis, resource, {
-        lockTimeout: this.options.lockTimeoutMs,
-        acquireTimeout: this.options.acquireTimeoutMs,
-        retryInterval: this.options.retryIntervalMs,
-        refreshInterval: Math.floor(this.options.lockTimeoutMs / 3),
-        onLockLost: (error) =>
-          this.deps.logger.warn({ err: error, chatId }, "a chat's lock was lost while its update ran"),
-      });
-      await mutex.acquire();
+      const updateId = ctx.update.update_id;
+      const fence = { lockKey: `${this.deps.prefix}:bot:chat-lock:${chatId}`, token: randomUUID() };
+      const handledKey = `${this.deps.prefix}:bot:handled-updates:${chatId}`;
+      let acquired: boolean;
       try {
-        const handledKey = `${this.deps.prefix}:bot:handled-updates:${chatId}`;
-        const updateId = ctx.update.update_id;
-        if ((await this.deps.redis.zscore(handledKey, updateId)) !== null) {
-          this.deps.logger.info({ updateId, chatId }, "update delivered again; already handled");
-          return;
-        }
-        await this.held.run({ lockKey: `mutex:${resource}`, token: mutex.identifier }, next);
-        await this.deps.redis
-          .multi()
-          .zadd(handledKey, updateId, updateId)
-          .zremrangebyrank(handledKey, 0, -HANDLED_PER_CHAT - 1)
-          .expire(handledKey, this.options.handledTtlSeconds)
-          .exec();
-      } finally {
-        await mutex.release();
+        acquired = await this.acquire(fence, handledKey, updateId, chatId);
+      } catch (error) {
+        if (!isRedisUnavailable(error)) throw error;
+        // Nothing stateful can happen without Redis: the features tell the user that nothing
+        // was queued (the request ledger), which beats leaving the update unanswered.
+        this.deps.logger.warn({ err: error, chatId }, "chat lock skipped: Redis is unavailable");
+        return next();
       }
-    };
+      if (!acquired) {
+        this.deps.logger.info({ updateId, chatId }, "update delivered again; already handled");
+        return;
+      }
+      const renewal = setInterval(
+        () => {
+          this.renew(fence, chatId).catch(() => undefined);
+        },
+        Math.floor(this.options.lockTimeoutMs / 3),
+      );
+      let handled = false;
+      try {
+        await this.held.run(fence, next);
+        handled = true;
+      } finally {
+        clearInterval(renewal);
+        await evalScript(
+          this.deps.redis,
+          RELEASE,
+          [fence.lockKey, handledKey],
+          [fence.token, handled ? updateId : "", HANDLED_PER_CHAT, this.options.handledTtlSeconds],
+        ).catch((error: unknown) => {
+          // Redis went away meanwhile: the lock expires by itself (lockTimeoutMs).
+          if (!isRedisUnavailable(error)) throw error;
+          this.deps.logger.warn({ err: error, chatId }, "chat lock not released: Redis is unavailable");
+        });
+      }
+    });
+    return composer;
+  }
+
+  /** True once the lock is ours; false when the update was handled before. */
+  private async acquire(
+    fence: ChatFence,
+    handledKey: string,
+    updateId: number,
+    chatId: number,
+  ): Promise<boolean> {
+    const deadline = Date.now() + this.options.acquireTimeoutMs;
+    for (;;) {
+      const answer = await evalScript(
+        this.deps.redis,
+        ACQUIRE,
+        [fence.lockKey, handledKey],
+        [fence.token, this.options.lockTimeoutMs, updateId],
+      );
+      if (answer === 1) return true;
+      if (answer === 2) return false;
+      if (Date.now() >= deadline) throw new ChatBusyError(chatId, this.options.acquireTimeoutMs);
+      await sleep(this.options.retryIntervalMs);
+    }
+  }
+
+  private async renew(fence: ChatFence, chatId: number): Promise<void> {
+    const renewed = await evalScript(
+      this.deps.redis,
+      RENEW,
+      [fence.lockKey],
+      [fence.token, this.options.lockTimeoutMs],
+    );
+    if (renewed !== 1) this.deps.logger.warn({ chatId }, "a chat's lock was lost while its update ran");
   }
 }
