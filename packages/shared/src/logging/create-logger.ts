@@ -8,7 +8,7 @@ export interface CreateLoggerOptions {
   secrets: readonly string[];
   /** "bot", "worker", ...: on every line, to tell processes apart. */
   name: string;
-  /** Default: standard output. Tests pass a stream they read. */
+  /** Default: standard output, written asynchronously. Tests pass a stream they read. */
   destination?: DestinationStream;
 }
 
@@ -64,5 +64,9 @@ export function createLogger(options: CreateLoggerOptions): Logger {
       bindings: (bindings) => scrubDeep(bindings, scrub) as Record<string, unknown>,
     },
   };
-  return options.destination === undefined ? pino(loggerOptions) : pino(loggerOptions, options.destination);
+  // Standard output is written asynchronously: a busy process hands lines written meanwhile to
+  // one write call instead of making a system call per line on its event loop (about 5% of the
+  // bot's CPU at the maximum rate). pino flushes what is left synchronously when the process
+  // exits, process.exit() and fatal errors included.
+  return pino(loggerOptions, options.destination ?? pino.destination({ dest: 1, sync: false }));
 }
