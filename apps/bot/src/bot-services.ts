@@ -13,6 +13,7 @@ import { guidedConversationKey } from "./features/guided-newcall.ts";
 import { type AutostartDefaults, autostartDefaults } from "./newcall/autostart-default-store.ts";
 import { GuidedFlowWatchdog } from "./newcall/guided-flow-watchdog.ts";
 import { type KnownChats, knownChats } from "./newcall/known-chats-store.ts";
+import { type RecordingDestinations, recordingDestinations } from "./recordings/recording-destinations.ts";
 import { type RecurringRulesStore, recurringRulesStore } from "./recurring/recurring-rules-store.ts";
 import { type BotKeys, botKeys } from "./redis/bot-keys.ts";
 import { createRequestLedger, type RequestLedger } from "./requests/request-ledger.ts";
@@ -28,6 +29,8 @@ export interface BotServices {
   knownChats: KnownChats;
   autostartDefaults: AutostartDefaults;
   recurringRules: RecurringRulesStore;
+  /** Where each chat's call recordings are forwarded (/recordings). */
+  recordingDestinations: RecordingDestinations;
   /** Ends a guided /newcall left without an answer. */
   guidedWatchdog: GuidedFlowWatchdog;
   /** With several assistant accounts: whether one may make a call in a chat (getChatMember each, cached). */
@@ -61,6 +64,7 @@ export function createBotServices(deps: {
     autostartDefaults: autostartDefaults(redis, prefix),
     recurringRules: recurringRulesStore({ redis, prefix, callsQueue, logger }),
     checkAssistant: createAssistantChecker({ api, redis, prefix, now: Date.now, logger }),
+    recordingDestinations: recordingDestinations(redis, prefix),
     guidedWatchdog: new GuidedFlowWatchdog({
       redis,
       prefix,

@@ -12,6 +12,7 @@ import { createAutostartDefaultFeature } from "./features/autostart-default.ts";
 import { createCallsFeature } from "./features/calls.ts";
 import { createChatMigrationFeature } from "./features/chat-migration.ts";
 import { createGuidedNewCallFeature } from "./features/guided-newcall.ts";
+import { createInCallControlsFeature } from "./features/in-call-controls.ts";
 import { createNewCallFeature } from "./features/newcall.ts";
 import { createSetupFeature } from "./features/setup.ts";
 import { createStartHelpFeature } from "./features/start-help.ts";
@@ -198,21 +199,23 @@ export function createBot(options: CreateBotOptions): Bot<Context> {
   features.use(
     createTimeZoneFeature({ timeZones, defaultTimeZone: config.defaultTimeZone, now: () => clock.now() }),
   );
-  features.use(
-    createCallsFeature({
-      api: bot.api,
-      redis,
-      keys: services.keys,
-      registry: callsRegistry,
-      callsQueue: options.callsQueue,
-      ownerIds: config.ownerIds,
-      authorise: services.authorise,
-      chatCacheSeconds: limits.chatCacheSeconds,
-      timeZoneFor,
-      clock,
-      logger,
-    }),
-  );
+  // /calls and its buttons, and the in-call controls as commands, share their dependencies.
+  const callsDeps = {
+    api: bot.api,
+    redis,
+    keys: services.keys,
+    registry: callsRegistry,
+    callsQueue: options.callsQueue,
+    ownerIds: config.ownerIds,
+    authorise: services.authorise,
+    recordingDestinations: services.recordingDestinations,
+    chatCacheSeconds: limits.chatCacheSeconds,
+    timeZoneFor,
+    clock,
+    logger,
+  };
+  features.use(createCallsFeature(callsDeps));
+  features.use(createInCallControlsFeature(callsDeps));
   features.use(
     createSetupFeature({
       redis,

@@ -224,7 +224,16 @@ describe("/calls: list, buttons, refusals", () => {
     );
     expect(redrawn.text).toContain("▶️ “Weekly sync” is live now in «Demo Community».");
     expect(redrawn.text).toContain("🔴 live since");
-    expect(buttons(redrawn).map((b) => b.text)).toEqual(["1. ⏹ End", "1. 🔗 Invite link"]);
+    expect(buttons(redrawn).map((b) => b.text)).toEqual([
+      "1. ⏹ End",
+      "1. 🔗 Invite link",
+      // A live call's in-call controls.
+      "1. ⏺ Record",
+      "1. 🔇 Mute new participants",
+      "1. 🎙 Speaker link",
+      "1. ♻️ Reset links",
+      "1. 👥 Invite",
+    ]);
   });
 
   it("End on a live call and Cancel on a scheduled one both queue one discard", async () => {

@@ -233,6 +233,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
         recheckRightsAfterMs: options.recheckRightsAfterMs,
       }),
       ...(options.recurringRecheckMs !== undefined && { recurringRecheckMs: options.recurringRecheckMs }),
+      ...(options.forwardTiming !== undefined && { forwardTiming: options.forwardTiming }),
     });
     const consumerOptions = {
       connection,

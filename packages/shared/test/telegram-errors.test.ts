@@ -83,6 +83,12 @@ const TABLE: [name: string, category: ErrorCategory, mustSay: (string | RegExp)[
   ["STALLED", "retry", ["interrupted twice", "tell the bot's operator"]],
   ["NETWORK", "retry", ["could not reach Telegram", "Try again in a few minutes"]],
   ["INTERNAL", "retry", ["internal problem", "Try again in a few minutes"]],
+  [
+    "RECORDING_NOT_DELIVERED",
+    "retry",
+    ["has not delivered the recording to the Saved Messages of @callbot_assistant", "forward it by hand"],
+  ],
+  ["CHAT_WRITE_FORBIDDEN", "user", ["may not post in «Demo Community»", "Add @callbot_assistant"]],
   ["SCHEDULE_TOO_SOON_AT_RUN", "user", ["came too close while your request waited", "later time"]],
   ["REQUESTER_RIGHTS_REVOKED", "user", ["no longer the owner of «Demo Community»", "Ask the chat's owner"]],
   [

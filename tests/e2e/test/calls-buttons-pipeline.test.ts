@@ -1,9 +1,8 @@
 import type { WorldGroupCall, WorldMessage } from "@callbot/sandbox";
 import { DEMO } from "@callbot/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { buttonOf, pressLabelled } from "./support/buttons.ts";
 import { type Pipeline, startPipeline } from "./support/pipeline.ts";
-
-type Keyboard = { inline_keyboard?: Array<Array<{ text: string; callback_data?: string }>> };
 
 /** The /calls buttons pressed by a real user, carried out by the real worker in the sandbox's Telegram. */
 describe("/calls buttons through the whole pipeline", () => {
@@ -34,26 +33,9 @@ describe("/calls buttons through the whole pipeline", () => {
     }
   }
 
-  function button(
-    message: WorldMessage,
-    label: string,
-  ): { text: string; callback_data?: string } | undefined {
-    return (message.replyMarkup as Keyboard | undefined)?.inline_keyboard
-      ?.flat()
-      .find((b) => b.text.includes(label));
-  }
-
-  async function press(from: number, message: WorldMessage, label: string) {
-    const data = button(message, label)?.callback_data;
-    if (!data) throw new Error(`no ${label} button on: ${message.text}`);
-    const pressed = await p.sandbox.pressButton({
-      from,
-      chatId: message.chatId,
-      messageId: message.id,
-      data,
-    });
-    return pressed.answer;
-  }
+  const button = buttonOf;
+  const press = (from: number, message: WorldMessage, label: string) =>
+    pressLabelled(p.sandbox, from, message, label);
 
   /** Resolves with the chat's call once `matches` holds for it (the sandbox's own view of Telegram). */
   function callBecomes(chatId: number, matches: (call: WorldGroupCall) => boolean): Promise<WorldGroupCall> {

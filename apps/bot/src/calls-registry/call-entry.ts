@@ -38,6 +38,10 @@ export interface CallEntry {
    * (Bot API service messages carry no call id) may still arrive and must not end this entry.
    */
   staleEndExpectedAt?: number;
+  /** Telegram records the live call, as the last in-call control's answer said. */
+  recording?: boolean;
+  /** People who join are muted, as the last in-call control's answer said. */
+  joinMuted?: boolean;
   /** Unix milliseconds of the last change. */
   updatedAt: number;
 }

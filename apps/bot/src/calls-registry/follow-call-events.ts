@@ -128,6 +128,12 @@ export async function followCallActionResult(
   if (outcome.status === "done" && outcome.call) {
     await registry.save(applySnapshot(entry, outcome.call, nowSeconds));
   } else if (outcome.status === "skipped") {
+    const settled = settledBySkip(request.action, outcome.reason);
+    if (settled) {
+      // Telegram said the call already is so: it is live, with that setting.
+      await registry.save({ ...entry, ...settled, state: "live" });
+      return;
+    }
     const state = outcome.reason === "already-ended" ? "ended" : "live";
     if (entry.state !== state) await registry.save({ ...entry, state, ...stamp(state, nowSeconds) });
   } else if (
@@ -219,10 +225,23 @@ function applySnapshot(
   const state = snapshot.state === "active" ? "live" : snapshot.state === "discarded" ? "ended" : "scheduled";
   const next: CallEntry = { ...entry, state, rtmp: snapshot.rtmp };
   if (snapshot.title !== undefined) next.title = snapshot.title;
+  if ("recording" in snapshot && snapshot.recording !== undefined) next.recording = snapshot.recording;
+  if ("joinMuted" in snapshot && snapshot.joinMuted !== undefined) next.joinMuted = snapshot.joinMuted;
   if (state === "scheduled" && snapshot.scheduleDate !== undefined) next.scheduleDate = snapshot.scheduleDate;
   if (state !== "scheduled") delete next.scheduleDate;
   if (entry.state !== state) Object.assign(next, stamp(state, nowSeconds));
   return next;
+}
+
+/** What an in-call control's "nothing to do" tells of the call's recording or join setting. */
+function settledBySkip(
+  action: CallActionResult["request"]["action"],
+  reason: Extract<CallActionResult["outcome"], { status: "skipped" }>["reason"],
+): Pick<CallEntry, "recording"> | Pick<CallEntry, "joinMuted"> | undefined {
+  if (reason === "already-recording") return { recording: true };
+  if (reason === "not-recording") return { recording: false };
+  if (reason === "already-set") return { joinMuted: action === "mute-new-participants" };
+  return undefined;
 }
 
 function stamp(state: CallEntry["state"], nowSeconds: number): Partial<CallEntry> {

@@ -1,16 +1,29 @@
-import type { CallAction, CallActionRequest } from "@callbot/shared";
+import { type CallAction, type CallActionRequest, callActionVersion } from "@callbot/shared";
 import type { Context } from "grammy";
 import type { Logger } from "pino";
 import { ASSISTANT_OFFLINE_ALERT } from "../assistant/assistant-offline.ts";
 import type { CallEntry } from "../calls-registry/call-entry.ts";
 import type { Clock } from "../clock.ts";
+import type { RecordingDestinations } from "../recordings/recording-destinations.ts";
 import { readPress } from "../telegram/read-press.ts";
 import { type CallsViewDeps, readView, renderView } from "./calls-view.ts";
 import { cancelQueuedRequest } from "./cancel-queued-request.ts";
+import {
+  IN_CALL_PENDING_TEXT,
+  IN_CALL_PRESS_ACTIONS,
+  INVITE_HOW,
+  inCallRequestFields,
+  isInCallPress,
+  queuesAction,
+  RECORDING_KINDS,
+  recordMenu,
+} from "./in-call-presses.ts";
 import { decodePress, type PressCode } from "./press-data.ts";
 import { actionJobId, addCallAction } from "./queue-call-action.ts";
 
 export interface PressDeps extends CallsViewDeps {
+  /** Where a chat's recordings go: a stop carries it to the worker. */
+  recordingDestinations: RecordingDestinations;
   clock: Clock;
   logger: Logger;
   timeZoneFor: (userId: number) => string;
@@ -19,7 +32,7 @@ export interface PressDeps extends CallsViewDeps {
 /** Seconds in which a second press of the same button on the same entry is dropped outright. */
 const PRESS_CLAIM_SECONDS = 5;
 
-const PENDING_TEXT: Record<Exclude<PressCode, "cancel">, string> = {
+const PENDING_TEXT: Record<"start" | "end" | "invite" | "rtmp-key", string> = {
   start: "Starting…",
   end: "Ending…",
   invite: "Getting the invite link…",
@@ -74,8 +87,23 @@ export async function handlePress(ctx: Context, deps: PressDeps): Promise<void> 
           ? `I need to be an admin of «${entry.chatTitle}» to check your rights there. Make me an admin, then press again.`
           : rights.reason === "livestream-needs-owner"
             ? `Only the owner of «${entry.chatTitle}» gets its stream key, as only the owner can run a livestream there.`
-            : `Only the owner of «${entry.chatTitle}» or its admins with the "Manage video chats" right can do this. Nothing was changed.`,
+            : press.code === "speaker-link"
+              ? `Only the owner of «${entry.chatTitle}» or its admins with the "Manage video chats" right get the speaker link: whoever holds it may speak in the call.`
+              : `Only the owner of «${entry.chatTitle}» or its admins with the "Manage video chats" right can do this. Nothing was changed.`,
     );
+    return;
+  }
+
+  // The record choice and the invite hint only change what the presser sees: nothing is queued.
+  if (press.code === "record" || press.code === "back") {
+    if (press.code === "record")
+      await ctx.editMessageReplyMarkup({ reply_markup: recordMenu(entry) }).catch(() => undefined);
+    else await redrawPressedView(ctx, deps, "");
+    await ctx.answerCallbackQuery(press.code === "record" ? { text: "Record audio or video?" } : {});
+    return;
+  }
+  if (press.code === "invite-users") {
+    await alert(INVITE_HOW);
     return;
   }
 
@@ -102,8 +130,10 @@ export async function handlePress(ctx: Context, deps: PressDeps): Promise<void> 
     return;
   }
 
-  const action: CallAction =
-    press.code === "start"
+  const inCall = isInCallPress(press.code) && queuesAction(press.code) ? press.code : undefined;
+  const action: CallAction = inCall
+    ? IN_CALL_PRESS_ACTIONS[inCall]
+    : press.code === "start"
       ? "start"
       : press.code === "invite"
         ? "invite-link"
@@ -117,7 +147,7 @@ export async function handlePress(ctx: Context, deps: PressDeps): Promise<void> 
     return;
   }
   const request: CallActionRequest = {
-    v: 1,
+    v: callActionVersion(action),
     kind: "call-action",
     requestId: actionJobId(action, entry.id),
     action,
@@ -130,6 +160,14 @@ export async function handlePress(ctx: Context, deps: PressDeps): Promise<void> 
       ...(entry.chatUsername !== undefined && { username: entry.chatUsername }),
     },
     call: entry.call,
+    ...inCallRequestFields(action, entry, {
+      ...(inCall === "record-audio" || inCall === "record-landscape" || inCall === "record-portrait"
+        ? { recording: RECORDING_KINDS[inCall] }
+        : {}),
+      ...((action === "record-stop" || (action === "end" && entry.recording)) && {
+        forwardTo: await deps.recordingDestinations.get(entry.chatId),
+      }),
+    }),
     timeZone: deps.timeZoneFor(query.from.id),
     requestedAt: deps.clock.now(),
   };
@@ -145,7 +183,9 @@ export async function handlePress(ctx: Context, deps: PressDeps): Promise<void> 
         ? "Already on it…"
         : press.code === "cancel"
           ? "Cancelling…"
-          : PENDING_TEXT[press.code],
+          : inCall
+            ? IN_CALL_PENDING_TEXT[inCall]
+            : PENDING_TEXT[press.code as keyof typeof PENDING_TEXT],
   });
 }
 
@@ -157,6 +197,8 @@ function staleReason(entry: CallEntry, code: PressCode): string | undefined {
   if (code === "cancel" && entry.state === "live") return "This call is already live: use End.";
   if (code !== "cancel" && entry.state === "queued")
     return "This call is not created yet; try again in a moment.";
+  if (isInCallPress(code) && entry.state !== "live")
+    return "This call is not live: recording, muting, speaker links and invitations work once it has started.";
   return undefined;
 }
 

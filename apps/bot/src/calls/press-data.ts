@@ -1,5 +1,7 @@
+import type { InCallPressCode } from "./in-call-presses.ts";
+
 /** What a /calls button asks for. */
-export type PressCode = "start" | "end" | "cancel" | "invite" | "rtmp-key";
+export type PressCode = "start" | "end" | "cancel" | "invite" | "rtmp-key" | InCallPressCode;
 
 const TO_WIRE: Record<PressCode, string> = {
   start: "s",
@@ -7,6 +9,18 @@ const TO_WIRE: Record<PressCode, string> = {
   cancel: "x",
   invite: "i",
   "rtmp-key": "k",
+  // The in-call controls of a live call (in-call-presses.ts).
+  record: "r",
+  "record-audio": "a",
+  "record-landscape": "l",
+  "record-portrait": "p",
+  "record-stop": "t",
+  "mute-new": "m",
+  "unmute-new": "u",
+  "speaker-link": "v",
+  "reset-links": "h",
+  "invite-users": "n",
+  back: "b",
 };
 const FROM_WIRE = new Map(Object.entries(TO_WIRE).map(([code, wire]) => [wire, code as PressCode]));
 const DATA = /^cl:([a-z]):([0-9a-z]{1,12})$/;

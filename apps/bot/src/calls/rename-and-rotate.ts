@@ -1,4 +1,4 @@
-import type { CallActionRequest } from "@callbot/shared";
+import { type CallActionRequest, callActionVersion } from "@callbot/shared";
 import type { Context } from "grammy";
 import type { Logger } from "pino";
 import { ASSISTANT_OFFLINE_TEXT } from "../assistant/assistant-offline.ts";
@@ -95,21 +95,27 @@ export async function handleRotateKey(ctx: Context, args: string, deps: ChatComm
 }
 
 /** Telegram re-delivers unconfirmed updates: a command already handled is not answered or queued again. */
-async function claimCommand(ctx: Context, deps: ChatCommandDeps, action: string): Promise<boolean> {
+export async function claimCommand(ctx: Context, deps: ChatCommandDeps, action: string): Promise<boolean> {
   const requestId = actionJobId(action, ctx.chat!.id, ctx.msg!.message_id);
   const claimed = await deps.redis.set(deps.keys.claim(requestId), "1", "EX", CLAIM_SECONDS, "NX");
   if (claimed !== "OK") deps.logger.info({ requestId }, "replayed command ignored");
   return claimed === "OK";
 }
 
-async function queueChatAction(
+/** Queues a command's call action on a chat (whose rights were checked), one job per command message. */
+export async function queueChatAction(
   ctx: Context,
   deps: ChatCommandDeps,
-  what: Pick<CallActionRequest, "action" | "call" | "title" | "ack"> & { chat: CallActionRequest["target"] },
+  what: Pick<
+    CallActionRequest,
+    "action" | "call" | "title" | "ack" | "recording" | "forwardTo" | "invitees"
+  > & {
+    chat: CallActionRequest["target"];
+  },
 ): Promise<void> {
   const from = ctx.from!;
   const request: CallActionRequest = {
-    v: 1,
+    v: callActionVersion(what.action),
     kind: "call-action",
     // One command message, one job, however often Telegram delivers the update.
     requestId: actionJobId(what.action, ctx.chat!.id, ctx.msg!.message_id),
@@ -120,6 +126,9 @@ async function queueChatAction(
     target: what.chat,
     ...(what.call !== undefined && { call: what.call }),
     ...(what.title !== undefined && { title: what.title }),
+    ...(what.recording !== undefined && { recording: what.recording }),
+    ...(what.forwardTo !== undefined && { forwardTo: what.forwardTo }),
+    ...(what.invitees !== undefined && { invitees: what.invitees }),
     timeZone: deps.timeZoneFor(from.id),
     requestedAt: deps.clock.now(),
   };

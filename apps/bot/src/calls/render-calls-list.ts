@@ -2,6 +2,7 @@ import { InlineKeyboard } from "grammy";
 import type { CallEntry } from "../calls-registry/call-entry.ts";
 import { describeCall } from "../messages/describe-call.ts";
 import { formatDistance, formatScheduleTime } from "../messages/format-time.ts";
+import { inCallButtonRows } from "./in-call-presses.ts";
 import { encodePress, type PressCode } from "./press-data.ts";
 
 /** Entries shown in one message: enough for any real chat, and the keyboard stays usable. */
@@ -59,6 +60,13 @@ export function renderCallsList(
         for (const button of buttons)
           keyboard.text(`${n}. ${button.label}`, encodePress(button.code, entry.id));
         keyboard.row();
+      }
+      if (entry.state === "live" && entry.call !== undefined) {
+        for (const row of inCallButtonRows(entry)) {
+          for (const button of row)
+            keyboard.text(`${n}. ${button.label}`, encodePress(button.code, entry.id));
+          keyboard.row();
+        }
       }
     });
   return { text: lines.join("\n"), keyboard };

@@ -1,5 +1,6 @@
 import type { TargetChat } from "@callbot/shared";
 import type { Context } from "grammy";
+import type { Authorise } from "../auth/authorise-requester.ts";
 import { describeRefusal } from "../messages/describe-refusal.ts";
 import { parseChatRef } from "../newcall/parse-chat-ref.ts";
 import { resolveTargetChat } from "../targets/resolve-target-chat.ts";
@@ -17,7 +18,13 @@ export type ManagedChat =
 export async function resolveManagedChat(
   ctx: Context,
   args: string,
-  options: { ownerOnly: boolean; chatCacheSeconds: number; usage: string },
+  options: {
+    ownerOnly: boolean;
+    chatCacheSeconds: number;
+    usage: string;
+    /** A refusal of the sender's rights in the action's own words; undefined: the usual one. */
+    refusal?: (reason: RefusalReason, chatTitle: string) => string | undefined;
+  },
   deps: Pick<CallsViewDeps, "redis" | "keys" | "authorise">,
 ): Promise<ManagedChat> {
   const chat = ctx.chat;
@@ -33,27 +40,9 @@ export async function resolveManagedChat(
   let rest = args.trim();
   if (chat.type === "private") {
     const [first = "", ...words] = rest.split(/\s+/);
-    const ref = parseChatRef(first);
-    if (!ref.ok || ref.ref.kind === "here") return { ok: false, reply: options.usage };
-    const resolved = await resolveTargetChat(ref.ref, {
-      api: ctx.api,
-      redis: deps.redis,
-      keys: deps.keys,
-      botId: ctx.me.id,
-      ttlSeconds: options.chatCacheSeconds,
-    });
-    if (!resolved.ok) {
-      return {
-        ok: false,
-        reply: describeRefusal(resolved.reason, { chat: resolved.given, botUsername: ctx.me.username }),
-      };
-    }
-    target = {
-      chatId: resolved.chat.chatId,
-      title: resolved.chat.title,
-      ...(resolved.chat.username !== undefined && { username: resolved.chat.username }),
-    };
-    type = resolved.chat.type === "private" ? "group" : resolved.chat.type;
+    const named = await resolveNamedChat(ctx, first, options, deps);
+    if (!named.ok) return named;
+    ({ chat: target, type } = named);
     rest = words.join(" ");
   } else if (chat.type === "channel") {
     return {
@@ -71,10 +60,51 @@ export async function resolveManagedChat(
   const rights = await deps.authorise({ chatId: target.chatId, userId: from.id, rtmp: options.ownerOnly });
   if (!rights.ok) {
     const reply =
-      rights.reason === "livestream-needs-owner"
+      options.refusal?.(rights.reason, target.title) ??
+      (rights.reason === "livestream-needs-owner"
         ? `Only the owner of «${target.title}» can do this (a Telegram rule for livestream keys).`
-        : describeRefusal(rights.reason, { chat: target.title, botUsername: ctx.me.username });
+        : describeRefusal(rights.reason, { chat: target.title, botUsername: ctx.me.username }));
     return { ok: false, reply };
   }
   return { ok: true, chat: target, type, rest };
+}
+
+export type RefusalReason = Extract<Awaited<ReturnType<Authorise>>, { ok: false }>["reason"];
+
+/**
+ * A group or channel named by one word (@username, t.me link or -100… id), as the bot sees it;
+ * a word that names no chat gets `usage`. Rights are not checked here.
+ */
+export async function resolveNamedChat(
+  ctx: Context,
+  word: string,
+  options: { chatCacheSeconds: number; usage: string },
+  deps: Pick<CallsViewDeps, "redis" | "keys">,
+): Promise<
+  { ok: true; chat: TargetChat; type: "group" | "supergroup" | "channel" } | { ok: false; reply: string }
+> {
+  const ref = parseChatRef(word);
+  if (!ref.ok || ref.ref.kind === "here") return { ok: false, reply: options.usage };
+  const resolved = await resolveTargetChat(ref.ref, {
+    api: ctx.api,
+    redis: deps.redis,
+    keys: deps.keys,
+    botId: ctx.me.id,
+    ttlSeconds: options.chatCacheSeconds,
+  });
+  if (!resolved.ok) {
+    return {
+      ok: false,
+      reply: describeRefusal(resolved.reason, { chat: resolved.given, botUsername: ctx.me.username }),
+    };
+  }
+  return {
+    ok: true,
+    chat: {
+      chatId: resolved.chat.chatId,
+      title: resolved.chat.title,
+      ...(resolved.chat.username !== undefined && { username: resolved.chat.username }),
+    },
+    type: resolved.chat.type === "private" ? "group" : resolved.chat.type,
+  };
 }

@@ -6,12 +6,15 @@ import { handleRename, handleRotateKey } from "../calls/rename-and-rotate.ts";
 import { followVideoChatEvent, type VideoChatEvent } from "../calls-registry/follow-call-events.ts";
 import type { Clock } from "../clock.ts";
 import { describeRefusal } from "../messages/describe-refusal.ts";
+import type { RecordingDestinations } from "../recordings/recording-destinations.ts";
 import { wakeWaitingOccurrences } from "../recurring/wake-waiting-occurrences.ts";
 import { handleReplacePress } from "../replace/handle-replace-press.ts";
 import { replyToCommand } from "../telegram/reply-to-command.ts";
 import { rateLimitWait } from "../telegram/tell-rate-limited.ts";
 
 export interface CallsFeatureDeps extends CallsViewDeps {
+  /** Where each chat's recordings are forwarded (/recordings). */
+  recordingDestinations: RecordingDestinations;
   clock: Clock;
   logger: Logger;
   timeZoneFor: (userId: number) => string;

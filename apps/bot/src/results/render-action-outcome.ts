@@ -1,10 +1,13 @@
 import { type CallActionResult, callActionOrigin, describeTelegramError, formatWait } from "@callbot/shared";
+import { renderInCallOutcome, renderInCallSkip } from "./render-in-call-outcome.ts";
 
 export interface RenderedActionOutcome {
   /** The line for the requester (a /calls headline, or the whole text of the command's answer); undefined: say nothing. */
   text: string | undefined;
-  /** Stream settings, for the requester's private chat only. */
+  /** Stream settings or a speaker link, for the requester's private chat only. */
   privateText?: string;
+  /** What privateText holds, for "I could not send you …" when the private chat is closed. */
+  privateWhat?: string;
 }
 
 export interface ActionRenderContext {
@@ -24,8 +27,11 @@ export function renderActionOutcome(
   ctx: ActionRenderContext,
 ): RenderedActionOutcome {
   const { request, outcome } = result;
-  const chat = `«${request.target.title}»`;
-  const title = outcome.status === "done" ? (outcome.call?.title ?? ctx.callTitle) : ctx.callTitle;
+  // A forwarded recording's target is where it went; the call was in the chat it was recorded in.
+  const chat = `«${(request.recordedIn ?? request.target).title}»`;
+  // A forwarded recording names no call: its request carries the call's title.
+  const known = ctx.callTitle ?? (request.action === "forward-recording" ? request.title : undefined);
+  const title = outcome.status === "done" ? (outcome.call?.title ?? known) : known;
   const call = title === undefined ? "The call" : `“${title}”`;
   const automatic = callActionOrigin(request) === "autostart";
   switch (outcome.status) {
@@ -59,6 +65,7 @@ export function renderActionOutcome(
           const credentials = outcome.rtmpCredentials;
           if (!credentials) return { text: `❌ Telegram gave no stream settings for ${chat}.` };
           return {
+            privateWhat: "the stream settings",
             text: rotated
               ? `🔑 The stream key of ${chat} was replaced; the old key no longer works.`
               : `🔑 Stream settings for ${chat}:`,
@@ -70,11 +77,14 @@ export function renderActionOutcome(
             ].join("\n"),
           };
         }
+        default:
+          return renderInCallOutcome(result, { call, chat });
       }
-      return { text: undefined };
     case "skipped":
       // Auto-start finding the call already started or ended by hand is the expected quiet case.
       if (automatic) return { text: undefined };
+      if (outcome.reason !== "already-ended" && outcome.reason !== "already-started")
+        return { text: renderInCallSkip(request.action, outcome.reason, { call, chat }) };
       return {
         text:
           outcome.reason === "already-ended"
@@ -106,4 +116,12 @@ const VERB: Record<CallActionResult["request"]["action"], string> = {
   "invite-link": "get the invite link of",
   "rtmp-credentials": "get the stream settings of",
   "rotate-rtmp-key": "rotate the stream key of",
+  "record-start": "start recording",
+  "record-stop": "stop recording",
+  "mute-new-participants": "mute new participants of",
+  "unmute-new-participants": "let new participants speak in",
+  "speaker-link": "get the speaker link of",
+  "reset-links": "reset the links of",
+  "invite-users": "invite people to",
+  "forward-recording": "forward the recording of",
 };

@@ -16,7 +16,7 @@ import { renderActionOutcome } from "./render-action-outcome.ts";
  * A call action's result: the registry follows Telegram's answer, then the requester hears of
  * it where they pressed or typed: a /calls message is redrawn with the outcome on top, a
  * command's answer is edited, and an action without one (auto-start) posts a new message.
- * Stream keys go to the requester's private chat and nowhere else.
+ * Stream keys and speaker links go to the requester's private chat and nowhere else.
  */
 export async function reportActionResult(
   result: CallActionResult,
@@ -41,7 +41,7 @@ export async function reportActionResult(
   if (rendered.privateText !== undefined) {
     const sent = await sendPrivately(deps.api, request.requester.userId, rendered.privateText);
     if (!sent)
-      headline = `${headline}\nI could not send you the stream settings: open a private chat with me and press Start, then try again.`;
+      headline = `${headline}\nI could not send you ${rendered.privateWhat ?? "that"}: open a private chat with me and press Start, then try again.`;
     else if (request.ack?.chatId === request.requester.userId) headline = `${headline} (sent below)`;
   }
 

@@ -1,4 +1,4 @@
-import { type CallActionRequest, callActionOrigin, type TargetChat } from "@callbot/shared";
+import { type CallActionRequest, type CallsQueue, callActionOrigin, type TargetChat } from "@callbot/shared";
 import { type Job, Worker } from "bullmq";
 import type { Logger } from "pino";
 import type { ResolvedTarget } from "../peers/resolve-target-peer.ts";
@@ -8,6 +8,7 @@ import { type ResultsPublisher, resultJobIds } from "../results/results-publishe
 import type { InvokeTelegram } from "../telegram/invoke-with-timeout.ts";
 import { checkRequesterStillAllowed } from "./check-requester-rights.ts";
 import { DEFAULT_RECHECK_RIGHTS_AFTER_MS } from "./create-group-call-job.ts";
+import { type ForwardTiming, planRecordingForward } from "./forward-recording.ts";
 import { type CallErrorDeps, handleCallError } from "./handle-call-error.ts";
 import type { RtmpRotationClaims } from "./rtmp-rotation-claims.ts";
 import { runCallAction } from "./run-call-action.ts";
@@ -24,6 +25,10 @@ export interface CallActionJobDeps extends CallErrorDeps {
   isOperator: (userId: number) => Promise<boolean>;
   /** One key revocation per /rotatekey request, whatever runs it again. */
   rotationClaims: RtmpRotationClaims;
+  /** Where a recording stopped with a chat to forward it to gets its forward-recording job. */
+  callsQueue: CallsQueue;
+  /** When the forward-recording job looks for the file (tests shorten it). */
+  forwardTiming?: ForwardTiming;
 }
 
 /** What the calls queue keeps as the job's return value: never the stream key or invite link. */
@@ -74,10 +79,14 @@ export function callActionJob(
             "RTMP_KEY_OWNER_ONLY",
           );
         }
-        return runCallAction(deps.invoke, request, target, deps.rotationClaims);
+        return runCallAction(deps.invoke, request, target, deps.rotationClaims, {
+          now: deps.now,
+          planForward: (stop, stoppedAt) =>
+            planRecordingForward(deps.callsQueue, stop, stoppedAt, deps.now(), deps.forwardTiming),
+        });
       });
       await deps.publisher.publish(
-        { v: 1, kind: "call-action", request, outcome, finishedAt: deps.now() },
+        { v: request.v, kind: "call-action", request, outcome, finishedAt: deps.now() },
         resultJobIds.final(request.requestId),
       );
       log.info(

@@ -15,8 +15,14 @@ export interface InviteAttempt {
   errorName?: string;
 }
 
-/** Refusals that concern single users of a batch: asked again one by one to say whose. */
-const PER_USER_ERRORS = new Set(["USER_ALREADY_INVITED", "USER_NOT_PARTICIPANT"]);
+/**
+ * Refusals that concern single users of a batch: asked again one by one to say whose.
+ * USER_ID_INVALID: a user addressed through a message Telegram no longer accepts (deleted).
+ */
+const PER_USER_ERRORS = new Set(["USER_ALREADY_INVITED", "USER_NOT_PARTICIPANT", "USER_ID_INVALID"]);
+
+/** A user as an invitation names them: with the assistant's access hash, or through a message they sent. */
+export type InvitableUser = Api.InputUser | Api.InputUserFromMessage;
 
 /**
  * Invites users to a live call in batches Telegram allows, and reports each user's outcome.
@@ -28,7 +34,7 @@ const PER_USER_ERRORS = new Set(["USER_ALREADY_INVITED", "USER_NOT_PARTICIPANT"]
 export async function inviteToCall(
   invoke: InvokeTelegram,
   call: CallRef,
-  users: Api.InputUser[],
+  users: InvitableUser[],
 ): Promise<InviteAttempt[]> {
   const input = new Api.InputGroupCall({
     id: returnBigInt(call.id),
@@ -44,9 +50,9 @@ export async function inviteToCall(
 async function inviteBatch(
   invoke: InvokeTelegram,
   call: Api.InputGroupCall,
-  batch: Api.InputUser[],
+  batch: InvitableUser[],
 ): Promise<InviteAttempt[]> {
-  const idOf = (user: Api.InputUser) => user.userId.toJSNumber();
+  const idOf = (user: InvitableUser) => user.userId.toJSNumber();
   try {
     const invited = invitedIn(await invoke(new Api.phone.InviteToGroupCall({ call, users: batch })));
     return batch.map((user) => ({

@@ -16,12 +16,15 @@ export function snapshotOfCall(call: Api.TypeGroupCall): CallSnapshot {
     ...(call.title != null ? { title: call.title } : {}),
     ...(call.scheduleDate != null ? { scheduleDate: call.scheduleDate } : {}),
     rtmp: call.rtmpStream === true,
+    recording: call.recordStartDate != null,
+    joinMuted: call.joinMuted === true,
   };
 }
 
 /** The call when it is scheduled or live; undefined for a discarded one. */
 export function liveCallOf(call: Api.TypeGroupCall): ExistingCall | undefined {
-  const snapshot = snapshotOfCall(call);
+  // The recording and join settings are the in-call controls' concern, not a create's.
+  const { recording: _recording, joinMuted: _joinMuted, ...snapshot } = snapshotOfCall(call);
   return snapshot.state === "discarded" ? undefined : { ...snapshot, state: snapshot.state };
 }
 

@@ -6,24 +6,41 @@ import type { InvokeTelegram } from "../telegram/invoke-with-timeout.ts";
 const SAVED_MESSAGES_LOOKBACK = 20;
 
 /**
- * The newest recording in the assistant's Saved Messages sent at or after `sinceDate` (unix
- * seconds): Telegram puts a stopped recording there as an audio or video file
- * (core.telegram.org/method/phone.toggleGroupCallRecord), some time after the stop.
+ * A recording in the assistant's Saved Messages sent at or after `sinceDate` (unix seconds):
+ * Telegram puts a stopped recording there as an audio or video file
+ * (core.telegram.org/method/phone.toggleGroupCallRecord), some time after the stop. Telegram
+ * names no call in it, so with `title` (the title the recording was started with, which names
+ * the file) a file of that name is preferred; otherwise, and without one, the earliest since then,
+ * which is the one stopped first.
  */
 export async function findRecording(
   invoke: InvokeTelegram,
   sinceDate: number,
+  title?: string,
 ): Promise<Api.Message | undefined> {
   const history = await invoke(
     new Api.messages.GetHistory({ peer: new Api.InputPeerSelf(), limit: SAVED_MESSAGES_LOOKBACK }),
   );
   if (!("messages" in history)) return undefined;
-  return history.messages.find(
+  const files = history.messages.filter(
     (message): message is Api.Message =>
       message instanceof Api.Message &&
       message.date >= sinceDate &&
       message.media instanceof Api.MessageMediaDocument,
   );
+  const named =
+    title === undefined ? undefined : files.find((message) => fileNameOf(message)?.startsWith(`${title}.`));
+  // History comes newest first.
+  return named ?? files.at(-1);
+}
+
+function fileNameOf(message: Api.Message): string | undefined {
+  const document = message.media instanceof Api.MessageMediaDocument ? message.media.document : undefined;
+  if (!(document instanceof Api.Document)) return undefined;
+  const attribute = document.attributes.find(
+    (item): item is Api.DocumentAttributeFilename => item instanceof Api.DocumentAttributeFilename,
+  );
+  return attribute?.fileName;
 }
 
 /** Forwards a saved recording into a chat; answers the id of the copy there, if Telegram named it. */

@@ -4,10 +4,12 @@ import { returnBigInt } from "telegram/Helpers.js";
 import type { ResolvedTarget } from "../peers/resolve-target-peer.ts";
 import type { InvokeTelegram } from "../telegram/invoke-with-timeout.ts";
 import { CallJobError } from "./call-job-error.ts";
+import { runForwardRecording } from "./forward-recording.ts";
 import { readCallSnapshot, snapshotOfCall } from "./read-call-snapshot.ts";
 import { refusedCallHasEnded } from "./read-chat-current-call.ts";
 import { readTelegramFailure } from "./read-telegram-failure.ts";
 import { keyFingerprint, type RtmpRotationClaims } from "./rtmp-rotation-claims.ts";
+import { type InCallActionDeps, runInCallAction } from "./run-in-call-action.ts";
 
 type Finished = Exclude<CallActionOutcome, { status: "failed" } | { status: "delayed" }>;
 
@@ -26,12 +28,19 @@ export async function runCallAction(
   request: CallActionRequest,
   target: ResolvedTarget,
   rotationClaims: RtmpRotationClaims,
+  inCall: Omit<InCallActionDeps, "invoke">,
 ): Promise<Finished> {
   switch (request.action) {
     case "start":
       return startCall(invoke, requireCall(request), request.onlyIfScheduled === true, target);
-    case "end":
-      return endCall(invoke, requireCall(request));
+    case "end": {
+      const ended = await endCall(invoke, requireCall(request));
+      // The call was being recorded (the bot says so by naming where recordings go): ending it
+      // stopped the recording, and Telegram delivers the file as after a stop.
+      if (ended.status === "done" && request.forwardTo)
+        await inCall.planForward(request, Math.floor(inCall.now() / 1000));
+      return ended;
+    }
     case "rename": {
       const call = requireCall(request);
       if (request.title === undefined) throw invalid("rename needs a title");
@@ -57,6 +66,17 @@ export async function runCallAction(
       return rtmpCredentials(invoke, target, false);
     case "rotate-rtmp-key":
       return rotateRtmpKey(invoke, request, target, rotationClaims);
+    case "record-start":
+    case "record-stop":
+    case "mute-new-participants":
+    case "unmute-new-participants":
+    case "speaker-link":
+    case "reset-links":
+    case "invite-users":
+      return runInCallAction(request, requireCall(request), target, { ...inCall, invoke });
+    case "forward-recording":
+      // The target is where the recording goes.
+      return runForwardRecording(invoke, request, target);
   }
 }
 

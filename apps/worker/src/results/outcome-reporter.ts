@@ -49,7 +49,10 @@ function reporterFor(
   ) =>
     deps.publisher.publish(
       // The union cannot be narrowed from `kind` alone; the publisher validates the message.
-      { v: 1, kind, request, outcome, finishedAt: deps.now() } as Parameters<ResultsPublisher["publish"]>[0],
+      // A call action answers in its job's version, so that the bot that wrote the job reads it.
+      { v: "v" in request ? request.v : 1, kind, request, outcome, finishedAt: deps.now() } as Parameters<
+        ResultsPublisher["publish"]
+      >[0],
       jobId,
     );
   return {

@@ -2,6 +2,7 @@ import type { UserbotIdentity, WorkerConfig } from "@callbot/shared";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { TelegramClient } from "telegram";
+import type { ForwardTiming } from "../calls/forward-recording.ts";
 
 export interface StartCallWorkerOptions {
   config: Pick<
@@ -35,6 +36,8 @@ export interface StartCallWorkerOptions {
   notInChatTtlSeconds?: number;
   /** A recurring occurrence whose chat has another call checks again after this long. @defaultValue 300000 */
   recurringRecheckMs?: number;
+  /** When a stopped recording is looked for in Saved Messages to be forwarded. @defaultValue DEFAULT_FORWARD_TIMING */
+  forwardTiming?: ForwardTiming;
   /** How often the published "online" state is renewed. @defaultValue WORKER_STATUS_HEARTBEAT_MS */
   statusHeartbeatMs?: number;
   /** How long stop() lets in-flight jobs finish before handing them back. @defaultValue 10000 */

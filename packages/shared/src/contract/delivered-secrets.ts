@@ -1,8 +1,9 @@
 /**
  * Fields of a results message that carry what only its recipient may see: RTMP stream keys
- * (`rtmpCredentials`) and call invite links, whose hash lets anyone join (`inviteLink`).
+ * (`rtmpCredentials`), call invite links, whose hash lets anyone join (`inviteLink`), and speaker
+ * links, whose holder may speak (`speakerLink`).
  */
-const DELIVERED_SECRET_FIELDS = new Set(["rtmpCredentials", "inviteLink"]);
+const DELIVERED_SECRET_FIELDS = new Set(["rtmpCredentials", "inviteLink", "speakerLink"]);
 
 /**
  * A copy of a results message (or of any job data: it need not fit the contract) without the

@@ -15,7 +15,7 @@ import { CALL_JOB_NAMES } from "./queue-names.ts";
  */
 export const CALL_JOB_VERSIONS = {
   [CALL_JOB_NAMES.createCall]: { kind: "create-call", v: 1 },
-  [CALL_JOB_NAMES.callAction]: { kind: "call-action", v: 1 },
+  [CALL_JOB_NAMES.callAction]: { kind: "call-action", v: 2 },
   [CALL_JOB_NAMES.recurringOccurrence]: { kind: "recurring-rule", v: 1 },
   [CALL_JOB_NAMES.joinChat]: { kind: "join-chat", v: 1 },
 } as const satisfies Record<CallsJobName, { kind: string; v: number }>;
@@ -78,7 +78,7 @@ export type JobRefused = z.infer<typeof JobRefusedSchema>;
 /** What this release reads on the results queue: the highest `v` of each message kind. */
 export const RESULT_KIND_VERSIONS: Readonly<Record<string, number>> = {
   "create-call": 1,
-  "call-action": 1,
+  "call-action": 2,
   "join-chat": 1,
   "worker-alert": 1,
   "job-refused": 1,

@@ -91,6 +91,12 @@ export const TELEGRAM_ERROR_CATALOGUE = {
     userMessage: ({ assistant, userbot, chat }) =>
       `${capitalise(assistant)} is banned or restricted in ${chat}. Lift the ban or restrictions on ${userbot} in ${chat}, then send the command again. If it is not restricted there, Telegram itself has limited the account: ${TELL_OPERATOR}`,
   },
+  CHAT_WRITE_FORBIDDEN: {
+    category: "user",
+    meaning: "the account may not post in the chat (not a member, or restricted)",
+    userMessage: ({ assistant, userbot, chat }) =>
+      `${capitalise(assistant)} may not post in ${chat}. Add ${userbot} to ${chat} (in a channel, as an admin who may post messages), then try again.`,
+  },
   GROUPCALL_ANONYMOUS_FORBIDDEN: {
     category: "user",
     // tdesktop calls_group_call.cpp GroupCall::start, Telegram-iOS GroupCalls.swift.
@@ -303,6 +309,12 @@ export const TELEGRAM_ERROR_CATALOGUE = {
     meaning: "a call-action job lacked what its action needs (the call, or a title to rename to)",
     userMessage: () =>
       `Callbot could not carry out that action: the request was incomplete. ${TELL_OPERATOR}`,
+  },
+  RECORDING_NOT_DELIVERED: {
+    category: "retry",
+    meaning: "a stopped recording has not appeared in the assistant's Saved Messages (yet)",
+    userMessage: ({ userbot }) =>
+      `Telegram has not delivered the recording to the Saved Messages of ${userbot}, so I could not forward it. When it appears there, forward it by hand from that account.`,
   },
   SCHEDULE_TOO_SOON_AT_RUN: {
     category: "user",

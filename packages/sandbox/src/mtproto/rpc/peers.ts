@@ -54,7 +54,23 @@ export function userFromInputUser(ctx: RequestContext, input: unknown): WorldUse
       throw new TelegramRpcError(400, "USER_ID_INVALID");
     return user;
   }
+  if (input instanceof Api.InputUserFromMessage) return userSeenInMessage(ctx, input);
   throw new TelegramRpcError(400, "USER_ID_INVALID");
+}
+
+/**
+ * inputUserFromMessage: a user the account knows only from a message in a chat it can see (no
+ * access hash of its own). Valid when that message exists there and was sent by that user
+ * (core.telegram.org/constructor/inputUserFromMessage; the sandbox does not also accept users
+ * merely mentioned in the message).
+ */
+function userSeenInMessage(ctx: RequestContext, input: Api.InputUserFromMessage): WorldUser {
+  const chat = chatFromInputPeer(ctx, input.peer);
+  assertCanSeeChat(ctx, chat);
+  const userId = input.userId.toJSNumber();
+  const message = ctx.world.getMessage(ctx.world.botApiIdOf(chat), input.msgId);
+  if (message?.fromUserId !== userId) throw new TelegramRpcError(400, "USER_ID_INVALID");
+  return requireUser(ctx, userId);
 }
 
 export function userFromInputPeer(ctx: RequestContext, peer: unknown): WorldUser {
