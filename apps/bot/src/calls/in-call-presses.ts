@@ -131,6 +131,7 @@ export function inCallRequestFields(
   if (action === "record-start") return { ...title, ...(extra.recording && { recording: extra.recording }) };
   if (action === "record-stop") return { ...title, ...(extra.forwardTo && { forwardTo: extra.forwardTo }) };
   // Ending a call that records stops the recording too: its file is forwarded the same way.
-  if (action === "end" && entry.recording) return { ...title, ...(extra.forwardTo && { forwardTo: extra.forwardTo }) };
+  if (action === "end" && entry.recording)
+    return { ...title, ...(extra.forwardTo && { forwardTo: extra.forwardTo }) };
   return {};
 }

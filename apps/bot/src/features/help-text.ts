@@ -75,7 +75,7 @@ export function renderHelp(facts: HelpFacts): string {
     "/record audio · /record video · /record portrait: records the call (/record alone asks); /stoprecord stops it.",
     "  Telegram puts the file in the assistant's Saved Messages; /recordings to @yourarchive (or here, or off) has me forward each one to a chat you control, and I say where it went.",
     "/mutenew: people who join are muted; /mutenew off lets them speak.",
-    "/speakerlink: a link that lets whoever opens it speak; I send it only to you, privately, and only to the chat's owner and admins with \"Manage video chats\".",
+    '/speakerlink: a link that lets whoever opens it speak; I send it only to you, privately, and only to the chat\'s owner and admins with "Manage video chats".',
     "/resetlinks: every invite and speaker link handed out so far stops working.",
     "/invite @max @anna: invites members of the chat to the call (or reply to someone's message with /invite); I say for each whether it worked.",
     "/setup: a chat's set-up checklist with one-tap fixes (in a group; here: /setup @yourchannel).",
