@@ -233,6 +233,8 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
         recheckRightsAfterMs: options.recheckRightsAfterMs,
       }),
       ...(options.recurringRecheckMs !== undefined && { recurringRecheckMs: options.recurringRecheckMs }),
+      // A stopped recording lands in this account's Saved Messages: its forward runs here.
+      recordingForwards: accountQueues.of(identity.userId),
       ...(options.forwardTiming !== undefined && { forwardTiming: options.forwardTiming }),
     });
     const consumerOptions = {

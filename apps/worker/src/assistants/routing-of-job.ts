@@ -12,12 +12,16 @@ const OWNER_ACTIONS = new Set(["rtmp-credentials", "rotate-rtmp-key"]);
 /**
  * The routing of a calls-queue job, or undefined for jobs that stay with whichever worker takes
  * them: a recurring rule's firing (it only adds create-call jobs, which are routed), the
- * assistant joining a chat from /setup, and anything that does not parse (it fails as always).
+ * assistant joining a chat from /setup, a recording's forward, and anything that does not parse
+ * (it fails as always).
  */
 export function routingOfJob(job: { name: string; data: unknown }): JobRouting | undefined {
   const { job: parsed } = readCallsJob(job);
   if (parsed?.name === "create-call")
     return { chatId: parsed.data.target.chatId, ownerOnly: parsed.data.rtmp };
+  // A recording's forward must run on the account that recorded it (the file is in its Saved
+  // Messages); it is added to that account's own queue, never routed by its destination chat.
+  if (parsed?.name === "call-action" && parsed.data.action === "forward-recording") return undefined;
   if (parsed?.name === "call-action") {
     return { chatId: parsed.data.target.chatId, ownerOnly: OWNER_ACTIONS.has(parsed.data.action) };
   }

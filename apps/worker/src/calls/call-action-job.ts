@@ -25,8 +25,11 @@ export interface CallActionJobDeps extends CallErrorDeps {
   isOperator: (userId: number) => Promise<boolean>;
   /** One key revocation per /rotatekey request, whatever runs it again. */
   rotationClaims: RtmpRotationClaims;
-  /** Where a recording stopped with a chat to forward it to gets its forward-recording job. */
-  callsQueue: CallsQueue;
+  /**
+   * Where a recording stopped with a chat to forward it to gets its forward-recording job: the
+   * queue of this worker's own account, whose Saved Messages get the file.
+   */
+  recordingForwards: CallsQueue;
   /** When the forward-recording job looks for the file (tests shorten it). */
   forwardTiming?: ForwardTiming;
 }
@@ -82,7 +85,7 @@ export function callActionJob(
         return runCallAction(deps.invoke, request, target, deps.rotationClaims, {
           now: deps.now,
           planForward: (stop, stoppedAt) =>
-            planRecordingForward(deps.callsQueue, stop, stoppedAt, deps.now(), deps.forwardTiming),
+            planRecordingForward(deps.recordingForwards, stop, stoppedAt, deps.now(), deps.forwardTiming),
         });
       });
       await deps.publisher.publish(
