@@ -51,6 +51,7 @@ export * from "./redis/check-redis-at-start-up.ts";
 export * from "./redis/create-redis-connection.ts";
 export * from "./redis/quit-redis.ts";
 export * from "./redis/redact-redis-url.ts";
+export * from "./redis/redis-address.ts";
 export * from "./redis/redis-options.ts";
 export * from "./redis/wait-until-ready.ts";
 export * from "./telegram/describe-telegram-error.ts";

@@ -106,6 +106,16 @@ describe("loadBotConfig", () => {
       /^REDIS_URL is invalid \(expected a URL starting with redis:\/\//,
     ],
     [
+      "a cluster URL without nodes",
+      { ...botEnv, REDIS_URL: "redis+cluster://:secret@" },
+      /^REDIS_URL is invalid \(expected the cluster's nodes as host:port/,
+    ],
+    [
+      "a cluster with a QUEUE_PREFIX without a hash tag",
+      { ...botEnv, REDIS_URL: "redis+cluster://10.0.0.1:7000", QUEUE_PREFIX: "prod" },
+      /^QUEUE_PREFIX: with a Redis Cluster .* like \{prod\}/,
+    ],
+    [
       "a Bot API root that is no URL",
       { ...botEnv, BOT_API_ROOT: "localhost" },
       /^BOT_API_ROOT is invalid \("localhost" is not a URL\)/,

@@ -1,10 +1,18 @@
-import type { Env } from "@callbot/shared";
+import { type Env, parseRedisAddress } from "@callbot/shared";
 import { checkAssistant } from "./check-assistant.ts";
 import { checkBotApi } from "./check-bot-api.ts";
 import { checkChats } from "./check-chats.ts";
 import { checkConfig } from "./check-config.ts";
 import { checkRedis } from "./check-redis.ts";
 import type { CheckResult } from "./check-result.ts";
+
+/** The doctor reads one server's INFO and keys; a cluster spreads both over its nodes. */
+const CLUSTER_NOT_CHECKED: CheckResult = {
+  status: "warn",
+  name: "Redis",
+  detail:
+    "a Redis Cluster (redis+cluster://) is not inspected here: run redis-cli -c -h <node> INFO on each master to check maxmemory-policy noeviction and persistence",
+};
 
 /**
  * Every check of a deployment, in the order an operator fixes things: configuration first (the
@@ -22,7 +30,12 @@ export async function runDoctor(env: Env, report: (result: CheckResult) => void)
   const { results, botConfig, workerConfig } = checkConfig(env);
   add(results);
   const redisUrl = botConfig?.redisUrl ?? workerConfig?.redisUrl;
-  const redisResults = redisUrl === undefined ? [] : await checkRedis(redisUrl);
+  const redisResults =
+    redisUrl === undefined
+      ? []
+      : parseRedisAddress(redisUrl).kind === "cluster"
+        ? [CLUSTER_NOT_CHECKED]
+        : await checkRedis(redisUrl);
   add(redisResults);
   const botApiResults = botConfig === undefined ? [] : await checkBotApi(botConfig);
   add(botApiResults);

@@ -22,6 +22,7 @@ import {
 } from "./env-schemas.ts";
 import type { Env } from "./env-variables.ts";
 import { missingProblem, parseEnvVariables } from "./parse-env-variables.ts";
+import { queuePrefixFor } from "./queue-prefix-for.ts";
 import { attachSafeSerialisation, REDACTED } from "./safe-serialisation.ts";
 
 /** Webhook mode: Telegram POSTs updates to `url`; the bot's server listens on `listen`. */
@@ -89,7 +90,16 @@ export function parseBotConfig(
       })
     : { dashboard: undefined, problems: [] };
   problems.push(...dashboard.problems);
-  if (!parsed.ok || problems.length > 0) return { config: undefined, problems };
+  const prefix = parsed.ok
+    ? queuePrefixFor({
+        given: env.QUEUE_PREFIX,
+        parsed: parsed.values.QUEUE_PREFIX,
+        redisUrl: parsed.values.REDIS_URL,
+      })
+    : undefined;
+  if (prefix?.problem !== undefined) problems.push(prefix.problem);
+  if (prefix?.prefix === undefined || !parsed.ok || problems.length > 0)
+    return { config: undefined, problems };
   const values = parsed.values;
   const webhook =
     values.WEBHOOK_URL !== undefined && values.WEBHOOK_SECRET !== undefined
@@ -103,7 +113,7 @@ export function parseBotConfig(
       ownerIds: values.OWNER_IDS,
       webhook,
       redisUrl: values.REDIS_URL,
-      queuePrefix: values.QUEUE_PREFIX,
+      queuePrefix: prefix.prefix,
       defaultTimeZone: values.DEFAULT_TIME_ZONE,
       logLevel: values.LOG_LEVEL,
       allowRedisEviction: values.ALLOW_REDIS_EVICTION,

@@ -1,3 +1,4 @@
+import { redisPasswordOf } from "../redis/redis-address.ts";
 import { type BotConfig, describeBotConfig } from "./bot-config.ts";
 import { describeWorkerConfig, type WorkerConfig } from "./worker-config.ts";
 
@@ -13,7 +14,7 @@ export function describeConfig(config: AnyConfig): Record<string, unknown> {
 
 /** The secret strings of a config, to hand to createLogger so that they never reach a log. */
 export function configSecrets(config: AnyConfig): string[] {
-  const redisPassword = passwordOf(config.redisUrl);
+  const redisPassword = redisPasswordOf(config.redisUrl);
   const secrets =
     config.kind === "bot"
       ? [
@@ -23,13 +24,4 @@ export function configSecrets(config: AnyConfig): string[] {
         ]
       : [config.tgSession, config.tgApiHash];
   return redisPassword === undefined ? secrets : [...secrets, redisPassword];
-}
-
-function passwordOf(url: string): string | undefined {
-  try {
-    const password = decodeURIComponent(new URL(url).password);
-    return password === "" ? undefined : password;
-  } catch {
-    return undefined;
-  }
 }

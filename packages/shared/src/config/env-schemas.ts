@@ -1,5 +1,6 @@
 import { createPublicKey } from "node:crypto";
 import { z } from "zod";
+import { parseRedisAddress } from "../redis/redis-address.ts";
 
 /**
  * One zod schema per environment variable. Each takes the raw string (or undefined when the
@@ -65,15 +66,11 @@ export const RedisUrlSchema = z
   .string()
   .default(DEFAULT_REDIS_URL)
   .superRefine((value, ctx) => {
-    let url: URL | undefined;
     try {
-      url = new URL(value);
-    } catch {
-      url = undefined;
-    }
-    if (url === undefined || (url.protocol !== "redis:" && url.protocol !== "rediss:")) {
-      // Not echoed: the URL may hold a password.
-      ctx.addIssue({ code: "custom", message: "expected a URL starting with redis:// or rediss://" });
+      parseRedisAddress(value);
+    } catch (error) {
+      // The message never echoes the URL: it may hold a password.
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
     }
   });
 
@@ -244,6 +241,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** The default Redis key prefix; one Redis can hold several deployments under different prefixes. */
 export const DEFAULT_QUEUE_PREFIX = "callbot";
+/** The default on a Redis Cluster: in a hash tag, so every callbot key shares one slot. */
+export const DEFAULT_CLUSTER_QUEUE_PREFIX = "{callbot}";
 
 export const QueuePrefixSchema = z
   .string()
@@ -253,7 +252,11 @@ export const QueuePrefixSchema = z
   .pipe(
     z
       .string()
-      .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: "expected 1 to 64 letters, digits, '_', '.' or '-'" }),
+      .max(64, { error: "expected at most 64 characters" })
+      .regex(/^(?:[A-Za-z0-9_.-]|\{[A-Za-z0-9_.-]+\})+$/, {
+        error:
+          "expected 1 to 64 letters, digits, '_', '.' or '-', optionally with a hash tag in braces like {callbot}",
+      }),
   );
 
 export const LogLevelSchema = z

@@ -14,7 +14,8 @@ export const ENV_VARIABLE_MEANINGS = {
     "the secret Telegram sends with every webhook request (16 to 256 characters A-Z, a-z, 0-9, _ or -; e.g. openssl rand -hex 32); required with WEBHOOK_URL",
   WEBHOOK_LISTEN:
     "host:port the webhook server listens on behind your HTTPS proxy (default 127.0.0.1:8080: the proxy runs on the same host; 0.0.0.0:8080 to reach it from another host or container)",
-  REDIS_URL: "where Redis runs, like redis://127.0.0.1:6379 (the default) or redis://:password@host:6379/0",
+  REDIS_URL:
+    "where Redis runs, like redis://127.0.0.1:6379 (the default) or redis://:password@host:6379/0; a Redis Cluster as redis+cluster://[:password@]host:port,host:port (any of its nodes; rediss+cluster:// for TLS)",
   TG_API_ID: "the api_id of your Telegram application from https://my.telegram.org, a number like 1234567",
   TG_API_HASH: "the api_hash of your Telegram application from https://my.telegram.org, 32 hex characters",
   TG_SESSION:
@@ -28,7 +29,7 @@ export const ENV_VARIABLE_MEANINGS = {
   DEFAULT_TIME_ZONE:
     "the IANA time zone for times typed without one, like Europe/Berlin or America/New_York (default UTC)",
   QUEUE_PREFIX:
-    "the prefix of every Redis key callbot writes (BullMQ queues, caches, locks), default callbot; the bot and the worker must use the same one",
+    "the prefix of every Redis key callbot writes (BullMQ queues, caches, locks), default callbot ({callbot} on a Redis Cluster, where it needs a hash tag in braces); the bot and the worker must use the same one",
   LOG_LEVEL: "how much to log: fatal, error, warn, info, debug, trace or silent (default info)",
   ALLOW_REDIS_EVICTION:
     "set to 1 to start even though Redis may evict keys (maxmemory-policy other than noeviction); this risks losing queued calls",

@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import { DeadlineError, withDeadline } from "../process/deadline.ts";
 import { redactRedisUrl } from "./redact-redis-url.ts";
+import { parseRedisAddress, type RedisAddress, type RedisNode } from "./redis-address.ts";
 import { REDIS_CONNECT_TIMEOUT_MS } from "./redis-options.ts";
 
 /** Redis did not answer at start-up; the message says where callbot looked and what to do. */
@@ -26,7 +27,24 @@ const START_OR_SET_URL = "start redis-server or set REDIS_URL";
  */
 export async function assertRedisReachable(url: string, options: { timeoutMs?: number } = {}): Promise<void> {
   const timeoutMs = options.timeoutMs ?? REDIS_CONNECT_TIMEOUT_MS;
-  const redis = new Redis(url, {
+  const address = parseRedisAddress(url);
+  if (address.kind === "server") return pingServer(url, url, timeoutMs);
+  // A cluster is reachable when one of the nodes given answers (the client finds the others).
+  let failure: unknown;
+  for (const node of address.nodes) {
+    try {
+      return await pingServer(url, serverUrlOf(address, node), timeoutMs);
+    } catch (error) {
+      failure = error;
+    }
+  }
+  throw failure;
+}
+
+/** PING one server at `serverUrl`; errors name `shownUrl` (the REDIS_URL as given). */
+async function pingServer(shownUrl: string, serverUrl: string, timeoutMs: number): Promise<void> {
+  const url = shownUrl;
+  const redis = new Redis(serverUrl, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
     retryStrategy: () => null,
@@ -71,4 +89,13 @@ function explain(error: unknown, timeoutMs: number): { reason: string; hint: str
   }
   // The message comes from ioredis or the server, not from the URL, so it holds no password.
   return { reason: message, hint: "check that REDIS_URL points at a running Redis server" };
+}
+
+/** One cluster node as a plain redis:// URL with the cluster's credentials. */
+function serverUrlOf(address: Extract<RedisAddress, { kind: "cluster" }>, node: RedisNode): string {
+  const user = encodeURIComponent(address.username ?? "");
+  const password = address.password === undefined ? "" : `:${encodeURIComponent(address.password)}`;
+  const credentials = user || password ? `${user}${password}@` : "";
+  const host = node.host.includes(":") ? `[${node.host}]` : node.host;
+  return `${address.tls ? "rediss" : "redis"}://${credentials}${host}:${node.port}`;
 }

@@ -1,4 +1,5 @@
-import { Redis } from "ioredis";
+import { Cluster, Redis } from "ioredis";
+import { parseRedisAddress } from "./redis-address.ts";
 import { type RedisRole, redisOptionsForRole } from "./redis-options.ts";
 
 export interface CreateRedisConnectionOptions {
@@ -12,13 +13,33 @@ export interface CreateRedisConnectionOptions {
  * `connection` to a BullMQ Queue ("producer") or Worker ("worker"). The caller owns it and
  * closes it with `quit()` after the BullMQ objects that use it.
  *
+ * With a `redis+cluster://` REDIS_URL it is an ioredis Cluster client. It is typed as Redis
+ * because it answers the same commands (BullMQ takes either); every callbot key lives under the
+ * hash-tagged prefix (`{callbot}`), so each MULTI and script stays inside one slot. What a
+ * cluster client cannot do (SCAN or MONITOR over the whole keyspace, CLIENT on one server)
+ * callbot's product code does not use.
+ *
  * @example
  * const connection = createRedisConnection(config.redisUrl, { role: "producer" });
  * const calls = new Queue(QUEUE_NAMES.calls, { connection, prefix });
  */
 export function createRedisConnection(url: string, options: CreateRedisConnectionOptions): Redis {
-  return new Redis(url, {
-    ...redisOptionsForRole(options.role),
-    ...(options.connectionName === undefined ? {} : { connectionName: options.connectionName }),
+  const { retryStrategy, ...roleOptions } = redisOptionsForRole(options.role);
+  const named = options.connectionName === undefined ? {} : { connectionName: options.connectionName };
+  const address = parseRedisAddress(url);
+  if (address.kind === "server") return new Redis(url, { ...roleOptions, retryStrategy, ...named });
+  const cluster = new Cluster(address.nodes, {
+    // The cluster client keeps its own offline queue and retries; the node connections follow the role.
+    enableOfflineQueue: roleOptions.enableOfflineQueue ?? true,
+    clusterRetryStrategy: (attempt) => retryStrategy?.(attempt) ?? null,
+    ...(roleOptions.maxRetriesPerRequest !== undefined && { maxRedirections: 16 }),
+    redisOptions: {
+      ...roleOptions,
+      ...named,
+      ...(address.username !== undefined && { username: address.username }),
+      ...(address.password !== undefined && { password: address.password }),
+      ...(address.tls && { tls: {} }),
+    },
   });
+  return cluster as unknown as Redis;
 }

@@ -1,8 +1,10 @@
 /**
  * A Redis URL safe to print: the password (and nothing else) replaced by "***".
- * "redis://:hunter2@host:6379" -> "redis://:***@host:6379".
+ * "redis://:hunter2@host:6379" -> "redis://:***@host:6379"; the same for a cluster URL
+ * ("redis+cluster://:***@h1:7000,h2:7000").
  */
 export function redactRedisUrl(url: string): string {
+  if (/^rediss?\+cluster:\/\//i.test(url)) return redactClusterUrl(url);
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -12,4 +14,14 @@ export function redactRedisUrl(url: string): string {
   }
   if (parsed.password !== "") parsed.password = "***";
   return parsed.toString().replace(/\/$/, "");
+}
+
+/** A cluster URL names several hosts, which URL cannot parse: the credentials end at the last "@". */
+function redactClusterUrl(url: string): string {
+  const start = url.indexOf("//") + 2;
+  const at = url.lastIndexOf("@");
+  if (at < start) return url;
+  const colon = url.indexOf(":", start);
+  if (colon === -1 || colon > at) return url;
+  return `${url.slice(0, colon)}:***${url.slice(at)}`;
 }

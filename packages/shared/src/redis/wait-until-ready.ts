@@ -15,12 +15,10 @@ export async function waitUntilReady(redis: Redis, timeoutMs = 5_000): Promise<v
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       cleanup();
-      const { host, port } = redis.options;
-      reject(
-        new Error(
-          `Redis at ${redactRedisUrl(`redis://${host}:${port}`)} was not ready within ${timeoutMs} ms`,
-        ),
-      );
+      // A cluster client's options name no single server.
+      const { host, port } = redis.options ?? {};
+      const where = host === undefined ? "Redis" : `Redis at ${redactRedisUrl(`redis://${host}:${port}`)}`;
+      reject(new Error(`${where} was not ready within ${timeoutMs} ms`));
     }, timeoutMs);
     const onReady = () => {
       cleanup();
