@@ -19,6 +19,7 @@ import { Queue } from "bullmq";
 import type { TelegramClient } from "telegram";
 import { AccountQueues } from "./assistants/account-queues.ts";
 import { failOverJob } from "./assistants/fail-over-job.ts";
+import { learnOwnRights } from "./assistants/learn-own-rights.ts";
 import { routeIntakeJob } from "./assistants/route-intake-job.ts";
 import { startDeadAccountSweep } from "./assistants/sweep-dead-accounts.ts";
 import { type CallsQueueConsumer, consumeCallsQueue } from "./calls/consume-calls-queue.ts";
@@ -248,10 +249,11 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
       now,
     };
     const accountId = identity.userId;
+    const runHere = learnOwnRights(runJob, { redis: connection, prefix, accountId, now });
     ownConsumer = consumeCallsQueue({
       ...consumerOptions,
       queueName: accountCallsQueueName(accountId),
-      process: runJob,
+      process: runHere,
     });
     consumer = consumeCallsQueue({
       ...consumerOptions,
@@ -260,7 +262,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
         prefix,
         accountId,
         queues: accountQueues,
-        runHere: runJob,
+        runHere,
         floodWaitUntil,
         logger,
         now,

@@ -2,12 +2,15 @@ import { multiAssistantWorld } from "@callbot/sandbox";
 import {
   type AssistantRights,
   accountCallsQueueName,
+  assistantEntryKey,
   CALL_JOB_DEFAULTS,
   CALL_JOB_NAMES,
   type CreateCallRequest,
   readAssistantRegistry,
+  readAssistantRights,
   recordAssistantRights,
   type TargetChat,
+  writeAssistantEntry,
 } from "@callbot/shared";
 import { DEMO, DEMO_CHATS, waitFor } from "@callbot/test-support";
 import { type JobsOptions, Queue } from "bullmq";
@@ -167,5 +170,39 @@ describe("several assistant accounts, one worker each", () => {
     } finally {
       await first.close();
     }
+  });
+
+  it("a worker that vanished (its registration lapsed) has its waiting work moved by a live one", async () => {
+    await startAccounts(h, [2002]);
+    await knowRights(h, DEMO_CHATS.channel, { 2001: "admin", 2002: "admin" });
+    // What a crashed worker leaves: it was registered, its "online" ran out, its queue still holds work.
+    await writeAssistantEntry(h.connection, h.prefix, {
+      v: 1,
+      accountId: DEMO.assistant,
+      state: "online",
+      running: 0,
+      firstName: "Assistant",
+      updatedAt: Date.now(),
+    });
+    await h.connection.del(assistantEntryKey(h.prefix, DEMO.assistant));
+    const orphaned = accountQueue(h, 2001);
+    try {
+      const request = h.request({ target: DEMO_CHATS.channel });
+      await addTo(orphaned, request);
+      expect((await h.finalResult(request.requestId)).outcome.status).toBe("created");
+      expect(creatorIn(h, DEMO_CHATS.channel)).toBe(DEMO.assistantTwo);
+      expect(await orphaned.getJobCounts("waiting", "active")).toEqual({ waiting: 0, active: 0 });
+    } finally {
+      await orphaned.close();
+    }
+  });
+
+  it("what Telegram refuses an account in a chat is learnt for routing", async () => {
+    await startAccounts(h, [2001, 2002]);
+    const refused = h.request({ target: DEMO_CHATS.noRightsClub });
+    await h.addJob(refused);
+    expect((await h.finalResult(refused.requestId)).outcome.status).toBe("failed");
+    const learnt = await readAssistantRights(h.connection, h.prefix, DEMO.noRightsClub, Date.now());
+    expect([...learnt.values()]).toEqual(["none"]);
   });
 });

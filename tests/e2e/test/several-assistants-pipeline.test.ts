@@ -46,6 +46,13 @@ describe("several assistant accounts through the whole pipeline", () => {
     expect(await p.callJobCount()).toBe(before);
   });
 
+  it("/status lists each account with its state and its queue", async () => {
+    const { reply } = await p.ask(DEMO.olga, DEMO.olga, "/status");
+    expect(reply.text).toContain("Assistant accounts:");
+    expect(reply.text).toMatch(/• @callbot_assistant: online; \d+ request\(s\) waiting or running/);
+    expect(reply.text).toMatch(/• @callbot_assistant_two: online; /);
+  });
+
   it("a call made by one account is ended by the other once the first is gone", async () => {
     const { reply } = await p.ask(DEMO.olga, DEMO.community, "/newcall Standup");
     await p.outcome(reply, /live now/);

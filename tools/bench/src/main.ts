@@ -1,10 +1,40 @@
 // `pnpm bench`: the whole pipeline against the sandbox, measured; see README "Benchmark".
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseBenchArgs, USAGE } from "./options.ts";
 import { writeResults } from "./report/write-results.ts";
 import { runBench } from "./run-bench.ts";
+import { renderScaleOut } from "./scale/render-scale-out.ts";
+import { runScaleOut } from "./scale/run-scale-out.ts";
+import { parseScaleOutArgs, SCALE_USAGE } from "./scale/scale-options.ts";
 
 const DEFAULT_OUT_DIR = fileURLToPath(new URL("../results/", import.meta.url));
+
+let scaleOut: ReturnType<typeof parseScaleOutArgs>;
+try {
+  scaleOut = parseScaleOutArgs(process.argv.slice(2), process.env);
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${SCALE_USAGE}\n`);
+  process.exit(2);
+}
+if (scaleOut) {
+  try {
+    const result = await runScaleOut(scaleOut.options, (line) => process.stderr.write(`[bench] ${line}\n`));
+    const outDir = scaleOut.outDir ?? DEFAULT_OUT_DIR;
+    await mkdir(outDir, { recursive: true });
+    const table = renderScaleOut(result);
+    await writeFile(join(outDir, "scale-out.json"), `${JSON.stringify(result, null, 2)}\n`);
+    await writeFile(join(outDir, "scale-out.md"), table);
+    process.stdout.write(table);
+    process.exit(0);
+  } catch (error) {
+    process.stderr.write(
+      `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  }
+}
 
 let parsed: ReturnType<typeof parseBenchArgs>;
 try {

@@ -50,9 +50,9 @@ export interface BenchResult {
 }
 
 /** The bot's and the worker's process entries: their production bundles, as deployed. */
-const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const BOT_MAIN = "apps/bot/dist/main.mjs";
-const WORKER_MAIN = "apps/worker/dist/main.mjs";
+export const WORKER_MAIN = "apps/worker/dist/main.mjs";
 /**
  * Given to both processes as QUEUE_PREFIX. "bull" (BullMQ's default) because the worker's main
  * file has not always read QUEUE_PREFIX, and this value agrees either way; the run is kept apart
@@ -362,7 +362,7 @@ function nodeFlags(options: BenchOptions, name: string): string[] {
 }
 
 /** The parent's environment without anything that would configure the product differently. */
-function childEnv(): NodeJS.ProcessEnv {
+export function childEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const name of ["BOT_TOKEN", "TG_SESSION", "TG_SESSION_FILE", "QUEUE_PREFIX", "NODE_ENV"])
     delete env[name];
@@ -395,7 +395,7 @@ function nativeId(botApiChatId: number): number {
 }
 
 /** Builds the production bundles the bench runs, so that it always measures the code as it is now. */
-function bundleApps(appDirs: string[]): void {
+export function bundleApps(appDirs: string[]): void {
   for (const dir of appDirs) {
     const built = spawnSync(process.execPath, ["tools/build/bundle-app.mjs", dir], {
       cwd: REPO_ROOT,

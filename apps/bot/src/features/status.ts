@@ -9,6 +9,7 @@ import {
 import type { Queue } from "bullmq";
 import { Composer, type Context } from "grammy";
 import type { Redis } from "ioredis";
+import { describeAccounts } from "../assistant/describe-accounts.ts";
 import { assistantName, readUserbotIdentity } from "../assistant/read-userbot-identity.ts";
 import type { Clock } from "../clock.ts";
 import { replyToCommand } from "../telegram/reply-to-command.ts";
@@ -44,11 +45,12 @@ export function createStatusFeature(deps: StatusDeps): Composer<Context> {
 
 async function renderStatus(deps: StatusDeps): Promise<string> {
   const now = deps.clock.now();
-  const [status, identity, counts, failed] = await Promise.all([
+  const [status, identity, counts, failed, accounts] = await Promise.all([
     readWorkerStatus(deps.redis, deps.prefix),
     readUserbotIdentity(deps.redis, deps.prefix),
     deps.callsQueue.getJobCounts("waiting", "prioritized", "active", "delayed", "failed"),
     deps.callsQueue.getFailed(0, LAST_ERRORS - 1),
+    describeAccounts(deps.redis, deps.prefix, now),
   ]);
   const name =
     status?.username !== undefined
@@ -67,6 +69,7 @@ async function renderStatus(deps: StatusDeps): Promise<string> {
   lines.push(
     `Queue: ${waiting} waiting, ${counts.active ?? 0} running, ${counts.delayed ?? 0} delayed (scheduled or retrying), ${counts.failed ?? 0} failed.`,
   );
+  lines.push(...accounts);
   const errors = failed.flatMap((job) =>
     job ? [describeFailure(job.failedReason, job.finishedOn, job.data)] : [],
   );

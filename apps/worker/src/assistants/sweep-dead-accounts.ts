@@ -13,7 +13,10 @@ export function failoverClaimKey(prefix: string, accountId: number): string {
 /**
  * One pass over the accounts that stopped taking work without handing it on: those whose
  * registration lapsed (the worker crashed, or lost Redis, for three heartbeats) and those whose
- * session died. Their waiting jobs for chats where an online account is eligible move to it
+ * session died. Their waiting jobs for chats where an online account is eligible move to it, and
+ * so do the jobs a crashed worker held when it died: nobody else takes that account's queue, so
+ * BullMQ's stalled-job check (run by a queue's own workers) would never free them. A job whose
+ * lock is still held is being run and stays (BullMQ refuses to remove a locked job)
  * (failOverJob); the rest stay, for that account's return or its own session-death report. One
  * worker at a time empties a given account (a claim with a lifetime), and every online worker
  * runs the pass at its heartbeat, so the work moves within a heartbeat of the lapse.
@@ -28,14 +31,15 @@ export async function sweepDeadAccounts(deps: FailOverDeps & { accountId: number
   let moved = 0;
   for (const accountId of dead) {
     const queue = deps.queues.of(accountId);
-    const counts = await queue.getJobCounts(...WAITING_STATES);
+    const states = [...WAITING_STATES, "active"] as const;
+    const counts = await queue.getJobCounts(...states);
     if (Object.values(counts).every((count) => count === 0)) continue;
     const claim = failoverClaimKey(deps.prefix, accountId);
     if ((await deps.redis.set(claim, String(deps.accountId), "PX", CLAIM_MS, "NX")) !== "OK") continue;
     // The claim only saves work: two workers moving the same job is harmless (the second's
     // remove fails, and the same job id adds nothing).
     try {
-      const jobs: Job[] = await queue.getJobs([...WAITING_STATES]);
+      const jobs: Job[] = await queue.getJobs([...states]);
       for (const job of jobs) if (await failOverJob(job, accountId, deps)) moved += 1;
     } finally {
       await deps.redis.del(claim);
