@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
+  CallActionRequestSchema,
   type CreateCallRequest,
   CreateCallRequestSchema,
   callActionOrigin,
+  callActionVersion,
   hasDeliveredSecrets,
   jobIdForCommand,
   MAX_CALL_TITLE_LENGTH,
@@ -145,5 +147,53 @@ describe("a result without its delivered secrets", () => {
     });
     expect(hasDeliveredSecrets(kept)).toBe(false);
     expect(JSON.stringify(kept)).not.toMatch(/KEY|HASH|OTHER/);
+  });
+});
+
+describe("call-action version 2: the in-call controls", () => {
+  const action = {
+    kind: "call-action",
+    requestId: "act_record-start_r1",
+    origin: "user",
+    requester: { userId: 1001, chatId: -1001500000001 },
+    target: { chatId: -1001500000001, username: "demo_community", title: "Demo Community" },
+    call: { id: "1", accessHash: "2" },
+    timeZone: "Europe/Berlin",
+    requestedAt: 1_800_000_000_000,
+  };
+
+  it("an in-call control is written as version 2, every older action still as version 1", () => {
+    expect(callActionVersion("record-start")).toBe(2);
+    expect(callActionVersion("forward-recording")).toBe(2);
+    expect(callActionVersion("rename")).toBe(1);
+    expect(
+      CallActionRequestSchema.safeParse({
+        ...action,
+        v: 2,
+        action: "record-start",
+        recording: { video: true, portrait: false },
+      }).success,
+    ).toBe(true);
+    // A version-1 reader would not know it: the schema refuses it under version 1, naming `v`.
+    const old = CallActionRequestSchema.safeParse({ ...action, v: 1, action: "record-start" });
+    expect(old.error?.issues.map((issue) => issue.path)).toContainEqual(["v"]);
+    expect(CallActionRequestSchema.safeParse({ ...action, v: 1, action: "end" }).success).toBe(true);
+  });
+
+  it("an invitee needs a username, or an id with the message they were seen in", () => {
+    const invite = (invitees: unknown[]) =>
+      CallActionRequestSchema.safeParse({ ...action, v: 2, action: "invite-users", invitees }).success;
+    expect(invite([{ label: "@max_member", username: "max_member" }])).toBe(true);
+    expect(invite([{ label: "Nina", userId: 1003, seenIn: { chatId: -1001500000001, messageId: 9 } }])).toBe(
+      true,
+    );
+    expect(invite([{ label: "Nina", userId: 1003 }])).toBe(false);
+    expect(invite([])).toBe(false);
+  });
+
+  it("a speaker link is a delivered secret, forgotten like a stream key", () => {
+    const result = { outcome: { status: "done", speakerLink: "https://t.me/demo_community?voicechat=abc" } };
+    expect(hasDeliveredSecrets(result)).toBe(true);
+    expect(withoutDeliveredSecrets(result)).toEqual({ outcome: { status: "done" } });
   });
 });

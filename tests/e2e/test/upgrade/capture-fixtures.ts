@@ -75,6 +75,17 @@ try {
   const rename = await newJob(CALL_JOB_NAMES.callAction, ["waiting"], before);
   await save("calls-call-action-rename", "/rename in a group: a call-action job", "calls", rename.id ?? "");
 
+  // Since v2: an in-call control (call-action version 2), on the same live call.
+  before = await jobIds();
+  await p.ask(DEMO.olga, DEMO.community, "/record audio");
+  const record = await newJob(CALL_JOB_NAMES.callAction, ["waiting"], before);
+  await save(
+    "calls-call-action-record-start",
+    "/record audio in a group: a call-action job of version 2 (the in-call controls)",
+    "calls",
+    record.id ?? "",
+  );
+
   before = await jobIds();
   await p.ask(DEMO.olga, DEMO.privateTeam, "/newcall Team sync");
   const create = await newJob(CALL_JOB_NAMES.createCall, ["waiting"], before);
@@ -104,6 +115,13 @@ try {
     "the rename's result: done, with the call",
     "results",
     `result_${rename.id}`,
+  );
+  await resultJob(`result_${record.id}`);
+  await save(
+    "results-call-action-record-start",
+    "the /record's result: done, with the call (version 2)",
+    "results",
+    `result_${record.id}`,
   );
   await resultJob(`result_${create.id}`);
   await save(

@@ -81,6 +81,24 @@ describe("jobs stored by release v1 on the calls queue are run by the current wo
     expect(report.text).toContain("is now called");
   });
 
+  it("call-action version 2 (an in-call control, fixtures/v2): /record's job records the chat's live call", async () => {
+    // The live call the rename above acted on; the stored job names the capture's call.
+    const [call] = p.sandbox.calls(DEMO.community);
+    if (!call) throw new Error("no call in «Demo Community»");
+    const job = readFixtures("v2").get("calls-call-action-record-start");
+    if (!job) throw new Error("no fixture calls-call-action-record-start in fixtures/v2");
+    const stored = JSON.parse(job.data) as { v: number; call: { id: string; accessHash: string } };
+    expect(stored.v).toBe(2);
+    const data = job.data.replace(stored.call.id, call.id).replace(stored.call.accessHash, call.accessHash);
+    await loadStoredJob(redis, p.prefix, { ...job, data });
+    await expect
+      .poll(() => p.sandbox.world.getGroupCall(call.id)?.recording, { timeout: 10_000 })
+      .toMatchObject({ video: false });
+    await p.sandbox.waitForBotMessage(DEMO.community, (m) => /⏺ Recording/.test(m.text ?? ""), {
+      timeoutMs: 10_000,
+    });
+  });
+
   it("recurring-occurrence: the rule's next occurrence is scheduled in Telegram", async () => {
     await loadStoredJob(redis, p.prefix, fixture("calls-recurring-occurrence"));
     await p.waitForCalls(DEMO.studio, 1);
