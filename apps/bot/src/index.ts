@@ -8,6 +8,7 @@ export { BOT_COMMANDS, renderHelp } from "./features/help-text.ts";
 export { type KnownChats, knownChats } from "./newcall/known-chats-store.ts";
 export { type NewCallCommand, parseNewCallCommand } from "./newcall/parse-new-call-command.ts";
 export { type BotKeys, botKeys } from "./redis/bot-keys.ts";
+export { BOT_RIGHT_NAMES } from "./setup/bot-right-names.ts";
 export { isReady, type SetupReport } from "./setup/check-chat-setup.ts";
 export { checkKnownChats, type KnownChatCheck, type KnownChatsCheck } from "./setup/check-known-chats.ts";
 export { type RunningBot, type StartBotOptions, startBot } from "./start-bot.ts";

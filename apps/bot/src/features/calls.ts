@@ -9,8 +9,8 @@ import { describeRefusal } from "../messages/describe-refusal.ts";
 import type { RecordingDestinations } from "../recordings/recording-destinations.ts";
 import { wakeWaitingOccurrences } from "../recurring/wake-waiting-occurrences.ts";
 import { handleReplacePress } from "../replace/handle-replace-press.ts";
+import { answerIfFailed } from "../telegram/answer-if-failed.ts";
 import { replyToCommand } from "../telegram/reply-to-command.ts";
-import { rateLimitWait } from "../telegram/tell-rate-limited.ts";
 
 export interface CallsFeatureDeps extends CallsViewDeps {
   /** Where each chat's recordings are forwarded (/recordings). */
@@ -71,25 +71,6 @@ export function createCallsFeature(deps: CallsFeatureDeps): Composer<Context> {
       deps.logger.info({ chatId: ctx.chat.id, woken }, "a call ended; waiting occurrences run now");
   });
   return feature;
-}
-
-/** A button must not spin for ever when its handler fails; the error boundary logs the cause. */
-function answerIfFailed(handle: (ctx: Context) => Promise<void>) {
-  return async (ctx: Context) => {
-    try {
-      await handle(ctx);
-    } catch (error) {
-      // The button must not spin for ever; the error boundary logs the cause (and answers a 429 itself).
-      if (rateLimitWait(error) !== undefined) throw error;
-      await ctx
-        .answerCallbackQuery({
-          text: "Sorry, something went wrong on my side. Nothing was changed; try again in a minute.",
-          show_alert: true,
-        })
-        .catch(() => undefined);
-      throw error;
-    }
-  };
 }
 
 async function handleCallsCommand(ctx: Context, deps: CallsFeatureDeps): Promise<void> {

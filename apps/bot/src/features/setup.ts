@@ -3,7 +3,9 @@ import type { ChatMember } from "grammy/types";
 import { resolveManagedChat } from "../calls/resolve-managed-chat.ts";
 import { handleSetupPress } from "../setup/handle-setup-press.ts";
 import { lookAtChat } from "../setup/look-at-chat.ts";
+import { setupChatOf } from "../setup/setup-chat-of.ts";
 import type { SetupDeps } from "../setup/setup-deps.ts";
+import { answerIfFailed } from "../telegram/answer-if-failed.ts";
 import { isPrivateChatClosed } from "../telegram/bot-api-errors.ts";
 import { replyToCommand } from "../telegram/reply-to-command.ts";
 
@@ -30,12 +32,7 @@ export function createSetupFeature(deps: SetupDeps): Composer<Context> {
       await reply(managed.reply);
       return;
     }
-    const chat = {
-      id: managed.chat.chatId,
-      title: managed.chat.title,
-      type: managed.type,
-      ...(managed.chat.username !== undefined && { username: managed.chat.username }),
-    };
+    const chat = setupChatOf({ ...managed.chat, id: managed.chat.chatId, type: managed.type });
     const shown = await lookAtChat(ctx.api, chat, ctx.me, deps);
     await reply(shown.text, { reply_markup: shown.keyboard });
   });
@@ -47,17 +44,7 @@ export function createSetupFeature(deps: SetupDeps): Composer<Context> {
     if (chat.type === "private" || !isPresent(update.new_chat_member)) return;
     if (isPresent(update.old_chat_member) && !rightsChanged(update.old_chat_member, update.new_chat_member))
       return;
-    const shown = await lookAtChat(
-      ctx.api,
-      {
-        id: chat.id,
-        title: chat.title,
-        type: chat.type,
-        ...(chat.username !== undefined && { username: chat.username }),
-      },
-      ctx.me,
-      deps,
-    );
+    const shown = await lookAtChat(ctx.api, setupChatOf(chat), ctx.me, deps);
     const extra = { reply_markup: shown.keyboard, link_preview_options: { is_disabled: true } };
     if (chat.type !== "channel") {
       await ctx.api.sendMessage(chat.id, shown.text, extra);
@@ -72,19 +59,10 @@ export function createSetupFeature(deps: SetupDeps): Composer<Context> {
     }
   });
 
-  feature.callbackQuery(/^su:/, async (ctx) => {
-    try {
-      await handleSetupPress(ctx, deps);
-    } catch (error) {
-      await ctx
-        .answerCallbackQuery({
-          text: "Sorry, something went wrong on my side. Nothing was changed; try again in a minute.",
-          show_alert: true,
-        })
-        .catch(() => undefined);
-      throw error;
-    }
-  });
+  feature.callbackQuery(
+    /^su:/,
+    answerIfFailed((ctx) => handleSetupPress(ctx, deps)),
+  );
   return feature;
 }
 

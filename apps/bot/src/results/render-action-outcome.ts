@@ -1,4 +1,5 @@
-import { type CallActionResult, callActionOrigin, describeTelegramError, formatWait } from "@callbot/shared";
+import { type CallActionResult, callActionOrigin, formatWait } from "@callbot/shared";
+import { describeCallFailure } from "./describe-call-failure.ts";
 import { renderInCallOutcome, renderInCallSkip } from "./render-in-call-outcome.ts";
 
 export interface RenderedActionOutcome {
@@ -92,12 +93,7 @@ export function renderActionOutcome(
             : `Nothing to do: ${call} in ${chat} is already live.`,
       };
     case "failed": {
-      const description = describeTelegramError(outcome.failure.errorName, {
-        chatTitle: request.target.title,
-        ...(request.target.username !== undefined && { chatUsername: request.target.username }),
-        ...(ctx.userbotName !== undefined && { userbotName: ctx.userbotName }),
-        ...(outcome.failure.retryAfter !== undefined && { retryAfter: outcome.failure.retryAfter }),
-      });
+      const description = describeCallFailure(outcome.failure, request.target, ctx.userbotName);
       return {
         text: `❌ I could not ${VERB[request.action]} ${call === "The call" ? "the call" : call} in ${chat}.\n${description.userMessage}`,
       };

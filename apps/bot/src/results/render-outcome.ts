@@ -8,6 +8,7 @@ import {
 } from "@callbot/shared";
 import { describeCall } from "../messages/describe-call.ts";
 import { formatClockTime, formatDistance, formatScheduleTime } from "../messages/format-time.ts";
+import { describeCallFailure } from "./describe-call-failure.ts";
 
 export interface RenderedOutcome {
   /** The new text of the "queued" message. */
@@ -42,12 +43,7 @@ export function renderOutcome(result: CreateCallResult, ctx: RenderContext): Ren
         ackText: `⏳ Telegram asked the assistant to wait ${formatWait(outcome.delaySeconds)} (${outcome.delaySeconds} s); your request will run then. I will update this message again.`,
       };
     case "failed": {
-      const description = describeTelegramError(outcome.failure.errorName, {
-        chatTitle: request.target.title,
-        ...(request.target.username !== undefined && { chatUsername: request.target.username }),
-        ...(ctx.userbotName !== undefined && { userbotName: ctx.userbotName }),
-        ...(outcome.failure.retryAfter !== undefined && { retryAfter: outcome.failure.retryAfter }),
-      });
+      const description = describeCallFailure(outcome.failure, request.target, ctx.userbotName);
       const what = describeCall({ title: request.title, rtmp: request.rtmp });
       return { ackText: `❌ I could not create the ${what} in ${chat}.\n${description.userMessage}` };
     }

@@ -5,6 +5,7 @@ import { assistantName, readUserbotIdentity } from "../assistant/read-userbot-id
 import { knownChats, MAX_KNOWN_CHATS } from "../newcall/known-chats-store.ts";
 import { botKeys } from "../redis/bot-keys.ts";
 import { checkChatSetup, type SetupReport } from "./check-chat-setup.ts";
+import { setupChatOf } from "./setup-chat-of.ts";
 
 /** One known chat as /setup would see it now, or why it could not be looked at. */
 export type KnownChatCheck =
@@ -43,16 +44,7 @@ export async function checkKnownChats(deps: {
         checks.push({ chat, problem: "it is a private chat, not a group or channel" });
         continue;
       }
-      const report = await checkChatSetup(
-        deps.api,
-        {
-          id: found.id,
-          title: found.title,
-          type: found.type,
-          ...(found.username !== undefined && { username: found.username }),
-        },
-        { botId: me.id, assistant },
-      );
+      const report = await checkChatSetup(deps.api, setupChatOf(found), { botId: me.id, assistant });
       checks.push({ chat, report });
     } catch (error) {
       if (!(error instanceof GrammyError)) throw error;

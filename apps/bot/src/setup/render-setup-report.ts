@@ -1,13 +1,7 @@
 import { InlineKeyboard } from "grammy";
+import { BOT_RIGHT_NAMES } from "./bot-right-names.ts";
 import { type BotRight, isReady, missingFor, type SetupReport } from "./check-chat-setup.ts";
 import { setupPressData } from "./setup-press-data.ts";
-
-const RIGHT_NAMES: Record<BotRight, string> = {
-  invite_users: "Invite users",
-  promote_members: "Add new admins",
-  manage_video_chats: "Manage video chats",
-  restrict_members: "Ban users",
-};
 
 /**
  * The add-to-chat deep link that pre-fills exactly these admin rights for the bot
@@ -86,7 +80,7 @@ export function renderSetupReport(
     const rights = [...botNeeds];
     lines.push(
       "",
-      `I lack these admin rights: ${rights.map((r) => RIGHT_NAMES[r]).join(", ")}. Tap "Give me the rights" (it asks for exactly these), or turn them on under chat info → Administrators → @${options.botUsername}.`,
+      `I lack these admin rights: ${rights.map((r) => BOT_RIGHT_NAMES[r]).join(", ")}. Tap "Give me the rights" (it asks for exactly these), or turn them on under chat info → Administrators → @${options.botUsername}.`,
     );
     keyboard.url("🔑 Give me the rights", addBotDeepLink(options.botUsername, chat.type, rights)).row();
   }

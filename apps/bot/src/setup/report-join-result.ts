@@ -1,6 +1,7 @@
-import { describeTelegramError, formatWait, type JoinChatResult } from "@callbot/shared";
+import { formatWait, type JoinChatResult } from "@callbot/shared";
 import type { Api } from "grammy";
 import { assistantName, readUserbotIdentity } from "../assistant/read-userbot-identity.ts";
+import { describeCallFailure } from "../results/describe-call-failure.ts";
 import { isMessageNotModified, isMessageToEditGone } from "../telegram/bot-api-errors.ts";
 import { finishJoin } from "./join-chat.ts";
 import { lookAtChat } from "./look-at-chat.ts";
@@ -33,13 +34,7 @@ export async function reportJoinResult(
         ? `✅ ${name} was already in «${chat.title}».`
         : outcome.status === "delayed"
           ? `⏳ Telegram asked ${name} to wait ${formatWait(outcome.delaySeconds)}; it joins after that.`
-          : `❌ ${
-              describeTelegramError(outcome.failure.errorName, {
-                chatTitle: chat.title,
-                ...(chat.username !== undefined && { chatUsername: chat.username }),
-                userbotName: name,
-              }).userMessage
-            }`;
+          : `❌ ${describeCallFailure(outcome.failure, chat, name).userMessage}`;
   const shown = await lookAtChat(api, chat, me, deps, headline);
   const extra = { reply_markup: shown.keyboard, link_preview_options: { is_disabled: true } };
   try {

@@ -1,15 +1,8 @@
-import { botApiFor, checkKnownChats, isReady, type KnownChatCheck } from "@callbot/bot";
+import { BOT_RIGHT_NAMES, botApiFor, checkKnownChats, isReady, type KnownChatCheck } from "@callbot/bot";
 import type { BotConfig } from "@callbot/shared";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import type { CheckResult } from "./check-result.ts";
-
-const RIGHT_NAMES: Record<string, string> = {
-  invite_users: "Invite users",
-  promote_members: "Add new admins",
-  manage_video_chats: "Manage video chats",
-  restrict_members: "Ban users",
-};
 
 /**
  * The chats the bot knows (those it served a request for), each checked as /setup checks it:
@@ -76,7 +69,7 @@ function describeChat(check: KnownChatCheck, assistant: string | undefined): Che
     if (facts.anonymous) fixes.push(`${who} is an anonymous admin: turn "Remain anonymous" off for it`);
   }
   const botLacks = bot.isAdmin
-    ? bot.missing.map((right) => RIGHT_NAMES[right] ?? right)
+    ? bot.missing.map((right) => BOT_RIGHT_NAMES[right])
     : ["admin rights (Invite users, Add new admins, Manage video chats)"];
   const botLine =
     botLacks.length > 0 ? `the bot lacks ${botLacks.join(", ")} (/setup's fixes need them)` : "";

@@ -2,6 +2,7 @@ import type { CallRef } from "@callbot/shared";
 import { Api } from "telegram";
 import { returnBigInt } from "telegram/Helpers.js";
 import type { InvokeTelegram } from "../telegram/invoke-with-timeout.ts";
+import { updatesIn } from "../telegram/updates-in.ts";
 import { readTelegramFailure } from "./read-telegram-failure.ts";
 
 /** Users per phone.inviteToGroupCall: TDLib's documented maximum and tdesktop's slice (kMaxInvitePerSlice). */
@@ -85,10 +86,8 @@ async function inviteBatch(
 
 /** The users the answer's service message (messageActionInviteToGroupCall) names. */
 function invitedIn(updates: Api.TypeUpdates): Set<number> {
-  const list =
-    updates instanceof Api.Updates || updates instanceof Api.UpdatesCombined ? updates.updates : [];
   const ids = new Set<number>();
-  for (const update of list) {
+  for (const update of updatesIn(updates)) {
     if (!(update instanceof Api.UpdateNewChannelMessage || update instanceof Api.UpdateNewMessage)) continue;
     const action = update.message instanceof Api.MessageService ? update.message.action : undefined;
     if (action instanceof Api.MessageActionInviteToGroupCall)

@@ -1,5 +1,6 @@
 import type { CallSnapshot, ExistingCall } from "@callbot/shared";
 import { Api } from "telegram";
+import { updatesIn } from "../telegram/updates-in.ts";
 
 /**
  * A call as Telegram described it, in the contract's shape. A `groupCall` with a schedule date
@@ -34,13 +35,7 @@ export function liveCallOf(call: Api.TypeGroupCall): ExistingCall | undefined {
  * accepted all the same, so the action is not failed for it.
  */
 export function readCallSnapshot(updates: Api.TypeUpdates, callId: string): CallSnapshot | undefined {
-  const list =
-    updates instanceof Api.Updates || updates instanceof Api.UpdatesCombined
-      ? updates.updates
-      : updates instanceof Api.UpdateShort
-        ? [updates.update]
-        : [];
-  for (const update of list) {
+  for (const update of updatesIn(updates)) {
     if (update instanceof Api.UpdateGroupCall && update.call.id.toString() === callId) {
       return snapshotOfCall(update.call);
     }

@@ -1,5 +1,6 @@
 import type { ExistingCall } from "@callbot/shared";
 import { Api } from "telegram";
+import { updatesIn } from "../telegram/updates-in.ts";
 import { CallJobError } from "./call-job-error.ts";
 import { liveCallOf } from "./read-call-snapshot.ts";
 
@@ -10,13 +11,7 @@ import { liveCallOf } from "./read-call-snapshot.ts";
  * call is an error, not a success without data.
  */
 export function readCreatedCall(updates: Api.TypeUpdates): ExistingCall {
-  const list =
-    updates instanceof Api.Updates || updates instanceof Api.UpdatesCombined
-      ? updates.updates
-      : updates instanceof Api.UpdateShort
-        ? [updates.update]
-        : [];
-  for (const update of list) {
+  for (const update of updatesIn(updates)) {
     if (!(update instanceof Api.UpdateGroupCall)) continue;
     const call = liveCallOf(update.call);
     if (call) return call;

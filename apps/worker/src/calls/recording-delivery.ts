@@ -1,6 +1,7 @@
 import { Api } from "telegram";
 import { generateRandomLong } from "telegram/Helpers.js";
 import type { InvokeTelegram } from "../telegram/invoke-with-timeout.ts";
+import { updatesIn } from "../telegram/updates-in.ts";
 
 /** How far back in Saved Messages a recording is looked for (newest first). */
 const SAVED_MESSAGES_LOOKBACK = 20;
@@ -57,9 +58,7 @@ export async function forwardRecording(
       toPeer,
     }),
   );
-  const list =
-    updates instanceof Api.Updates || updates instanceof Api.UpdatesCombined ? updates.updates : [];
-  for (const update of list) {
+  for (const update of updatesIn(updates)) {
     if (update instanceof Api.UpdateNewChannelMessage || update instanceof Api.UpdateNewMessage)
       return update.message.id;
   }
