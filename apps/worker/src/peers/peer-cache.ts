@@ -72,6 +72,24 @@ export class PeerCache {
     await this.redis.del(this.notInKey(botApiChatId));
   }
 
+  /**
+   * What a job needs before anything else, in one round trip: the refusal remembered for a chat
+   * (Bot API id; undefined skips it) and the cached access hash of a channel (undefined for a
+   * basic group).
+   */
+  async lookUp(
+    notInOf: number | undefined,
+    channelId: number | string | undefined,
+  ): Promise<{ notIn: string | undefined; channel: CachedChannel | undefined }> {
+    const notInKey = notInOf === undefined ? undefined : this.notInKey(notInOf);
+    const idKey = channelId === undefined ? undefined : this.idKey(channelId);
+    const keys = [notInKey, idKey].filter((key): key is string => key !== undefined);
+    const values = keys.length === 0 ? [] : await this.redis.mget(...keys);
+    const stored = (key: string | undefined) =>
+      key === undefined ? null : (values[keys.indexOf(key)] ?? null);
+    return { notIn: stored(notInKey) ?? undefined, channel: parse(stored(idKey)) };
+  }
+
   /** The refusal remembered for a chat the account is not in, if any. */
   async notIn(botApiChatId: number): Promise<string | undefined> {
     return (await this.redis.get(this.notInKey(botApiChatId))) ?? undefined;

@@ -64,8 +64,12 @@ export function createTargetPeerResolver(
     const chat = nativeChatFromBotApiId(target.chatId);
     const rememberNotIn = (errorName: string) => cache.rememberNotIn(target.chatId, errorName);
     const forgetNotIn = () => cache.forgetNotIn(target.chatId);
-    // Checked before anything that costs a Telegram request.
-    const knownNotIn = options.ignoreRememberedNotIn ? undefined : await cache.notIn(target.chatId);
+    // Checked before anything that costs a Telegram request; a channel's cached access hash is
+    // read in the same round trip.
+    const { notIn: knownNotIn, channel: cached } = await cache.lookUp(
+      options.ignoreRememberedNotIn ? undefined : target.chatId,
+      chat.kind === "channel" ? chat.id : undefined,
+    );
     if (knownNotIn !== undefined) {
       throw new CallJobError(
         knownNotIn,
@@ -78,7 +82,6 @@ export function createTargetPeerResolver(
       return { chat, peer, rememberNotIn, forgetNotIn };
     }
 
-    const cached = await cache.byChannelId(chat.id);
     if (cached) {
       const forgetCached = () => cache.forget(chat.id, target.username);
       return { ...channelTarget(chat, cached), forgetCached, rememberNotIn, forgetNotIn };
