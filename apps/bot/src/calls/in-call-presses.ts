@@ -85,7 +85,7 @@ export const RECORDING_KINDS: Record<"record-audio" | "record-landscape" | "reco
 
 /**
  * The in-call rows of a live call in /calls: what to record or stop, who may speak on joining,
- * the speaker link (sent privately), resetting links, inviting. Each label starts with the
+ * the speaker link (sent privately) and resetting links (public chats only), inviting. Each label starts with the
  * entry's number, as the list's other buttons do.
  */
 export function inCallButtonRows(entry: CallEntry): Array<Array<{ label: string; code: InCallPressCode }>> {
@@ -99,8 +99,13 @@ export function inCallButtonRows(entry: CallEntry): Array<Array<{ label: string;
         : { label: "🔇 Mute new participants", code: "mute-new" },
     ],
     [
-      { label: "🎙 Speaker link", code: "speaker-link" },
-      { label: "♻️ Reset links", code: "reset-links" },
+      // Telegram makes call links only for public chats (PUBLIC_CHANNEL_MISSING otherwise).
+      ...(entry.chatUsername !== undefined
+        ? [
+            { label: "🎙 Speaker link", code: "speaker-link" as const },
+            { label: "♻️ Reset links", code: "reset-links" as const },
+          ]
+        : []),
       { label: "👥 Invite", code: "invite-users" },
     ],
   ];
