@@ -4,7 +4,7 @@ import type { Update, UserFromGetMe } from "grammy/types";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { type BotLimits, DEFAULT_BOT_LIMITS } from "./bot-limits.ts";
-import { createBotServices } from "./bot-services.ts";
+import { type BotServices, createBotServices } from "./bot-services.ts";
 import { CallsRegistry } from "./calls-registry/calls-registry.ts";
 import { chatMigrationFollower } from "./chats/follow-chat-migration.ts";
 import { type Clock, systemClock } from "./clock.ts";
@@ -70,6 +70,14 @@ export interface CreateBotOptions {
  * no network) so tests can drive it with handleUpdate or a runner.
  */
 export function createBot(options: CreateBotOptions): Bot<Context> {
+  return createBotWithServices(options).bot;
+}
+
+/** createBot, with the services its features share, for startBot to hand the same ones to the results consumer. */
+export function createBotWithServices(options: CreateBotOptions): {
+  bot: Bot<Context>;
+  services: BotServices;
+} {
   const { config, logger, redis, prefix } = options;
   const clock = options.clock ?? systemClock;
   const limits = { ...DEFAULT_BOT_LIMITS, ...options.limits };
@@ -243,5 +251,5 @@ export function createBot(options: CreateBotOptions): Bot<Context> {
   bot.catch((error) => {
     logger.error({ err: error.error, updateId: error.ctx.update.update_id }, "unhandled bot error");
   });
-  return bot;
+  return { bot, services };
 }

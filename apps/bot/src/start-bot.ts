@@ -19,11 +19,10 @@ import type { Bot, Context } from "grammy";
 import type { Update, UserFromGetMe } from "grammy/types";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { createAuthoriser } from "./auth/authorise-requester.ts";
 import { type BotLimits, DEFAULT_BOT_LIMITS } from "./bot-limits.ts";
 import { CallsRegistry } from "./calls-registry/calls-registry.ts";
 import { type Clock, systemClock } from "./clock.ts";
-import { createBot } from "./create-bot.ts";
+import { createBotWithServices } from "./create-bot.ts";
 import { type RunningDashboard, startDashboard } from "./dashboard/start-dashboard.ts";
 import { BOT_COMMANDS } from "./features/help-text.ts";
 import { InFlightUpdates } from "./in-flight-updates.ts";
@@ -109,6 +108,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const { prefix } = options;
   const clock = options.clock ?? systemClock;
   const stepTimeoutMs = options.stopStepTimeoutMs ?? 5_000;
+  const limits = { ...DEFAULT_BOT_LIMITS, ...options.limits };
 
   await assertRedisReachable(config.redisUrl);
   const redis = createRedisConnection(config.redisUrl, { role: "producer", connectionName: "callbot-bot" });
@@ -158,14 +158,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     // One zone store and one registry for the bot and the results consumer: they share a memory cache.
     const timeZones = createUserTimeZones({ redis, prefix, defaultTimeZone: config.defaultTimeZone, clock });
     const callsRegistry = new CallsRegistry(redis, prefix, clock, logger);
-    const ledger = createRequestLedger({
-      redis,
-      keys: botKeys(prefix),
-      prefix,
-      callsQueue,
-      limits: { ...DEFAULT_BOT_LIMITS, ...options.limits },
-    });
-    const bot = createBot({
+    const ledger = createRequestLedger({ redis, keys: botKeys(prefix), prefix, callsQueue, limits });
+    const { bot, services } = createBotWithServices({
       timeZones,
       callsRegistry,
       ledger,
@@ -207,18 +201,12 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       logger,
       calls: {
         redis,
-        keys: botKeys(prefix),
+        keys: services.keys,
         registry: callsRegistry,
         callsQueue,
         ownerIds: config.ownerIds,
-        // A redrawn private /calls lists the chats its viewer manages.
-        authorise: createAuthoriser({
-          api: bot.api,
-          redis,
-          keys: botKeys(prefix),
-          ownerIds: config.ownerIds,
-          ttlSeconds: { ...DEFAULT_BOT_LIMITS, ...options.limits }.memberCacheSeconds,
-        }),
+        // The features' own: a redrawn private /calls lists the chats its viewer manages.
+        authorise: services.authorise,
         timeZones,
       },
     });
@@ -233,7 +221,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     await ledger.recover({
       callsQueue,
       logger,
-      queueTimeoutMs: { ...DEFAULT_BOT_LIMITS, ...options.limits }.queueTimeoutMs,
+      queueTimeoutMs: limits.queueTimeoutMs,
     });
     const webhook = config.webhook
       ? await startWebhookServer({
