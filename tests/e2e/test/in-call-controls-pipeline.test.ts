@@ -193,8 +193,13 @@ describe("in-call controls: record, forward the recording, mute new participants
   it("ending a call while it records forwards its recording as a stop does, also when Telegram takes a while", async () => {
     // The file appears a second after the end: the worker's first looks find nothing and retry.
     p.sandbox.world.configure({ recordingDeliverySeconds: 1 });
-    const { reply } = await p.ask(DEMO.olga, DEMO.community, "/record audio");
-    await p.outcome(reply, /⏺ Recording “Weekly” in «Demo Community» \(audio only\)/);
+    // /record alone asks, with the same choice as the button; the answer is edited with the outcome.
+    const { reply } = await p.ask(DEMO.olga, DEMO.community, "/record");
+    expect(reply.text).toBe("⏺ Record “Weekly” in «Demo Community»: audio only, or video?");
+    await press(DEMO.olga, reply, "Audio only");
+    expect(await p.outcome(reply, /⏺ Recording/)).toBe(
+      "⏺ Recording “Weekly” in «Demo Community» (audio only). Stop it with ⏹ Stop recording in /calls, or /stoprecord.",
+    );
     const list = await listWithButton("⏹ End");
     await press(DEMO.olga, list, "⏹ End");
     const audio = await waitFor(

@@ -149,7 +149,10 @@ export async function handlePress(ctx: Context, deps: PressDeps): Promise<void> 
   const request: CallActionRequest = {
     v: callActionVersion(action),
     kind: "call-action",
-    requestId: actionJobId(action, entry.id),
+    // An in-call control can rightly be pressed again later (record, stop, record again): each
+    // press is its own request, or its result would share the first one's result id and be
+    // dropped as a repeat. The press claim above still makes a double tap one job.
+    requestId: inCall ? actionJobId(action, entry.id, query.id) : actionJobId(action, entry.id),
     action,
     origin: "user",
     requester: { userId: query.from.id, chatId: message.chat.id },
