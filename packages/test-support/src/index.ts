@@ -4,5 +4,6 @@ export { deleteKeysWithPrefix } from "./delete-keys.ts";
 export { DEMO, DEMO_CHATS } from "./demo-world.ts";
 export { PrivateRedis, type PrivateRedisOptions } from "./private-redis.ts";
 export { PseudoTerminal } from "./pseudo-terminal.ts";
+export { type Exit, logMessageOf, ServiceProcess, type ServiceProcessOptions } from "./service-process.ts";
 export { REDIS_URL } from "./shared-redis.ts";
 export { waitFor } from "./wait-for.ts";

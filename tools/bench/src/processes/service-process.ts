@@ -1,7 +1,5 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
 import { performance } from "node:perf_hooks";
-import { createInterface } from "node:readline";
+import { ServiceProcess as ChildService, logMessageOf } from "@callbot/test-support";
 import { readRssBytes } from "./read-rss.ts";
 
 export interface ServiceProcessOptions {
@@ -39,98 +37,42 @@ const TAIL_LINES = 20;
 
 /**
  * Starts a product process (bot or worker) as a child of its own, so that its memory and start-up
- * are its own, and resolves when it logs `readyMessage`. Its stdout keeps being read (and
- * dropped) so that a full pipe never blocks it.
+ * are its own, and resolves when it logs `readyMessage`. From then on its output is drained unread,
+ * so that a full pipe never blocks it and parsing logs never costs the bench's own CPU.
  */
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
   const startedAt = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), options.script], {
+  const startupLog: Array<{ ms: number; msg: string }> = [];
+  const child = new ChildService({
+    name: options.name,
+    args: [...(options.nodeFlags ?? []), options.script],
     cwd: options.cwd,
     env: options.env,
-    stdio: ["ignore", "pipe", "pipe"],
+    keepLines: TAIL_LINES,
+    onLine: (line) => {
+      const msg = logMessageOf(line);
+      if (msg !== undefined) startupLog.push({ ms: Math.round(performance.now() - startedAt), msg });
+    },
   });
-  const tail: string[] = [];
-  const startupLog: Array<{ ms: number; msg: string }> = [];
-  const remember = (line: string) => {
-    tail.push(line);
-    if (tail.length > TAIL_LINES) tail.shift();
-  };
-  createInterface({ input: child.stderr! }).on("line", remember);
-  const lines = createInterface({ input: child.stdout! });
-
-  const timeoutMs = options.readyTimeoutMs ?? 30_000;
   try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => fail(new Error(`${options.name} did not log ${options.readyMessage} within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      const onLine = (line: string) => {
-        remember(line);
-        const msg = logMessageOf(line);
-        if (msg !== undefined) startupLog.push({ ms: Math.round(performance.now() - startedAt), msg });
-        if (msg === undefined || !options.readyMessage.test(msg)) return;
-        cleanup();
-        resolve();
-      };
-      const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
-        fail(new Error(`${options.name} exited before it was ready (code ${code}, signal ${signal})`));
-      const fail = (error: Error) => {
-        cleanup();
-        reject(error);
-      };
-      const cleanup = () => {
-        clearTimeout(timer);
-        lines.off("line", onLine);
-        child.off("exit", onExit);
-      };
-      lines.on("line", onLine);
-      child.once("exit", onExit);
-    });
+    await child.waitForLog(options.readyMessage, options.readyTimeoutMs ?? 30_000);
   } catch (error) {
-    child.kill("SIGKILL");
+    await child.kill();
     const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`${message}\nIts last output:\n${tail.join("\n")}`);
+    throw new Error(`${options.name} was not ready: ${message}\nIts last output:\n${child.lines.join("\n")}`);
   }
   const coldStartMs = performance.now() - startedAt;
-  // After start-up the logs are only drained: parsing them would cost the bench's own CPU.
-  lines.close();
-  child.stdout!.resume();
+  child.stopReading();
 
-  const rssAtReadyBytes = await readRssBytes(child.pid!, "VmRSS");
-  let stopping: Promise<void> | undefined;
+  const pid = child.pid!;
+  const rssAtReadyBytes = await readRssBytes(pid, "VmRSS");
   return {
-    pid: child.pid!,
+    pid,
     coldStartMs,
     startupLog,
     rssAtReadyBytes,
-    peakRssBytes: () => readRssBytes(child.pid!, "VmHWM"),
-    rssNowBytes: () => readRssBytes(child.pid!, "VmRSS"),
-    stop: (graceMs = 10_000) => {
-      stopping ??= stopChild(child, graceMs);
-      return stopping;
-    },
+    peakRssBytes: () => readRssBytes(pid, "VmHWM"),
+    rssNowBytes: () => readRssBytes(pid, "VmRSS"),
+    stop: (graceMs = 10_000) => child.stop(graceMs),
   };
-}
-
-function logMessageOf(line: string): string | undefined {
-  if (!line.startsWith("{")) return undefined;
-  try {
-    const parsed = JSON.parse(line) as { msg?: unknown };
-    return typeof parsed.msg === "string" ? parsed.msg : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, "exit");
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
-  try {
-    await exited;
-  } finally {
-    clearTimeout(timer);
-  }
 }
