@@ -229,11 +229,16 @@ describe("results consumer: the acknowledgement is edited with the outcome", () 
   it("an invalid results message is dropped without stopping later ones", async () => {
     const { request, ack } = await queued(DEMO.olga, DEMO.community, "/newcall Standup");
     // Deliberately not a ResultsMessage: the consumer must validate, not trust.
-    await h.putResult({ v: 2, kind: "create-call" } as unknown as CreateCallResult);
+    const invalid = await h.putResult({ v: 2, kind: "create-call" } as unknown as CreateCallResult);
     await h.putResult(
       result(request, { status: "created", call: { id: "1", accessHash: "2", rtmp: false } }),
     );
     await h.sandbox.waitForEdit(DEMO.community, ack.id, (m) => m.text?.includes("live now") ?? false);
+    // Failed for good at its first attempt (UnrecoverableError), not retried as a crash would be.
+    await waitFor(async () => (await invalid.getState()) === "failed", "the invalid result to fail");
+    const failed = await h.resultsQueue.getJob(invalid.id ?? "");
+    expect(failed?.attemptsMade).toBe(1);
+    expect(failed?.failedReason).toMatch(/upgrade|invalid|version/i);
   });
 
   it("a result produced while the bot is down is delivered when a new instance starts", async () => {

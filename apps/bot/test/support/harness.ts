@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type Sandbox, startSandbox } from "@callbot/sandbox";
 import { type CreateCallRequest, QUEUE_NAMES, type ResultsMessage } from "@callbot/shared";
 import { deleteKeysWithPrefix, REDIS_URL, waitFor } from "@callbot/test-support";
-import { Queue } from "bullmq";
+import { type Job, Queue } from "bullmq";
 import type { Update } from "grammy/types";
 import { Redis } from "ioredis";
 import { pino } from "pino";
@@ -31,8 +31,10 @@ export interface Harness {
   callJobs(): Promise<CreateCallRequest[]>;
   /** Waits until the calls queue holds a job; returns every job on it. */
   waitForCallJobs(): Promise<CreateCallRequest[]>;
+  /** The results queue (read with a separate connection). */
+  resultsQueue: Queue<ResultsMessage>;
   /** Puts a message on the results queue as the worker would. */
-  putResult(message: ResultsMessage): Promise<void>;
+  putResult(message: ResultsMessage): Promise<Job<ResultsMessage>>;
   /** Starts another bot instance on the same prefix and sandbox (after `running.stop()`). */
   restartBot(): Promise<RunningBot>;
   close(): Promise<void>;
@@ -83,6 +85,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     updates,
     callJobs,
+    resultsQueue: results,
     async waitForCallJobs() {
       return waitFor(async () => {
         const jobs = await callJobs();
@@ -90,7 +93,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       }, "a job on the calls queue");
     },
     async putResult(message) {
-      await results.add("result", message, { attempts: 3, backoff: { type: "fixed", delay: 200 } });
+      return results.add("result", message, { attempts: 3, backoff: { type: "fixed", delay: 200 } });
     },
     async restartBot() {
       running = await start();
