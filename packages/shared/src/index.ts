@@ -53,6 +53,7 @@ export * from "./redis/quit-redis.ts";
 export * from "./redis/redact-redis-url.ts";
 export * from "./redis/redis-address.ts";
 export * from "./redis/redis-options.ts";
+export * from "./redis/sentinel-options.ts";
 export * from "./redis/wait-until-ready.ts";
 export * from "./telegram/describe-telegram-error.ts";
 export * from "./telegram/format-wait.ts";

@@ -35,6 +35,19 @@ describe("REDIS_URL: one server or a Redis Cluster", () => {
         ],
       },
     ],
+    [
+      "redis+sentinel://:pw@10.0.0.1:26379,10.0.0.2:26379/mymaster",
+      {
+        kind: "sentinel",
+        tls: false,
+        name: "mymaster",
+        password: "pw",
+        sentinels: [
+          { host: "10.0.0.1", port: 26379 },
+          { host: "10.0.0.2", port: 26379 },
+        ],
+      },
+    ],
   ])("%s", (url, expected) => {
     expect(parseRedisAddress(url)).toEqual(expected);
   });
@@ -56,6 +69,9 @@ describe("REDIS_URL: one server or a Redis Cluster", () => {
     });
     expect(configSecrets(config)).toContain("hunter2/x");
     expect(JSON.stringify(config)).not.toContain("hunter2");
+    expect(redactRedisUrl("redis+sentinel://:pw@s1:26379/mymaster")).toBe(
+      "redis+sentinel://:***@s1:26379/mymaster",
+    );
   });
 
   it("on a cluster the prefix defaults to {callbot}; a hash-tagged QUEUE_PREFIX is kept; one server keeps callbot", () => {

@@ -1,8 +1,9 @@
-import { Redis } from "ioredis";
+import { Redis, type RedisOptions } from "ioredis";
 import { DeadlineError, withDeadline } from "../process/deadline.ts";
 import { redactRedisUrl } from "./redact-redis-url.ts";
 import { parseRedisAddress, type RedisAddress, type RedisNode } from "./redis-address.ts";
 import { REDIS_CONNECT_TIMEOUT_MS } from "./redis-options.ts";
+import { sentinelOptionsOf } from "./sentinel-options.ts";
 
 /** Redis did not answer at start-up; the message says where callbot looked and what to do. */
 export class RedisUnreachableError extends Error {
@@ -29,6 +30,8 @@ export async function assertRedisReachable(url: string, options: { timeoutMs?: n
   const timeoutMs = options.timeoutMs ?? REDIS_CONNECT_TIMEOUT_MS;
   const address = parseRedisAddress(url);
   if (address.kind === "server") return pingServer(url, url, timeoutMs);
+  // Through the sentinels: they must answer and name a master that answers.
+  if (address.kind === "sentinel") return pingServer(url, sentinelOptionsOf(address), timeoutMs);
   // A cluster is reachable when one of the nodes given answers (the client finds the others).
   let failure: unknown;
   for (const node of address.nodes) {
@@ -41,16 +44,17 @@ export async function assertRedisReachable(url: string, options: { timeoutMs?: n
   throw failure;
 }
 
-/** PING one server at `serverUrl`; errors name `shownUrl` (the REDIS_URL as given). */
-async function pingServer(shownUrl: string, serverUrl: string, timeoutMs: number): Promise<void> {
+/** PING one server at `server` (a URL, or sentinel options); errors name `shownUrl` (the REDIS_URL as given). */
+async function pingServer(shownUrl: string, server: string | RedisOptions, timeoutMs: number): Promise<void> {
   const url = shownUrl;
-  const redis = new Redis(serverUrl, {
+  const once: RedisOptions = {
     lazyConnect: true,
     connectTimeout: timeoutMs,
     retryStrategy: () => null,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
-  });
+  };
+  const redis = typeof server === "string" ? new Redis(server, once) : new Redis({ ...server, ...once });
   // ioredis reports the cause on the "error" event and rejects connect() with a bare
   // "Connection is closed."; keep the cause.
   let cause: unknown;

@@ -1,6 +1,7 @@
 import { Cluster, Redis } from "ioredis";
 import { parseRedisAddress } from "./redis-address.ts";
 import { type RedisRole, redisOptionsForRole } from "./redis-options.ts";
+import { sentinelOptionsOf } from "./sentinel-options.ts";
 
 export interface CreateRedisConnectionOptions {
   role: RedisRole;
@@ -13,7 +14,8 @@ export interface CreateRedisConnectionOptions {
  * `connection` to a BullMQ Queue ("producer") or Worker ("worker"). The caller owns it and
  * closes it with `quit()` after the BullMQ objects that use it.
  *
- * With a `redis+cluster://` REDIS_URL it is an ioredis Cluster client. It is typed as Redis
+ * With a `redis+sentinel://` REDIS_URL it finds the master through the sentinels (and follows a
+ * failover). With a `redis+cluster://` REDIS_URL it is an ioredis Cluster client. It is typed as Redis
  * because it answers the same commands (BullMQ takes either); every callbot key lives under the
  * hash-tagged prefix (`{callbot}`), so each MULTI and script stays inside one slot. What a
  * cluster client cannot do (SCAN or MONITOR over the whole keyspace, CLIENT on one server)
@@ -28,6 +30,9 @@ export function createRedisConnection(url: string, options: CreateRedisConnectio
   const named = options.connectionName === undefined ? {} : { connectionName: options.connectionName };
   const address = parseRedisAddress(url);
   if (address.kind === "server") return new Redis(url, { ...roleOptions, retryStrategy, ...named });
+  if (address.kind === "sentinel") {
+    return new Redis({ ...sentinelOptionsOf(address), ...roleOptions, retryStrategy, ...named });
+  }
   const cluster = new Cluster(address.nodes, {
     // The cluster client keeps its own offline queue and retries; the node connections follow the role.
     enableOfflineQueue: roleOptions.enableOfflineQueue ?? true,
