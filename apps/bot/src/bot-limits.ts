@@ -31,6 +31,11 @@ export interface BotLimits {
    * (the rule's schema), inside Telegram's 8-day scheduling window. @defaultValue 24
    */
   recurringLeadHours: number;
+  /**
+   * A planned call's job (the calendar) is delayed at most this long at a time: it wakes, compares
+   * with the clock, and waits again until it is due (the worker's plannedHopMs). @defaultValue 3_600_000
+   */
+  plannedHopMs: number;
 }
 
 export const DEFAULT_BOT_LIMITS: BotLimits = {
@@ -45,4 +50,5 @@ export const DEFAULT_BOT_LIMITS: BotLimits = {
   replayClaimSeconds: 48 * 60 * 60,
   guidedFlowTimeoutMs: 5 * 60_000,
   recurringLeadHours: 24,
+  plannedHopMs: 60 * 60_000,
 };

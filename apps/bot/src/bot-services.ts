@@ -9,6 +9,9 @@ import {
 } from "./assistant/assistant-for-chat.ts";
 import { type Authorise, createAuthoriser } from "./auth/authorise-requester.ts";
 import type { BotLimits } from "./bot-limits.ts";
+import { createCalendar } from "./calendar/create-calendar.ts";
+import type { CalendarDeps } from "./calendar/place-call.ts";
+import type { Clock } from "./clock.ts";
 import { guidedConversationKey } from "./features/guided-newcall.ts";
 import { type AutostartDefaults, autostartDefaults } from "./newcall/autostart-default-store.ts";
 import { GuidedFlowWatchdog } from "./newcall/guided-flow-watchdog.ts";
@@ -19,7 +22,7 @@ import { type BotKeys, botKeys } from "./redis/bot-keys.ts";
 import { createRequestLedger, type RequestLedger } from "./requests/request-ledger.ts";
 
 /** What several features share, built once per bot (createBot) and passed in. */
-export interface BotServices {
+export interface BotServices extends CalendarDeps {
   /** Every bot Redis key. */
   keys: BotKeys;
   /** Who may manage calls in a chat: the one rights check, with its cache. */
@@ -47,10 +50,15 @@ export function createBotServices(deps: {
   logger: Logger;
   /** startBot shares its ledger with the start-up recovery; otherwise a new one. */
   ledger?: RequestLedger;
+  clock: Clock;
+  /** startBot shares its calendar with the results consumer; otherwise a new one. */
+  calendar?: CalendarDeps;
 }): BotServices {
   const { api, redis, prefix, callsQueue, limits, logger } = deps;
   const keys = botKeys(prefix);
   return {
+    ...(deps.calendar ??
+      createCalendar({ redis, prefix, callsQueue, clock: deps.clock, logger, hopMs: limits.plannedHopMs })),
     keys,
     authorise: createAuthoriser({
       api,

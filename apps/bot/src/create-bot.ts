@@ -5,10 +5,12 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { type BotLimits, DEFAULT_BOT_LIMITS } from "./bot-limits.ts";
 import { type BotServices, createBotServices } from "./bot-services.ts";
+import type { CalendarDeps } from "./calendar/place-call.ts";
 import { CallsRegistry } from "./calls-registry/calls-registry.ts";
 import { chatMigrationFollower } from "./chats/follow-chat-migration.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { createAutostartDefaultFeature } from "./features/autostart-default.ts";
+import { createCalendarFeature } from "./features/calendar.ts";
 import { createCallsFeature } from "./features/calls.ts";
 import { createChatMigrationFeature } from "./features/chat-migration.ts";
 import { createGuidedNewCallFeature } from "./features/guided-newcall.ts";
@@ -60,6 +62,8 @@ export interface CreateBotOptions {
   ledger?: RequestLedger;
   /** The per-chat lock's timings (serialise/chat-lock.ts); tests shorten them. */
   chatLock?: Partial<Omit<ChatLockOptions, "handledTtlSeconds">>;
+  /** The bot's calendar (planned calls, set ends); shared with the results consumer. Default: a new one. */
+  calendar?: CalendarDeps;
 }
 
 /**
@@ -101,7 +105,9 @@ export function createBotWithServices(options: CreateBotOptions): {
     ownerIds: config.ownerIds,
     limits,
     logger,
+    clock,
     ...(options.ledger !== undefined && { ledger: options.ledger }),
+    ...(options.calendar !== undefined && { calendar: options.calendar }),
   });
 
   if (options.inFlight) bot.use(options.inFlight.middleware());
@@ -183,6 +189,7 @@ export function createBotWithServices(options: CreateBotOptions): {
     createNewCallFeature({
       ...services,
       redis,
+      prefix,
       callsQueue: options.callsQueue,
       rules: services.recurringRules,
       timeZoneFor,
@@ -221,9 +228,22 @@ export function createBotWithServices(options: CreateBotOptions): {
     timeZoneFor,
     clock,
     logger,
+    calendar: services.calendar,
+    autoEnds: services.autoEnds,
   };
   features.use(createCallsFeature(callsDeps));
   features.use(createInCallControlsFeature(callsDeps));
+  features.use(
+    createCalendarFeature({
+      ...services,
+      callsRegistry,
+      clock,
+      redis,
+      prefix,
+      logger,
+      timeZoneFor,
+    }),
+  );
   features.use(
     createSetupFeature({
       redis,

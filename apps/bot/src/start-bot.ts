@@ -199,7 +199,10 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       ownerIds: config.ownerIds,
       clock,
       logger,
+      // The features' own calendar: its listeners hear the results consumer's changes too.
+      calendar: services,
       calls: {
+        calendar: services.calendar,
         redis,
         keys: services.keys,
         registry: callsRegistry,

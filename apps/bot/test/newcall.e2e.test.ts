@@ -125,9 +125,9 @@ describe("/newcall through the sandbox and a real Redis", () => {
       ["/newcall Standup at 25:00", 'I could not read the time "at 25:00"'],
       [
         "/newcall Standup 2020-01-01T10:00",
-        "is in the past. A call can be scheduled between 10 seconds and 8 days",
+        "is in the past. A call can be scheduled between 10 seconds and a year",
       ],
-      ["/newcall Standup in 9 days".replace("9 days", "216h"), "too far ahead"],
+      ["/newcall Standup in 400 days", "too far ahead"],
       ["/newcall Standup in 3s", "too soon"],
       [`/newcall ${"x".repeat(70)}`, "The title is 70 characters long; Telegram allows at most 64"],
       ["/newcall Standup --loud", 'Unknown option "--loud"'],

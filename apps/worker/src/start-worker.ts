@@ -237,6 +237,9 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
       // A stopped recording lands in this account's Saved Messages: its forward runs here.
       recordingForwards: accountQueues.of(identity.userId),
       ...(options.forwardTiming !== undefined && { forwardTiming: options.forwardTiming }),
+      ...(options.plannedHopMs !== undefined && { plannedHopMs: options.plannedHopMs }),
+      redis: connection,
+      prefix,
     });
     const consumerOptions = {
       connection,
@@ -266,6 +269,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
         floodWaitUntil,
         logger,
         now,
+        ...(options.plannedHopMs !== undefined && { plannedHopMs: options.plannedHopMs }),
       }),
     });
     await Promise.all([consumer.worker.waitUntilReady(), ownConsumer.worker.waitUntilReady()]);

@@ -13,6 +13,7 @@ export * from "./config/env-variables.ts";
 export * from "./config/parse-env-variables.ts";
 export * from "./config/safe-serialisation.ts";
 export * from "./config/worker-config.ts";
+export * from "./contract/auto-end-notice.ts";
 export * from "./contract/call-action.ts";
 export * from "./contract/call-request.ts";
 export * from "./contract/call-result.ts";

@@ -2,6 +2,8 @@ import type { Queue } from "bullmq";
 import type { Api, InlineKeyboard } from "grammy";
 import type { Redis } from "ioredis";
 import type { Authorise } from "../auth/authorise-requester.ts";
+import type { CalendarStore } from "../calendar/calendar-store.ts";
+import type { PlannedCall } from "../calendar/planned-call.ts";
 import { type CallsRegistry, MAX_CHATS } from "../calls-registry/calls-registry.ts";
 import { trackQueuedRequest } from "../calls-registry/follow-call-events.ts";
 import type { BotKeys } from "../redis/bot-keys.ts";
@@ -48,6 +50,8 @@ export interface CallsViewDeps {
   authorise: Authorise;
   /** How long a chat's administrator list is trusted for a private /calls. @defaultValue 600 */
   chatCacheSeconds?: number;
+  /** The bot's calendar: its planned calls are listed after the calls. */
+  calendar?: Pick<CalendarStore, "forChat" | "chats">;
 }
 
 /** The entries a scope shows: registry entries plus requests still waiting in the calls queue. */
@@ -90,8 +94,9 @@ export async function renderView(
   viewer: { timeZone: string; now: number; headline?: string },
   deps: CallsViewDeps,
 ): Promise<{ text: string; keyboard: InlineKeyboard }> {
-  const listed = await collectCalls(scope, deps);
+  const [listed, planned] = await Promise.all([collectCalls(scope, deps), collectPlanned(scope, deps)]);
   return renderCallsList(listed, {
+    planned,
     timeZone: viewer.timeZone,
     now: viewer.now,
     isPrivate: scope.kind === "private",
@@ -141,4 +146,19 @@ async function trackPending(
     if (isRunning) running.add(entry.id);
   }
   return running;
+}
+
+/** The planned calls a scope shows: waiting ones, and those that could not be created (for a day). */
+export async function collectPlanned(scope: ViewScope, deps: CallsViewDeps): Promise<PlannedCall[]> {
+  const calendar = deps.calendar;
+  if (!calendar) return [];
+  const chatIds =
+    scope.kind === "chat"
+      ? [scope.chatId]
+      : await chatsManagedBy(scope.userId, await calendar.chats(), {
+          ...deps,
+          chatCacheSeconds: deps.chatCacheSeconds ?? 600,
+        });
+  const plans = (await Promise.all(chatIds.map((chatId) => calendar.forChat(chatId)))).flat();
+  return plans.filter((plan) => plan.state === "planned" || plan.state === "failed");
 }

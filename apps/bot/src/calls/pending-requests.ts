@@ -25,6 +25,8 @@ export async function readPendingRequests(
     const parsed = CreateCallRequestSchema.safeParse(job.data);
     if (!parsed.success) continue;
     if (chatIds !== "all" && !chatIds.has(parsed.data.target.chatId)) continue;
+    // A planned call's job waits weeks: the calendar lists it (calendar/), not as a queued request.
+    if (parsed.data.planned !== undefined) continue;
     pending.push({ request: parsed.data, running: (await job.getState()) === "active" });
   }
   return pending;

@@ -1,4 +1,6 @@
 import { InlineKeyboard } from "grammy";
+import type { PlannedCall } from "../calendar/planned-call.ts";
+import { renderPlannedSection } from "../calendar/render-planned-section.ts";
 import type { CallEntry } from "../calls-registry/call-entry.ts";
 import { describeCall } from "../messages/describe-call.ts";
 import { formatDistance, formatScheduleTime } from "../messages/format-time.ts";
@@ -25,6 +27,8 @@ export interface RenderListContext {
   chatTitle?: string;
   /** A line on top: the outcome of the last button press. */
   headline?: string;
+  /** The bot's calendar's planned calls, listed after the calls. */
+  planned?: readonly PlannedCall[];
 }
 
 /** The /calls message: plain text (titles are user input) and one row of buttons per entry. */
@@ -38,7 +42,8 @@ export function renderCallsList(
     : `📋 Calls in «${ctx.chatTitle ?? "this chat"}»`;
   const lines: string[] = [];
   if (ctx.headline) lines.push(ctx.headline, "");
-  if (listed.length === 0) {
+  const planned = ctx.planned ?? [];
+  if (listed.length === 0 && planned.length === 0) {
     lines.push(
       ctx.isPrivate
         ? "No calls or pending requests in the chats you manage. Create one with /newcall."
@@ -46,7 +51,9 @@ export function renderCallsList(
     );
     return { text: lines.join("\n"), keyboard };
   }
-  lines.push(`${head} (times in ${ctx.timeZone}):`);
+  lines.push(
+    listed.length === 0 ? `${head}: no calls in Telegram right now.` : `${head} (times in ${ctx.timeZone}):`,
+  );
   sortForListing(listed)
     .slice(0, MAX_LISTED)
     .forEach((item, index) => {
@@ -69,6 +76,7 @@ export function renderCallsList(
         }
       }
     });
+  if (planned.length > 0) lines.push(...renderPlannedSection(planned, ctx, keyboard));
   return { text: lines.join("\n"), keyboard };
 }
 

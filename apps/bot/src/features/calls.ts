@@ -1,5 +1,6 @@
 import { Composer, type Context } from "grammy";
 import type { Logger } from "pino";
+import type { AutoEnds } from "../calendar/auto-ends.ts";
 import { type CallsViewDeps, renderView, saveView, type ViewScope } from "../calls/calls-view.ts";
 import { handlePress } from "../calls/handle-press.ts";
 import { handleRename, handleRotateKey } from "../calls/rename-and-rotate.ts";
@@ -19,6 +20,8 @@ export interface CallsFeatureDeps extends CallsViewDeps {
   logger: Logger;
   timeZoneFor: (userId: number) => string;
   chatCacheSeconds: number;
+  /** Set ends: a call ended in Telegram by hand cancels its own. */
+  autoEnds?: Pick<AutoEnds, "cancel">;
 }
 
 /**
@@ -64,9 +67,13 @@ export function createCallsFeature(deps: CallsFeatureDeps): Composer<Context> {
     duration: ctx.msg?.video_chat_ended?.duration ?? 0,
   }));
   feature.on(["message:video_chat_ended", "channel_post:video_chat_ended"], async (ctx) => {
+    const before = await deps.registry.current(ctx.chat.id);
     await followEnded(ctx);
-    // Recurring occurrences waiting for this chat's call to end (one call per chat) go now.
-    const woken = await wakeWaitingOccurrences(deps.callsQueue, ctx.chat.id);
+    // The call that ended (not a call that replaced it, whose entry stays current) drops its set end.
+    const after = before === undefined ? undefined : await deps.registry.get(before.id);
+    if (before?.call !== undefined && after?.state === "ended") await deps.autoEnds?.cancel(before.call.id);
+    // Recurring occurrences and due planned calls waiting for this chat's call to end (one call per chat) go now.
+    const woken = await wakeWaitingOccurrences(deps.callsQueue, ctx.chat.id, deps.clock.now());
     if (woken > 0)
       deps.logger.info({ chatId: ctx.chat.id, woken }, "a call ended; waiting occurrences run now");
   });

@@ -2,9 +2,11 @@ import { MAX_SCHEDULE_AHEAD_SECONDS, MIN_SCHEDULE_AHEAD_SECONDS } from "@callbot
 import type { NewCallParseError } from "./parse-new-call-command.ts";
 import { quoteTypedOr as q } from "./quote-typed.ts";
 
-const TIME_FORMS = "at 18:00, tomorrow 18:30, in 2h, in 90m, in 1h30m, or 2026-12-01T18:00";
+const TIME_FORMS =
+  "at 18:00, tomorrow 18:30, in 2h, in 1h30m, in 3 weeks, friday 19:00, next friday 19:00, on 15 jan 18:00, or 2026-12-01T18:00";
+const END_FORMS = "for 30m, for 1h30m, for 2 hours, until 19:30 or until tomorrow 10:00";
 const RECURRENCE_FORMS = "every monday 18:00, every mon,thu 09:30, every day 18:00 or every weekday 9:00";
-const RANGE = `between ${MIN_SCHEDULE_AHEAD_SECONDS} seconds and ${MAX_SCHEDULE_AHEAD_SECONDS / 86_400} days from now`;
+const RANGE = `between ${MIN_SCHEDULE_AHEAD_SECONDS} seconds and a year from now (Telegram shows it ${MAX_SCHEDULE_AHEAD_SECONDS / 86_400} days ahead at most; I plan further ones and create them in time)`;
 
 /**
  * What the user reads when /newcall cannot be understood: what was wrong and what to write
@@ -59,7 +61,17 @@ export function describeParseError(error: NewCallParseError, ctx: { timeZone: st
     case "time-too-soon":
       return `${q(error.phrase, "That time")} is too soon. A call can be scheduled ${RANGE}; leave out the time to start the call now. ${zone}`;
     case "time-too-far":
-      return `${q(error.phrase, "That time")} is too far ahead. Telegram allows scheduling a call ${RANGE}. ${zone}`;
+      return `${q(error.phrase, "That time")} is too far ahead. A call can be planned ${RANGE}. ${zone}`;
+    case "malformed-end":
+      return `I could not read the end ${q(error.phrase, "you gave")}. Write it like: ${END_FORMS}. ${zone} If those words belong to the title, put the title in quotes.`;
+    case "end-not-after-start":
+      return `${q(error.phrase, "That end")} is not after the call's start. Give an end after it: ${END_FORMS}.`;
+    case "end-too-long":
+      return `${q(error.phrase, "That end")} is more than ${error.maxHours / 24} days after the start. Give a shorter length (${END_FORMS}), or end the call by hand in /calls.`;
+    case "several-ends":
+      return `Give only one end, at the end: ${END_FORMS}.`;
+    case "end-with-recurrence":
+      return `A set end (${END_FORMS}) works with a single call only, not with a recurring one. Leave it out, and end each call in /calls.`;
     case "title-too-long":
       return `The title is ${error.length} characters long; Telegram allows at most ${error.max}. Please shorten it.`;
   }

@@ -3,6 +3,10 @@ import type { Api } from "grammy";
 import type { Redis } from "ioredis";
 import type { AssistantCheck, AssistantRequest } from "../assistant/assistant-for-chat.ts";
 import type { Authorise } from "../auth/authorise-requester.ts";
+import { DEFAULT_BOT_LIMITS } from "../bot-limits.ts";
+import type { CalendarDeps } from "../calendar/place-call.ts";
+import { routeScheduledCall } from "../calendar/route-scheduled-call.ts";
+import type { Clock } from "../clock.ts";
 import { describeRefusal } from "../messages/describe-refusal.ts";
 import type { RecurringRulesStore } from "../recurring/recurring-rules-store.ts";
 import type { BotKeys } from "../redis/bot-keys.ts";
@@ -19,7 +23,9 @@ import { type SubmitDeps, type SubmitOutcome, submitCallRequest } from "./submit
  * so none of them is ever repeated by a replay.
  */
 
-export interface GuidedActionDeps extends SubmitDeps {
+export interface GuidedActionDeps extends SubmitDeps, CalendarDeps {
+  prefix: string;
+  clock: Clock;
   redis: Redis;
   keys: BotKeys;
   ownerIds: readonly number[];
@@ -153,7 +159,7 @@ export interface GuidedChoices {
   timeZone: string;
 }
 
-export type ConfirmOutcome = SubmitOutcome | "timed-out" | "refused";
+export type ConfirmOutcome = SubmitOutcome | "timed-out" | "refused" | "planned" | "conflict";
 
 /**
  * Confirm pressed: re-check what may have changed while the user answered (the flow's deadline,
@@ -197,18 +203,38 @@ export async function confirmGuidedCall(
     );
     return "refused";
   }
+  const draft = {
+    requestId: jobIdForCommand(choices.chatId, choices.commandMessageId),
+    requester: { userId: choices.userId, chatId: choices.chatId, messageId: choices.commandMessageId },
+    target: choices.target,
+    title: choices.title,
+    scheduleDate: choices.scheduleDate,
+    rtmp: choices.rtmp,
+    autostart: choices.autostart,
+    timeZone: choices.timeZone,
+    now: nowMs,
+  };
+  // As /newcall: further ahead than Telegram holds, or overlapping another call, the calendar answers.
+  if (draft.scheduleDate !== undefined) {
+    const routed = await routeScheduledCall(
+      { ...draft, scheduleDate: draft.scheduleDate },
+      async (text, keyboard) => {
+        await api.editMessageText(summary.chatId, summary.messageId, text, {
+          ...(keyboard !== undefined && { reply_markup: keyboard }),
+        });
+      },
+      {
+        ...deps,
+        callsRegistry: deps.callsRegistry ?? { current: async () => undefined },
+        limits: { replayClaimSeconds: DEFAULT_BOT_LIMITS.replayClaimSeconds },
+      },
+      deps.botUsername,
+    );
+    if (routed === "planned" || routed === "conflict") return routed;
+    if (routed === "replayed") return "replayed";
+  }
   const outcome = await submitCallRequest(
-    {
-      requestId: jobIdForCommand(choices.chatId, choices.commandMessageId),
-      requester: { userId: choices.userId, chatId: choices.chatId, messageId: choices.commandMessageId },
-      target: choices.target,
-      title: choices.title,
-      scheduleDate: choices.scheduleDate,
-      rtmp: choices.rtmp,
-      autostart: choices.autostart,
-      timeZone: choices.timeZone,
-      now: nowMs,
-    },
+    draft,
     {
       show: async (text) => {
         await edit(text);

@@ -3,6 +3,7 @@ import type { Context } from "grammy";
 import type { AssistantCheck, AssistantRequest } from "../assistant/assistant-for-chat.ts";
 import type { Authorise } from "../auth/authorise-requester.ts";
 import type { BotLimits } from "../bot-limits.ts";
+import { type RouteDeps, routeScheduledCall } from "../calendar/route-scheduled-call.ts";
 import { describeRefusal } from "../messages/describe-refusal.ts";
 import { type SaveRecurringRuleDeps, saveRecurringRule } from "../recurring/save-recurring-rule.ts";
 import { admitted, tellNewCallRateLimited } from "../requests/admit-new-call.ts";
@@ -14,11 +15,13 @@ import { type SubmitDeps, submitCallRequest } from "./submit-call-request.ts";
 
 export interface NewCallHandlerDeps
   extends SaveRecurringRuleDeps,
-    Omit<SubmitDeps, "botUsername" | "limits"> {
+    Omit<SubmitDeps, "botUsername" | "limits">,
+    Omit<RouteDeps, "redis" | "keys" | "callsRegistry" | "clock" | "logger" | "limits"> {
   authorise: Authorise;
   limits: BotLimits;
   /** With several assistant accounts: whether one may make the call in the chat (assistant-for-chat.ts). */
   checkAssistant?: (request: AssistantRequest) => Promise<AssistantCheck>;
+  callsRegistry: NonNullable<SubmitDeps["callsRegistry"]>;
 }
 
 /**
@@ -137,18 +140,32 @@ export async function handleNewCall(ctx: Context, deps: NewCallHandlerDeps): Pro
   const autostart =
     command.scheduleDate !== undefined &&
     (command.autostart ?? (await deps.autostartDefaults.get(target.chatId)));
+  const draft = {
+    requestId: jobIdForCommand(chat.id, msg.message_id),
+    requester: { userId: requester.id, chatId: chat.id, messageId: msg.message_id },
+    target: targetChat,
+    title: command.title,
+    scheduleDate: command.scheduleDate,
+    rtmp: command.rtmp,
+    autostart,
+    ...(command.endAt !== undefined && { endAt: command.endAt }),
+    timeZone,
+    now,
+  };
+  // A scheduled call may be further ahead than Telegram holds, or overlap another: the calendar decides.
+  if (draft.scheduleDate !== undefined) {
+    const routed = await routeScheduledCall(
+      { ...draft, scheduleDate: draft.scheduleDate },
+      async (text, keyboard) => {
+        await replyToCommand(ctx, text, keyboard === undefined ? {} : { reply_markup: keyboard });
+      },
+      deps,
+      botUsername,
+    );
+    if (routed !== "now") return;
+  }
   const outcome = await submitCallRequest(
-    {
-      requestId: jobIdForCommand(chat.id, msg.message_id),
-      requester: { userId: requester.id, chatId: chat.id, messageId: msg.message_id },
-      target: targetChat,
-      title: command.title,
-      scheduleDate: command.scheduleDate,
-      rtmp: command.rtmp,
-      autostart,
-      timeZone,
-      now,
-    },
+    draft,
     {
       show: async (text) => {
         const sent = await replyToCommand(ctx, text);

@@ -1,12 +1,21 @@
 import { type CleanTitleResult, cleanTitle } from "./clean-title.ts";
 import { type ChatRef, type ChatRefError, looksLikeChatRef, parseChatRef } from "./parse-chat-ref.ts";
+import { type EndError, findEndPhraseLength, readEnd } from "./parse-end.ts";
 import {
   findRecurrencePhraseLength,
   parseRecurrence,
   type Recurrence,
   type RecurrenceError,
 } from "./parse-recurrence.ts";
-import { joinMeridiem, looksLikeClock, looksLikeIsoDate, parseWhen, type WhenError } from "./parse-when.ts";
+import {
+  isMonthWord,
+  isWeekdayWord,
+  joinMeridiem,
+  looksLikeClock,
+  looksLikeIsoDate,
+  parseWhen,
+  type WhenError,
+} from "./parse-when.ts";
 
 /**
  * The /newcall grammar (documented in /help and the README):
@@ -16,8 +25,8 @@ import { joinMeridiem, looksLikeClock, looksLikeIsoDate, parseWhen, type WhenErr
  *
  * - The title is whatever words remain; wrap it in quotes ("…", “…”, «…») to use words that would
  *   otherwise be read as a time or as `rtmp`.
- * - The time (or a recurrence, `every monday 18:00`), `autostart` and `rtmp` (or `livestream`)
- *   are recognised at the END, in any order.
+ * - The time (or a recurrence, `every monday 18:00`), a set end (`for 30m`, `until 19:30`),
+ *   `autostart` and `rtmp` (or `livestream`) are recognised at the END, in any order.
  * - No time: the call starts now. `autostart` needs a time or a recurrence: a call that starts
  *   now has nothing left to start.
  * - Words starting with `--` are flags; only `--rtmp`, `--livestream` and `--autostart` exist.
@@ -32,6 +41,8 @@ export interface NewCallCommand {
   autostart: boolean | undefined;
   /** `every …`: a recurring call instead of a single one (scheduleDate is then undefined). */
   recurrence: Recurrence | undefined;
+  /** `for 30m` / `until 19:30`: unix seconds the call is ended at; undefined: no set end. */
+  endAt: number | undefined;
 }
 
 export type NewCallParseError =
@@ -49,6 +60,7 @@ export type NewCallParseError =
   /** `autostart` on a call that starts now. */
   | { kind: "autostart-needs-time" }
   | WhenError
+  | EndError
   | RecurrenceError
   | Extract<CleanTitleResult, { ok: false }>["error"];
 
@@ -80,7 +92,7 @@ const QUOTES: Record<string, string[]> = {
   "\u201e": ["\u201c", "\u201d"],
   "\u00ab": ["\u00bb"],
 };
-const TIME_STARTERS = new Set(["at", "today", "tomorrow", "in"]);
+const TIME_STARTERS = new Set(["at", "today", "tomorrow", "in", "on", "next"]);
 
 /** Parses the whole text of a /newcall message. Pure; never throws. */
 export function parseNewCallCommand(text: string, ctx: NewCallParseContext): NewCallParseResult {
@@ -127,6 +139,17 @@ export function parseNewCallCommand(text: string, ctx: NewCallParseContext): New
   if (trailing.autostart && trailing.scheduleDate === undefined && trailing.recurrence === undefined) {
     return fail({ kind: "autostart-needs-time" });
   }
+  let endAt: number | undefined;
+  if (trailing.endWords !== undefined) {
+    if (trailing.recurrence !== undefined) return fail({ kind: "end-with-recurrence" });
+    const end = readEnd(trailing.endWords, {
+      startsAt: trailing.scheduleDate ?? Math.floor(ctx.now / 1000),
+      now: ctx.now,
+      timeZone: ctx.timeZone,
+    });
+    if (!end.ok) return fail(end.error);
+    endAt = end.endAt;
+  }
 
   return {
     ok: true,
@@ -137,6 +160,7 @@ export function parseNewCallCommand(text: string, ctx: NewCallParseContext): New
       rtmp: trailing.rtmp,
       autostart: trailing.autostart ? true : undefined,
       recurrence: trailing.recurrence,
+      endAt,
     },
   };
 }
@@ -167,6 +191,8 @@ type Trailing =
       rtmp: boolean;
       autostart: boolean;
       recurrence: Recurrence | undefined;
+      /** The words of a set end (`for 30m`, `until 19:30`), read once the start is known. */
+      endWords: string[] | undefined;
     }
   | { ok: false; error: NewCallParseError };
 
@@ -177,6 +203,7 @@ function takeTrailingOptions(words: string[], ctx: NewCallParseContext): Trailin
   let autostart = false;
   let scheduleDate: number | undefined;
   let recurrence: Recurrence | undefined;
+  let endWords: string[] | undefined;
   let timeFound = false;
 
   for (;;) {
@@ -190,6 +217,13 @@ function takeTrailingOptions(words: string[], ctx: NewCallParseContext): Trailin
     if (AUTOSTART_WORDS.has(last.toLowerCase())) {
       autostart = true;
       remaining.pop();
+      continue;
+    }
+    // Before the time phrases: "until 19:30" and "for 2 hours" end in what looks like a time.
+    const endLength = findEndPhraseLength(remaining);
+    if (endLength > 0) {
+      if (endWords !== undefined) return { ok: false, error: { kind: "several-ends" } };
+      endWords = remaining.splice(-endLength);
       continue;
     }
     // Before the time phrases: "every monday at 18:00" ends in what looks like a time of its own.
@@ -212,7 +246,7 @@ function takeTrailingOptions(words: string[], ctx: NewCallParseContext): Trailin
     timeFound = true;
     remaining.splice(-phraseLength);
   }
-  return { ok: true, remaining, scheduleDate, rtmp, autostart, recurrence };
+  return { ok: true, remaining, scheduleDate, rtmp, autostart, recurrence, endWords };
 }
 
 /**
@@ -222,8 +256,9 @@ function takeTrailingOptions(words: string[], ctx: NewCallParseContext): Trailin
  */
 function findTimePhraseLength(words: readonly string[]): number {
   const n = words.length;
-  // Longest first: "in 1 h 30 min" (5 words), "tomorrow at 18:30", "in 2 hours", "at 18:00", "2026-12-01T18:00".
-  for (const k of [5, 4, 3, 2, 1]) {
+  // Longest first: "on 15 january 2027 at 18:00" (6 words), "in 1 h 30 min", "tomorrow at 18:30",
+  // "in 2 hours", "at 18:00", "2026-12-01T18:00".
+  for (const k of [6, 5, 4, 3, 2, 1]) {
     if (k > n) continue;
     const phrase = words.slice(n - k).map((w) => w.toLowerCase());
     if (isTimeAttempt(phrase)) return k;
@@ -237,6 +272,23 @@ function isTimeAttempt(words: readonly string[]): boolean {
   const [first, second, third] = phrase;
   if (first === undefined) return false;
   if (phrase.length === 1) return looksLikeIsoDate(first) || first === "today" || first === "tomorrow";
+  if (isWeekdayWord(first)) {
+    // "friday 19:00", "friday at 7pm"
+    if (phrase.length === 2) return looksLikeClock(second ?? "");
+    return phrase.length === 3 && second === "at" && looksLikeClock(third ?? "");
+  }
+  if (first === "next") {
+    // "next friday 19:00", "next friday at 19:00"
+    if (!isWeekdayWord(second ?? "")) return false;
+    return phrase.length === 3 || (phrase.length === 4 && third === "at");
+  }
+  if (first === "on") {
+    // "on 15 jan 18:00", "on jan 15 at 18:00", "on friday 19:00": a date or weekday must follow.
+    if (phrase.length < 3) return false;
+    const next = second ?? "";
+    return /^\d/.test(next) || isMonthWord(next) || isWeekdayWord(next);
+  }
+  if (phrase.length > 5) return false;
   if (phrase.length === 2 && looksLikeIsoDate(first) && /^\d/.test(second ?? "")) return true;
   if (!TIME_STARTERS.has(first)) return false;
   if (first === "in") {

@@ -1,4 +1,4 @@
-import { MAX_SCHEDULE_AHEAD_SECONDS, MIN_SCHEDULE_AHEAD_SECONDS } from "@callbot/shared";
+import { MIN_SCHEDULE_AHEAD_SECONDS } from "@callbot/shared";
 import { DateTime } from "luxon";
 
 /**
@@ -9,12 +9,18 @@ import { DateTime } from "luxon";
  *   `at 6:30pm`, `at noon`, `at midnight`; a clock can follow `today`/`tomorrow` in the same forms
  * - `today 18:00`, `today at 18:00`: today only (refused if already past)
  * - `tomorrow 18:30`, `tomorrow at 18:30`
- * - `in 2h`, `in 90m`, `in 1h30m`, `in 45min`, `in 2 hours`, `in 30 minutes`
+ * - `in 2h`, `in 90m`, `in 1h30m`, `in 45min`, `in 2 hours`, `in 30 minutes`, `in 3 days`,
+ *   `in 3 weeks`, `in 2d`, `in 1w`
+ * - `on 15 jan 18:00`, `on jan 15 at 6pm`, `on 15 january 2027 18:00`: that date (without a
+ *   year, the next one still ahead)
+ * - `friday 19:00`, `on friday at 19:00`: the next Friday at 19:00 still ahead (today if it is
+ *   Friday and 19:00 is still ahead); `next friday 19:00`: the first Friday after today
  * - ISO 8601: `2026-12-01T18:00`, `2026-12-01 18:00`, `2026-12-01T18:00+01:00`, `...Z`
  *   (without an offset it is read in the requester's zone)
  *
- * Telegram accepts a schedule date only 10 s to 8 days ahead (SCHEDULE_DATE_INVALID otherwise),
- * so anything outside that range is refused here, where the user can still fix it.
+ * A time must be at least 10 s ahead (Telegram's minimum, SCHEDULE_DATE_INVALID otherwise) and at
+ * most `maxAheadSeconds` (default a year, MAX_PLAN_AHEAD_SECONDS). Telegram itself schedules at
+ * most 8 days ahead: a later call is planned by the bot's calendar (apps/bot/src/calendar/).
  */
 export type WhenError =
   | { kind: "malformed-time"; phrase: string }
@@ -31,7 +37,12 @@ export interface WhenContext {
   now: number;
   /** IANA zone, e.g. "Europe/Berlin". */
   timeZone: string;
+  /** Later than this is "too far". @defaultValue MAX_PLAN_AHEAD_SECONDS */
+  maxAheadSeconds?: number;
 }
+
+/** The bot's calendar plans calls up to a year ahead. */
+export const MAX_PLAN_AHEAD_SECONDS = 366 * 24 * 60 * 60;
 
 const CLOCK = /^([01]?\d|2[0-3])[:.]([0-5]\d)$/;
 const TWELVE_HOUR_CLOCK = /^(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?(am|pm)$/;
@@ -57,13 +68,83 @@ const UNIT_SECONDS: Record<string, number> = {
   secs: 1,
   second: 1,
   seconds: 1,
+  d: 86_400,
+  day: 86_400,
+  days: 86_400,
+  w: 7 * 86_400,
+  week: 7 * 86_400,
+  weeks: 7 * 86_400,
 };
+const COMPACT_DAYS = /^(\d{1,3})(d|w)$/;
+const MONTHS: Record<string, number> = {
+  jan: 1,
+  january: 1,
+  feb: 2,
+  february: 2,
+  mar: 3,
+  march: 3,
+  apr: 4,
+  april: 4,
+  may: 5,
+  jun: 6,
+  june: 6,
+  jul: 7,
+  july: 7,
+  aug: 8,
+  august: 8,
+  sep: 9,
+  sept: 9,
+  september: 9,
+  oct: 10,
+  october: 10,
+  nov: 11,
+  november: 11,
+  dec: 12,
+  december: 12,
+};
+/** ISO weekday numbers (Monday 1), as Luxon counts them. */
+const WEEKDAYS: Record<string, number> = {
+  mon: 1,
+  monday: 1,
+  tue: 2,
+  tues: 2,
+  tuesday: 2,
+  wed: 3,
+  wednesday: 3,
+  thu: 4,
+  thur: 4,
+  thurs: 4,
+  thursday: 4,
+  fri: 5,
+  friday: 5,
+  sat: 6,
+  saturday: 6,
+  sun: 7,
+  sunday: 7,
+};
+const DAY_OF_MONTH = /^(0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?,?$/;
+const YEAR = /^(20\d{2}),?$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 const ISO_TIME = /^\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 /** The words that may start a time phrase; used by the command parser to find one at the end. */
-export const TIME_PHRASE_STARTERS = ["at", "today", "tomorrow", "in"] as const;
+export const TIME_PHRASE_STARTERS = ["at", "today", "tomorrow", "in", "on", "next"] as const;
+
+/** Whether a word is a unit of a spelled-out duration (`hours`, `min`, `days`; lower case). */
+export function isDurationUnit(word: string): boolean {
+  return Object.hasOwn(UNIT_SECONDS, word);
+}
+
+/** Whether a word names a weekday (`fri`, `friday`; lower case). */
+export function isWeekdayWord(word: string): boolean {
+  return Object.hasOwn(WEEKDAYS, word);
+}
+
+/** Whether a word names a month (`jan`, `january`; lower case). */
+export function isMonthWord(word: string): boolean {
+  return Object.hasOwn(MONTHS, word.replace(/[.,]$/, ""));
+}
 
 /** "5 pm" written as two words becomes "5pm", so that a clock is always one word. */
 export function joinMeridiem(words: readonly string[]): string[] {
@@ -108,6 +189,13 @@ export function parseWhen(words: readonly string[], ctx: WhenContext): WhenResul
     return checkRange(Math.floor(ctx.now / 1000) + seconds, phrase, ctx);
   }
 
+  const dated = parseDatedPhrase(lower, nowLocal);
+  if (dated !== undefined) {
+    if (dated === "malformed") return malformed(phrase);
+    if (dated === "nonexistent") return { ok: false, error: { kind: "nonexistent-local-time", phrase } };
+    return checkRange(Math.floor(dated.toMillis() / 1000), phrase, ctx);
+  }
+
   if (first === "at" && lower.length === 2) {
     const clock = parseClock(lower[1]!);
     if (!clock) return malformed(phrase);
@@ -141,8 +229,72 @@ function checkRange(scheduleDate: number, phrase: string, ctx: WhenContext): Whe
   const ahead = scheduleDate - ctx.now / 1000;
   if (ahead <= 0) return { ok: false, error: { kind: "time-in-past", phrase } };
   if (ahead < MIN_SCHEDULE_AHEAD_SECONDS) return { ok: false, error: { kind: "time-too-soon", phrase } };
-  if (ahead > MAX_SCHEDULE_AHEAD_SECONDS) return { ok: false, error: { kind: "time-too-far", phrase } };
+  if (ahead > (ctx.maxAheadSeconds ?? MAX_PLAN_AHEAD_SECONDS))
+    return { ok: false, error: { kind: "time-too-far", phrase } };
   return { ok: true, scheduleDate };
+}
+
+type Dated = DateTime | "malformed" | "nonexistent" | undefined;
+
+/**
+ * `on 15 jan [2027] [at] 18:00`, `on jan 15 …`, `[on|next] friday [at] 19:00`; undefined when
+ * the phrase is none of these (then the other forms are tried).
+ */
+function parseDatedPhrase(words: readonly string[], nowLocal: DateTime): Dated {
+  let rest = words[0] === "on" ? words.slice(1) : [...words];
+  const next = rest[0] === "next";
+  if (next) rest = rest.slice(1);
+  if (rest.length === 0) return words[0] === "on" || next ? "malformed" : undefined;
+  const clockWords = rest.at(-2) === "at" ? rest.slice(-1) : rest.slice(-1);
+  const dayWords = rest.slice(0, rest.at(-2) === "at" ? -2 : -1);
+  const clock = parseClock(clockWords[0] ?? "");
+
+  const weekday = WEEKDAYS[rest[0] ?? ""];
+  if (weekday !== undefined) {
+    if (dayWords.length !== 1 || !clock) return "malformed";
+    // "next friday": never today; "friday": today if its time is still ahead.
+    for (let add = next ? 1 : 0; add <= 7 + (next ? 1 : 0); add += 1) {
+      const day = nowLocal.plus({ days: add });
+      if (day.weekday !== weekday) continue;
+      const at = atClock(day, clock);
+      if (!at) return "nonexistent";
+      if (at.toMillis() > nowLocal.toMillis()) return at;
+    }
+    return "malformed";
+  }
+  if (next || words[0] !== "on") return undefined;
+  if (!clock) return "malformed";
+  const date = readCalendarDate(dayWords);
+  if (!date) return "malformed";
+  const build = (year: number) => {
+    const day = DateTime.fromObject({ year, month: date.month, day: date.day }, { zone: nowLocal.zone });
+    return day.isValid && day.day === date.day ? atClock(day, clock) : undefined;
+  };
+  if (date.year !== undefined) return build(date.year) ?? "nonexistent";
+  // Without a year: this year's date if still ahead, else next year's.
+  const thisYear = build(nowLocal.year);
+  if (thisYear && thisYear.toMillis() > nowLocal.toMillis()) return thisYear;
+  return build(nowLocal.year + 1) ?? "malformed";
+}
+
+/** `15 jan`, `jan 15`, `15 january 2027`, `jan 15th, 2027`. */
+function readCalendarDate(
+  words: readonly string[],
+): { day: number; month: number; year?: number } | undefined {
+  if (words.length < 2 || words.length > 3) return undefined;
+  const [a, b, c] = words as [string, string, string | undefined];
+  const yearMatch = c === undefined ? undefined : YEAR.exec(c);
+  if (c !== undefined && !yearMatch) return undefined;
+  const year = yearMatch ? Number(yearMatch[1]) : undefined;
+  const monthOf = (word: string) => MONTHS[word.replace(/[.,]$/, "")];
+  const dayOf = (word: string) => {
+    const match = DAY_OF_MONTH.exec(word);
+    return match ? Number(match[1]) : undefined;
+  };
+  const day = dayOf(a) ?? dayOf(b);
+  const month = monthOf(b) ?? monthOf(a);
+  if (day === undefined || month === undefined) return undefined;
+  return { day, month, ...(year !== undefined && { year }) };
 }
 
 function malformed(phrase: string): WhenResult {
@@ -169,9 +321,12 @@ function atClock(day: DateTime, clock: { hour: number; minute: number }): DateTi
   return result;
 }
 
-function parseDurationSeconds(words: readonly string[]): number | undefined {
+/** `2h`, `1h30m`, `2 hours`, `1 h 30 min`, `3 weeks`, `2d` as seconds; undefined when not a duration. */
+export function parseDurationSeconds(words: readonly string[]): number | undefined {
   let seconds: number | undefined;
   if (words.length === 1) {
+    const days = COMPACT_DAYS.exec(words[0]!);
+    if (days) return Number(days[1]) * UNIT_SECONDS[days[2]!]!;
     const match = COMPACT_DURATION.exec(words[0]!);
     if (!match || (!match[1] && !match[2] && !match[3])) return undefined;
     seconds = Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0);

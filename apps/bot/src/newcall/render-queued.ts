@@ -8,6 +8,8 @@ export interface QueuedFacts {
   rtmp: boolean;
   /** Only meaningful with a scheduleDate. */
   autostart?: boolean;
+  /** Unix seconds of a set end. */
+  endAt?: number;
   timeZone: string;
   /** Unix milliseconds. */
   now: number;
@@ -27,6 +29,9 @@ export function renderQueued(facts: QueuedFacts): string {
   const lines = [`⏳ Queued: ${describeCall(facts)} in «${facts.chatTitle}», ${when}.`];
   if (facts.autostart && facts.scheduleDate !== undefined) {
     lines.push(`It will start automatically at ${formatScheduleTime(facts.scheduleDate, facts.timeZone)}.`);
+  }
+  if (facts.endAt !== undefined) {
+    lines.push(`It will end by itself at ${formatScheduleTime(facts.endAt, facts.timeZone)}.`);
   }
   if (facts.knownCall) {
     const state = facts.knownCall.state === "live" ? "a live" : "a scheduled";

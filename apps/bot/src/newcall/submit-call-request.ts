@@ -23,6 +23,8 @@ export interface CallRequestDraft {
   rtmp: boolean;
   /** Decided already (flag or the chat's default); ignored for a call that starts now. */
   autostart: boolean;
+  /** Unix seconds the call is ended by itself (`for 30m`, `until 19:30`); undefined: no set end. */
+  endAt?: number;
   timeZone: string;
   /** Unix ms. */
   now: number;
@@ -84,6 +86,7 @@ export async function submitCallRequest(
     ...(draft.scheduleDate !== undefined && { scheduleDate: draft.scheduleDate }),
     rtmp: draft.rtmp,
     ...(autostart && { autostart: true }),
+    ...(draft.endAt !== undefined && { endAt: draft.endAt }),
     timeZone: draft.timeZone,
     requestedAt: draft.now,
   });
@@ -127,6 +130,7 @@ export async function submitCallRequest(
       scheduleDate: draft.scheduleDate,
       rtmp: draft.rtmp,
       autostart,
+      ...(draft.endAt !== undefined && { endAt: draft.endAt }),
       timeZone: draft.timeZone,
       now: draft.now,
     }),

@@ -12,6 +12,12 @@ import type { Api } from "grammy";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { readUserbotIdentity } from "../assistant/read-userbot-identity.ts";
+import {
+  deliverAutoEndNotice,
+  followActionResultInCalendar,
+  followCreateResultInCalendar,
+} from "../calendar/follow-results.ts";
+import type { CalendarDeps } from "../calendar/place-call.ts";
 import { followCreateCallResult } from "../calls-registry/follow-call-events.ts";
 import { chatMigrationFollower, type FollowChatMigration } from "../chats/follow-chat-migration.ts";
 import type { Clock } from "../clock.ts";
@@ -44,6 +50,8 @@ export interface ResultsConsumerDeps {
   logger: Logger;
   /** The calls registry and /calls views, kept up to date from results. */
   calls: CallsResultsDeps;
+  /** The bot's calendar: planned calls settled, set ends planned and told, from results. */
+  calendar: CalendarDeps;
   /**
    * Results handled at once. Each is mostly waiting on Telegram (an edit, maybe a private
    * message), so a burst of results drains in parallel rather than one round trip at a time.
@@ -103,6 +111,18 @@ async function deliverResult(
       await alertOwners(message, deps, once);
       return;
     }
+    if (message.kind === "auto-end-notice") {
+      await once("notice", async () => {
+        const sent = await deliverAutoEndNotice(message, {
+          ...deps.calendar,
+          api: deps.api,
+          registry: deps.calls.registry,
+          clock: deps.clock,
+        });
+        deps.logger.info({ callId: message.callId, sent }, "set end notice");
+      });
+      return;
+    }
     if (message.kind === "job-refused") {
       await once("requester", () => reportRefusedJob(message, deps.api, deps.logger));
       await tellOwners(renderRefusedForOperators(message), deps, once);
@@ -130,6 +150,7 @@ async function deliverResult(
 }
 
 async function reportCallAction(result: CallActionResult, deps: ResultsConsumerDeps): Promise<void> {
+  await followActionResultInCalendar(result, deps.calendar);
   const identity = await readUserbotIdentity(deps.redis, deps.prefix);
   await reportActionResult(result, {
     api: deps.api,
@@ -159,6 +180,7 @@ async function reportCallResult(
   once: Once,
 ): Promise<void> {
   await followCreateCallResult(deps.calls.registry, result);
+  await followCreateResultInCalendar(result, deps.calendar);
   const identity = await readUserbotIdentity(deps.redis, deps.prefix);
   const existing =
     result.outcome.status === "exists"
@@ -185,9 +207,11 @@ async function reportCallResult(
       ackText = rendered.ackTextIfPrivateClosed ?? ackText;
     }
   }
-  // A chat's call is never replaced without a person's say: a recurring occurrence gets no buttons.
+  // A chat's call is never replaced without a person's say: a recurring occurrence or a planned call gets no buttons.
   const offer =
-    result.outcome.status === "exists" && result.request.recurrence === undefined
+    result.outcome.status === "exists" &&
+    result.request.recurrence === undefined &&
+    result.request.planned === undefined
       ? await saveReplaceOffer(deps.redis, deps.calls.registry.keys, result.request, result.outcome.existing)
       : undefined;
   if (offer !== undefined) ackText = `${ackText}\n${REPLACE_QUESTION}`;

@@ -1,4 +1,4 @@
-import { type CallActionResult, callActionOrigin, formatWait } from "@callbot/shared";
+import { type CallActionResult, formatWait, isAutomaticAction } from "@callbot/shared";
 import { describeCallFailure } from "./describe-call-failure.ts";
 import { renderInCallOutcome, renderInCallSkip } from "./render-in-call-outcome.ts";
 
@@ -34,7 +34,7 @@ export function renderActionOutcome(
   const known = ctx.callTitle ?? (request.action === "forward-recording" ? request.title : undefined);
   const title = outcome.status === "done" ? (outcome.call?.title ?? known) : known;
   const call = title === undefined ? "The call" : `“${title}”`;
-  const automatic = callActionOrigin(request) === "autostart";
+  const automatic = isAutomaticAction(request);
   switch (outcome.status) {
     case "done":
       switch (request.action) {
@@ -48,7 +48,9 @@ export function renderActionOutcome(
           return {
             text: ctx.neverStarted
               ? `✖️ ${call} in ${chat} was cancelled.`
-              : `⏹ ${call} in ${chat} has ended.`,
+              : automatic
+                ? `⏹ ${call} in ${chat} has ended at its set end.`
+                : `⏹ ${call} in ${chat} has ended.`,
           };
         case "rename":
           return {
@@ -82,7 +84,7 @@ export function renderActionOutcome(
           return renderInCallOutcome(result, { call, chat });
       }
     case "skipped":
-      // Auto-start finding the call already started or ended by hand is the expected quiet case.
+      // An auto-start or auto-end finding the call already started or ended by hand is the expected quiet case.
       if (automatic) return { text: undefined };
       if (outcome.reason !== "already-ended" && outcome.reason !== "already-started")
         return { text: renderInCallSkip(request.action, outcome.reason, { call, chat }) };

@@ -6,6 +6,7 @@ import {
   formatWait,
   type WorkerAlert,
 } from "@callbot/shared";
+import { renderPlanUndeliverable } from "../calendar/render-planned.ts";
 import { describeCall } from "../messages/describe-call.ts";
 import { formatClockTime, formatDistance, formatScheduleTime } from "../messages/format-time.ts";
 import { describeCallFailure } from "./describe-call-failure.ts";
@@ -45,9 +46,23 @@ export function renderOutcome(result: CreateCallResult, ctx: RenderContext): Ren
     case "failed": {
       const description = describeCallFailure(outcome.failure, request.target, ctx.userbotName);
       const what = describeCall({ title: request.title, rtmp: request.rtmp });
+      if (request.planned !== undefined && request.scheduleDate !== undefined)
+        return {
+          ackText: renderPlanUndeliverable(plannedFacts(request, request.scheduleDate), {
+            kind: "failed",
+            what: description.userMessage,
+          }),
+        };
       return { ackText: `❌ I could not create the ${what} in ${chat}.\n${description.userMessage}` };
     }
     case "exists":
+      if (request.planned !== undefined && request.scheduleDate !== undefined)
+        return {
+          ackText: renderPlanUndeliverable(plannedFacts(request, request.scheduleDate), {
+            kind: "slot-busy",
+            existingTitle: outcome.existing.title,
+          }),
+        };
       return {
         ackText:
           request.recurrence !== undefined
@@ -165,4 +180,14 @@ function renderLockLostAlert(alert: WorkerAlert): string {
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function plannedFacts(request: CreateCallRequest, scheduleDate: number) {
+  return {
+    title: request.title,
+    rtmp: request.rtmp,
+    chatTitle: request.target.title,
+    scheduleDate,
+    timeZone: request.timeZone,
+  };
 }

@@ -1,6 +1,7 @@
-import { rememberChatAssistant, routeToAssistant } from "@callbot/shared";
+import { readCallsJob, rememberChatAssistant, routeToAssistant } from "@callbot/shared";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import { DEFAULT_PLANNED_HOP_MS, plannedJobGate } from "../calls/recurring-wait.ts";
 import type { CallsJobProcessor } from "../calls/route-calls-job.ts";
 import type { AccountQueues } from "./account-queues.ts";
 import { copyJobTo } from "./move-job.ts";
@@ -18,11 +19,18 @@ export interface IntakeRouterDeps {
   floodWaitUntil: () => number;
   logger: Logger;
   now: () => number;
+  /** An early planned call's job waits here, in hops of at most this long. @defaultValue 1 h */
+  plannedHopMs?: number;
 }
 
 /** What the shared queue keeps as the return value of a job handed to an account's queue. */
 export interface ForwardedSummary {
   forwardedTo: number;
+}
+
+/** A planned call the bot cancelled or moved, finished in the intake without creating anything. */
+export interface WithdrawnSummary {
+  withdrawn: true;
 }
 
 /**
@@ -38,6 +46,18 @@ export interface ForwardedSummary {
  */
 export function routeIntakeJob(deps: IntakeRouterDeps): CallsJobProcessor {
   return async (job, token) => {
+    // A planned call (the bot's calendar) waits in the intake until due, where the bot can still
+    // cancel, rename or move it; only then is it routed to an account.
+    const { job: parsed } = readCallsJob(job);
+    if (parsed?.name === "create-call") {
+      const gate = await plannedJobGate(job, token, parsed.data, {
+        now: deps.now(),
+        hopMs: deps.plannedHopMs ?? DEFAULT_PLANNED_HOP_MS,
+        redis: deps.redis,
+        prefix: deps.prefix,
+      });
+      if (gate === "withdrawn") return { withdrawn: true } satisfies WithdrawnSummary;
+    }
     const routing = routingOfJob(job);
     if (!routing) return deps.runHere(job, token);
     const route = await routeToAssistant(

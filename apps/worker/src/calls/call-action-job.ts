@@ -1,4 +1,4 @@
-import { type CallActionRequest, type CallsQueue, callActionOrigin, type TargetChat } from "@callbot/shared";
+import { type CallActionRequest, type CallsQueue, isAutomaticAction, type TargetChat } from "@callbot/shared";
 import { type Job, Worker } from "bullmq";
 import type { Logger } from "pino";
 import type { ResolvedTarget } from "../peers/resolve-target-peer.ts";
@@ -106,11 +106,11 @@ export function callActionJob(
 }
 
 /**
- * A user's action that waited in the queue is checked again. An auto-start
+ * A user's action that waited in the queue is checked again. An auto-start (or auto-end)
  * is not: it was decided when the call was created, and whoever can manage the chat's calls
  * can still discard the scheduled call in Telegram, which the auto-start then respects.
  */
 function mustRecheckRights(request: CallActionRequest, nowMs: number, recheckAfterMs: number): boolean {
-  if (callActionOrigin(request) === "autostart") return false;
+  if (isAutomaticAction(request)) return false;
   return nowMs - request.requestedAt > recheckAfterMs;
 }

@@ -1,5 +1,6 @@
 import type { CallsQueue, CreateCallRequest, TargetChat } from "@callbot/shared";
 import { DelayedError, type Job, Worker } from "bullmq";
+import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { ResolvedTarget } from "../peers/resolve-target-peer.ts";
 import { runOnTargetPeer } from "../peers/run-on-target-peer.ts";
@@ -10,7 +11,12 @@ import { checkRequesterStillAllowed } from "./check-requester-rights.ts";
 import { checkScheduleStillValid } from "./check-schedule-still-valid.ts";
 import { type CreateAttempts, createGroupCall } from "./create-group-call.ts";
 import { type CallErrorDeps, handleCallError } from "./handle-call-error.ts";
-import { DEFAULT_RECURRING_RECHECK_MS, recurringRecheckDelayMs } from "./recurring-wait.ts";
+import {
+  DEFAULT_PLANNED_HOP_MS,
+  DEFAULT_RECURRING_RECHECK_MS,
+  plannedJobGate,
+  recurringRecheckDelayMs,
+} from "./recurring-wait.ts";
 import { scheduleAutostart } from "./schedule-autostart.ts";
 
 export interface CreateGroupCallJobDeps extends CallErrorDeps {
@@ -25,15 +31,20 @@ export interface CreateGroupCallJobDeps extends CallErrorDeps {
   isOperator: (userId: number) => Promise<boolean>;
   /** Where the delayed auto-start of a scheduled call is added. */
   callsQueue: CallsQueue;
-  /** A recurring occurrence whose chat has another call checks again after this long. */
+  /** A recurring occurrence (or planned call) whose chat has another call checks again after this long. */
   recurringRecheckMs?: number;
+  /** An early planned call's job looks at the clock again after at most this long. @defaultValue 1 h */
+  plannedHopMs?: number;
+  /** Where the bot marks planned calls it cancelled or moved (plannedWithdrawnKey), under `prefix`. */
+  redis?: Redis;
+  prefix?: string;
 }
 
 /**
  * What the calls queue keeps as the job's return value: no credentials, just what was made, or
  * the chat's call that stopped it.
  */
-export type CreateCallJobSummary = { callId: string } | { existingCallId: string };
+export type CreateCallJobSummary = { callId: string } | { existingCallId: string } | { withdrawn: true };
 
 export const DEFAULT_RECHECK_RIGHTS_AFTER_MS = 60_000;
 
@@ -47,6 +58,7 @@ export function createGroupCallJob(
 ): (job: Job, request: CreateCallRequest, token?: string) => Promise<CreateCallJobSummary> {
   const recheckAfterMs = deps.recheckRightsAfterMs ?? DEFAULT_RECHECK_RIGHTS_AFTER_MS;
   const recurringRecheckMs = deps.recurringRecheckMs ?? DEFAULT_RECURRING_RECHECK_MS;
+  const plannedHopMs = deps.plannedHopMs ?? DEFAULT_PLANNED_HOP_MS;
 
   return async (job, request, token) => {
     const log = deps.logger.child({
@@ -61,6 +73,18 @@ export function createGroupCallJob(
       // with a working session; RateLimitError is BullMQ's way to move an active job to wait.
       log.warn("the session is dead; handing the job back to the queue");
       throw Worker.RateLimitError();
+    }
+
+    // A planned call not yet within its lead goes back to wait, costing no attempt and no Telegram request.
+    const gate = await plannedJobGate(job, token, request, {
+      now: deps.now(),
+      hopMs: plannedHopMs,
+      redis: deps.redis,
+      prefix: deps.prefix ?? "",
+    });
+    if (gate === "withdrawn") {
+      log.info("the planned call was cancelled or moved; nothing created");
+      return { withdrawn: true };
     }
 
     try {
@@ -82,12 +106,12 @@ export function createGroupCallJob(
         );
       });
       if (outcome.status === "exists") {
-        // A recurring occurrence never replaces a call: it waits for that call to end.
+        // A recurring occurrence or a planned call never replaces a call: it waits for that call to end.
         const waitMs = recurringRecheckDelayMs(request, deps.now(), recurringRecheckMs);
         if (waitMs !== undefined && token !== undefined) {
           log.info(
             { existingCallId: outcome.existing.id, recheckInMs: waitMs },
-            "the chat still has another call; the occurrence waits for it to end",
+            "the chat still has another call; the occurrence or planned call waits for it to end",
           );
           await job.moveToDelayed(Date.now() + waitMs, token);
           throw new DelayedError();

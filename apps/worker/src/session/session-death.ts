@@ -1,4 +1,4 @@
-import { CALL_JOB_NAMES, type CallsQueue, callActionOrigin, readCallsJob } from "@callbot/shared";
+import { CALL_JOB_NAMES, type CallsQueue, isAutomaticAction, readCallsJob } from "@callbot/shared";
 import type { Job } from "bullmq";
 import type { Logger } from "pino";
 import { reporterForJob } from "../results/outcome-reporter.ts";
@@ -113,9 +113,12 @@ export class SessionDeath {
 
 /** A create-call or a user's call action: someone is looking at a "queued" message for it. */
 function hasWaitingRequester(job: Job): boolean {
-  if (job.name === CALL_JOB_NAMES.createCall) return true;
+  // A planned call (the bot's calendar) waits for its time, weeks maybe: planned work, kept for a
+  // session that works again, not a request someone is looking at.
+  if (job.name === CALL_JOB_NAMES.createCall)
+    return (job.data as { planned?: unknown } | undefined)?.planned === undefined;
   if (job.name !== CALL_JOB_NAMES.callAction) return false;
   const { job: parsed } = readCallsJob(job);
-  // An auto-start is planned work, not a request someone waits on.
-  return parsed?.name !== "call-action" || callActionOrigin(parsed.data) !== "autostart";
+  // An auto-start or auto-end is planned work, not a request someone waits on.
+  return parsed?.name !== "call-action" || !isAutomaticAction(parsed.data);
 }

@@ -38,6 +38,8 @@ export interface StartCallWorkerOptions {
   recurringRecheckMs?: number;
   /** When a stopped recording is looked for in Saved Messages to be forwarded. @defaultValue DEFAULT_FORWARD_TIMING */
   forwardTiming?: ForwardTiming;
+  /** An early planned call's job (the bot's calendar) looks at the clock again after at most this long. @defaultValue 3600000 */
+  plannedHopMs?: number;
   /** How often the published "online" state is renewed. @defaultValue WORKER_STATUS_HEARTBEAT_MS */
   statusHeartbeatMs?: number;
   /** How long stop() lets in-flight jobs finish before handing them back. @defaultValue 10000 */

@@ -293,7 +293,7 @@ export class SandboxControl {
       throw new ControlError("that invite hash is not a link of this call now (never handed out, or reset)");
     }
     const joining = [...(change.join ?? []), ...this.world.addGuestUsers(change.guests ?? 0)];
-    if (joining.length > 0) this.world.joinGroupCall(call.id, joining, Date.now(), change.inviteHash);
+    if (joining.length > 0) this.world.joinGroupCall(call.id, joining, this.world.now(), change.inviteHash);
     const leaving = change.leave === "all" ? [...call.participants.keys()] : (change.leave ?? []);
     if (leaving.length > 0) this.world.leaveGroupCall(call.id, leaving);
     return call;

@@ -158,6 +158,14 @@ export const worldSettingsSchema = z
      * right after the answer, never inside it.
      */
     recordingDeliverySeconds: z.number().nonnegative(),
+    /**
+     * The world's clock, ahead of (or behind) the machine's by this many ms: not a Telegram rule
+     * but a test control. Everything the world dates or checks against "now" reads it (the
+     * schedule_date window of createGroupCall, call start and end stamps, service messages'
+     * dates, scheduled-call expiry), so a test can move a whole deployment weeks ahead at once
+     * (the bot and the worker take the same offset clock) instead of waiting. Default 0.
+     */
+    clockOffsetMs: z.number().int(),
   })
   .strict();
 
@@ -182,6 +190,7 @@ export const DEFAULT_WORLD_SETTINGS: Readonly<WorldSettings> = Object.freeze({
   callInviteOfNonMember: "refused",
   participantCountUpdates: "pushed",
   recordingDeliverySeconds: 0,
+  clockOffsetMs: 0,
 });
 
 /** Every value of the switches the product's tests run under. */

@@ -205,8 +205,13 @@ export class World extends EventEmitter<WorldEvents> {
    * Counts one MTProto request against the account's budget for that method; answers the
    * seconds of FLOOD_WAIT_X when the account must wait instead (settings.methodFloods).
    */
-  floodWaitFor(accountId: number, method: string, nowMs = Date.now()): number | undefined {
+  floodWaitFor(accountId: number, method: string, nowMs = this.now()): number | undefined {
     return this.floods.take(this.settings.methodFloods[method], accountId, method, nowMs);
+  }
+
+  /** The world's time (unix ms): the machine's plus settings.clockOffsetMs. */
+  now(): number {
+    return Date.now() + this.settings.clockOffsetMs;
   }
 
   /** Changes some settings, keeping the others; answers the settings now in force. */
@@ -280,7 +285,7 @@ export class World extends EventEmitter<WorldEvents> {
    * first (settings.callOnGroupUpgrade).
    * Returns the supergroup's Bot API id.
    */
-  migrateToSupergroup(groupNativeId: number, byUserId: number, now = Date.now()): number {
+  migrateToSupergroup(groupNativeId: number, byUserId: number, now = this.now()): number {
     const group = this.requireChat(groupNativeId);
     if (group.type !== "group" || group.migratedTo !== undefined) {
       throw new TelegramRpcError(400, "CHAT_ID_INVALID");
@@ -381,7 +386,7 @@ export class World extends EventEmitter<WorldEvents> {
    * messages.importChatInvite. A user banned from the chat meets CHANNEL_PRIVATE, as Telegram
    * answers a kicked user (telegramdesktop/tdesktop#3507); a member, USER_ALREADY_PARTICIPANT.
    */
-  joinByInvite(userId: number, hash: string, now = Date.now()): WorldChat {
+  joinByInvite(userId: number, hash: string, now = this.now()): WorldChat {
     const link = this.inviteLinks.usable(hash, Math.floor(now / 1000));
     const chat = this.requireChat(link.chatId);
     const role = this.memberRole(chat.id, userId);
@@ -435,7 +440,7 @@ export class World extends EventEmitter<WorldEvents> {
     byUserId: number,
     chatNativeId: number,
     params: CreateGroupCallParams,
-    now = Date.now(),
+    now = this.now(),
   ): WorldGroupCall {
     const chat = this.chats.get(chatNativeId);
     if (!chat) throw new TelegramRpcError(400, "PEER_ID_INVALID");
@@ -509,7 +514,7 @@ export class World extends EventEmitter<WorldEvents> {
    * more than scheduledCallExpirySeconds past. Runs before every read of a chat's call (so the
    * answer never depends on timer precision) and from a timer (so the bot sees video_chat_ended).
    */
-  expireScheduledCalls(now = Date.now()): void {
+  expireScheduledCalls(now = this.now()): void {
     if (this.settings.scheduledCallExpiry !== "discarded") return;
     const limit = Math.floor(now / 1000) - this.settings.scheduledCallExpirySeconds;
     for (const call of this.calls.values()) {
@@ -522,12 +527,12 @@ export class World extends EventEmitter<WorldEvents> {
 
   private armScheduledCallExpiry(call: WorldGroupCall): void {
     if (this.settings.scheduledCallExpiry !== "discarded" || call.scheduleDate === undefined) return;
-    const dueMs = (call.scheduleDate + this.settings.scheduledCallExpirySeconds) * 1000 - Date.now();
+    const dueMs = (call.scheduleDate + this.settings.scheduledCallExpirySeconds) * 1000 - this.now();
     // setTimeout's limit is about 24.8 days; scheduled calls are at most 8 days ahead.
     const timer = setTimeout(
       () => {
         this.expiryTimers.delete(timer);
-        this.expireScheduledCalls(Date.now() + 999);
+        this.expireScheduledCalls(this.now() + 999);
       },
       Math.max(0, dueMs),
     );
@@ -552,7 +557,7 @@ export class World extends EventEmitter<WorldEvents> {
     return [...this.calls.values()].filter((call) => call.chatId === chatNativeId);
   }
 
-  startScheduledGroupCall(byUserId: number, callId: string, now = Date.now()): WorldGroupCall {
+  startScheduledGroupCall(byUserId: number, callId: string, now = this.now()): WorldGroupCall {
     const call = this.calls.get(callId);
     if (!call || call.state === "discarded") throw new TelegramRpcError(400, "GROUPCALL_INVALID");
     this.assertMayManage(call.chatId, byUserId);
@@ -571,7 +576,7 @@ export class World extends EventEmitter<WorldEvents> {
     return call;
   }
 
-  discardGroupCall(byUserId: number, callId: string, now = Date.now()): WorldGroupCall {
+  discardGroupCall(byUserId: number, callId: string, now = this.now()): WorldGroupCall {
     const call = this.calls.get(callId);
     if (!call) throw new TelegramRpcError(400, "GROUPCALL_INVALID");
     if (call.state === "discarded") throw new TelegramRpcError(400, "GROUPCALL_ALREADY_DISCARDED");
@@ -671,7 +676,7 @@ export class World extends EventEmitter<WorldEvents> {
     byUserId: number,
     callId: string,
     userIds: number[],
-    now = Date.now(),
+    now = this.now(),
   ): WorldMessage | undefined {
     const call = this.requireCall(callId);
     const invited = inviteToGroupCall(this, byUserId, call, userIds);
@@ -689,7 +694,7 @@ export class World extends EventEmitter<WorldEvents> {
     accountId: number,
     messageIds: number[],
     chatNativeId: number,
-    now = Date.now(),
+    now = this.now(),
   ): WorldMessage[] {
     return forwardSavedMessages(this, accountId, messageIds, chatNativeId, now);
   }
@@ -698,7 +703,7 @@ export class World extends EventEmitter<WorldEvents> {
     byUserId: number,
     callId: string,
     params: ToggleRecordParams,
-    now = Date.now(),
+    now = this.now(),
   ): WorldGroupCall {
     return toggleGroupCallRecord(this, byUserId, this.requireCall(callId), params, now);
   }
@@ -712,7 +717,7 @@ export class World extends EventEmitter<WorldEvents> {
   }
 
   /** Simulated users join a live call (optionally by an invite link's hash). */
-  joinGroupCall(callId: string, userIds: number[], now = Date.now(), inviteHash?: string): WorldGroupCall {
+  joinGroupCall(callId: string, userIds: number[], now = this.now(), inviteHash?: string): WorldGroupCall {
     return joinGroupCall(this, this.requireCall(callId), userIds, now, inviteHash);
   }
 
@@ -729,7 +734,7 @@ export class World extends EventEmitter<WorldEvents> {
       chatId: params.chatId,
       ...(params.fromUserId !== undefined && { fromUserId: params.fromUserId }),
       ...(params.senderChatId !== undefined && { senderChatId: params.senderChatId }),
-      date: params.date ?? Math.floor(Date.now() / 1000),
+      date: params.date ?? Math.floor(this.now() / 1000),
       ...(params.text !== undefined && { text: params.text }),
       ...(params.entities !== undefined && params.entities.length > 0 && { entities: params.entities }),
       ...(params.replyMarkup !== undefined && { replyMarkup: params.replyMarkup }),
@@ -835,7 +840,7 @@ export class World extends EventEmitter<WorldEvents> {
     call: WorldGroupCall,
     byUserId: number,
     service: WorldServiceAction,
-    now = Date.now(),
+    now = this.now(),
   ): WorldMessage {
     const chat = this.requireChat(call.chatId);
     const asChat = chat.type === "channel" || this.isAnonymousAdmin(chat.id, byUserId);

@@ -112,9 +112,10 @@ export type CallRef = z.infer<typeof CallRefSchema>;
  * user's behalf (the auto-start of a call scheduled with autostart). The bot words and places its
  * report by this, and the worker skips the late rights re-check for planned work. It is explicit
  * because the requester's id cannot tell: an auto-start carries the id of the user who scheduled
- * the call, so that the worker and the bot know whom it was for.
+ * the call, so that the worker and the bot know whom it was for. "autoend" is the end of a call
+ * made with a set end (`for 30m`, `until 19:30`), planned by the bot when the call was created.
  */
-export const CallActionOriginSchema = z.enum(["user", "autostart"]);
+export const CallActionOriginSchema = z.enum(["user", "autostart", "autoend"]);
 export type CallActionOrigin = z.infer<typeof CallActionOriginSchema>;
 
 export const CallActionRequestSchema = z
@@ -168,6 +169,13 @@ export const CallActionRequestSchema = z
     path: ["v"],
   });
 export type CallActionRequest = z.infer<typeof CallActionRequestSchema>;
+
+/** Planned work on a user's behalf (an auto-start or an auto-end), not a request someone waits on. */
+export function isAutomaticAction(
+  request: Pick<CallActionRequest, "origin" | "onlyIfScheduled" | "requester">,
+): boolean {
+  return callActionOrigin(request) !== "user";
+}
 
 /**
  * The origin of an action, also for jobs queued before `origin` existed: those marked their

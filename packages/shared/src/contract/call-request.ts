@@ -67,6 +67,15 @@ export const CreateCallRequestSchema = z.object({
     .string()
     .regex(/^-?\d+$/)
     .optional(),
+  /**
+   * Set when the bot's calendar planned this call (further ahead than Telegram schedules, or
+   * while the chat's one slot was taken): the job waits in the queue until `dueAt` (unix ms, by
+   * the worker's clock), then creates the call; a chat that still has another call is waited for,
+   * never replaced, until shortly before the call's time. `id` is the calendar's id of the plan.
+   */
+  planned: z.object({ id: z.string().min(1).max(40), dueAt: z.number().int().positive() }).optional(),
+  /** Unix seconds the call is ended by itself (`for 30m`, `until 19:30`): the bot plans the end when the call exists. */
+  endAt: z.number().int().positive().optional(),
   /** IANA zone the requester's times are shown in. */
   timeZone: z.string().min(1),
   /** Unix milliseconds, when the bot queued it. */

@@ -37,3 +37,25 @@ export function autostartJobId(callId: string): string {
 export function firstOccurrenceJobId(ruleId: string): string {
   return `${ruleId}_first`;
 }
+
+/**
+ * The job id of a call's auto-end (a delayed call-action "end" job on the calls queue, for a call
+ * made with a set end): one per call, so a result delivered twice plans it once, and a call ended
+ * by hand can remove it.
+ */
+export function autoendJobId(callId: string): string {
+  return `autoend_${callId}`;
+}
+
+/**
+ * Set by the bot when a planned call is cancelled or moved: its job, wherever it waits (the intake,
+ * or an account's queue while it waits for the chat's slot), creates nothing. Lives a year.
+ */
+export function plannedWithdrawnKey(prefix: string, jobId: string): string {
+  return `${prefix}:calendar:withdrawn:${jobId}`;
+}
+
+/** The job id of a planned call's create-call job (the bot's calendar): one per plan and time. */
+export function plannedJobId(plannedId: string, scheduleDate: number): string {
+  return `planned_${plannedId}_${scheduleDate}`;
+}

@@ -13,12 +13,18 @@ export type ResultsQueue = Queue<ResultsMessage>;
  * job that publishes again under the same id does not report twice.
  * Rejects (and adds nothing) when the message does not fit: that is a bug in the producer.
  */
-export async function addResult(queue: ResultsQueue, message: ResultsMessage, jobId: string): Promise<void> {
+export async function addResult(
+  queue: ResultsQueue,
+  message: ResultsMessage,
+  jobId: string,
+  /** A delayed message (the bot's own notices): delivered this many ms from now. */
+  options: { delay?: number } = {},
+): Promise<void> {
   const parsed = ResultsMessageSchema.safeParse(message);
   if (!parsed.success) {
     throw new Error(`invalid ${message.kind} result, not published: ${describeIssues(parsed.error)}`);
   }
-  await queue.add(parsed.data.kind, parsed.data, { ...RESULT_JOB_DEFAULTS, jobId });
+  await queue.add(parsed.data.kind, parsed.data, { ...RESULT_JOB_DEFAULTS, jobId, ...options });
 }
 
 /**

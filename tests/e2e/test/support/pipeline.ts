@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type RunningBot, startBot } from "@callbot/bot";
+import { type BotLimits, type RunningBot, startBot } from "@callbot/bot";
 import {
   type Sandbox,
   startSandbox,
@@ -45,6 +45,10 @@ export interface PipelineOptions {
   metrics?: boolean;
   /** Serve the bot's queue dashboard (RunningBot.dashboardPort); port 0 picks a free one. */
   dashboard?: DashboardConfig;
+  /** The bot's and the worker's clock (unix ms); a test moves it with the world's clockOffsetMs. */
+  now?: () => number;
+  /** The bot's limits (bot-limits.ts) over the defaults. */
+  botLimits?: Partial<BotLimits>;
 }
 
 /** The sandbox, a real Redis under a fresh prefix, the worker and the bot: the product as deployed. */
@@ -89,8 +93,23 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   };
 
   const startWorker = (overrides: Partial<StartCallWorkerOptions> = {}) =>
-    startCallWorker({ config: workerConfig, logger, prefix, ...options.worker, ...overrides });
-  const launchBot = () => startBot({ config: botConfig, logger, prefix, stopStepTimeoutMs: 2_000 });
+    startCallWorker({
+      config: workerConfig,
+      logger,
+      prefix,
+      ...(options.now !== undefined && { now: options.now }),
+      ...options.worker,
+      ...overrides,
+    });
+  const launchBot = () =>
+    startBot({
+      config: botConfig,
+      logger,
+      prefix,
+      stopStepTimeoutMs: 2_000,
+      ...(options.now !== undefined && { clock: { now: options.now } }),
+      ...(options.botLimits !== undefined && { limits: options.botLimits }),
+    });
 
   const assistants: CallWorker[] = [];
   const startAssistant = (username: string, overrides: Partial<StartCallWorkerOptions> = {}) => {

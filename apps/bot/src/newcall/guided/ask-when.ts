@@ -6,7 +6,7 @@ import type { GuidedFlow } from "./guided-flow.ts";
 /** Step 3: now (undefined), a button, or a typed time; a bad time is explained and asked again. */
 export async function askWhen(flow: GuidedFlow): Promise<number | undefined> {
   let scheduleDate: number | undefined;
-  let question = `When? Pick one, or send a time like 18:00, at 6pm, tomorrow 18:30, in 2h or 2026-12-01 18:00 (read in ${flow.timeZone}).`;
+  let question = `When? Pick one, or send a time like 18:00, at 6pm, tomorrow 18:30, in 2h, next friday 19:00, on 15 jan 18:00, in 3 weeks or 2026-12-01 18:00 (read in ${flow.timeZone}). Beyond Telegram's 8 days I plan the call and create it in time.`;
   const whenButtons: Button[][] = [
     [
       { text: "Now", data: "guided:when:now" },

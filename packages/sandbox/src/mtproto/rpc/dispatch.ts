@@ -122,7 +122,7 @@ export async function dispatchRequest(
   if (accountless) {
     const ctx: AccountlessContext = {
       world: deps.world,
-      now: Date.now(),
+      now: deps.world.now(),
       dc: deps.dc,
       dataCentres: deps.dataCentres,
       authKey,
@@ -133,7 +133,7 @@ export async function dispatchRequest(
     const ctx: RequestContext = {
       world: deps.world,
       accountId,
-      now: Date.now(),
+      now: deps.world.now(),
       capture: (change) => deps.tap.capture(connection, change),
     };
     run = () => handler(ctx, request);

@@ -1,0 +1,212 @@
+import type { WorldMessage } from "@callbot/sandbox";
+import { autoendJobId, autostartJobId, QUEUE_NAMES } from "@callbot/shared";
+import { DEMO, REDIS_URL, waitFor } from "@callbot/test-support";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Pipeline, startPipeline } from "./support/pipeline.ts";
+
+/**
+ * The bot's own calendar through the whole pipeline (sandbox, bot, worker, real Redis).
+ *
+ * Time: the bot, the worker and the sandbox's world share one clock, the machine's plus
+ * `offsetMs`, which the test moves forward (the world through its clockOffsetMs setting). A
+ * planned call's job wakes every plannedHopMs (here 200 ms) and compares with that clock, so a
+ * call planned three weeks ahead is created within a second of the clock reaching its lead,
+ * without waiting three weeks. Set ends are short real delays (seconds), computed from the clock.
+ */
+describe("the bot's calendar through the whole pipeline", () => {
+  let p: Pipeline;
+  let offsetMs = 0;
+  const now = () => Date.now() + offsetMs;
+  let inspector: Redis;
+  let calls: Queue;
+
+  beforeAll(async () => {
+    p = await startPipeline({
+      now,
+      worker: { plannedHopMs: 200, recurringRecheckMs: 300 },
+      botLimits: { plannedHopMs: 200 },
+    });
+    inspector = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+    calls = new Queue(QUEUE_NAMES.calls, { connection: inspector, prefix: p.prefix });
+  });
+  afterAll(async () => {
+    await calls.close();
+    await inspector.quit();
+    await p.close();
+  });
+
+  /** Moves the whole deployment's clock (bot, worker, Telegram) to `atMs`. */
+  function setClock(atMs: number): void {
+    offsetMs = atMs - Date.now();
+    p.sandbox.world.configure({ clockOffsetMs: offsetMs });
+  }
+
+  async function plan(
+    id: string,
+  ): Promise<{ scheduleDate: number; dueAt: number; state: string; title?: string }> {
+    const raw = await inspector.get(`${p.prefix}:bot:calendar:plan:${id}`);
+    if (raw === null) throw new Error(`no plan ${id}`);
+    return JSON.parse(raw);
+  }
+
+  /** A plan's old job is removed, or (taken by a worker looking at the clock) finishes withdrawn. */
+  async function withdrawn(jobId: string): Promise<void> {
+    await waitFor(async () => {
+      const job = await calls.getJob(jobId);
+      return job === undefined || ((await job.isCompleted()) && job.returnvalue?.withdrawn === true);
+    }, `the job ${jobId} to be withdrawn`);
+  }
+
+  function button(message: WorldMessage, label: string): string {
+    const data = (
+      message.replyMarkup as { inline_keyboard?: { text: string; callback_data?: string }[][] }
+    )?.inline_keyboard
+      ?.flat()
+      .find((b) => b.text.includes(label))?.callback_data;
+    if (!data) throw new Error(`no ${label} button on: ${message.text}`);
+    return data;
+  }
+
+  it("a call planned 3 weeks ahead is kept, appears in Telegram at its lead, and starts by auto-start", async () => {
+    const { reply } = await p.ask(DEMO.olga, DEMO.community, "/newcall Summit in 3 weeks autostart");
+    expect(reply.text).toMatch(/^🗓 Planned: video chat “Summit” in «Demo Community»/);
+    expect(reply.text).toContain("Telegram holds a call at most 8 days ahead");
+    expect(p.sandbox.calls(DEMO.community)).toEqual([]);
+    const summit = await plan("p1");
+    expect(summit.state).toBe("planned");
+    // The default lead: as early as Telegram allows (8 days, less a 5-minute margin).
+    expect(summit.scheduleDate * 1000 - summit.dueAt).toBe((8 * 86_400 - 300) * 1000);
+
+    const { reply: list } = await p.ask(DEMO.olga, DEMO.community, "/calls");
+    expect(list.text).toMatch(
+      /p1\. Video chat “Summit”[\s\S]*planned: appears in Telegram on \w{3} \d{1,2} \w{3}/,
+    );
+
+    setClock(summit.dueAt + 1_000);
+    await p.waitForCalls(DEMO.community, 1);
+    const [created] = p.sandbox.calls(DEMO.community);
+    expect(created).toMatchObject({ title: "Summit", state: "scheduled", scheduleDate: summit.scheduleDate });
+    await p.sandbox.waitForBotMessage(DEMO.community, (m) => /“Summit” is scheduled/.test(m.text ?? ""));
+    await waitFor(async () => (await plan("p1")).state === "created", "the plan to be settled as created");
+
+    // At the call's time the worker's auto-start (planned when the call was created) starts it.
+    setClock(summit.scheduleDate * 1000);
+    const autostart = await waitFor(() => calls.getJob(autostartJobId(created!.id)), "the auto-start job");
+    await autostart.promote(); // its delay was computed 8 days ahead; the clock already says it is time
+    await p.sandbox.waitForBotMessage(
+      DEMO.community,
+      (m) => m.text === "▶️ “Summit” started automatically in «Demo Community».",
+    );
+    expect(p.sandbox.calls(DEMO.community)[0]?.state).toBe("active");
+  });
+
+  it("a call that would overlap another is named with a choice, never planned over it", async () => {
+    const { reply } = await p.ask(DEMO.olga, DEMO.privateTeam, "/newcall Board in 3 weeks for 2h");
+    expect(reply.text).toMatch(/^🗓 Planned/);
+    const { reply: clash } = await p.ask(DEMO.olga, DEMO.privateTeam, "/newcall Clash in 3 weeks");
+    expect(clash.text).toContain("this one would overlap:");
+    expect(clash.text).toMatch(/video chat “Board”, planned \(p\w+\)/);
+    expect(clash.text).toContain("Nothing was planned or replaced.");
+    const board = await plan("p2");
+
+    await p.sandbox.pressButton({
+      from: DEMO.olga,
+      chatId: DEMO.privateTeam,
+      messageId: clash.id,
+      data: button(clash, "Plan after it"),
+    });
+    const planned = await p.sandbox.waitForEdit(DEMO.privateTeam, clash.id, (m) =>
+      /^🗓 Planned/.test(m.text ?? ""),
+    );
+    expect(planned.text).toContain("“Clash”");
+    // After Board's set end (2 h after its start).
+    const clashPlan = await plan("p3");
+    expect(clashPlan.scheduleDate).toBe(board.scheduleDate + 7_200);
+  });
+
+  it("a planned call is renamed, moved and cancelled from /calls", async () => {
+    const { reply: renamed } = await p.ask(DEMO.olga, DEMO.privateTeam, "/renameplan p3 Clash renamed");
+    expect(renamed.text).toBe("✏️ The planned call p3 in «Private Team» is now called “Clash renamed”.");
+    const before = await plan("p3");
+    const job = await waitFor(() => calls.getJob(`planned_p3_${before.scheduleDate}`), "the plan's job");
+    expect(job.data.title).toBe("Clash renamed");
+
+    const { reply: moved } = await p.ask(DEMO.olga, DEMO.privateTeam, "/moveplan p3 in 5 weeks");
+    expect(moved.text).toMatch(/^➡️ Moved\. 🗓 Planned: video chat “Clash renamed”/);
+    const after = await plan("p3");
+    expect(after.scheduleDate).toBeGreaterThan(before.scheduleDate + 13 * 86_400);
+    await withdrawn(`planned_p3_${before.scheduleDate}`);
+
+    const { reply: list } = await p.ask(DEMO.olga, DEMO.privateTeam, "/calls");
+    expect(list.text).toContain("“Clash renamed”");
+    await p.sandbox.pressButton({
+      from: DEMO.olga,
+      chatId: DEMO.privateTeam,
+      messageId: list.id,
+      data: button(list, "p3. ✖️ Cancel"),
+    });
+    await p.sandbox.waitForBotMessage(DEMO.privateTeam, (m) =>
+      /The planned video chat “Clash renamed” in «Private Team» .* is cancelled/.test(m.text ?? ""),
+    );
+    expect((await plan("p3")).state).toBe("cancelled");
+    await withdrawn(`planned_p3_${after.scheduleDate}`);
+  });
+
+  it("a planned call that cannot be created when due (rights lost) is reported to its maker once", async () => {
+    const { reply } = await p.ask(DEMO.adam, DEMO.community, "/newcall Adam's talk in 5 weeks");
+    expect(reply.text).toMatch(/^🗓 Planned/);
+    const talk = await plan("p4");
+    p.sandbox.setRole(DEMO.community, DEMO.adam, { status: "member" });
+
+    setClock(talk.dueAt + 1_000);
+    const report = await p.sandbox.waitForBotMessage(DEMO.community, (m) =>
+      /Your planned video chat “Adam's talk”/.test(m.text ?? ""),
+    );
+    expect(report.text).toContain("could not be created in Telegram when it was due");
+    expect(report.text).toContain("send /newcall again");
+    await waitFor(async () => (await plan("p4")).state === "failed", "the plan to be settled as failed");
+    // Once: the job is finished for good, and no second report follows.
+    await waitFor(
+      async () => (await calls.getJob(`planned_p4_${talk.scheduleDate}`))?.isFailed(),
+      "the job to fail",
+    );
+    const reports = p.sandbox.botMessages(DEMO.community).filter((m) => /Adam's talk/.test(m.text ?? ""));
+    expect(reports.filter((m) => /could not be created/.test(m.text ?? ""))).toHaveLength(1);
+    expect(p.sandbox.calls(DEMO.community).some((c) => c.title === "Adam's talk")).toBe(false);
+  });
+
+  it("a set end ends the call, with a notice in the chat before", async () => {
+    const { reply: notice } = await p.ask(DEMO.olga, DEMO.oldGroup, "/calendar notice 3s");
+    expect(notice.text).toContain("notice 3 s");
+    const { reply } = await p.ask(DEMO.olga, DEMO.oldGroup, "/newcall Quick sync for 6s");
+    expect(reply.text).toMatch(/It will end by itself at/);
+    await p.waitForCalls(DEMO.oldGroup, 1);
+    const [call] = p.sandbox.calls(DEMO.oldGroup);
+    await p.sandbox.waitForBotMessage(DEMO.oldGroup, (m) =>
+      /^⏰ The video chat “Quick sync” ends automatically at/.test(m.text ?? ""),
+    );
+    await p.sandbox.waitForBotMessage(
+      DEMO.oldGroup,
+      (m) => m.text === "⏹ “Quick sync” in «Old Group» has ended at its set end.",
+    );
+    expect(p.sandbox.calls(DEMO.oldGroup).find((c) => c.id === call?.id)?.state).toBe("discarded");
+  });
+
+  it("a call ended by hand cancels its auto-end", async () => {
+    const { reply } = await p.ask(DEMO.olga, DEMO.studio, "/newcall Workshop for 1h");
+    expect(reply.text).toMatch(/It will end by itself at/);
+    await p.waitForCalls(DEMO.studio, 1);
+    const [call] = p.sandbox.calls(DEMO.studio);
+    if (!call) throw new Error("no call");
+    await waitFor(() => calls.getJob(autoendJobId(call.id)), "the auto-end job");
+
+    p.sandbox.world.discardGroupCall(DEMO.olga, call.id);
+    await waitFor(
+      async () => (await calls.getJob(autoendJobId(call.id))) === undefined,
+      "the auto-end to be cancelled",
+    );
+    expect(await inspector.get(`${p.prefix}:bot:calendar:end:${call.id}`)).toBeNull();
+  });
+});
