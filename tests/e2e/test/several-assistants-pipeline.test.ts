@@ -1,5 +1,6 @@
 import { multiAssistantWorld, type WorldMessage } from "@callbot/sandbox";
-import { DEMO } from "@callbot/test-support";
+import { DEMO, waitFor } from "@callbot/test-support";
+import type { CallWorker } from "@callbot/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Pipeline, startPipeline } from "./support/pipeline.ts";
 
@@ -11,9 +12,11 @@ type Keyboard = { inline_keyboard?: Array<Array<{ text: string; callback_data?: 
  */
 describe("several assistant accounts through the whole pipeline", () => {
   let p: Pipeline;
+  let second: CallWorker;
   beforeAll(async () => {
     p = await startPipeline({ world: multiAssistantWorld(), worker: { statusHeartbeatMs: 300 } });
-    await p.startAssistant("callbot_assistant_two").ready;
+    second = p.startAssistant("callbot_assistant_two");
+    await second.ready;
   });
   afterAll(async () => {
     await p.close();
@@ -53,36 +56,63 @@ describe("several assistant accounts through the whole pipeline", () => {
     expect(reply.text).toMatch(/• @callbot_assistant_two: online; /);
   });
 
+  it("a request waiting in an account's own queue is listed by /calls and cancelled from there", async () => {
+    // Every account must wait before creating a call: the request waits in its account's queue.
+    p.sandbox.world.configure({
+      methodFloods: { "phone.createGroupCall": { requests: 0, perSeconds: 60, waitSeconds: 5 } },
+    });
+    try {
+      p.sandbox.resetCounters();
+      await p.ask(DEMO.olga, DEMO.privateTeam, "/newcall Later");
+      await waitFor(
+        async () => ((p.sandbox.counters().mtproto["phone.createGroupCall"] ?? 0) > 0 ? true : undefined),
+        "the flooded attempt",
+      );
+      const { reply: list } = await p.ask(DEMO.olga, DEMO.privateTeam, "/calls");
+      expect(list.text).toMatch(/queued/);
+      await p.sandbox.pressButton({
+        from: DEMO.olga,
+        chatId: list.chatId,
+        messageId: list.id,
+        data: button(list, "Cancel") ?? "",
+      });
+      await p.sandbox.waitForEdit(list.chatId, list.id, (m) => /cancel/i.test(m.text ?? ""), {
+        timeoutMs: 10_000,
+      });
+      expect(p.sandbox.calls(DEMO.privateTeam)).toHaveLength(0);
+    } finally {
+      p.sandbox.world.configure({ methodFloods: {} });
+    }
+  });
+
   it("a call made by one account is ended by the other once the first is gone", async () => {
     const { reply } = await p.ask(DEMO.olga, DEMO.community, "/newcall Standup");
     await p.outcome(reply, /live now/);
     const maker = creatorIn(DEMO.community);
-    expect(maker).toBeDefined();
-    if (maker === DEMO.assistant) await p.worker.stop();
-    else throw new Error(`expected the first account (sticky, lowest id) to make it, got ${maker}`);
+    await (maker === DEMO.assistant ? p.worker : second).stop();
 
     const deadline = Date.now() + 10_000;
     let list: WorldMessage | undefined;
     while (!list) {
       const { reply: calls } = await p.ask(DEMO.olga, DEMO.community, "/calls");
-      if (endButton(calls)) list = calls;
+      if (button(calls, "End")) list = calls;
       else if (Date.now() > deadline) throw new Error(`/calls never offered End; last: ${calls.text}`);
     }
     await p.sandbox.pressButton({
       from: DEMO.olga,
       chatId: list.chatId,
       messageId: list.id,
-      data: endButton(list) ?? "",
+      data: button(list, "End") ?? "",
     });
     await p.sandbox.waitForEdit(list.chatId, list.id, (m) => /has ended/.test(m.text ?? ""), {
-      timeoutMs: 10_000,
+      timeoutMs: 15_000,
     });
     expect(p.sandbox.calls(DEMO.community).every((c) => c.state === "discarded")).toBe(true);
   });
 });
 
-function endButton(message: WorldMessage): string | undefined {
+function button(message: WorldMessage, label: string): string | undefined {
   return (message.replyMarkup as Keyboard | undefined)?.inline_keyboard
     ?.flat()
-    .find((b) => b.text.includes("End"))?.callback_data;
+    .find((b) => b.text.includes(label))?.callback_data;
 }

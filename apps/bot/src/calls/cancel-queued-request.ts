@@ -3,6 +3,7 @@ import type { Api } from "grammy";
 import type { Logger } from "pino";
 import type { CallEntry } from "../calls-registry/call-entry.ts";
 import type { CallsRegistry } from "../calls-registry/calls-registry.ts";
+import { accountCallQueues } from "./account-call-queues.ts";
 
 /**
  * Removes a create-call job before the worker takes it. BullMQ refuses to remove a job that a
@@ -20,10 +21,18 @@ export async function cancelQueuedRequest(
   },
 ): Promise<"cancelled" | "too-late"> {
   if (entry.requestId === undefined) return "too-late";
-  const job = await deps.callsQueue.getJob(entry.requestId);
-  const state = job ? await job.getState() : "unknown";
-  if (!job || state === "active" || state === "completed" || state === "failed") return "too-late";
-  if ((await deps.callsQueue.remove(entry.requestId)) !== 1) return "too-late";
+  const requestId = entry.requestId;
+  // The shared queue first; a request a worker handed to an account waits in that account's queue.
+  let removed = false;
+  for (const queue of [deps.callsQueue, ...(await accountCallQueues(deps.callsQueue))]) {
+    const job = await queue.getJob(requestId);
+    const state = job ? await job.getState() : "unknown";
+    if (!job || state === "completed" || state === "unknown") continue;
+    if (state === "active" || state === "failed") return "too-late";
+    removed = (await queue.remove(requestId)) === 1;
+    break;
+  }
+  if (!removed) return "too-late";
   await deps.registry.remove(entry);
   deps.logger.info({ requestId: entry.requestId, by: deps.by.id }, "queued call request cancelled");
   if (entry.ack) {
