@@ -6,10 +6,36 @@ import { parseBenchArgs, USAGE } from "./options.ts";
 import { writeResults } from "./report/write-results.ts";
 import { runBench } from "./run-bench.ts";
 import { renderScaleOut } from "./scale/render-scale-out.ts";
+import { renderBotReplicas, runBotReplicas } from "./scale/run-bot-replicas.ts";
 import { runScaleOut } from "./scale/run-scale-out.ts";
 import { parseScaleOutArgs, SCALE_USAGE } from "./scale/scale-options.ts";
 
 const DEFAULT_OUT_DIR = fileURLToPath(new URL("../results/", import.meta.url));
+
+// `--scale-bots [--chats N]`: 1 and 2 bot replicas in webhook mode behind a load balancer.
+const scaleBotsArgs = process.argv.slice(2).filter((arg) => arg !== "--");
+if (scaleBotsArgs.includes("--scale-bots")) {
+  const chatsAt = scaleBotsArgs.indexOf("--chats");
+  const chats = chatsAt === -1 ? 5000 : Number(scaleBotsArgs[chatsAt + 1]);
+  if (!Number.isInteger(chats) || chats < 1) {
+    process.stderr.write("--chats must be a positive whole number\n");
+    process.exit(2);
+  }
+  const result = await runBotReplicas(
+    {
+      redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+      chats,
+      logLevel: process.env.LOG_LEVEL ?? "info",
+    },
+    (line) => process.stderr.write(`[bench] ${line}\n`),
+  );
+  await mkdir(DEFAULT_OUT_DIR, { recursive: true });
+  const table = renderBotReplicas(result);
+  await writeFile(join(DEFAULT_OUT_DIR, "scale-bots.json"), `${JSON.stringify(result, null, 2)}\n`);
+  await writeFile(join(DEFAULT_OUT_DIR, "scale-bots.md"), table);
+  process.stdout.write(table);
+  process.exit(0);
+}
 
 let scaleOut: ReturnType<typeof parseScaleOutArgs>;
 try {

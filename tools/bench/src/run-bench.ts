@@ -51,7 +51,7 @@ export interface BenchResult {
 
 /** The bot's and the worker's process entries: their production bundles, as deployed. */
 export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const BOT_MAIN = "apps/bot/dist/main.mjs";
+export const BOT_MAIN = "apps/bot/dist/main.mjs";
 export const WORKER_MAIN = "apps/worker/dist/main.mjs";
 /**
  * Given to both processes as QUEUE_PREFIX. "bull" (BullMQ's default) because the worker's main

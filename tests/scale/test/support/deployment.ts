@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { type BenchWorld, buildBenchWorld } from "@callbot/bench";
+import { type BenchWorld, buildBenchWorld, type RoundRobinProxy, startRoundRobinProxy } from "@callbot/bench";
 import { type RunningBot, startBot } from "@callbot/bot";
 import { type Sandbox, startSandbox } from "@callbot/sandbox";
 import { type CallWorker, startCallWorker } from "@callbot/worker";
 import type { Update } from "grammy/types";
 import { pino } from "pino";
-import { type RoundRobinProxy, startRoundRobinProxy } from "./round-robin-proxy.ts";
 
 export const WEBHOOK_SECRET = "scale-webhook-secret-0123456789";
 const WEBHOOK_PATH = "/telegram-updates";

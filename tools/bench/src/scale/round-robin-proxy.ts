@@ -25,7 +25,16 @@ export async function startRoundRobinProxy(): Promise<RoundRobinProxy> {
     }
     served.set(port, (served.get(port) ?? 0) + 1);
     const forward = request(
-      { host: "127.0.0.1", port, method: incoming.method, path: incoming.url, headers: incoming.headers },
+      // A connection of its own per request: a kept-alive socket the backend already closed
+      // (Node closes idle ones after 5 s) would fail the POST with a reset.
+      {
+        host: "127.0.0.1",
+        port,
+        method: incoming.method,
+        path: incoming.url,
+        headers: incoming.headers,
+        agent: false,
+      },
       (answer) => {
         outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(outgoing);
