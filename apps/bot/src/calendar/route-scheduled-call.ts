@@ -21,7 +21,10 @@ export interface RouteDeps extends CalendarDeps {
 
 export type { ShowAnswer };
 
-export type Routed = "now" | "planned" | "conflict" | "replayed";
+export type Routed = "now" | "planned" | "conflict" | "refused" | "replayed";
+
+/** Waiting planned calls one chat may have. */
+export const MAX_PLANS_PER_CHAT = 30;
 
 /**
  * A scheduled call, authorised already: the calendar decides (placeCall). "now" leaves it to the
@@ -56,6 +59,15 @@ export async function routeScheduledCall(
     { ...deps, callsRegistry: deps.callsRegistry },
   );
   if (placement.kind === "now") return "now";
+  // A chat cannot collect plans without bound (and /calls must stay readable).
+  const waiting = (await deps.calendar.forChat(draft.target.chatId)).filter((p) => p.state === "planned");
+  if (waiting.length >= MAX_PLANS_PER_CHAT) {
+    await deps.redis.del(deps.keys.claim(draft.requestId));
+    await show(
+      `«${draft.target.title}» already has ${MAX_PLANS_PER_CHAT} planned calls, the most I keep per chat. Cancel one in /calls first (/cancelplan).`,
+    );
+    return "refused";
+  }
   if (placement.kind === "conflict") {
     await askAboutConflict(placement, { ...offerFields(draft), requestId: draft.requestId }, show, deps);
     deps.logger.info(

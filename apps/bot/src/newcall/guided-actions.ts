@@ -230,7 +230,7 @@ export async function confirmGuidedCall(
       },
       deps.botUsername,
     );
-    if (routed === "planned" || routed === "conflict") return routed;
+    if (routed === "planned" || routed === "conflict" || routed === "refused") return routed;
     if (routed === "replayed") return "replayed";
   }
   const outcome = await submitCallRequest(
