@@ -44,15 +44,11 @@ try {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${SCALE_USAGE}\n`);
   process.exit(2);
 }
-if (scaleOut) {
+/** Runs a measurement, prints its table and exits: 0 when it ran, 1 (with the reason) when not. */
+async function runAndExit(measure: () => Promise<string>): Promise<never> {
   try {
-    const result = await runScaleOut(scaleOut.options, (line) => process.stderr.write(`[bench] ${line}\n`));
-    const outDir = scaleOut.outDir ?? DEFAULT_OUT_DIR;
-    await mkdir(outDir, { recursive: true });
-    const table = renderScaleOut(result);
-    await writeFile(join(outDir, "scale-out.json"), `${JSON.stringify(result, null, 2)}\n`);
-    await writeFile(join(outDir, "scale-out.md"), table);
-    process.stdout.write(table);
+    process.stdout.write(await measure());
+    // The sandbox's and gramjs's leftover timers must not keep a finished run alive.
     process.exit(0);
   } catch (error) {
     process.stderr.write(
@@ -60,6 +56,20 @@ if (scaleOut) {
     );
     process.exit(1);
   }
+}
+
+const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+if (scaleOut) {
+  const { options, outDir = DEFAULT_OUT_DIR } = scaleOut;
+  await runAndExit(async () => {
+    const result = await runScaleOut(options, progress);
+    await mkdir(outDir, { recursive: true });
+    const table = renderScaleOut(result);
+    await writeFile(join(outDir, "scale-out.json"), `${JSON.stringify(result, null, 2)}\n`);
+    await writeFile(join(outDir, "scale-out.md"), table);
+    return table;
+  });
 }
 
 let parsed: ReturnType<typeof parseBenchArgs>;
@@ -74,15 +84,5 @@ if (parsed.help) {
   process.exit(0);
 }
 
-try {
-  const result = await runBench(parsed.options, (line) => process.stderr.write(`[bench] ${line}\n`));
-  const table = await writeResults(result, parsed.outDir ?? DEFAULT_OUT_DIR);
-  process.stdout.write(table);
-  // The sandbox's and gramjs's leftover timers must not keep a finished run alive.
-  process.exit(0);
-} catch (error) {
-  process.stderr.write(
-    `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-}
+const { options: benchOptions, outDir: benchOutDir = DEFAULT_OUT_DIR } = parsed;
+await runAndExit(async () => writeResults(await runBench(benchOptions, progress), benchOutDir));

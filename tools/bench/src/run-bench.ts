@@ -315,16 +315,11 @@ async function startWorker(
     name: "worker",
     script: WORKER_MAIN,
     cwd: REPO_ROOT,
-    env: {
-      ...childEnv(),
-      TG_API_ID: String(sandbox.info.apiId),
-      TG_API_HASH: sandbox.info.apiHash,
-      TG_SESSION: session,
-      TG_DC: `${sandbox.info.mtproto.host}:${sandbox.info.mtproto.port}`,
-      REDIS_URL: database.url,
-      QUEUE_PREFIX,
-      LOG_LEVEL: options.logLevel,
-    },
+    env: workerEnv(sandbox, session, {
+      redisUrl: database.url,
+      prefix: QUEUE_PREFIX,
+      logLevel: options.logLevel,
+    }),
     // "taking create-call jobs", later "taking call jobs": the worker's last start-up line.
     readyMessage: /^taking .*jobs$/,
     nodeFlags: nodeFlags(options, "worker"),
@@ -362,6 +357,24 @@ function nodeFlags(options: BenchOptions, name: string): string[] {
 }
 
 /** The parent's environment without anything that would configure the product differently. */
+/** A worker process's environment against the sandbox: its session, the sandbox's DC, Redis and prefix. */
+export function workerEnv(
+  sandbox: Sandbox,
+  session: string,
+  where: { redisUrl: string; prefix: string; logLevel: string },
+): NodeJS.ProcessEnv {
+  return {
+    ...childEnv(),
+    TG_API_ID: String(sandbox.info.apiId),
+    TG_API_HASH: sandbox.info.apiHash,
+    TG_SESSION: session,
+    TG_DC: `${sandbox.info.mtproto.host}:${sandbox.info.mtproto.port}`,
+    REDIS_URL: where.redisUrl,
+    QUEUE_PREFIX: where.prefix,
+    LOG_LEVEL: where.logLevel,
+  };
+}
+
 export function childEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const name of ["BOT_TOKEN", "TG_SESSION", "TG_SESSION_FILE", "QUEUE_PREFIX", "NODE_ENV"])

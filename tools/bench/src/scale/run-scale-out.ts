@@ -15,7 +15,7 @@ import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { type ServiceProcess, startServiceProcess } from "../processes/service-process.ts";
 import { type ClaimedDatabase, claimEmptyDatabase } from "../redis/claim-empty-database.ts";
-import { bundleApps, childEnv, type ProgressLog, REPO_ROOT, WORKER_MAIN } from "../run-bench.ts";
+import { bundleApps, type ProgressLog, REPO_ROOT, WORKER_MAIN, workerEnv } from "../run-bench.ts";
 import { buildScaleWorld, SCALE_ASSISTANTS, SCALE_OPERATOR_ID, type ScaleWorld } from "./scale-world.ts";
 
 export interface ScaleOutOptions {
@@ -204,16 +204,7 @@ async function startAccounts(context: RunContext, prefix: string, count: number)
         name: `worker ${account.id}`,
         script: WORKER_MAIN,
         cwd: REPO_ROOT,
-        env: {
-          ...childEnv(),
-          TG_API_ID: String(sandbox.info.apiId),
-          TG_API_HASH: sandbox.info.apiHash,
-          TG_SESSION: session,
-          TG_DC: `${sandbox.info.mtproto.host}:${sandbox.info.mtproto.port}`,
-          REDIS_URL: database.url,
-          QUEUE_PREFIX: prefix,
-          LOG_LEVEL: options.logLevel,
-        },
+        env: workerEnv(sandbox, session, { redisUrl: database.url, prefix, logLevel: options.logLevel }),
         readyMessage: /^taking .*jobs$/,
       });
     }),
