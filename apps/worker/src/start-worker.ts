@@ -167,7 +167,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
     if (stopping) return;
 
     client = options.client ?? userbotClientFromConfig(config, logger);
-    await connectUserbot(client, config.tgDc, options.connectTimeoutMs);
+    await connectUserbot(client, config.tgDc, options.connectTimeoutMs ?? config.tgConnectTimeoutMs);
     if (stopping) return;
 
     const invoke = whileLockHeld(

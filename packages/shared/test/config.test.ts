@@ -216,6 +216,11 @@ describe("loadWorkerConfig", () => {
       /^TG_DC_PUBLIC_KEY is invalid \(not an RSA public key in PEM form/,
     ],
     [
+      "a connection deadline below a second",
+      { ...workerEnv, TG_CONNECT_TIMEOUT_MS: "500" },
+      /^TG_CONNECT_TIMEOUT_MS is invalid \("500" is not a whole number of milliseconds from 1000 to 600000\)/,
+    ],
+    [
       "a short api hash in production",
       { ...workerEnv, TG_API_HASH: "sandbox", NODE_ENV: "production" },
       /^TG_API_HASH is invalid \(expected 32 hex characters in production\)/,
@@ -243,6 +248,11 @@ describe("loadWorkerConfig", () => {
       TG_DC_PUBLIC_KEY: RSA_PEM.trim().replace(/\n/g, "\\n"),
     });
     expect(config.tgDcPublicKey).toBe(RSA_PEM.trim());
+  });
+
+  it("takes TG_CONNECT_TIMEOUT_MS, and leaves the worker's default when it is unset", () => {
+    expect(loadWorkerConfig({ ...workerEnv, TG_CONNECT_TIMEOUT_MS: "3000" }).tgConnectTimeoutMs).toBe(3_000);
+    expect(loadWorkerConfig(workerEnv).tgConnectTimeoutMs).toBeUndefined();
   });
 
   it("accepts any api hash outside production (the sandbox has its own) and IPv6 in TG_DC", () => {

@@ -114,11 +114,16 @@ describe("21 and 32: no secret in any log line, error message or job payload", (
     const lockedOut = new ServiceProcess(
       "worker",
       ENTRY.worker,
-      { ...env.worker, TG_SESSION: `${env.worker.TG_SESSION.slice(0, -8)}AAAAAAA=` },
+      // A 3 s deadline (TG_CONNECT_TIMEOUT_MS) proves the same give-up as the default 20 s.
+      {
+        ...env.worker,
+        TG_SESSION: `${env.worker.TG_SESSION.slice(0, -8)}AAAAAAA=`,
+        TG_CONNECT_TIMEOUT_MS: "3000",
+      },
       capture,
     );
     processes.push(badBot, badWorker, lockedOut);
-    // A session whose auth key Telegram does not know: the worker gives up within its 20 s
+    // A session whose auth key Telegram does not know: the worker gives up within its
     // connection deadline and says what to do; what it prints meanwhile is scanned too.
     const exits = await Promise.all([badBot.exited, badWorker.exited, lockedOut.exited]);
     for (const exit of exits) expect(exit.code).not.toBe(0);

@@ -7,7 +7,14 @@ import type { ForwardTiming } from "../calls/forward-recording.ts";
 export interface StartCallWorkerOptions {
   config: Pick<
     WorkerConfig,
-    "tgApiId" | "tgApiHash" | "tgSession" | "tgDc" | "tgDcPublicKey" | "redisUrl" | "metricsListen"
+    | "tgApiId"
+    | "tgApiHash"
+    | "tgSession"
+    | "tgDc"
+    | "tgDcPublicKey"
+    | "tgConnectTimeoutMs"
+    | "redisUrl"
+    | "metricsListen"
   > &
     Partial<Pick<WorkerConfig, "allowRedisEviction">>;
   logger: Logger;
@@ -22,7 +29,7 @@ export interface StartCallWorkerOptions {
   client?: TelegramClient;
   /** Jobs run at once. Telegram requests of one account are cheap to overlap. @defaultValue 8 */
   concurrency?: number;
-  /** The first connection's deadline at start-up. @defaultValue CONNECT_TIMEOUT_MS (20000) */
+  /** The first connection's deadline at start-up. @defaultValue config.tgConnectTimeoutMs, else CONNECT_TIMEOUT_MS (20000) */
   connectTimeoutMs?: number;
   /** Per Telegram request; must stay well below lockDurationMs. @defaultValue 15000 */
   invokeTimeoutMs?: number;

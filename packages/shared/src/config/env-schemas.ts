@@ -86,6 +86,31 @@ export const TgApiIdSchema = z
       .max(2 ** 31 - 1, "too large for an api_id"),
   );
 
+/**
+ * An optional whole number of milliseconds from `min` to `max`: a timing setting whose default
+ * lives with the code that waits (undefined when unset). Tests set short values.
+ */
+function optionalMillisecondsSchema(min: number, max: number) {
+  return z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      const ms = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+      if (!Number.isSafeInteger(ms) || ms < min || ms > max) {
+        ctx.addIssue({
+          code: "custom",
+          message: `"${value}" is not a whole number of milliseconds from ${min} to ${max}`,
+        });
+        return undefined;
+      }
+      return ms;
+    });
+}
+
+/** TG_CONNECT_TIMEOUT_MS: the worker's first-connection deadline (default 20 s in connect-userbot.ts). */
+export const TgConnectTimeoutMsSchema = optionalMillisecondsSchema(1_000, 600_000);
+
 /** Any non-empty string: the sandbox and test servers use hashes of their own shape. */
 export const TgApiHashSchema = z.string().min(1);
 

@@ -26,6 +26,8 @@ export const ENV_VARIABLE_MEANINGS = {
     "optional host:port of the Telegram server the worker connects to, like 149.154.167.50:443; leave unset for Telegram's own",
   TG_DC_PUBLIC_KEY:
     "optional RSA public key (PEM; newlines may be written as \\n) of the server at TG_DC, needed only to log in from scratch (pnpm session) on a server whose key gramjs does not hold, like the sandbox (`pnpm sandbox` prints it as publicKey)",
+  TG_CONNECT_TIMEOUT_MS:
+    "optional milliseconds the worker's first connection to Telegram may take before start-up gives up (a dead session looks like a server that never answers), 1000 to 600000, default 20000",
   DEFAULT_TIME_ZONE:
     "the IANA time zone for times typed without one, like Europe/Berlin or America/New_York (default UTC)",
   QUEUE_PREFIX:

@@ -13,6 +13,7 @@ import {
   RedisUrlSchema,
   TgApiHashSchema,
   TgApiIdSchema,
+  TgConnectTimeoutMsSchema,
   TgDcPublicKeySchema,
   TgDcSchema,
   TgSessionFileSchema,
@@ -36,6 +37,8 @@ export interface WorkerConfig {
   tgDc: HostAndPort | undefined;
   /** PEM of the RSA key of the server at TG_DC (TG_DC_PUBLIC_KEY); only ever set together with tgDc. */
   tgDcPublicKey?: string;
+  /** TG_CONNECT_TIMEOUT_MS: the first connection's deadline; undefined: the worker's default (20 s). */
+  tgConnectTimeoutMs?: number;
   redisUrl: string;
   /** Prefix of every Redis key (QUEUE_PREFIX); the bot and the worker must agree. */
   queuePrefix: string;
@@ -53,6 +56,7 @@ export const WORKER_ENV_SHAPE = {
   TG_SESSION_FILE: TgSessionFileSchema,
   TG_DC: TgDcSchema,
   TG_DC_PUBLIC_KEY: TgDcPublicKeySchema,
+  TG_CONNECT_TIMEOUT_MS: TgConnectTimeoutMsSchema,
   REDIS_URL: RedisUrlSchema,
   QUEUE_PREFIX: QueuePrefixSchema,
   LOG_LEVEL: LogLevelSchema,
@@ -116,6 +120,7 @@ export function parseWorkerConfig(
       tgSessionFile: session.file,
       tgDc: values.TG_DC,
       ...(values.TG_DC_PUBLIC_KEY !== undefined && { tgDcPublicKey: values.TG_DC_PUBLIC_KEY }),
+      ...(values.TG_CONNECT_TIMEOUT_MS !== undefined && { tgConnectTimeoutMs: values.TG_CONNECT_TIMEOUT_MS }),
       redisUrl: values.REDIS_URL,
       queuePrefix: prefix.prefix,
       logLevel: values.LOG_LEVEL,
