@@ -36,7 +36,7 @@ import { throttleUpdates } from "./throttle/throttle-updates.ts";
 import { createUserTimeZones, type UserTimeZones } from "./timezone/user-time-zones.ts";
 
 export interface CreateBotOptions {
-  config: Pick<BotConfig, "botToken" | "botApiRoot" | "ownerIds" | "defaultTimeZone">;
+  config: Pick<BotConfig, "botToken" | "botApiRoot" | "botApiRetryDelayMs" | "ownerIds" | "defaultTimeZone">;
   logger: Logger;
   /** A fail-fast ("producer") connection: caches, limits, replay claims. */
   redis: Redis;
@@ -96,7 +96,15 @@ export function createBotWithServices(options: CreateBotOptions): {
     ...(options.botInfo !== undefined && { botInfo: options.botInfo }),
     ...(config.botApiRoot !== undefined && { client: { apiRoot: config.botApiRoot } }),
   });
-  installBotApiRetries(bot.api, { ...DEFAULT_BOT_API_RETRY, ...options.botApiRetry }, logger);
+  installBotApiRetries(
+    bot.api,
+    {
+      ...DEFAULT_BOT_API_RETRY,
+      ...(config.botApiRetryDelayMs !== undefined && { serverErrorRetryDelayMs: config.botApiRetryDelayMs }),
+      ...options.botApiRetry,
+    },
+    logger,
+  );
   const services = createBotServices({
     api: bot.api,
     redis,

@@ -2,6 +2,7 @@ import { redactRedisUrl } from "../redis/redact-redis-url.ts";
 import { ConfigError } from "./config-error.ts";
 import { type DashboardConfig, parseDashboardConfig } from "./dashboard-config.ts";
 import {
+  BotApiRetryDelayMsSchema,
   BotApiRootSchema,
   BotTokenSchema,
   DashboardListenSchema,
@@ -40,6 +41,8 @@ export interface BotConfig {
   /** Undefined: grammY's default, https://api.telegram.org. */
   botApiRoot: string | undefined;
   ownerIds: number[];
+  /** BOT_API_RETRY_DELAY_MS: first pause before a 5xx answer is retried; undefined: the default (3 s). */
+  botApiRetryDelayMs?: number;
   /** Undefined: long polling. */
   webhook?: BotWebhookConfig | undefined;
   redisUrl: string;
@@ -57,6 +60,7 @@ export interface BotConfig {
 export const BOT_ENV_SHAPE = {
   BOT_TOKEN: BotTokenSchema,
   BOT_API_ROOT: BotApiRootSchema,
+  BOT_API_RETRY_DELAY_MS: BotApiRetryDelayMsSchema,
   OWNER_IDS: OwnerIdsSchema,
   WEBHOOK_URL: WebhookUrlSchema,
   WEBHOOK_SECRET: WebhookSecretSchema,
@@ -111,6 +115,9 @@ export function parseBotConfig(
       botToken: values.BOT_TOKEN,
       botApiRoot: values.BOT_API_ROOT,
       ownerIds: values.OWNER_IDS,
+      ...(values.BOT_API_RETRY_DELAY_MS !== undefined && {
+        botApiRetryDelayMs: values.BOT_API_RETRY_DELAY_MS,
+      }),
       webhook,
       redisUrl: values.REDIS_URL,
       queuePrefix: prefix.prefix,

@@ -111,6 +111,9 @@ function optionalMillisecondsSchema(min: number, max: number) {
 /** TG_CONNECT_TIMEOUT_MS: the worker's first-connection deadline (default 20 s in connect-userbot.ts). */
 export const TgConnectTimeoutMsSchema = optionalMillisecondsSchema(1_000, 600_000);
 
+/** BOT_API_RETRY_DELAY_MS: the first pause before a 5xx is retried (default 3 s in bot-api-retries.ts). */
+export const BotApiRetryDelayMsSchema = optionalMillisecondsSchema(100, 60_000);
+
 /** Any non-empty string: the sandbox and test servers use hashes of their own shape. */
 export const TgApiHashSchema = z.string().min(1);
 

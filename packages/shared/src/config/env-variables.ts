@@ -6,6 +6,8 @@ export const ENV_VARIABLE_MEANINGS = {
   BOT_TOKEN: "the token @BotFather gave your bot, like 123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11",
   BOT_API_ROOT:
     "where the Bot API server is, without a trailing slash, like https://api.telegram.org (the default when unset) or http://127.0.0.1:8081",
+  BOT_API_RETRY_DELAY_MS:
+    "optional milliseconds the bot waits before trying again a Bot API call Telegram answered with a server error (5xx), doubling after each of 3 tries, 100 to 60000, default 3000",
   OWNER_IDS:
     "the Telegram user ids allowed to use the bot, comma-separated, like 1001,1002 (a user can learn their id from @userinfobot)",
   WEBHOOK_URL:
