@@ -69,6 +69,11 @@ export interface StartBotOptions {
   webhookLimits?: Partial<WebhookServerLimits>;
   /** How Bot API calls are retried (429, 5xx, network); tests shorten the waits. */
   botApiRetry?: Partial<BotApiRetryOptions>;
+  /**
+   * First pause before a failed call job is tried again (doubling after each try); tests shorten
+   * it. @defaultValue CALL_JOB_DEFAULTS.backoff.delay (2000)
+   */
+  callJobBackoffMs?: number;
 }
 
 export interface RunningBot {
@@ -139,7 +144,13 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       });
     }
     await checkRedisAtStartUp(redis, { allowEviction: config.allowRedisEviction, logger });
-    callsQueue = new Queue(QUEUE_NAMES.calls, { connection: redis, prefix });
+    callsQueue = new Queue(QUEUE_NAMES.calls, {
+      connection: redis,
+      prefix,
+      ...(options.callJobBackoffMs !== undefined && {
+        defaultJobOptions: { backoff: { type: "exponential", delay: options.callJobBackoffMs } },
+      }),
+    });
     callsQueue.on("error", (error) => logger.warn({ err: error }, "calls queue error"));
     if (metricsServer || config.dashboard) {
       resultsQueue = new Queue(QUEUE_NAMES.results, { connection: redis, prefix });

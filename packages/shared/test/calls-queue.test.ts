@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type Job, Queue, QueueEvents, UnrecoverableError, Worker } from "bullmq";
+import { type Job, type JobsOptions, Queue, QueueEvents, UnrecoverableError, Worker } from "bullmq";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   addCallsJob,
@@ -25,9 +25,13 @@ afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
 
-function freshCallsQueue(): { queue: CallsQueue; prefix: string } {
+function freshCallsQueue(defaultJobOptions?: JobsOptions): { queue: CallsQueue; prefix: string } {
   const prefix = `test-${randomUUID()}`;
-  const queue: CallsQueue = new Queue(QUEUE_NAMES.calls, { connection: REDIS, prefix });
+  const queue: CallsQueue = new Queue(QUEUE_NAMES.calls, {
+    connection: REDIS,
+    prefix,
+    ...(defaultJobOptions && { defaultJobOptions }),
+  });
   closers.push(async () => {
     await queue.obliterate({ force: true });
     await queue.close();
@@ -108,6 +112,15 @@ describe("addCallsJob", () => {
     const job = await queue.getJob(startAction.requestId);
     expect(await job?.getState()).toBe("delayed");
     expect(job?.opts.delay).toBe(60_000);
+    expect(job?.opts.attempts).toBe(CALL_JOB_DEFAULTS.attempts);
+  });
+
+  it("keeps the queue's own default backoff (a test's shorter one) and the other defaults", async () => {
+    const backoff = { type: "exponential", delay: 200 };
+    const { queue } = freshCallsQueue({ backoff });
+    await addCallsJob(queue, CALL_JOB_NAMES.createCall, createCall);
+    const job = await queue.getJob(createCall.requestId);
+    expect(job?.opts.backoff).toEqual(backoff);
     expect(job?.opts.attempts).toBe(CALL_JOB_DEFAULTS.attempts);
   });
 

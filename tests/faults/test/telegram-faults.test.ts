@@ -16,10 +16,11 @@ function total(counters: Record<string, number>): number {
 
 describe("9: Telegram never answers createGroupCall", () => {
   it("each attempt times out, the bounded retries run out, and the requester gets a report, not silence", async () => {
-    p = await start({ worker: { invokeTimeoutMs: 800 } });
+    // Production's retry count (CALL_JOB_DEFAULTS) with its backoff shortened from 2 s to 0.2 s.
+    p = await start({ worker: { invokeTimeoutMs: 800 }, callJobBackoffMs: 200 });
     p.sandbox.faults.mtproto({ method: "phone.createGroupCall", action: { kind: "hang" } });
     const { sent, reply } = await p.ask(WHO.olga, WHO.community, "/newcall Into the void");
-    // 5 attempts with 2+4+8+16 s of backoff between them (CALL_JOB_DEFAULTS): about 35 s.
+    // 5 attempts with 0.2+0.4+0.8+1.6 s of backoff between them: about 7 s.
     const text = await p.outcome(reply, /could not/, 60_000);
     expect(text).toContain(
       describeTelegramError("TIMEOUT", {

@@ -89,8 +89,9 @@ export function callsJobTemplate<Name extends CallsJobName>(
 
 /**
  * Adds a job to the calls queue: the one way to, for the bot and the worker alike. The data is
- * validated against the job's schema, and the options are CALL_JOB_DEFAULTS with the kind's job
- * id (see CALLS_QUEUE_JOBS); `options` overrides either (a delay, a longer retention, another id).
+ * validated against the job's schema, and the options are CALL_JOB_DEFAULTS, then the queue's own
+ * defaultJobOptions, with the kind's job id (see CALLS_QUEUE_JOBS); `options` overrides any of
+ * them (a delay, a longer retention, another id).
  * Rejects with InvalidCallsJobError when the data does not fit the job's schema; nothing is added then.
  */
 export async function addCallsJob<Name extends CallsJobName>(
@@ -103,7 +104,8 @@ export async function addCallsJob<Name extends CallsJobName>(
   // TypeScript cannot narrow the map's entry by a generic key; it is the entry of `name`.
   const jobIdOf = CALLS_QUEUE_JOBS[name].jobId as (data: CallsJobData<Name>) => string;
   const jobId = jobIdOf(template.data);
-  return queue.add(name, template.data, { ...template.opts, jobId, ...options });
+  // The queue's own defaults (a test's queue with a shorter backoff) win over CALL_JOB_DEFAULTS.
+  return queue.add(name, template.data, { ...template.opts, ...queue.defaultJobOptions, jobId, ...options });
 }
 
 /**

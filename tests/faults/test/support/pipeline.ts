@@ -32,6 +32,8 @@ export interface PipelineOptions {
   botLimits?: Partial<BotLimits>;
   /** How the bot retries Bot API calls; default: production's. */
   botApiRetry?: StartBotOptions["botApiRetry"];
+  /** First backoff of a failed call job; default: production's (2 s, doubling). */
+  callJobBackoffMs?: number;
   botClock?: Clock;
   /** Sees every update the bot receives (to replay one). */
   observeUpdate?: (update: Update) => void;
@@ -98,6 +100,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     stopStepTimeoutMs: 2_000,
     ...(options.botLimits && { limits: options.botLimits }),
     ...(options.botApiRetry && { botApiRetry: options.botApiRetry }),
+    ...(options.callJobBackoffMs !== undefined && { callJobBackoffMs: options.callJobBackoffMs }),
     ...(options.botClock && { clock: options.botClock }),
     ...(options.observeUpdate && { observeUpdate: options.observeUpdate }),
   });
