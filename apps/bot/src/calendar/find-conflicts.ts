@@ -51,7 +51,10 @@ export function findConflicts(
       current.state === "live" ? ctx.nowSeconds : 0,
     );
     const endsAt = setEnd ?? guessedEnd;
-    if (overlaps(startsAt, endsAt)) {
+    // A call in Telegram holds the chat's one slot from its creation, not from its start: a new
+    // call due before that call ends cannot be created without replacing it, even if it would
+    // start (and end) before the scheduled one begins.
+    if (overlaps(ctx.nowSeconds, endsAt)) {
       conflicts.push({
         title: current.title,
         rtmp: current.rtmp,

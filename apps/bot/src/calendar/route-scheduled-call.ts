@@ -5,7 +5,7 @@ import type { Clock } from "../clock.ts";
 import type { CallRequestDraft } from "../newcall/submit-call-request.ts";
 import type { BotKeys } from "../redis/bot-keys.ts";
 import { askAboutConflict, type ShowAnswer } from "./ask-about-conflict.ts";
-import { type CalendarDeps, placeCall } from "./place-call.ts";
+import { type CalendarDeps, type Placement, placeCall } from "./place-call.ts";
 import type { PlannedCall } from "./planned-call.ts";
 import { renderPlanned } from "./render-planned.ts";
 
@@ -58,7 +58,9 @@ export async function routeScheduledCall(
     },
     { ...deps, callsRegistry: deps.callsRegistry },
   );
-  if (placement.kind === "now") return "now";
+  // The chat's call in Telegram is in the way: the one-call-per-chat path answers as for any
+  // request (it names that call, and offers Replace it / Keep it to those allowed to end it).
+  if (placement.kind === "now" || blockedByTelegramCall(placement)) return "now";
   // A chat cannot collect plans without bound (and /calls must stay readable).
   const waiting = (await deps.calendar.forChat(draft.target.chatId)).filter((p) => p.state === "planned");
   if (waiting.length >= MAX_PLANS_PER_CHAT) {
@@ -79,6 +81,10 @@ export async function routeScheduledCall(
   const plan = await planDraft(draft, placement.dueAt, deps);
   await show(renderPlanned(plan, { now: deps.clock.now(), botUsername }));
   return "planned";
+}
+
+function blockedByTelegramCall(placement: Placement): boolean {
+  return placement.kind === "conflict" && placement.conflicts.some((c) => c.where !== "planned");
 }
 
 /** Saves the draft as a plan created in Telegram at `dueAt`. */
