@@ -3,12 +3,14 @@ import * as botProfile from "./methods/bot-profile.ts";
 import * as callbackAnswers from "./methods/callback-answers.ts";
 import * as chats from "./methods/chats.ts";
 import * as messages from "./methods/messages.ts";
+import * as pins from "./methods/pins.ts";
 import * as updates from "./methods/updates.ts";
 
 const METHODS: Record<string, BotApiMethod> = {
   ...botProfile,
   ...updates,
   ...messages,
+  ...pins,
   ...callbackAnswers,
   ...chats,
 };

@@ -73,7 +73,10 @@ export async function startBotApiServer(options: BotApiServerOptions): Promise<B
     if (!method) return send(res, new BotApiError(404, "Not Found: method not found"));
 
     const fault = faults.takeBotApi(method.name);
-    if (fault?.kind === "429") return send(res, tooManyRequests(fault.retryAfter));
+    if (fault?.kind === "429") {
+      counters.incrementRateLimited(method.name);
+      return send(res, tooManyRequests(fault.retryAfter));
+    }
     if (fault?.kind === "5xx") {
       const status = fault.status ?? 500;
       return send(res, new BotApiError(status, status === 502 ? "Bad Gateway" : "Internal Server Error"));
@@ -88,6 +91,7 @@ export async function startBotApiServer(options: BotApiServerOptions): Promise<B
       sendJson(res, 200, { ok: true, result });
     } catch (error) {
       const apiError = toBotApiError(error);
+      if (apiError?.errorCode === 429) counters.incrementRateLimited(method.name);
       if (apiError) return send(res, apiError);
       console.error("[sandbox bot-api] internal error in", method.name, error);
       send(res, new BotApiError(500, "Internal Server Error"));

@@ -125,6 +125,8 @@ export class World extends EventEmitter<WorldEvents> {
   private handedOut = new Set<string>();
   private startedBot = new Set<number>();
   private blockedBot = new Set<number>();
+  /** The pinned message of each chat (Bot API chat id), as pinChatMessage left it. */
+  private pinned = new Map<number, number>();
   /** Per-account, per-method flood budgets (settings.methodFloods). */
   private floods = new MethodFloodMeter();
   /** Timers that discard never-started scheduled calls (scheduledCallExpiry "discarded"). */
@@ -170,6 +172,7 @@ export class World extends EventEmitter<WorldEvents> {
     this.rtmpKeyGeneration.clear();
     this.startedBot.clear();
     this.blockedBot.clear();
+    this.pinned.clear();
     this.inviteLinks.clear();
     this.saved.clear();
 
@@ -234,11 +237,14 @@ export class World extends EventEmitter<WorldEvents> {
    * `count` new users ("Guest 1", …) in no chat: listeners of a public call who are nobody the
    * fixture names (simulated participants; sandbox-only). Answers their ids.
    */
-  addGuestUsers(count: number): number[] {
+  addGuestUsers(count: number, options: { startedBot?: boolean } = {}): number[] {
     const ids: number[] = [];
+    let id = Math.max(GUEST_USER_IDS_FROM, ...this.users.keys());
     for (let n = 0; n < count; n += 1) {
-      const id = Math.max(GUEST_USER_IDS_FROM, ...this.users.keys()) + 1;
+      id += 1;
       this.users.set(id, { id, firstName: `Guest ${id - GUEST_USER_IDS_FROM}` });
+      // A guest who once wrote to the bot: it may write to them (reminder tests with many users).
+      if (options.startedBot) this.startedBot.add(id);
       ids.push(id);
     }
     return ids;
@@ -409,6 +415,17 @@ export class World extends EventEmitter<WorldEvents> {
     if (!chat.username) throw new TelegramRpcError(400, "CHANNEL_PRIVATE");
     this.setRole(chat.id, userId, { status: "member" }, userId);
     return chat;
+  }
+
+  // ---- pinned messages ----
+
+  pinMessage(chatId: number, messageId: number): void {
+    this.pinned.set(chatId, messageId);
+  }
+
+  /** The id of the chat's pinned message (Bot API chat id), if any. */
+  pinnedMessageId(chatId: number): number | undefined {
+    return this.pinned.get(chatId);
   }
 
   // ---- the bot's private chats ----
