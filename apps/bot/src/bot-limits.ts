@@ -36,6 +36,10 @@ export interface BotLimits {
    * with the clock, and waits again until it is due (the worker's plannedHopMs). @defaultValue 3_600_000
    */
   plannedHopMs: number;
+  /** How long a minute of the reminder lead (/announce remind N) is; tests shorten it. @defaultValue 60_000 */
+  reminderMinuteMs: number;
+  /** Reminder messages per second over all subscribers (BullMQ's limiter; Telegram allows ~30). @defaultValue 25 */
+  reminderSendsPerSecond: number;
 }
 
 export const DEFAULT_BOT_LIMITS: BotLimits = {
@@ -51,4 +55,6 @@ export const DEFAULT_BOT_LIMITS: BotLimits = {
   guidedFlowTimeoutMs: 5 * 60_000,
   recurringLeadHours: 24,
   plannedHopMs: 60 * 60_000,
+  reminderMinuteMs: 60_000,
+  reminderSendsPerSecond: 25,
 };

@@ -11,6 +11,7 @@ import { type Authorise, createAuthoriser } from "./auth/authorise-requester.ts"
 import type { BotLimits } from "./bot-limits.ts";
 import { createCalendar } from "./calendar/create-calendar.ts";
 import type { CalendarDeps } from "./calendar/place-call.ts";
+import { type ChatCallSettingsStore, chatCallSettingsStore } from "./chat-settings/chat-call-settings.ts";
 import type { Clock } from "./clock.ts";
 import { guidedConversationKey } from "./features/guided-newcall.ts";
 import { type AutostartDefaults, autostartDefaults } from "./newcall/autostart-default-store.ts";
@@ -19,6 +20,7 @@ import { type KnownChats, knownChats } from "./newcall/known-chats-store.ts";
 import { type RecordingDestinations, recordingDestinations } from "./recordings/recording-destinations.ts";
 import { type RecurringRulesStore, recurringRulesStore } from "./recurring/recurring-rules-store.ts";
 import { type BotKeys, botKeys } from "./redis/bot-keys.ts";
+import { type ReminderSubscriptions, reminderSubscriptions } from "./reminders/reminder-subscriptions.ts";
 import { createRequestLedger, type RequestLedger } from "./requests/request-ledger.ts";
 
 /** What several features share, built once per bot (createBot) and passed in. */
@@ -38,6 +40,10 @@ export interface BotServices extends CalendarDeps {
   guidedWatchdog: GuidedFlowWatchdog;
   /** With several assistant accounts: whether one may make a call in a chat (getChatMember each, cached). */
   checkAssistant: (request: AssistantRequest) => Promise<AssistantCheck>;
+  /** Per chat: announcements, the reminder lead, end when empty. */
+  chatCallSettings: ChatCallSettingsStore;
+  /** Who asked to be reminded of which call (🔔 Remind me). */
+  reminderSubscriptions: ReminderSubscriptions;
 }
 
 export function createBotServices(deps: {
@@ -73,6 +79,8 @@ export function createBotServices(deps: {
     recurringRules: recurringRulesStore({ redis, prefix, callsQueue, logger }),
     checkAssistant: createAssistantChecker({ api, redis, prefix, now: Date.now, logger }),
     recordingDestinations: recordingDestinations(redis, prefix),
+    chatCallSettings: chatCallSettingsStore(redis, prefix),
+    reminderSubscriptions: reminderSubscriptions(redis, prefix),
     guidedWatchdog: new GuidedFlowWatchdog({
       redis,
       prefix,

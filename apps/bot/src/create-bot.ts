@@ -11,11 +11,13 @@ import { chatMigrationFollower } from "./chats/follow-chat-migration.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { createAutostartDefaultFeature } from "./features/autostart-default.ts";
 import { createCalendarFeature } from "./features/calendar.ts";
+import { createCallAnnouncementsFeature } from "./features/call-announcements.ts";
 import { createCallsFeature } from "./features/calls.ts";
 import { createChatMigrationFeature } from "./features/chat-migration.ts";
 import { createGuidedNewCallFeature } from "./features/guided-newcall.ts";
 import { createInCallControlsFeature } from "./features/in-call-controls.ts";
 import { createNewCallFeature } from "./features/newcall.ts";
+import { createRemindMeFeature } from "./features/remind-me.ts";
 import { createSetupFeature } from "./features/setup.ts";
 import { createStartHelpFeature } from "./features/start-help.ts";
 import { createStatusFeature } from "./features/status.ts";
@@ -68,8 +70,8 @@ export interface CreateBotOptions {
 
 /**
  * The bot with every feature mounted here, in order, behind one error boundary: the chat lock, chat migration,
- * late presses, the throttle, time zones, start/help, the guided /newcall, /newcall, /autostart,
- * /stoprecurring, /timezone, /calls (with /rename, /rotatekey and the buttons), /setup, /status,
+ * late presses, the throttle, time zones, 🔔 Remind me, start/help, the guided /newcall, /newcall,
+ * /autostart, /announce and /endwhenempty, /stoprecurring, /timezone, /calls (with /rename, /rotatekey and the buttons), /setup, /status,
  * and "unhandled" last. Shared services (bot-services.ts) are built once and passed in. Everything it talks to is passed in; nothing is started here (no polling,
  * no network) so tests can drive it with handleUpdate or a runner.
  */
@@ -171,6 +173,15 @@ export function createBotWithServices(options: CreateBotOptions): {
     }),
   );
   features.use(preloadTimeZone(timeZones, logger));
+  // Before /start's welcome: /start remind_<id> (the 🔔 button's deep link) subscribes.
+  features.use(
+    createRemindMeFeature({
+      registry: callsRegistry,
+      subscriptions: services.reminderSubscriptions,
+      settings: services.chatCallSettings,
+      logger,
+    }),
+  );
   features.use(createStartHelpFeature({ redis, prefix, timeZoneFor }));
   const guided = createGuidedNewCallFeature(
     {
@@ -214,6 +225,15 @@ export function createBotWithServices(options: CreateBotOptions): {
       known: services.knownChats,
       authorise: services.authorise,
       clock,
+    }),
+  );
+  features.use(
+    createCallAnnouncementsFeature({
+      redis,
+      keys: services.keys,
+      authorise: services.authorise,
+      settings: services.chatCallSettings,
+      chatCacheSeconds: limits.chatCacheSeconds,
     }),
   );
   features.use(

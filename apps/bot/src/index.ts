@@ -2,12 +2,14 @@
 // tests); createBot builds the grammY bot alone, for tests that feed it updates themselves.
 export { type BotLimits, DEFAULT_BOT_LIMITS } from "./bot-limits.ts";
 export { CallsRegistry } from "./calls-registry/calls-registry.ts";
+export { type ChatCallSettingsStore, chatCallSettingsStore } from "./chat-settings/chat-call-settings.ts";
 export { type Clock, systemClock } from "./clock.ts";
 export { type CreateBotOptions, createBot } from "./create-bot.ts";
 export { BOT_COMMANDS, renderHelp } from "./features/help-text.ts";
 export { type KnownChats, knownChats } from "./newcall/known-chats-store.ts";
 export { type NewCallCommand, parseNewCallCommand } from "./newcall/parse-new-call-command.ts";
 export { type BotKeys, botKeys } from "./redis/bot-keys.ts";
+export { type ReminderSubscriptions, reminderSubscriptions } from "./reminders/reminder-subscriptions.ts";
 export { BOT_RIGHT_NAMES } from "./setup/bot-right-names.ts";
 export { isReady, type SetupReport } from "./setup/check-chat-setup.ts";
 export { checkKnownChats, type KnownChatCheck, type KnownChatsCheck } from "./setup/check-known-chats.ts";

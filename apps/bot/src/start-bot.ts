@@ -15,10 +15,11 @@ import {
 } from "@callbot/shared";
 import { run } from "@grammyjs/runner";
 import { Queue, type Worker } from "bullmq";
-import type { Bot, Context } from "grammy";
+import { Api, type Bot, type Context } from "grammy";
 import type { Update, UserFromGetMe } from "grammy/types";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import { startCallFollowers } from "./announcements/start-call-followers.ts";
 import { type BotLimits, DEFAULT_BOT_LIMITS } from "./bot-limits.ts";
 import { CallsRegistry } from "./calls-registry/calls-registry.ts";
 import { type Clock, systemClock } from "./clock.ts";
@@ -88,6 +89,10 @@ export interface RunningBot {
   metricsPort?: number;
   /** With config.dashboard, the port of the queue dashboard. */
   dashboardPort?: number;
+  /** The reminders queue (🔔 Remind me): tests and the bench wait on it. */
+  remindersQueue: Queue;
+  /** The calls registry; what it saves is followed by announcements, reminders and end-when-empty. */
+  callsRegistry: CallsRegistry;
   /** Stops polling, lets in-flight updates and results finish, closes Redis. Idempotent; bounded in time. */
   stop(): Promise<void>;
 }
@@ -225,6 +230,24 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       },
     });
     countReports(resultsWorker, metrics);
+    // Announcements, reminders and end-when-empty follow every change the registry saves.
+    const followers = startCallFollowers({
+      api: bot.api,
+      // Reminder sends pause the whole reminders queue on a 429 rather than sleep inside a call.
+      sendApi: new Api(config.botToken, config.botApiRoot ? { apiRoot: config.botApiRoot } : undefined),
+      redis,
+      connection: workerConnection,
+      prefix,
+      registry: callsRegistry,
+      callsQueue,
+      defaultTimeZone: config.defaultTimeZone,
+      clock,
+      logger,
+      reminderLimits: {
+        minuteMs: limits.reminderMinuteMs,
+        sendsPerSecond: limits.reminderSendsPerSecond,
+      },
+    });
     observeJobDurations({
       registry: metrics.registry,
       queue: "results",
@@ -293,6 +316,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
             "the results consumer to close by force",
             logger,
           );
+        await settleWithin(followers.close(), stepTimeoutMs, "the reminders to close", logger);
         await settleWithin(queue.close(), stepTimeoutMs, "the calls queue to close", logger);
         if (dashboard) await settleWithin(dashboard.close(), stepTimeoutMs, "the dashboard to close", logger);
         if (resultsQueue)
@@ -309,6 +333,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       callsQueue: queue,
       resultsWorker,
       redis,
+      remindersQueue: followers.reminders.queue,
+      callsRegistry,
       stop,
       ...(webhook && { webhookPort: webhook.port }),
       ...(metricsServer && { metricsPort: metricsServer.port }),

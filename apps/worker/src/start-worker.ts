@@ -25,6 +25,7 @@ import { startDeadAccountSweep } from "./assistants/sweep-dead-accounts.ts";
 import { type CallsQueueConsumer, consumeCallsQueue } from "./calls/consume-calls-queue.ts";
 import { routeCallsJob } from "./calls/route-calls-job.ts";
 import { redisRtmpRotationClaims } from "./calls/rtmp-rotation-claims.ts";
+import { followParticipantCounts, ParticipantCounts } from "./empty-watch/participant-counts.ts";
 import { identifyAssistant } from "./identity/identify-assistant.ts";
 import { type AccountLock, acquireAccountLock } from "./lock/account-lock.ts";
 import { accountLockKey } from "./lock/account-lock-key.ts";
@@ -169,6 +170,9 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
     client = options.client ?? userbotClientFromConfig(config, logger);
     await connectUserbot(client, config.tgDc, options.connectTimeoutMs ?? config.tgConnectTimeoutMs);
     if (stopping) return;
+    // The end-when-empty watch reads participants_count from pushed updateGroupCall updates.
+    const participantCounts = new ParticipantCounts(now);
+    followParticipantCounts(client, participantCounts);
 
     const invoke = whileLockHeld(
       lock,
@@ -230,6 +234,8 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
       isOperator: async (userId: number) => (await readOperators(connection, prefix)).includes(userId),
       rotationClaims: redisRtmpRotationClaims(connection, prefix),
       readInviteLink: (requestId) => connection.get(joinInviteKey(prefix, requestId)),
+      participantCounts,
+      emptyWatchMinuteMs: options.emptyWatchMinuteMs ?? 60_000,
       ...(options.recheckRightsAfterMs !== undefined && {
         recheckRightsAfterMs: options.recheckRightsAfterMs,
       }),

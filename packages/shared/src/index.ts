@@ -18,6 +18,7 @@ export * from "./contract/call-action.ts";
 export * from "./contract/call-request.ts";
 export * from "./contract/call-result.ts";
 export * from "./contract/delivered-secrets.ts";
+export * from "./contract/empty-watch.ts";
 export * from "./contract/job-versions.ts";
 export * from "./contract/join-chat.ts";
 export * from "./contract/operators.ts";

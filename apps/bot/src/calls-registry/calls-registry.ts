@@ -14,12 +14,16 @@ export const MAX_CHATS = 5_000;
 
 export type NewEntry = Omit<CallEntry, "id" | "updatedAt">;
 
+/** Told of every entry the registry saves (announcements, reminders, the end-when-empty watch). */
+export type EntryListener = (entry: CallEntry) => Promise<void>;
+
 /**
  * The bot's view of calls per chat, in Redis. Storage only: the rules that turn results and
  * service messages into entries are in follow-call-events.ts.
  */
 export class CallsRegistry {
   readonly keys: RegistryKeys;
+  private readonly listeners: EntryListener[] = [];
 
   constructor(
     private readonly redis: Redis,
@@ -29,6 +33,15 @@ export class CallsRegistry {
     private readonly logger?: Logger,
   ) {
     this.keys = registryKeys(prefix);
+  }
+
+  /**
+   * Calls `listener` after each save, in the saver's turn (awaited, so a result or service
+   * message is followed through before it counts as handled). A listener's failure is logged,
+   * never the saver's: the registry stays right whatever an announcement does.
+   */
+  onSaved(listener: EntryListener): void {
+    this.listeners.push(listener);
   }
 
   async get(id: string): Promise<CallEntry | undefined> {
@@ -101,6 +114,11 @@ export class CallsRegistry {
     if (saved.requestId !== undefined) multi.set(this.keys.byRequest(saved.requestId), saved.id, "EX", ttl);
     if (saved.call !== undefined) multi.set(this.keys.byCall(saved.call.id), saved.id, "EX", ttl);
     await multi.exec();
+    for (const listener of this.listeners) {
+      await listener(saved).catch((error: unknown) =>
+        this.logger?.warn({ err: error, entryId: saved.id }, "following a call's change failed"),
+      );
+    }
     return saved;
   }
 

@@ -1,19 +1,28 @@
 import { jobTooNew, parseCallsJob } from "@callbot/shared";
 import type { Job } from "bullmq";
+import { emptyWatchJob } from "../empty-watch/empty-watch-job.ts";
+import type { ParticipantCounts } from "../empty-watch/participant-counts.ts";
 import { recurringOccurrenceJob } from "../recurring/recurring-occurrence-job.ts";
 import { type JoinChatJobDeps, joinChatJob } from "../setup/join-chat-job.ts";
 import { type CallActionJobDeps, callActionJob } from "./call-action-job.ts";
 import { type CreateGroupCallJobDeps, createGroupCallJob } from "./create-group-call-job.ts";
 import { refuseNewerJob } from "./refuse-newer-job.ts";
 
-/** What the four kinds of calls-queue job need between them. */
-export type CallsJobDeps = CreateGroupCallJobDeps & CallActionJobDeps & JoinChatJobDeps;
+/** What the five kinds of calls-queue job need between them. */
+export type CallsJobDeps = CreateGroupCallJobDeps &
+  CallActionJobDeps &
+  JoinChatJobDeps & {
+    /** Pushed participant counts (followParticipantCounts), read by the end-when-empty watch. */
+    participantCounts: ParticipantCounts;
+    /** The end-when-empty watch's minute. */
+    emptyWatchMinuteMs: number;
+  };
 
 /** Runs one calls-queue job: BullMQ's processor, with the job's lock token. */
 export type CallsJobProcessor = (job: Job, token?: string) => Promise<unknown>;
 
 /**
- * One queue, four kinds of job (CALLS_QUEUE_JOBS), told apart by name. A job of unknown name or
+ * One queue, five kinds of job (CALLS_QUEUE_JOBS), told apart by name. A job of unknown name or
  * with data that does not fit fails for good in parseCallsJob, and never runs half-way; a newer
  * bot's job (an upgrade done bot first) is refused with an answer.
  */
@@ -22,6 +31,13 @@ export function routeCallsJob(deps: CallsJobDeps): CallsJobProcessor {
   const callAction = callActionJob(deps);
   const recurringOccurrence = recurringOccurrenceJob(deps);
   const joinChat = joinChatJob(deps);
+  const emptyWatch = emptyWatchJob({
+    invoke: deps.invoke,
+    counts: deps.participantCounts,
+    logger: deps.logger,
+    now: deps.now,
+    minuteMs: deps.emptyWatchMinuteMs,
+  });
   return async (job, token) => {
     const tooNew = jobTooNew(job.name, job.data);
     if (tooNew) return refuseNewerJob(job, tooNew, deps);
@@ -35,6 +51,8 @@ export function routeCallsJob(deps: CallsJobDeps): CallsJobProcessor {
         return recurringOccurrence(job, parsed.data);
       case "join-chat":
         return joinChat(job, parsed.data);
+      case "empty-watch":
+        return emptyWatch(job, parsed.data, token);
     }
   };
 }

@@ -51,6 +51,8 @@ export interface StartCallWorkerOptions {
   statusHeartbeatMs?: number;
   /** How long stop() lets in-flight jobs finish before handing them back. @defaultValue 10000 */
   shutdownGraceMs?: number;
+  /** The end-when-empty watch's minute (its tick, and the unit of /endwhenempty N); tests shorten it. @defaultValue 60000 */
+  emptyWatchMinuteMs?: number;
   /** The clock (Unix ms); tests move it. @defaultValue Date.now */
   now?: () => number;
 }

@@ -18,6 +18,7 @@ export const CALL_JOB_VERSIONS = {
   [CALL_JOB_NAMES.callAction]: { kind: "call-action", v: 2 },
   [CALL_JOB_NAMES.recurringOccurrence]: { kind: "recurring-rule", v: 1 },
   [CALL_JOB_NAMES.joinChat]: { kind: "join-chat", v: 1 },
+  [CALL_JOB_NAMES.emptyWatch]: { kind: "empty-watch", v: 1 },
 } as const satisfies Record<CallsJobName, { kind: string; v: number }>;
 
 /**

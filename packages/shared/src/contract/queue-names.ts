@@ -31,4 +31,6 @@ export const CALL_JOB_NAMES = {
   recurringOccurrence: "recurring-occurrence",
   /** /setup: the assistant account joins a chat (JoinChatRequest). */
   joinChat: "join-chat",
+  /** A live call is ended once empty for N minutes (EmptyWatchRequest). */
+  emptyWatch: "empty-watch",
 } as const;

@@ -8,6 +8,7 @@ import {
 import type { z } from "zod";
 import { CallActionRequestSchema } from "../contract/call-action.ts";
 import { CreateCallRequestSchema } from "../contract/call-request.ts";
+import { EmptyWatchRequestSchema } from "../contract/empty-watch.ts";
 import { JoinChatRequestSchema } from "../contract/join-chat.ts";
 import { CALL_JOB_NAMES } from "../contract/queue-names.ts";
 import { RecurringRuleSchema } from "../contract/recurring-rule.ts";
@@ -42,6 +43,7 @@ export const CALLS_QUEUE_JOBS = {
     firstOccurrenceJobId(rule.ruleId),
   ),
   [CALL_JOB_NAMES.joinChat]: kind(JoinChatRequestSchema, (request) => request.requestId),
+  [CALL_JOB_NAMES.emptyWatch]: kind(EmptyWatchRequestSchema, (request) => request.requestId),
 };
 
 export type CallsJobName = keyof typeof CALLS_QUEUE_JOBS;
