@@ -35,6 +35,8 @@ describe("/start, /help and the command menu", () => {
       "renameplan",
       "cancelplan",
       "calendar",
+      "announce",
+      "endwhenempty",
       "cancel",
       "help",
       "start",

@@ -4,6 +4,8 @@ import type { CallEntry } from "../calls-registry/call-entry.ts";
 import type { ChatCallSettingsStore } from "../chat-settings/chat-call-settings.ts";
 import type { Clock } from "../clock.ts";
 
+const WAITING_STATES = new Set(["delayed", "waiting", "prioritized"]);
+
 /**
  * A registry listener: a call that goes live in a chat with /endwhenempty N gets the worker's
  * end-when-empty watch (one job per call, its id emptyWatchJobId); a call that ends (by hand,
@@ -20,9 +22,13 @@ export function followEmptyWatch(deps: {
     if (entry.call === undefined) return;
     const jobId = emptyWatchJobId(entry.call.id);
     if (entry.state === "ended" || entry.state === "failed") {
-      // Ended by hand: the watch is cancelled. (A watch running right now finds the call over.)
-      const removed = await deps.callsQueue.remove(jobId);
-      if (removed === 1) deps.logger.info({ callId: entry.call.id }, "end-when-empty watch cancelled");
+      // Ended by hand: a waiting watch is cancelled. (One running right now finds the call over;
+      // a finished one stays, with its outcome, for the dashboard.)
+      const job = await deps.callsQueue.getJob(jobId);
+      if (job && WAITING_STATES.has(await job.getState())) {
+        await job.remove();
+        deps.logger.info({ callId: entry.call.id }, "end-when-empty watch cancelled");
+      }
       return;
     }
     if (entry.state !== "live") return;

@@ -29,6 +29,8 @@ export const BOT_COMMANDS = [
   { command: "renameplan", description: "Rename a planned call: /renameplan p3 New title" },
   { command: "cancelplan", description: "Cancel a planned call: /cancelplan p3" },
   { command: "calendar", description: "In a group: planned calls' lead, end notice, default length" },
+  { command: "announce", description: "Announce and pin scheduled calls, with reminders (on/off)" },
+  { command: "endwhenempty", description: "End a live call once empty for N minutes (or off)" },
   { command: "cancel", description: "Leave the guided /newcall" },
   { command: "help", description: "How to set up and use the bot" },
   { command: "start", description: "What this bot does" },
@@ -90,6 +92,10 @@ export function renderHelp(facts: HelpFacts): string {
     "/setup: a chat's set-up checklist with one-tap fixes (in a group; here: /setup @yourchannel).",
     "/status (operators only): the assistant's session, the queue, a flood wait, the last errors.",
     `/timezone Europe/Berlin: the zone I read and show your times in (now ${facts.timeZone}); /timezone alone shows it.`,
+    "",
+    "Announcements, reminders, auto-end (in a group; here name the chat first, /announce @yourgroup on):",
+    "/announce on: I post and pin an announcement of each call scheduled there, with a 🔔 Remind me button; whoever presses it gets a private message before the call and when it starts. /announce remind 15: 15 min before (default 10). /announce off stops.",
+    "/endwhenempty 5: I end a live call once nobody has been in it for 5 minutes. /endwhenempty off stops.",
   ].join("\n");
 }
 

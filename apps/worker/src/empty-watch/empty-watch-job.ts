@@ -82,14 +82,14 @@ export function emptyWatchJob(
       }
       if (known.emptySinceMs !== undefined)
         nextTickMs = Math.min(nextTickMs, Math.max(0, known.emptySinceMs + emptyForMs - deps.now()));
-      await job.updateProgress({ failedTicks: 0 });
+      await job.updateProgress({ ticks: progressOf(job).ticks + 1, failedTicks: 0 });
     } catch (error) {
       const facts = readTelegramFailure(error);
       if (CALL_OVER.test(facts.errorName)) return finish("already-over");
-      const failedTicks = failedTicksOf(job) + 1;
+      const failedTicks = progressOf(job).failedTicks + 1;
       log.warn({ err: error, errorName: facts.errorName, failedTicks }, "end-when-empty tick failed");
       if (failedTicks >= MAX_FAILED_TICKS) return finish("gave-up");
-      await job.updateProgress({ failedTicks });
+      await job.updateProgress({ ticks: progressOf(job).ticks + 1, failedTicks });
       // A flood wait is a delay, never a loop: the next look is after it.
       if (facts.seconds !== undefined) nextTickMs = Math.max(nextTickMs, facts.seconds * 1_000);
     }
@@ -99,7 +99,9 @@ export function emptyWatchJob(
   };
 }
 
-function failedTicksOf(job: Job): number {
-  const progress = job.progress as { failedTicks?: number } | number | undefined;
-  return typeof progress === "object" && typeof progress.failedTicks === "number" ? progress.failedTicks : 0;
+/** The watch's ticks so far and its failures in a row, kept as the job's progress (seen on the dashboard). */
+function progressOf(job: Job): { ticks: number; failedTicks: number } {
+  const progress = job.progress as { ticks?: number; failedTicks?: number } | number | undefined;
+  if (typeof progress !== "object") return { ticks: 0, failedTicks: 0 };
+  return { ticks: progress.ticks ?? 0, failedTicks: progress.failedTicks ?? 0 };
 }
