@@ -46,14 +46,10 @@ describe("announcements and reminders", () => {
     const entryId = data.replace(/^rm:/, "");
 
     // Max never started the bot: he is given the deep link, and its /start subscribes him.
-    const refused = await (
-      await p.sandbox.pressButton({
-        from: DEMO.max,
-        chatId: DEMO.community,
-        messageId: announcement.id,
-        data,
-      })
-    ).answer;
+    const press = async (from: number) =>
+      (await p.sandbox.pressButton({ from, chatId: DEMO.community, messageId: announcement.id, data }))
+        .answer;
+    const refused = await press(DEMO.max);
     const deepLink = `https://t.me/callbot_sandbox_bot?start=remind_${entryId}`;
     expect(refused.text).toBe(`Start me first, then I can message you: ${deepLink}`);
     expect(refused.url).toBe(deepLink);
@@ -63,14 +59,7 @@ describe("announcements and reminders", () => {
     );
 
     // Olga can be written to: the press subscribes her and confirms privately.
-    const accepted = await (
-      await p.sandbox.pressButton({
-        from: DEMO.olga,
-        chatId: DEMO.community,
-        messageId: announcement.id,
-        data,
-      })
-    ).answer;
+    const accepted = await press(DEMO.olga);
     expect(accepted.text).toBe("🔔 I will remind you in a private message.");
     await p.sandbox.waitForBotMessage(DEMO.olga, (m) =>
       /I will remind you of the video chat “Town hall”/.test(m.text ?? ""),

@@ -79,7 +79,7 @@ describe.each(PARTICIPANT_COUNT_UPDATES_VALUES)(
       const job = await waitFor(async () => {
         const watch = await calls.getJob(emptyWatchJobId(call.id));
         // Read whole once finished (a job read while it runs has no return value yet).
-      return watch?.finishedOn !== undefined ? watch : undefined;
+        return watch?.finishedOn !== undefined ? watch : undefined;
       }, "the watch to finish");
       expect(job.returnvalue).toEqual({ status: "ended-empty" });
 

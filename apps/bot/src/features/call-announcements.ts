@@ -33,15 +33,22 @@ const EMPTY_USAGE = `Write /endwhenempty 5 (minutes, 1 to ${MAX_SETTING_MINUTES}
  */
 export function createCallAnnouncementsFeature(deps: CallAnnouncementsDeps): Composer<Context> {
   const feature = new Composer<Context>();
-
-  feature.command("announce", async (ctx) => {
+  /** The chat a command is about, if the sender may manage its calls; otherwise answered why not. */
+  const managedChat = async (ctx: Context & { match: string }, usage: string) => {
     const resolved = await resolveManagedChat(
       ctx,
       ctx.match,
-      { ownerOnly: false, chatCacheSeconds: deps.chatCacheSeconds, usage: ANNOUNCE_USAGE },
+      { ownerOnly: false, chatCacheSeconds: deps.chatCacheSeconds, usage },
       deps,
     );
-    if (!resolved.ok) return void (await replyToCommand(ctx, resolved.reply));
+    if (resolved.ok) return resolved;
+    await replyToCommand(ctx, resolved.reply);
+    return undefined;
+  };
+
+  feature.command("announce", async (ctx) => {
+    const resolved = await managedChat(ctx, ANNOUNCE_USAGE);
+    if (!resolved) return;
     const { chat } = resolved;
     const words = resolved.rest.trim().toLowerCase().split(/\s+/).filter(Boolean);
     let change: Partial<ChatCallSettings>;
@@ -62,13 +69,8 @@ export function createCallAnnouncementsFeature(deps: CallAnnouncementsDeps): Com
   });
 
   feature.command("endwhenempty", async (ctx) => {
-    const resolved = await resolveManagedChat(
-      ctx,
-      ctx.match,
-      { ownerOnly: false, chatCacheSeconds: deps.chatCacheSeconds, usage: EMPTY_USAGE },
-      deps,
-    );
-    if (!resolved.ok) return void (await replyToCommand(ctx, resolved.reply));
+    const resolved = await managedChat(ctx, EMPTY_USAGE);
+    if (!resolved) return;
     const { chat } = resolved;
     const word = resolved.rest.trim().toLowerCase();
     if (word === "") {
