@@ -93,9 +93,9 @@ export function renderHelp(facts: HelpFacts): string {
     "/status (operators only): the assistant's session, the queue, a flood wait, the last errors.",
     `/timezone Europe/Berlin: the zone I read and show your times in (now ${facts.timeZone}); /timezone alone shows it.`,
     "",
-    "Announcements, reminders, auto-end (in a group; here name the chat first, /announce @yourgroup on):",
-    "/announce on: I post and pin an announcement of each call scheduled there, with a 🔔 Remind me button; whoever presses it gets a private message before the call and when it starts. /announce remind 15: 15 min before (default 10). /announce off stops.",
-    "/endwhenempty 5: I end a live call once nobody has been in it for 5 minutes. /endwhenempty off stops.",
+    "Announcements (in a group, or name the chat first):",
+    "/announce on|off: I pin an announcement of each scheduled call, with a 🔔 button for private reminders (/announce remind 15: 15 min before; default 10).",
+    "/endwhenempty 5|off: I end live calls empty for 5 minutes.",
   ].join("\n");
 }
 
