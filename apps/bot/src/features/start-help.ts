@@ -2,6 +2,7 @@ import { Composer, type Context } from "grammy";
 import type { Redis } from "ioredis";
 import { assistantName, readUserbotIdentity } from "../assistant/read-userbot-identity.ts";
 import { replyToCommand } from "../telegram/reply-to-command.ts";
+import { splitLongText } from "../telegram/split-long-text.ts";
 import { renderHelp, renderStart } from "./help-text.ts";
 
 export interface StartHelpDeps {
@@ -10,7 +11,7 @@ export interface StartHelpDeps {
   timeZoneFor: (userId: number) => string;
 }
 
-/** /start and /help: one sendMessage each; the assistant's name comes from Redis, not Telegram. */
+/** /start and /help: one sendMessage each (two since the help outgrew one message); the assistant's name comes from Redis, not Telegram. */
 export function createStartHelpFeature(deps: StartHelpDeps): Composer<Context> {
   const feature = new Composer<Context>();
   feature.command(["start", "help"], async (ctx) => {
@@ -21,7 +22,10 @@ export function createStartHelpFeature(deps: StartHelpDeps): Composer<Context> {
       timeZone: deps.timeZoneFor(ctx.from?.id ?? 0),
     };
     const isStart = ctx.msg.text?.startsWith("/start") ?? false;
-    await replyToCommand(ctx, isStart ? renderStart(facts) : renderHelp(facts));
+    // The help outgrew one message (4096 characters): it goes in parts, at paragraph breaks.
+    const [first = "", ...more] = splitLongText(isStart ? renderStart(facts) : renderHelp(facts));
+    await replyToCommand(ctx, first);
+    for (const part of more) await ctx.reply(part);
   });
   return feature;
 }
