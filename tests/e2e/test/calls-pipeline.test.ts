@@ -49,7 +49,14 @@ describe("/calls through the whole pipeline", () => {
     const [call] = p.sandbox.calls(DEMO.privateTeam);
     p.sandbox.world.startScheduledGroupCall(DEMO.olga, call!.id);
     const live = await listUntil(DEMO.privateTeam, DEMO.olga, /🔴 live since/);
-    expect(buttonLabels(live)).toEqual(["1. ⏹ End"]);
+    // A live call also gets the in-call controls; a private chat has no call links, so no
+    // Speaker link or Reset links (Telegram makes them only in public chats).
+    expect(buttonLabels(live)).toEqual([
+      "1. ⏹ End",
+      "1. ⏺ Record",
+      "1. 🔇 Mute new participants",
+      "1. 👥 Invite",
+    ]);
 
     p.sandbox.world.discardGroupCall(DEMO.olga, call!.id);
     const ended = await listUntil(DEMO.privateTeam, DEMO.olga, /⏹ ended/);
