@@ -3,6 +3,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseBenchArgs, USAGE } from "./options.ts";
+import { renderReminders, runReminders } from "./reminders/run-reminders.ts";
 import { writeResults } from "./report/write-results.ts";
 import { runBench } from "./run-bench.ts";
 import { renderScaleOut } from "./scale/render-scale-out.ts";
@@ -11,6 +12,27 @@ import { runScaleOut } from "./scale/run-scale-out.ts";
 import { parseScaleOutArgs, SCALE_USAGE } from "./scale/scale-options.ts";
 
 const DEFAULT_OUT_DIR = fileURLToPath(new URL("../results/", import.meta.url));
+
+// `--reminders [--subscribers N]`: 🔔 subscribers of one call reminded against Telegram's limits.
+const remindersArgs = process.argv.slice(2).filter((arg) => arg !== "--");
+if (remindersArgs.includes("--reminders")) {
+  const at = remindersArgs.indexOf("--subscribers");
+  const subscribers = at === -1 ? 1000 : Number(remindersArgs[at + 1]);
+  if (!Number.isInteger(subscribers) || subscribers < 1) {
+    process.stderr.write("--subscribers must be a positive whole number\n");
+    process.exit(2);
+  }
+  const result = await runReminders(
+    { redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379", subscribers },
+    (line) => process.stderr.write(`[bench] ${line}\n`),
+  );
+  await mkdir(DEFAULT_OUT_DIR, { recursive: true });
+  const table = renderReminders(result);
+  await writeFile(join(DEFAULT_OUT_DIR, "reminders.json"), `${JSON.stringify(result, null, 2)}\n`);
+  await writeFile(join(DEFAULT_OUT_DIR, "reminders.md"), table);
+  process.stdout.write(table);
+  process.exit(0);
+}
 
 // `--scale-bots [--chats N]`: 1 and 2 bot replicas in webhook mode behind a load balancer.
 const scaleBotsArgs = process.argv.slice(2).filter((arg) => arg !== "--");
