@@ -48,6 +48,7 @@ import { WorkerStatusPublisher } from "./status/worker-status-publisher.ts";
 import { connectUserbot } from "./telegram/connect-userbot.ts";
 import { FloodGate } from "./telegram/flood-gate.ts";
 import { invokeWithTimeout } from "./telegram/invoke-with-timeout.ts";
+import { rememberSelf } from "./telegram/remember-self.ts";
 import { userbotClientFromConfig } from "./telegram/userbot-client-from-config.ts";
 
 export type { CallWorker, StartCallWorkerOptions } from "./start/call-worker-options.ts";
@@ -170,9 +171,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
     client = options.client ?? userbotClientFromConfig(config, logger);
     await connectUserbot(client, config.tgDc, options.connectTimeoutMs ?? config.tgConnectTimeoutMs);
     if (stopping) return;
-    // The end-when-empty watch reads participants_count from pushed updateGroupCall updates.
     const participantCounts = new ParticipantCounts(now);
-    followParticipantCounts(client, participantCounts);
 
     const invoke = whileLockHeld(
       lock,
@@ -204,7 +203,20 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
       now,
       runId,
     });
-    identity = await identifyAssistant({ invoke, redis: connection, prefix, status, publisher, runId, now });
+    const userbot = client;
+    identity = await identifyAssistant({
+      invoke,
+      redis: connection,
+      prefix,
+      status,
+      publisher,
+      runId,
+      now,
+      onSelf: (me) => rememberSelf(userbot, me),
+    });
+    // The end-when-empty watch reads participants_count from pushed updateGroupCall updates;
+    // followed once gramjs knows who it is, so that no update makes it ask (rememberSelf).
+    followParticipantCounts(client, participantCounts);
     logger.info(
       { userbotId: identity.userId, username: identity.username },
       "logged in as the assistant account",

@@ -187,9 +187,13 @@ describe("the control API over HTTP", () => {
     await control("POST", "/faults/bot-api", { method: "getMe", action: { kind: "5xx" } });
     await control("DELETE", "/faults");
     await expect(bot.api.getMe()).resolves.toMatchObject({ id: sandbox.info.botId });
-    expect((await control("GET", "/counters")).body).toEqual({ botApi: { getMe: 2 }, mtproto: {} });
+    expect((await control("GET", "/counters")).body).toEqual({
+      botApi: { getMe: 2 },
+      mtproto: {},
+      rateLimited: {},
+    });
     await control("DELETE", "/counters");
-    expect((await control("GET", "/counters")).body).toEqual({ botApi: {}, mtproto: {} });
+    expect((await control("GET", "/counters")).body).toEqual({ botApi: {}, mtproto: {}, rateLimited: {} });
   });
 
   it("simulated participants join and leave a live call; saved messages are read per account", async () => {

@@ -1,5 +1,6 @@
 import type { UserbotIdentity } from "@callbot/shared";
 import type { Redis } from "ioredis";
+import type { Api } from "telegram";
 import { failureCategory, readTelegramFailure } from "../calls/read-telegram-failure.ts";
 import { type ResultsPublisher, resultJobIds } from "../results/results-publisher.ts";
 import type { WorkerStatusPublisher } from "../status/worker-status-publisher.ts";
@@ -15,6 +16,8 @@ export interface IdentifyAssistantDeps {
   /** This worker run, so that its session-dead alert is sent once. */
   runId: string;
   now: () => number;
+  /** Told the account's own user once Telegram answered (the client remembers it). */
+  onSelf?: (me: Api.User) => void;
 }
 
 /**
@@ -24,7 +27,7 @@ export interface IdentifyAssistantDeps {
  */
 export async function identifyAssistant(deps: IdentifyAssistantDeps): Promise<UserbotIdentity> {
   try {
-    return await publishUserbotIdentity(deps.invoke, deps.redis, deps.prefix, deps.now);
+    return await publishUserbotIdentity(deps.invoke, deps.redis, deps.prefix, deps.now, deps.onSelf);
   } catch (error) {
     const facts = readTelegramFailure(error);
     if (failureCategory(facts) !== "session") throw error;

@@ -13,9 +13,11 @@ export async function publishUserbotIdentity(
   redis: Redis,
   prefix: string,
   now: () => number,
+  onSelf?: (me: Api.User) => void,
 ): Promise<UserbotIdentity> {
   const [me] = await invoke(new Api.users.GetUsers({ id: [new Api.InputUserSelf()] }));
   if (!(me instanceof Api.User)) throw new Error("Telegram did not return the assistant account's own user");
+  onSelf?.(me);
   const identity = UserbotIdentitySchema.parse({
     userId: me.id.toJSNumber(),
     ...(me.username ? { username: me.username } : {}),
