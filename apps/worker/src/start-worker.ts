@@ -23,6 +23,7 @@ import { learnOwnRights } from "./assistants/learn-own-rights.ts";
 import { routeIntakeJob } from "./assistants/route-intake-job.ts";
 import { startDeadAccountSweep } from "./assistants/sweep-dead-accounts.ts";
 import { type CallsQueueConsumer, consumeCallsQueue } from "./calls/consume-calls-queue.ts";
+import { redisRecordingClaims } from "./calls/recording-claims.ts";
 import { routeCallsJob } from "./calls/route-calls-job.ts";
 import { redisRtmpRotationClaims } from "./calls/rtmp-rotation-claims.ts";
 import { followParticipantCounts, ParticipantCounts } from "./empty-watch/participant-counts.ts";
@@ -245,6 +246,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
       callsQueue: calls,
       isOperator: async (userId: number) => (await readOperators(connection, prefix)).includes(userId),
       rotationClaims: redisRtmpRotationClaims(connection, prefix),
+      recordingClaims: redisRecordingClaims(connection, prefix, identity.userId),
       readInviteLink: (requestId) => connection.get(joinInviteKey(prefix, requestId)),
       participantCounts,
       emptyWatchMinuteMs: options.emptyWatchMinuteMs ?? 60_000,

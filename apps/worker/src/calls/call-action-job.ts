@@ -10,6 +10,7 @@ import { checkRequesterStillAllowed } from "./check-requester-rights.ts";
 import { DEFAULT_RECHECK_RIGHTS_AFTER_MS } from "./create-group-call-job.ts";
 import { type ForwardTiming, planRecordingForward } from "./forward-recording.ts";
 import { type CallErrorDeps, handleCallError } from "./handle-call-error.ts";
+import type { RecordingClaims } from "./recording-claims.ts";
 import type { RtmpRotationClaims } from "./rtmp-rotation-claims.ts";
 import { runCallAction } from "./run-call-action.ts";
 
@@ -25,6 +26,8 @@ export interface CallActionJobDeps extends CallErrorDeps {
   isOperator: (userId: number) => Promise<boolean>;
   /** One key revocation per /rotatekey request, whatever runs it again. */
   rotationClaims: RtmpRotationClaims;
+  /** The account's forwarded recording files (one forward per file). */
+  recordingClaims: RecordingClaims;
   /**
    * Where a recording stopped with a chat to forward it to gets its forward-recording job: the
    * queue of this worker's own account, whose Saved Messages get the file.
@@ -84,6 +87,7 @@ export function callActionJob(
         }
         return runCallAction(deps.invoke, request, target, deps.rotationClaims, {
           now: deps.now,
+          recordingClaims: deps.recordingClaims,
           planForward: (stop, stoppedAt) =>
             planRecordingForward(deps.recordingForwards, stop, stoppedAt, deps.now(), deps.forwardTiming),
         });

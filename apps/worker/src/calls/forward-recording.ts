@@ -6,10 +6,12 @@ import {
   type CallActionRequest,
   type CallsQueue,
 } from "@callbot/shared";
+import type { Api } from "telegram";
 import type { ResolvedTarget } from "../peers/resolve-target-peer.ts";
 import type { InvokeTelegram } from "../telegram/invoke-with-timeout.ts";
 import { CallJobError } from "./call-job-error.ts";
-import { findRecording, forwardRecording } from "./recording-delivery.ts";
+import type { RecordingClaims } from "./recording-claims.ts";
+import { findRecordings, forwardRecording } from "./recording-delivery.ts";
 
 /**
  * How the forward-recording job waits for Telegram to deliver the file: it first looks after
@@ -66,6 +68,7 @@ export async function runForwardRecording(
   invoke: InvokeTelegram,
   request: CallActionRequest,
   destination: ResolvedTarget,
+  claims: RecordingClaims,
 ): Promise<Extract<CallActionOutcome, { status: "done" }>> {
   if (request.recordedUntil === undefined || request.recordedIn === undefined)
     throw new CallJobError(
@@ -73,7 +76,13 @@ export async function runForwardRecording(
       "forward-recording needs the stop's time and chat",
       "permanent",
     );
-  const recording = await findRecording(invoke, request.recordedUntil, request.title);
+  let recording: Api.Message | undefined;
+  for (const candidate of await findRecordings(invoke, request.recordedUntil, request.title)) {
+    if (await claims.claim(candidate.id, request.requestId)) {
+      recording = candidate;
+      break;
+    }
+  }
   if (!recording)
     throw new CallJobError(
       "RECORDING_NOT_DELIVERED",

@@ -7,32 +7,41 @@ import { updatesIn } from "../telegram/updates-in.ts";
 const SAVED_MESSAGES_LOOKBACK = 20;
 
 /**
- * A recording in the assistant's Saved Messages sent at or after `sinceDate` (unix seconds):
- * Telegram puts a stopped recording there as an audio or video file
+ * The recordings in the assistant's Saved Messages sent at or after `sinceDate` (unix seconds),
+ * most likely first: Telegram puts a stopped recording there as an audio or video file
  * (core.telegram.org/method/phone.toggleGroupCallRecord), some time after the stop. Telegram
  * names no call in it, so with `title` (the title the recording was started with, which names
- * the file) a file of that name is preferred; otherwise, and without one, the earliest since then,
- * which is the one stopped first.
+ * the file) files of that name come first, newest first; then the others, earliest first (the
+ * one stopped first). The caller skips files another forward already took (RecordingClaims).
  */
-export async function findRecording(
+export async function findRecordings(
   invoke: InvokeTelegram,
   sinceDate: number,
   title?: string,
-): Promise<Api.Message | undefined> {
+): Promise<Api.Message[]> {
   const history = await invoke(
     new Api.messages.GetHistory({ peer: new Api.InputPeerSelf(), limit: SAVED_MESSAGES_LOOKBACK }),
   );
-  if (!("messages" in history)) return undefined;
+  if (!("messages" in history)) return [];
+  // History comes newest first.
   const files = history.messages.filter(
     (message): message is Api.Message =>
       message instanceof Api.Message &&
       message.date >= sinceDate &&
       message.media instanceof Api.MessageMediaDocument,
   );
-  const named =
-    title === undefined ? undefined : files.find((message) => fileNameOf(message)?.startsWith(`${title}.`));
-  // History comes newest first.
-  return named ?? files.at(-1);
+  const isNamed = (message: Api.Message) =>
+    title !== undefined && fileNameOf(message)?.startsWith(`${title}.`) === true;
+  return [...files.filter(isNamed), ...files.filter((message) => !isNamed(message)).reverse()];
+}
+
+/** The most likely recording since `sinceDate` (findRecordings), if any. */
+export async function findRecording(
+  invoke: InvokeTelegram,
+  sinceDate: number,
+  title?: string,
+): Promise<Api.Message | undefined> {
+  return (await findRecordings(invoke, sinceDate, title))[0];
 }
 
 function fileNameOf(message: Api.Message): string | undefined {

@@ -4,6 +4,7 @@ import type { InvokeTelegram } from "../telegram/invoke-with-timeout.ts";
 import { CallJobError } from "./call-job-error.ts";
 import { type InCallControl, runInCallControl } from "./in-call-controls.ts";
 import { inviteToCall } from "./invite-to-call.ts";
+import type { RecordingClaims } from "./recording-claims.ts";
 import { resolveInvitees } from "./resolve-invitees.ts";
 
 type Finished = Exclude<CallActionOutcome, { status: "failed" } | { status: "delayed" }>;
@@ -15,6 +16,8 @@ export interface InCallActionDeps {
    * waits for Telegram to deliver the file (forwardRecordingLater).
    */
   planForward: (stop: CallActionRequest, stoppedAt: number) => Promise<void>;
+  /** Which recording files a forward already took, so that none is forwarded for two stops. */
+  recordingClaims: RecordingClaims;
   now: () => number;
 }
 
