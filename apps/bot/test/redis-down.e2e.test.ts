@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { once } from "node:events";
 import { startSandbox } from "@callbot/sandbox";
 import { CALL_JOB_DEFAULTS, type CallsJobData, createRedisConnection, QUEUE_NAMES } from "@callbot/shared";
 import { DEMO, PrivateRedis, REDIS_URL, waitFor } from "@callbot/test-support";
@@ -109,6 +110,9 @@ describe("the calls queue fails after the bot has answered", () => {
       prefix,
       limits: { queueTimeoutMs: 1_000 },
     });
+    // A producer connection has no offline queue: until it is ready, the bot's own Redis would
+    // fail too and the answer would be "nothing was queued" at once (startBot waits the same way).
+    if (redis.status !== "ready") await once(redis, "ready");
     const runner = run(bot);
     try {
       const sent = await sandbox.sendText({
