@@ -31,7 +31,7 @@ describe("call actions under account-wide conditions", () => {
     const all = await actionResults(h, end.requestId);
     expect(all.map((r) => r.outcome.status)).toEqual(["delayed", "done"]);
     expect(all[0]!.outcome).toEqual({ status: "delayed", delaySeconds: 2 });
-    expect((await h.calls.getJob(end.requestId))?.attemptsMade).toBe(1);
+    expect((await h.finishedJob(end.requestId)).attemptsMade).toBe(1);
   });
 
   it("a dead session fails waiting user actions but keeps planned auto-starts and rule ticks for later", async () => {

@@ -22,7 +22,7 @@ describe("createGroupCall errors, by category", () => {
     await h.addJob(request);
     expect(await failureOf(request.requestId)).toEqual({ errorName: "CHANNEL_PRIVATE", category: "user" });
     expect(h.mtprotoCount("phone.createGroupCall")).toBe(0);
-    expect(await h.calls.getJob(request.requestId).then((j) => j?.attemptsMade)).toBe(1);
+    expect((await h.finishedJob(request.requestId)).attemptsMade).toBe(1);
   });
 
   it("a chat the assistant knew but was removed from: Telegram's own refusal, not retried", async () => {
@@ -51,7 +51,7 @@ describe("createGroupCall errors, by category", () => {
     });
     expect(h.mtprotoCount("phone.createGroupCall")).toBe(1);
     expect(h.sandbox.calls(DEMO_CHATS.privateTeam.chatId)).toHaveLength(0);
-    expect(await h.calls.getJob(request.requestId).then((j) => j?.attemptsMade)).toBe(1);
+    expect((await h.finishedJob(request.requestId)).attemptsMade).toBe(1);
   });
 
   it("CHAT_ADMIN_REQUIRED: the assistant lacks the video-chat right", async () => {
@@ -152,9 +152,9 @@ describe("createGroupCall errors, by category", () => {
     await h.addJob(request, QUICK_RETRIES);
     const result = await h.finalResult(request.requestId, 15_000);
     expect(result.outcome.status).toBe("created");
-    const job = await h.calls.getJob(request.requestId);
+    const job = await h.finishedJob(request.requestId);
     // One attempt timed out, the second one succeeded.
-    expect(job?.attemptsMade).toBe(2);
+    expect(job.attemptsMade).toBe(2);
     expect(job?.stacktrace?.join("\n")).toMatch(/TIMEOUT/);
     expect(h.sandbox.calls(DEMO_CHATS.privateTeam.chatId)).toHaveLength(1);
   });

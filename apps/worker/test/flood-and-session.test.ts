@@ -39,7 +39,7 @@ describe("account-wide conditions", () => {
     expect(h.mtprotoCount("phone.createGroupCall")).toBe(3);
     expect(h.sandbox.calls(DEMO_CHATS.privateTeam.chatId)).toHaveLength(1);
     // The delay used no attempt: the job completed on its first counted attempt.
-    expect((await h.calls.getJob(first.requestId))?.attemptsMade).toBe(1);
+    expect((await h.finishedJob(first.requestId)).attemptsMade).toBe(1);
     expect((await h.resultsFor(first.requestId)).filter((r) => r.outcome.status === "delayed")).toHaveLength(
       1,
     );

@@ -73,6 +73,6 @@ describe("flood waits are held per method", () => {
     expect(result.outcome.status).toBe("created");
     expect(result.finishedAt).toBeGreaterThanOrEqual(floodAt + 1_000);
     expect(h.sandbox.calls(DEMO_CHATS.community.chatId)).toHaveLength(1);
-    expect((await h.calls.getJob(request.requestId))?.attemptsMade).toBe(1);
+    expect((await h.finishedJob(request.requestId)).attemptsMade).toBe(1);
   });
 });

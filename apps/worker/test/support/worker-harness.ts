@@ -12,7 +12,7 @@ import {
   type WorkerConfig,
 } from "@callbot/shared";
 import { DEMO, DEMO_CHATS, deleteKeysWithPrefix, REDIS_URL, waitFor } from "@callbot/test-support";
-import { type JobsOptions, Queue } from "bullmq";
+import { type Job, type JobsOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { pino } from "pino";
 import type { TelegramClient } from "telegram";
@@ -119,6 +119,21 @@ export class WorkerHarness {
     return waitFor(
       async () => (await this.resultsFor(requestId)).find((r) => r.outcome.status !== "delayed"),
       `the final result of ${requestId}`,
+      timeoutMs,
+    );
+  }
+
+  /**
+   * The request's job once BullMQ has finished it. The worker publishes its result before the
+   * job moves to completed, so attemptsMade read right after the result can still be the old one.
+   */
+  async finishedJob(requestId: string, timeoutMs = 10_000): Promise<Job> {
+    return waitFor(
+      async () => {
+        const job = await this.calls.getJob(requestId);
+        return job && (job.finishedOn || (await job.isFailed())) ? job : undefined;
+      },
+      `the finished job ${requestId}`,
       timeoutMs,
     );
   }
