@@ -2,6 +2,7 @@
 export { freePort } from "@callbot/shared";
 export { deleteKeysWithPrefix } from "./delete-keys.ts";
 export { DEMO, DEMO_CHATS } from "./demo-world.ts";
+export { finishedJob } from "./finished-job.ts";
 export { PrivateRedis, type PrivateRedisOptions } from "./private-redis.ts";
 export { PseudoTerminal } from "./pseudo-terminal.ts";
 export { type Exit, logMessageOf, ServiceProcess, type ServiceProcessOptions } from "./service-process.ts";

@@ -1,5 +1,5 @@
 import { describeTelegramError } from "@callbot/shared";
-import { waitFor } from "@callbot/test-support";
+import { finishedJob, waitFor } from "@callbot/test-support";
 import { describe, expect, it } from "vitest";
 import { callRequest } from "./support/call-request.ts";
 import { WHO } from "./support/faults-world.ts";
@@ -28,9 +28,9 @@ describe("9: Telegram never answers createGroupCall", () => {
         userbotName: "@callbot_assistant",
       }).userMessage.slice(0, 40),
     );
-    const job = await p.queues.calls.getJob(`newcall_${WHO.community}_${sent.id}`);
-    expect(job?.attemptsMade).toBe(5);
-    expect(await job?.getState()).toBe("failed");
+    const job = await finishedJob(p.queues.calls, `newcall_${WHO.community}_${sent.id}`);
+    expect(job.attemptsMade).toBe(5);
+    expect(await job.getState()).toBe("failed");
     expect(p.sandbox.counters().mtproto["phone.createGroupCall"]).toBe(5);
   });
 });
@@ -67,7 +67,7 @@ describe("10: FLOOD_WAIT above the client's sleep threshold", () => {
     expect(waited).toBeGreaterThanOrEqual((N - 1) * 1000);
     // One refused attempt and one that worked for the first request, one for the second: no loop.
     expect(p.sandbox.counters().mtproto["phone.createGroupCall"]).toBe(3);
-    expect((await p.queues.calls.getJob(jobId))?.attemptsMade).toBe(1); // the wait used no attempt
+    expect((await finishedJob(p.queues.calls, jobId)).attemptsMade).toBe(1); // the wait used no attempt
     expect(p.sandbox.calls(WHO.community)).toHaveLength(1);
   });
 });

@@ -11,7 +11,14 @@ import {
   ResultsMessageSchema,
   type WorkerConfig,
 } from "@callbot/shared";
-import { DEMO, DEMO_CHATS, deleteKeysWithPrefix, REDIS_URL, waitFor } from "@callbot/test-support";
+import {
+  DEMO,
+  DEMO_CHATS,
+  deleteKeysWithPrefix,
+  finishedJob,
+  REDIS_URL,
+  waitFor,
+} from "@callbot/test-support";
 import { type Job, type JobsOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { pino } from "pino";
@@ -123,19 +130,9 @@ export class WorkerHarness {
     );
   }
 
-  /**
-   * The request's job once BullMQ has finished it. The worker publishes its result before the
-   * job moves to completed, so attemptsMade read right after the result can still be the old one.
-   */
-  async finishedJob(requestId: string, timeoutMs = 10_000): Promise<Job> {
-    return waitFor(
-      async () => {
-        const job = await this.calls.getJob(requestId);
-        return job && (job.finishedOn || (await job.isFailed())) ? job : undefined;
-      },
-      `the finished job ${requestId}`,
-      timeoutMs,
-    );
+  /** The request's job once BullMQ has finished it (see finishedJob). */
+  finishedJob(requestId: string): Promise<Job> {
+    return finishedJob(this.calls, requestId);
   }
 
   mtprotoCount(method: string): number {

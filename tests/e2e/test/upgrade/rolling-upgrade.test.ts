@@ -1,5 +1,5 @@
 import { QUEUE_NAMES } from "@callbot/shared";
-import { DEMO, REDIS_URL } from "@callbot/test-support";
+import { DEMO, finishedJob, REDIS_URL } from "@callbot/test-support";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -98,7 +98,7 @@ describe("adjacent releases: the worker refuses a newer bot's job clearly, and r
     expect(operators.text).toContain("Upgrade the worker");
     expect(operators.text).toContain(newer.jobId);
 
-    const job = await calls.getJob(newer.jobId);
+    const job = await finishedJob(calls, newer.jobId);
     expect(await job?.getState()).toBe("failed");
     // Five attempts were allowed (the stored opts); one was made: refused for good, not retried.
     expect(job?.opts.attempts).toBe(5);
@@ -128,7 +128,7 @@ describe("adjacent releases: the worker refuses a newer bot's job clearly, and r
       /Nothing was done/.test(m.text ?? ""),
     );
     expect(told.text).toContain('it does not know "send-reminder" requests (reminder, version 1)');
-    const job = await calls.getJob("remind_-1001500000001_1");
+    const job = await finishedJob(calls, "remind_-1001500000001_1");
     expect(await job?.getState()).toBe("failed");
     expect(job?.attemptsMade).toBe(1);
   });
