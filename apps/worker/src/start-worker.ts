@@ -18,7 +18,7 @@ import {
 import { Queue } from "bullmq";
 import type { TelegramClient } from "telegram";
 import { AccountQueues } from "./assistants/account-queues.ts";
-import { failOverJob } from "./assistants/fail-over-job.ts";
+import { failOverJob, handOnRunningAction } from "./assistants/fail-over-job.ts";
 import { learnOwnRights } from "./assistants/learn-own-rights.ts";
 import { routeIntakeJob } from "./assistants/route-intake-job.ts";
 import { startDeadAccountSweep } from "./assistants/sweep-dead-accounts.ts";
@@ -240,6 +240,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
         await status.refresh(); // the flood wait shows in the published state at once
       },
       sessionDeath,
+      handOn: (job) => handOnRunningAction(job, identity?.userId ?? 0, failOverDeps),
       logger,
       now,
       isShuttingDown: () => stopping,

@@ -122,7 +122,7 @@ export function createAssistantChecker(
   };
 }
 
-function nameOf(entry: AssistantEntry): string {
+export function nameOf(entry: AssistantEntry): string {
   return entry.username
     ? `@${entry.username}`
     : `${entry.firstName || "an assistant"} (id ${entry.accountId})`;

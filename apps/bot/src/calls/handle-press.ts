@@ -19,7 +19,7 @@ import {
   recordMenu,
 } from "./in-call-presses.ts";
 import { decodePress, type PressCode } from "./press-data.ts";
-import { actionJobId, addCallAction } from "./queue-call-action.ts";
+import { actionJobId, addCallAction, addedName } from "./queue-call-action.ts";
 
 export interface PressDeps extends CallsViewDeps {
   /** Where a chat's recordings go: a stop carries it to the worker. */
@@ -174,10 +174,17 @@ export async function handlePress(ctx: Context, deps: PressDeps): Promise<void> 
     timeZone: deps.timeZoneFor(query.from.id),
     requestedAt: deps.clock.now(),
   };
-  const added = await addCallAction(deps.callsQueue, request, deps.redis);
-  deps.logger.info({ requestId: request.requestId, action, added }, "/calls action queued");
-  if (added === "assistant-offline") {
-    await ctx.answerCallbackQuery({ text: ASSISTANT_OFFLINE_ALERT, show_alert: true });
+  const added = await addCallAction(deps.callsQueue, request, deps.redis, {
+    api: ctx.api,
+    logger: deps.logger,
+    now: () => deps.clock.now(),
+  });
+  deps.logger.info({ requestId: request.requestId, action, added: addedName(added) }, "/calls action queued");
+  if (typeof added === "object" || added === "assistant-offline") {
+    await ctx.answerCallbackQuery({
+      text: typeof added === "object" ? added.alert : ASSISTANT_OFFLINE_ALERT,
+      show_alert: true,
+    });
     return;
   }
   await ctx.answerCallbackQuery({

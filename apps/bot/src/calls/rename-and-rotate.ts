@@ -6,7 +6,7 @@ import type { Clock } from "../clock.ts";
 import { cleanTitle } from "../newcall/clean-title.ts";
 import { replyToCommand } from "../telegram/reply-to-command.ts";
 import type { CallsViewDeps } from "./calls-view.ts";
-import { actionJobId, addCallAction } from "./queue-call-action.ts";
+import { actionJobId, addCallAction, addedName } from "./queue-call-action.ts";
 import { resolveManagedChat } from "./resolve-managed-chat.ts";
 
 export interface ChatCommandDeps extends CallsViewDeps {
@@ -132,9 +132,26 @@ export async function queueChatAction(
     timeZone: deps.timeZoneFor(from.id),
     requestedAt: deps.clock.now(),
   };
-  const added = await addCallAction(deps.callsQueue, request, deps.redis);
-  deps.logger.info({ requestId: request.requestId, action: request.action, added }, "call action queued");
-  if (added === "assistant-offline" && what.ack !== undefined) {
-    await ctx.api.editMessageText(what.ack.chatId, what.ack.messageId, ASSISTANT_OFFLINE_TEXT);
+  const added = await addCallAction(deps.callsQueue, request, deps.redis, {
+    api: ctx.api,
+    logger: deps.logger,
+    now: () => deps.clock.now(),
+  });
+  deps.logger.info(
+    {
+      requestId: request.requestId,
+      action: request.action,
+      added: addedName(added),
+    },
+    "call action queued",
+  );
+  const refusal =
+    typeof added === "object"
+      ? added.text
+      : added === "assistant-offline"
+        ? ASSISTANT_OFFLINE_TEXT
+        : undefined;
+  if (refusal !== undefined && what.ack !== undefined) {
+    await ctx.api.editMessageText(what.ack.chatId, what.ack.messageId, refusal);
   }
 }

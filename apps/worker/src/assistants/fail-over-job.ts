@@ -1,4 +1,4 @@
-import { rememberChatAssistant, routeToAssistant } from "@callbot/shared";
+import { CALL_JOB_NAMES, rememberChatAssistant, routeToAssistant } from "@callbot/shared";
 import type { Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
@@ -48,4 +48,42 @@ export async function failOverJob(job: Job, fromAccountId: number, deps: FailOve
     "moved a dead account's waiting job to another account",
   );
   return true;
+}
+
+/**
+ * Hands a call action that this account could not run (its session died, or Telegram asked it to
+ * wait) to another online account that may run it in the chat and is not waiting out a flood
+ * itself; returns that account, or undefined when there is none. Unlike a create-call, a call
+ * action carries no random_id scope: Telegram refused this attempt (401, 420), and the actions
+ * are idempotent in outcome (started, ended, renamed already: "skipped"; one key revocation per
+ * request by its claim), so the other account may run it at once. The running job is not removed
+ * (it is locked): it completes here as handed on, and its copy in the other account's queue, under
+ * the same job id, publishes the one result. A recording's forward stays (routingOfJob).
+ */
+export async function handOnRunningAction(
+  job: Job,
+  fromAccountId: number,
+  deps: FailOverDeps,
+): Promise<number | undefined> {
+  const routing = job.name === CALL_JOB_NAMES.callAction ? routingOfJob(job) : undefined;
+  if (!routing) return undefined;
+  const now = deps.now();
+  const route = await routeToAssistant(
+    {
+      redis: deps.redis,
+      prefix: deps.prefix,
+      now,
+      loadOf: (entry) => deps.queues.load(entry),
+      choiceFrom: 1,
+    },
+    { chatId: routing.chatId, rtmp: routing.ownerOnly, exclude: fromAccountId },
+  );
+  if (route.kind !== "account" || (route.entry.floodWaitUntil ?? 0) > now) return undefined;
+  await copyJobTo(job, deps.queues.of(route.accountId), now);
+  await rememberChatAssistant(deps.redis, deps.prefix, routing.chatId, route.accountId);
+  deps.logger.info(
+    { jobId: job.id, chatId: routing.chatId, from: fromAccountId, to: route.accountId },
+    "handed a call action this account could not run to another account",
+  );
+  return route.accountId;
 }

@@ -9,12 +9,13 @@ import type { InvokeTelegram } from "../telegram/invoke-with-timeout.ts";
 import { checkRequesterStillAllowed } from "./check-requester-rights.ts";
 import { DEFAULT_RECHECK_RIGHTS_AFTER_MS } from "./create-group-call-job.ts";
 import { type ForwardTiming, planRecordingForward } from "./forward-recording.ts";
-import { type CallErrorDeps, handleCallError } from "./handle-call-error.ts";
+import { type HandOnDeps, handOnAction } from "./hand-on-action.ts";
+import { handleCallError } from "./handle-call-error.ts";
 import type { RecordingClaims } from "./recording-claims.ts";
 import type { RtmpRotationClaims } from "./rtmp-rotation-claims.ts";
 import { runCallAction } from "./run-call-action.ts";
 
-export interface CallActionJobDeps extends CallErrorDeps {
+export interface CallActionJobDeps extends HandOnDeps {
   invoke: InvokeTelegram;
   resolveTarget: (target: TargetChat) => Promise<ResolvedTarget>;
   publisher: ResultsPublisher;
@@ -39,7 +40,8 @@ export interface CallActionJobDeps extends CallErrorDeps {
 
 /** What the calls queue keeps as the job's return value: never the stream key or invite link. */
 export interface CallActionJobSummary {
-  status: "done" | "skipped";
+  /** "handed-on": this account could not run it now; the account in `reason` runs it. */
+  status: "done" | "skipped" | "handed-on";
   reason?: string;
 }
 
@@ -104,6 +106,8 @@ export function callActionJob(
         ? { status: "skipped", reason: outcome.reason }
         : { status: "done" };
     } catch (error) {
+      const to = await handOnAction(error, job, deps);
+      if (to !== undefined) return { status: "handed-on", reason: `account ${to}` };
       return handleCallError(error, job, report, deps);
     }
   };

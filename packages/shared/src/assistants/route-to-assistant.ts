@@ -36,9 +36,16 @@ export type Route =
  */
 export async function routeToAssistant(
   deps: RouteDeps,
-  request: { chatId: number; rtmp: boolean },
+  request: {
+    chatId: number;
+    rtmp: boolean;
+    /** An account that must not take it (one whose session just died, or that must wait out a flood). */
+    exclude?: number;
+  },
 ): Promise<Route> {
-  const online = onlineAssistants(await readAssistantRegistry(deps.redis, deps.prefix));
+  const online = onlineAssistants(await readAssistantRegistry(deps.redis, deps.prefix)).filter(
+    (entry) => entry.accountId !== request.exclude,
+  );
   if (online.length < (deps.choiceFrom ?? 2)) return { kind: "single" };
   const [rights, stickyRaw] = await Promise.all([
     readAssistantRights(deps.redis, deps.prefix, request.chatId, deps.now),
