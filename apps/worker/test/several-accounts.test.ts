@@ -172,6 +172,36 @@ describe("several assistant accounts, one worker each", () => {
     }
   });
 
+  it("a create running when its session dies, after Telegram made the call, stays with its account: the requester reads that the call may exist", async () => {
+    await startAccounts(h, [2001, 2002]);
+    await knowRights(h, DEMO_CHATS.community, { 2001: "admin", 2002: "admin" });
+    // The call is made; the session dies at the next request (the public chat's invite link).
+    h.sandbox.faults.mtproto({
+      method: "phone.exportGroupCallInvite",
+      account: DEMO.assistant,
+      action: { kind: "error", code: 401, message: "AUTH_KEY_UNREGISTERED" },
+      times: 1,
+    });
+    const [first, second] = [accountQueue(h, 2001), accountQueue(h, 2002)];
+    try {
+      const request = h.request({ target: DEMO_CHATS.community, title: "Half done" });
+      await addTo(first, request);
+      expect((await h.finalResult(request.requestId)).outcome).toEqual({
+        status: "failed",
+        failure: { errorName: "SESSION_DIED_AFTER_CREATE", category: "session" },
+      });
+      // Not moved to the other account, which would have made (or reported) a call of its own.
+      expect(h.sandbox.calls(DEMO_CHATS.community.chatId)).toHaveLength(1);
+      expect(creatorIn(h, DEMO_CHATS.community)).toBe(DEMO.assistant);
+      expect(await second.getJob(request.requestId)).toBeUndefined();
+      expect(
+        (await h.resultsFor(request.requestId)).filter((r) => r.outcome.status !== "delayed"),
+      ).toHaveLength(1);
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
+  });
+
   it("a worker that vanished (its registration lapsed) has its waiting work moved by a live one", async () => {
     await startAccounts(h, [2002]);
     await knowRights(h, DEMO_CHATS.channel, { 2001: "admin", 2002: "admin" });

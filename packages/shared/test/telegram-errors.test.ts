@@ -74,6 +74,11 @@ const TABLE: [name: string, category: ErrorCategory, mustSay: (string | RegExp)[
   ["SESSION_REVOKED", "session", ["login stopped working"]],
   ["SESSION_EXPIRED", "session", ["login stopped working"]],
   [
+    "SESSION_DIED_AFTER_CREATE",
+    "session",
+    ["lost its Telegram login while it was creating", "look in «Demo Community» before you ask again"],
+  ],
+  [
     "USER_DEACTIVATED",
     "session",
     ["@callbot_assistant has been deleted or deactivated", "new assistant account"],

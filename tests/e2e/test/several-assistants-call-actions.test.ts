@@ -1,7 +1,10 @@
 import { multiAssistantWorld, type WorldMessage } from "@callbot/sandbox";
-import { DEMO } from "@callbot/test-support";
+import { DEMO, REDIS_URL, waitFor } from "@callbot/test-support";
 import type { CallWorker } from "@callbot/worker";
+import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { captureRedis } from "../../faults/test/support/capture-redis.ts";
+import { OutputCapture } from "../../faults/test/support/output-capture.ts";
 import { buttonOf, pressLabelled } from "./support/buttons.ts";
 import { type Pipeline, startPipeline } from "./support/pipeline.ts";
 
@@ -139,5 +142,59 @@ describe("call actions across assistant accounts", () => {
     expect(text).not.toMatch(/[A-Z]{3,}_[A-Z_]+/); // no raw Telegram error name
     expect(callIn(DEMO.studio)).toMatchObject({ state: "scheduled", title: "Concert" });
     for (const method of CALL_METHODS) expect(p.sandbox.counters().mtproto[method] ?? 0, method).toBe(0);
+  });
+
+  it("the stream key is the chat's: read and rotated by the account that owns the chat, always the live one, and kept nowhere", async () => {
+    const studio = 1500000006; // Olga's Studio, owned by the first account; the second is not in it
+    // Were the second account ever asked for the key, Telegram would refuse it and the test fail.
+    p.sandbox.faults.mtproto({
+      method: "phone.getGroupCallStreamRtmpUrl",
+      account: DEMO.assistantTwo,
+      action: { kind: "error", code: 400, message: "CHAT_ADMIN_REQUIRED" },
+    });
+    await p.ask(DEMO.olga, DEMO.olga, "/start");
+    const { reply } = await p.ask(DEMO.olga, DEMO.studio, "/newcall Concert rtmp");
+    await p.outcome(reply, /live now/);
+    const keyMessage = (after: number) =>
+      p.sandbox.waitForBotMessage(DEMO.olga, (m) => m.id > after && /Stream key: /.test(m.text ?? ""), {
+        timeoutMs: 15_000,
+      });
+    const first = await keyMessage(0);
+    const keyIn = (m: WorldMessage) => /Stream key: (\S+)/.exec(m.text ?? "")?.[1] ?? "";
+
+    // The owner replaces the key in another Telegram app: what the bot hands out next is the new one.
+    const replacedElsewhere = p.sandbox.world.getGroupCallStreamRtmpUrl(DEMO.assistant, studio, true).key;
+    const list = await listWithButton(DEMO.olga, "RTMP key");
+    await pressLabelled(p.sandbox, DEMO.olga, list, "RTMP key");
+    const shown = await keyMessage(first.id);
+    expect(keyIn(shown)).toBe(replacedElsewhere);
+
+    const { reply: ack } = await p.ask(DEMO.olga, DEMO.olga, "/rotatekey @olga_studio");
+    expect(await p.outcome(ack, /was replaced|could not/)).toContain(
+      "🔑 The stream key of «Olga's Studio» was replaced; the old key no longer works.",
+    );
+    const rotated = await keyMessage(shown.id);
+    const live = p.sandbox.world.getGroupCallStreamRtmpUrl(DEMO.assistant, studio, false).key;
+    expect(keyIn(rotated)).toBe(live);
+    expect(new Set([keyIn(first), replacedElsewhere, live]).size).toBe(3);
+
+    // Once delivered, no key is left in Redis: job data, results, the product's own keys.
+    const secrets = Object.fromEntries(
+      [keyIn(first), replacedElsewhere, live].map((key, n) => [
+        `streamKey#${n + 1}`,
+        key.split(":")[1] ?? key,
+      ]),
+    );
+    const redis = new Redis(REDIS_URL);
+    try {
+      const scanned = await waitFor(async () => {
+        const capture = new OutputCapture();
+        await captureRedis(redis, capture, `${p.prefix}*`);
+        return capture.leaks(secrets).length === 0 ? capture.size : undefined;
+      }, "no stream key left in Redis");
+      expect(scanned).toBeGreaterThan(0);
+    } finally {
+      redis.disconnect();
+    }
   });
 });

@@ -4,7 +4,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { ResolvedTarget } from "../peers/resolve-target-peer.ts";
 import { runOnTargetPeer } from "../peers/run-on-target-peer.ts";
-import { createCallReporter } from "../results/outcome-reporter.ts";
+import { createCallReporter, createWasSent } from "../results/outcome-reporter.ts";
 import { type ResultsPublisher, resultJobIds } from "../results/results-publisher.ts";
 import type { InvokeTelegram } from "../telegram/invoke-with-timeout.ts";
 import { checkRequesterStillAllowed } from "./check-requester-rights.ts";
@@ -139,16 +139,15 @@ export function createGroupCallJob(
     } catch (error) {
       // The occurrence was put back to wait (BullMQ's way: moveToDelayed, then DelayedError).
       if (error instanceof DelayedError) throw error;
-      return handleCallError(error, job, createCallReporter(request, deps), deps);
+      return handleCallError(error, job, createCallReporter(request, deps, job), deps);
     }
   };
 }
 
 /** Kept in the job's progress, which BullMQ stores with the job and keeps across attempts. */
 function attemptsOf(job: Job): CreateAttempts {
-  const progress = job.progress;
   return {
-    createWasSent: typeof progress === "object" && progress !== null && "createSent" in progress,
+    createWasSent: createWasSent(job),
     markCreateSent: () => job.updateProgress({ createSent: true }),
   };
 }

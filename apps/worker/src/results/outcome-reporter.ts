@@ -25,8 +25,36 @@ export interface ReporterDeps {
   now: () => number;
 }
 
-export function createCallReporter(request: CreateCallRequest, deps: ReporterDeps): OutcomeReporter {
-  return reporterFor("create-call", request, deps);
+/**
+ * The reporter of a create-call job. Once its createGroupCall was sent (this attempt or an earlier
+ * one: the mark in the job's progress, create-group-call.ts), Telegram may have made the call
+ * before the session died, and the requester must not read "nothing was created": a session
+ * failure is reported as SESSION_DIED_AFTER_CREATE, which says to look at the chat first. The
+ * job is not moved to another account either (its random_id guards only this account's retries).
+ */
+export function createCallReporter(
+  request: CreateCallRequest,
+  deps: ReporterDeps,
+  job?: { progress?: unknown },
+): OutcomeReporter {
+  const reporter = reporterFor("create-call", request, deps);
+  if (!job || !createWasSent(job)) return reporter;
+  return {
+    ...reporter,
+    failed: (failure) =>
+      reporter.failed(
+        failure.category === "session" ? { ...failure, errorName: SESSION_DIED_AFTER_CREATE } : failure,
+      ),
+  };
+}
+
+/** callbot's name for a session that died after a create was sent: the call may exist. */
+export const SESSION_DIED_AFTER_CREATE = "SESSION_DIED_AFTER_CREATE";
+
+/** Whether createGroupCall was sent for this create-call job: the mark kept in its progress. */
+export function createWasSent(job: { progress?: unknown }): boolean {
+  const progress = job.progress;
+  return typeof progress === "object" && progress !== null && "createSent" in progress;
 }
 
 export function callActionReporter(request: CallActionRequest, deps: ReporterDeps): OutcomeReporter {
@@ -75,13 +103,13 @@ function reporterFor(
  * have no requester to tell (a recurring rule's tick) or whose data does not fit the contract.
  */
 export function reporterForJob(
-  job: { name: string; data: unknown },
+  job: { name: string; data: unknown; progress?: unknown },
   deps: ReporterDeps,
 ): OutcomeReporter | undefined {
   const { job: parsed } = readCallsJob(job);
   switch (parsed?.name) {
     case "create-call":
-      return createCallReporter(parsed.data, deps);
+      return createCallReporter(parsed.data, deps, job);
     case "call-action":
       return callActionReporter(parsed.data, deps);
     case "join-chat":

@@ -257,6 +257,13 @@ export const TELEGRAM_ERROR_CATALOGUE = {
   },
 
   // callbot's own names: failures that are not an answer from Telegram.
+  SESSION_DIED_AFTER_CREATE: {
+    category: "session",
+    meaning:
+      "the session died while the request ran, after createGroupCall was sent: Telegram may have made the call",
+    userMessage: ({ assistant, chat }) =>
+      `${capitalise(assistant)} lost its Telegram login while it was creating this video chat, so it could not confirm it. Telegram may have created it: look in ${chat} before you ask again. The bot's operator has to log the assistant in again.`,
+  },
   TIMEOUT: {
     category: "retry",
     meaning: "Telegram did not answer in time",
