@@ -1,9 +1,10 @@
-import { randomUUID } from "node:crypto";
+import { QUEUE_NAMES } from "@callbot/shared";
+import { Redis } from "ioredis";
 import type { WorldMessage } from "@callbot/sandbox";
 import { waitFor } from "@callbot/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Deployment, startDeployment } from "./support/deployment.ts";
-import { type LocalSentinel, startLocalSentinel } from "./support/local-sentinel.ts";
+import { type LocalSentinel, type LocalSentinelOptions, startLocalSentinel } from "./support/local-sentinel.ts";
 
 /**
  * Redis Sentinel failover under traffic: the bot and the worker find the master through three
@@ -15,25 +16,30 @@ import { type LocalSentinel, startLocalSentinel } from "./support/local-sentinel
  */
 const FIRST_WAVE = 10;
 const SECOND_WAVE = 20;
-let sentinel: LocalSentinel;
-let d: Deployment;
 
-beforeAll(async () => {
-  sentinel = await startLocalSentinel();
-  d = await startDeployment({
-    redisUrl: sentinel.url,
-    botReplicas: 1,
-    chats: FIRST_WAVE + SECOND_WAVE,
-    prefix: `scale-${randomUUID()}`,
+/** A sentinel set-up and a deployment on it for the tests of one describe block. */
+function sentinelDeployment(chats: number, options: LocalSentinelOptions = {}) {
+  const set: { sentinel: LocalSentinel; d: Deployment } = {} as never;
+  beforeAll(async () => {
+    set.sentinel = await startLocalSentinel(options);
+    set.d = await startDeployment({ redisUrl: set.sentinel.url, botReplicas: 1, chats });
+  }, 90_000);
+  afterAll(async () => {
+    await set.d?.close();
+    await set.sentinel?.stop();
   });
-}, 90_000);
-afterAll(async () => {
-  await d?.close();
-  await sentinel?.stop();
-});
+  return set;
+}
+
+const replyTo = (d: Deployment, command: WorldMessage) =>
+  d.sandbox.waitForBotMessage(command.chatId, (m) => m.replyToMessageId === command.id, {
+    timeoutMs: 30_000,
+  });
 
 describe("Redis Sentinel (redis+sentinel://, master killed mid-traffic)", () => {
+  const set = sentinelDeployment(FIRST_WAVE + SECOND_WAVE);
   it("no acknowledged request is lost and no chat gets a second call", async () => {
+    const { sentinel, d } = set;
     const send = (from: number, to: number) =>
       Promise.all(
         d.world.privateSeats.slice(from, to).map((seat, i) =>
@@ -44,16 +50,11 @@ describe("Redis Sentinel (redis+sentinel://, master killed mid-traffic)", () => 
           }),
         ),
       );
-    const replyTo = (command: WorldMessage) =>
-      d.sandbox.waitForBotMessage(command.chatId, (m) => m.replyToMessageId === command.id, {
-        timeoutMs: 30_000,
-      });
-
     const first = await send(0, FIRST_WAVE);
-    await Promise.all(first.map(replyTo));
+    await Promise.all(first.map((command) => replyTo(d, command)));
     const second = await send(FIRST_WAVE, FIRST_WAVE + SECOND_WAVE);
-    const oldMaster = sentinel.master.port;
-    await sentinel.master.kill();
+    const oldMaster = sentinel.masterPort;
+    await sentinel.killMaster();
     await waitFor(
       async () => (await sentinel.currentMasterPort()) === sentinel.replica.port,
       "the sentinels to promote the replica",
@@ -62,7 +63,7 @@ describe("Redis Sentinel (redis+sentinel://, master killed mid-traffic)", () => 
     expect(await sentinel.currentMasterPort()).not.toBe(oldMaster);
 
     const commands = [...first, ...second];
-    const replies = await Promise.all(commands.map(replyTo));
+    const replies = await Promise.all(commands.map((command) => replyTo(d, command)));
     // The bot answers "⏳ Queued" while it adds the job, and edits the answer when the add fails
     // ("Nothing was queued") or the result comes (✅). Lost would be an answer left at "Queued".
     // Some are refused outright (Redis down when the request began): that reply says so itself.
@@ -101,7 +102,7 @@ describe("Redis Sentinel (redis+sentinel://, master killed mid-traffic)", () => 
         chatId: seat.chatId,
         text: "/newcall After failover",
       });
-      const reply = await replyTo(again);
+      const reply = await replyTo(d, again);
       await waitFor(
         () => reply.text?.startsWith("✅") ?? false,
         "the request sent again to be carried out",
@@ -109,5 +110,46 @@ describe("Redis Sentinel (redis+sentinel://, master killed mid-traffic)", () => 
       );
       expect(d.sandbox.calls(seat.chatId)).toHaveLength(1);
     }
+  });
+});
+
+/**
+ * The unclear write: the old master applies the job add and passes it to the replica, but dies
+ * before its answer reaches the bot (the proxy in front of it drops the answer). The bot cannot
+ * know from the error alone whether the job exists; the promoted replica has it, and the worker
+ * creates the call. Telling the requester "Nothing was queued" would be a lie that makes them
+ * send the command again.
+ */
+describe("Redis Sentinel: the master dies between applying a job add and answering it", () => {
+  const set = sentinelDeployment(2, { masterBehindProxy: true });
+
+  it("the requester is never told 'Nothing was queued' for the call that is created", async () => {
+    const { sentinel, d } = set;
+    const [warm, seat] = d.world.privateSeats;
+    if (!warm || !seat) throw new Error("the world has too few chats");
+    // One request first, as usual: it also loads BullMQ's scripts on the master, so that the add
+    // below is one EVALSHA that the master runs.
+    const first = await d.sandbox.sendText({ from: warm.ownerId, chatId: warm.chatId, text: "/newcall Warm" });
+    const firstReply = await replyTo(d, first);
+    await waitFor(() => firstReply.text?.startsWith("✅") ?? false, "the first request to be carried out", 20_000);
+
+    const answerLost = sentinel.proxy!.loseRepliesAfter([`newcall_${seat.chatId}_`, `:${QUEUE_NAMES.calls}:wait`]);
+    const command = await d.sandbox.sendText({ from: seat.ownerId, chatId: seat.chatId, text: "/newcall Unclear" });
+    await answerLost;
+    const replica = new Redis(sentinel.replica.port, "127.0.0.1", { lazyConnect: true });
+    try {
+      await replica.connect();
+      const jobKey = `${d.prefix}:${QUEUE_NAMES.calls}:newcall_${seat.chatId}_${command.id}`;
+      await waitFor(async () => (await replica.exists(jobKey)) === 1, "the job add to reach the replica", 10_000);
+    } finally {
+      replica.disconnect();
+    }
+    await sentinel.killMaster();
+
+    const reply = await replyTo(d, command);
+    await waitFor(() => reply.text?.startsWith("✅") ?? false, "the call to be reported created", 30_000);
+    expect(d.sandbox.calls(seat.chatId)).toHaveLength(1);
+    const everSaid = [...reply.editHistory, reply.text ?? ""];
+    expect(everSaid.filter((text) => text.includes("Nothing was queued")), everSaid.join(" | ")).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { freePort } from "@callbot/shared";
 import { PrivateRedis, waitFor } from "@callbot/test-support";
 import { Redis } from "ioredis";
+import { ReplyLosingProxy } from "./reply-losing-proxy.ts";
 
 export const MASTER_NAME = "callbot-master";
 
@@ -15,9 +16,23 @@ export interface LocalSentinel {
   url: string;
   master: PrivateRedis;
   replica: PrivateRedis;
+  /** Where the sentinels (and so every client) reach the master: its own port, or the proxy's. */
+  masterPort: number;
+  /** With `masterBehindProxy`: the proxy every connection to the master goes through. */
+  proxy: ReplyLosingProxy | undefined;
+  /** SIGKILLs the master (and closes the proxy in front of it): the sentinels must fail over. */
+  killMaster(): Promise<void>;
   /** The port the sentinels name as the master now. */
   currentMasterPort(): Promise<number>;
   stop(): Promise<void>;
+}
+
+export interface LocalSentinelOptions {
+  /**
+   * Put a ReplyLosingProxy in front of the master and give the sentinels its port, so that the
+   * sentinels, the replica and every client reach the master through it.
+   */
+  masterBehindProxy?: boolean;
 }
 
 /**
@@ -25,11 +40,13 @@ export interface LocalSentinel {
  * connected and in step), its replica, and three sentinels that mark the master down after 1 s
  * without an answer, then waits until the sentinels know each other and the replica.
  */
-export async function startLocalSentinel(): Promise<LocalSentinel> {
+export async function startLocalSentinel(options: LocalSentinelOptions = {}): Promise<LocalSentinel> {
   const dir = mkdtempSync(join(tmpdir(), "callbot-sentinel-"));
   const sentinels: ChildProcess[] = [];
   const started: PrivateRedis[] = [];
+  let proxy: ReplyLosingProxy | undefined;
   const stop = async () => {
+    await proxy?.close().catch(() => undefined);
     await Promise.all(
       sentinels.map(async (child) => {
         if (child.exitCode !== null || child.signalCode !== null) return;
@@ -46,7 +63,9 @@ export async function startLocalSentinel(): Promise<LocalSentinel> {
       args: ["--min-replicas-to-write", "1", "--min-replicas-max-lag", "10"],
     });
     started.push(master);
-    const replica = await PrivateRedis.start({ args: ["--replicaof", "127.0.0.1", String(master.port)] });
+    if (options.masterBehindProxy) proxy = await ReplyLosingProxy.start(master.port);
+    const masterPort = proxy?.port ?? master.port;
+    const replica = await PrivateRedis.start({ args: ["--replicaof", "127.0.0.1", String(masterPort)] });
     started.push(replica);
     const ports: number[] = [];
     for (let i = 0; i < 3; i++) {
@@ -58,7 +77,7 @@ export async function startLocalSentinel(): Promise<LocalSentinel> {
           `port ${port}`,
           "bind 127.0.0.1",
           `dir ${dir}`,
-          `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${master.port} 2`,
+          `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${masterPort} 2`,
           `sentinel down-after-milliseconds ${MASTER_NAME} 1000`,
           `sentinel failover-timeout ${MASTER_NAME} 10000`,
           "",
@@ -101,6 +120,12 @@ export async function startLocalSentinel(): Promise<LocalSentinel> {
       url: `redis+sentinel://${ports.map((port) => `127.0.0.1:${port}`).join(",")}/${MASTER_NAME}`,
       master,
       replica,
+      masterPort,
+      proxy,
+      async killMaster() {
+        await proxy?.close();
+        await master.kill();
+      },
       async currentMasterPort() {
         const [, port] = (await ask(ports[0]!, (c) =>
           c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME),
