@@ -1,3 +1,5 @@
+import { parseRedisAddress } from "@callbot/shared";
+
 /** Tunable limits of the bot; defaults are for production, tests shorten them. */
 export interface BotLimits {
   /** /newcall commands a user may send per window before "slow down". @defaultValue 5 */
@@ -40,6 +42,20 @@ export interface BotLimits {
   reminderMinuteMs: number;
   /** Reminder messages per second over all subscribers (BullMQ's limiter; Telegram allows ~30). @defaultValue 25 */
   reminderSendsPerSecond: number;
+  /**
+   * An add that ended unclearly (connection lost mid-command, a failover) is looked for this long,
+   * while the user still reads "Queued", before the answer says it is not known. @defaultValue 10_000
+   */
+  queueConfirmMs: number;
+  /** After "not known", the job is looked for this long more, and the answer edited by what is found. @defaultValue 1_800_000 (30 min) */
+  queueConfirmLaterMs: number;
+  /**
+   * Replicas that must have a job (Redis WAIT) before its add counts as done; 0: no WAIT. startBot
+   * sets 1 for a `redis+sentinel://` REDIS_URL (README, "Redis Sentinel"). @defaultValue 0
+   */
+  replicaAcks: number;
+  /** The WAIT's timeout; past it the job counts as queued anyway (the master has it). @defaultValue 1_000 */
+  replicaAckTimeoutMs: number;
 }
 
 export const DEFAULT_BOT_LIMITS: BotLimits = {
@@ -57,4 +73,17 @@ export const DEFAULT_BOT_LIMITS: BotLimits = {
   plannedHopMs: 60 * 60_000,
   reminderMinuteMs: 60_000,
   reminderSendsPerSecond: 25,
+  queueConfirmMs: 10_000,
+  queueConfirmLaterMs: 30 * 60_000,
+  replicaAcks: 0,
+  replicaAckTimeoutMs: 1_000,
 };
+
+/**
+ * The limits a replicated Redis changes: with a `redis+sentinel://` REDIS_URL each job add waits
+ * (WAIT) until one replica has it, so a failover right after "Queued" cannot lose it (README,
+ * "Redis Sentinel"). A single server has no replica to wait for; a cluster is not covered.
+ */
+export function replicatedRedisLimits(redisUrl: string): Partial<BotLimits> {
+  return parseRedisAddress(redisUrl).kind === "sentinel" ? { replicaAcks: 1 } : {};
+}

@@ -20,7 +20,7 @@ import type { Update, UserFromGetMe } from "grammy/types";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { startCallFollowers } from "./announcements/start-call-followers.ts";
-import { type BotLimits, DEFAULT_BOT_LIMITS } from "./bot-limits.ts";
+import { type BotLimits, DEFAULT_BOT_LIMITS, replicatedRedisLimits } from "./bot-limits.ts";
 import { CallsRegistry } from "./calls-registry/calls-registry.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { createBotWithServices } from "./create-bot.ts";
@@ -118,7 +118,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const { prefix } = options;
   const clock = options.clock ?? systemClock;
   const stepTimeoutMs = options.stopStepTimeoutMs ?? 5_000;
-  const limits = { ...DEFAULT_BOT_LIMITS, ...options.limits };
+  const limits = { ...DEFAULT_BOT_LIMITS, ...replicatedRedisLimits(config.redisUrl), ...options.limits };
 
   await assertRedisReachable(config.redisUrl);
   const redis = createRedisConnection(config.redisUrl, { role: "producer", connectionName: "callbot-bot" });
@@ -187,7 +187,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       prefix,
       clock,
       ...(options.botInfo !== undefined && { botInfo: options.botInfo }),
-      ...(options.limits !== undefined && { limits: options.limits }),
+      limits,
       ...(options.observeUpdate !== undefined && { observeUpdate: options.observeUpdate }),
       ...(options.botApiRetry !== undefined && { botApiRetry: options.botApiRetry }),
     });

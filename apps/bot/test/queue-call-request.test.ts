@@ -4,7 +4,8 @@ import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
-import { withdrawLateJob } from "../src/newcall/queue-call-request.ts";
+import { lookForJob } from "../src/newcall/look-for-job.ts";
+import { mayHaveBeenApplied, withdrawLateJob } from "../src/newcall/queue-call-request.ts";
 
 const prefix = `test-${randomUUID()}`;
 const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
@@ -36,5 +37,41 @@ describe("a job whose add finished after the user was told 'nothing was queued'"
       await queue.obliterate({ force: true });
       await queue.close();
     }
+  });
+});
+
+describe("an add that ended unclearly (its answer lost with the connection, a failover)", () => {
+  it("is judged by whether its job exists once Redis answers, and 'unknown' while it does not", async () => {
+    const queue = new Queue(`unclear-${randomUUID()}`, { connection: redis, prefix });
+    // A producer connection (no offline queue) to a port nobody listens on: Redis never answers.
+    const gone = new Redis("redis://127.0.0.1:1", { enableOfflineQueue: false, retryStrategy: () => 100 });
+    gone.on("error", () => undefined);
+    const unreachable = new Queue(`unclear-${randomUUID()}`, { connection: gone, prefix });
+    unreachable.on("error", () => undefined);
+    try {
+      await queue.add("create-call", {}, { jobId: "newcall_-1001_7" });
+      expect(await lookForJob(queue, "newcall_-1001_7", { withinMs: 2_000 })).toBe("queued");
+      expect(await lookForJob(queue, "newcall_-1001_8", { withinMs: 2_000 })).toBe("absent");
+      expect(await lookForJob(unreachable, "newcall_-1001_7", { withinMs: 600 })).toBe("unknown");
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+      await unreachable.close().catch(() => undefined);
+      gone.disconnect();
+    }
+  });
+
+  it("only an add ioredis never sent, or one Redis refused, is surely not applied", () => {
+    const refused = Object.assign(new Error("NOREPLICAS Not enough good replicas to write."), {
+      name: "ReplyError",
+    });
+    expect(
+      mayHaveBeenApplied(new Error("Stream isn't writeable and enableOfflineQueue options is false")),
+    ).toBe(false);
+    expect(mayHaveBeenApplied(refused)).toBe(false);
+    expect(mayHaveBeenApplied(new Error("Reached the max retries per request limit (which is 1)."))).toBe(
+      true,
+    );
+    expect(mayHaveBeenApplied(new Error("Connection is closed."))).toBe(true);
   });
 });

@@ -6,7 +6,7 @@ import {
   type TargetChat,
 } from "@callbot/shared";
 import type { Logger } from "pino";
-import type { BotLimits } from "../bot-limits.ts";
+import { type BotLimits, DEFAULT_BOT_LIMITS } from "../bot-limits.ts";
 import { type CallEntry, isCurrent } from "../calls-registry/call-entry.ts";
 import type { CallsRegistry } from "../calls-registry/calls-registry.ts";
 import { describeRefusal } from "../messages/describe-refusal.ts";
@@ -34,7 +34,10 @@ export interface SubmitDeps {
   /** Replay claim, crash take-over, write-ahead, cooldown and rate limit of each request. */
   ledger: RequestLedger;
   callsQueue: CallsQueue;
-  limits: Pick<BotLimits, "queueTimeoutMs">;
+  limits: Pick<BotLimits, "queueTimeoutMs"> &
+    Partial<
+      Pick<BotLimits, "queueConfirmMs" | "queueConfirmLaterMs" | "replicaAcks" | "replicaAckTimeoutMs">
+    >;
   logger: Logger;
   botUsername: string;
   /** The calls registry, to say early that a chat already has a call (requests from the private chat). */
@@ -47,6 +50,10 @@ export interface AckChannel {
   edit(ack: MessageRef, text: string): Promise<void>;
 }
 
+/** The answer when Redis stopped answering mid-add and did not answer again in time (README, "Redis Sentinel"). */
+export const QUEUE_UNKNOWN_TEXT =
+  "⚠️ My job store stopped answering while I was queueing this request, so I cannot tell yet whether it was queued. Please do not send it again: I will update this message once I know, with the result if it was queued, or to say it was not.";
+
 /** The answer when a request reported as not queued reached the queue late and is running after all. */
 export const LATE_JOB_KEPT_TEXT =
   "⚠️ My job store answered late: this request was queued after all and is already being run, so the call may still be created. I will update this message with the outcome.";
@@ -56,6 +63,8 @@ export type SubmitOutcome =
   | "replayed"
   | "cooldown"
   | "could-not-queue"
+  /** Redis stopped answering mid-add: the answer says so, and is edited once the job is found or not. */
+  | "queue-unknown"
   | "assistant-offline"
   /** Over the user's /newcall limit: the first refusal of a burst is told, the rest say nothing. */
   | "rate-limited"
@@ -141,22 +150,51 @@ export async function submitCallRequest(
   };
   // Sent together: the ack in the written-ahead record (a recovered request then edits the
   // "queued" answer instead of sending a new message), and the job itself.
+  const limits = { ...DEFAULT_BOT_LIMITS, ...deps.limits };
   const [, outcome] = await Promise.all([
     deps.ledger.acknowledge(request).catch(warn("could not record the answer in the write-ahead record")),
     queueCallRequest(deps.callsQueue, request, {
-      timeoutMs: deps.limits.queueTimeoutMs,
+      timeoutMs: limits.queueTimeoutMs,
       logger: deps.logger,
       // Told "nothing was queued", but a worker took the late job: say what really happens.
       onLateJobKept: () => ack.edit(shown, LATE_JOB_KEPT_TEXT).catch(() => undefined),
+      confirm: { withinMs: limits.queueConfirmMs, laterWithinMs: limits.queueConfirmLaterMs },
+      ...(limits.replicaAcks > 0 && {
+        replicaAck: { replicas: limits.replicaAcks, timeoutMs: limits.replicaAckTimeoutMs },
+      }),
     }),
   ]);
-  if (!outcome.queued) {
-    deps.logger.error({ err: outcome.error, requestId: draft.requestId }, "could not queue a call request");
+  const tellNotQueued = async () => {
     await deps.ledger.finishNotQueued(request).catch(warn("could not clear the pending record"));
     await ack.edit(
       shown,
       describeRefusal("could-not-queue", { chat: draft.target.title, botUsername: deps.botUsername }),
     );
+  };
+  if (!outcome.queued && outcome.unknown) {
+    deps.logger.error(
+      { err: outcome.error, requestId: draft.requestId },
+      "not known whether a call request was queued",
+    );
+    await ack.edit(shown, QUEUE_UNKNOWN_TEXT).catch(warn("could not say that the outcome is not known"));
+    // Settled in the background, the promise of the answer kept: the job, when found, edits this
+    // message with its result; a job not found is said so. If Redis stays away past the look-up
+    // (or this process stops), the written-ahead request is queued by the next start's recovery.
+    void outcome.unknown.later
+      .then(async (presence) => {
+        deps.logger.warn(
+          { requestId: draft.requestId, presence },
+          "looked again for a request whose add ended unclearly",
+        );
+        if (presence === "absent") await tellNotQueued();
+        if (presence === "queued") await deps.ledger.finishQueued(request, draft.now);
+      })
+      .catch(warn("could not settle a request whose add ended unclearly"));
+    return "queue-unknown";
+  }
+  if (!outcome.queued) {
+    deps.logger.error({ err: outcome.error, requestId: draft.requestId }, "could not queue a call request");
+    await tellNotQueued();
     return "could-not-queue";
   }
   // Harmless when it fails: the next start finds the job and clears the record; a redelivery finds it too.
