@@ -54,7 +54,11 @@ export interface BotLimits {
    * sets 1 for a `redis+sentinel://` REDIS_URL (README, "Redis Sentinel"). @defaultValue 0
    */
   replicaAcks: number;
-  /** The WAIT's timeout; past it the job counts as queued anyway (the master has it). @defaultValue 1_000 */
+  /**
+   * The WAIT's timeout; past it the job counts as queued anyway (the master has it). Short, since
+   * WAIT holds the bot's whole connection (every command behind it) while a replica is slow or down.
+   * @defaultValue 250
+   */
   replicaAckTimeoutMs: number;
 }
 
@@ -76,13 +80,15 @@ export const DEFAULT_BOT_LIMITS: BotLimits = {
   queueConfirmMs: 10_000,
   queueConfirmLaterMs: 30 * 60_000,
   replicaAcks: 0,
-  replicaAckTimeoutMs: 1_000,
+  replicaAckTimeoutMs: 250,
 };
 
 /**
  * The limits a replicated Redis changes: with a `redis+sentinel://` REDIS_URL each job add waits
- * (WAIT) until one replica has it, so a failover right after "Queued" cannot lose it (README,
- * "Redis Sentinel"). A single server has no replica to wait for; a cluster is not covered.
+ * (WAIT) until one replica has it, so that a failover right after the add promotes a replica that
+ * has the job (Sentinel promotes the most up-to-date one; best effort, Redis's WAIT page), and a
+ * failover during the WAIT is found out and looked into (README, "Redis Sentinel"). A single
+ * server has no replica to wait for; a cluster is not covered.
  */
 export function replicatedRedisLimits(redisUrl: string): Partial<BotLimits> {
   return parseRedisAddress(redisUrl).kind === "sentinel" ? { replicaAcks: 1 } : {};
