@@ -38,6 +38,7 @@ export {
   type WorldBot,
 } from "./world/world.ts";
 export {
+  CALL_ACCESS_HASHES_VALUES,
   CALL_INVITE_OF_NON_MEMBER_VALUES,
   CALL_ON_GROUP_UPGRADE_VALUES,
   DEFAULT_WORLD_SETTINGS,

@@ -78,6 +78,15 @@ describe("World: the demo fixture", () => {
     expect(world.accessHash("chat", OLD_GROUP, USERBOT)).toBe("0");
   });
 
+  it("a group call's access hash is the call's own by default, each account's under callAccessHashes per-account", () => {
+    const world = demo();
+    const call = world.createGroupCall(USERBOT, COMMUNITY, { randomId: 9, rtmp: false }, NOW);
+    expect(world.callAccessHash(call, SAM)).toBe(world.callAccessHash(call, USERBOT));
+    world.configure({ callAccessHashes: "per-account" });
+    expect(world.callAccessHash(call, SAM)).not.toBe(world.callAccessHash(call, USERBOT));
+    expect(world.callAccessHash(call, USERBOT)).toBe(world.callAccessHash(call, USERBOT));
+  });
+
   it("rejects an invalid fixture", () => {
     expect(() => new World({ bot: { id: 1 }, users: [], userbots: [], chats: [] })).toThrow();
   });

@@ -58,7 +58,7 @@ export async function refusedCallHasEnded(
 }
 
 /** The chat's scheduled or live call as Telegram names it in the full chat, if any. */
-async function readChatCallRef(
+export async function readChatCallRef(
   invoke: InvokeTelegram,
   target: ResolvedTarget,
 ): Promise<Api.InputGroupCall | undefined> {

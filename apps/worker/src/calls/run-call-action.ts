@@ -1,8 +1,8 @@
 import type { CallActionOutcome, CallActionRequest, CallRef } from "@callbot/shared";
 import { Api } from "telegram";
-import { returnBigInt } from "telegram/Helpers.js";
 import type { ResolvedTarget } from "../peers/resolve-target-peer.ts";
 import type { InvokeTelegram } from "../telegram/invoke-with-timeout.ts";
+import { type ActOnCall, actOnChatCall } from "./act-on-chat-call.ts";
 import { CallJobError } from "./call-job-error.ts";
 import { runForwardRecording } from "./forward-recording.ts";
 import { readCallSnapshot, snapshotOfCall } from "./read-call-snapshot.ts";
@@ -34,7 +34,8 @@ export async function runCallAction(
     case "start":
       return startCall(invoke, requireCall(request), request.onlyIfScheduled === true, target);
     case "end": {
-      const ended = await endCall(invoke, requireCall(request));
+      const call = requireCall(request);
+      const ended = await endCall(actOnChatCall(invoke, target, call), call.id, invoke);
       // The call was being recorded (the bot says so by naming where recordings go): ending it
       // stopped the recording, and Telegram delivers the file as after a stop.
       if (ended.status === "done" && request.forwardTo)
@@ -45,9 +46,12 @@ export async function runCallAction(
       const call = requireCall(request);
       if (request.title === undefined) throw invalid("rename needs a title");
       try {
-        const updates = await invoke(
-          new Api.phone.EditGroupCallTitle({ call: inputCall(call), title: request.title }),
-        );
+        const title = request.title;
+        const updates = await actOnChatCall(
+          invoke,
+          target,
+          call,
+        )((input) => invoke(new Api.phone.EditGroupCallTitle({ call: input, title })));
         return done(readCallSnapshot(updates, call.id));
       } catch (error) {
         // The call already has that title: what the user asked for is true (TDLib counts it as
@@ -57,9 +61,11 @@ export async function runCallAction(
       }
     }
     case "invite-link": {
-      const exported = await invoke(
-        new Api.phone.ExportGroupCallInvite({ call: inputCall(requireCall(request)) }),
-      );
+      const exported = await actOnChatCall(
+        invoke,
+        target,
+        requireCall(request),
+      )((call) => invoke(new Api.phone.ExportGroupCallInvite({ call })));
       return { status: "done", inviteLink: exported.link };
     }
     case "rtmp-credentials":
@@ -134,12 +140,13 @@ async function startCall(
   onlyIfScheduled: boolean,
   target: ResolvedTarget,
 ): Promise<Finished> {
+  const onCall = actOnChatCall(invoke, target, call);
   try {
     if (onlyIfScheduled) {
       // An auto-start looks before it acts: a call started by hand meanwhile costs no start request.
       let current: Api.phone.GroupCall;
       try {
-        current = await invoke(new Api.phone.GetGroupCall({ call: inputCall(call), limit: 1 }));
+        current = await onCall((input) => invoke(new Api.phone.GetGroupCall({ call: input, limit: 1 })));
       } catch (error) {
         // Telegram may refuse to look up an ended call (GROUPCALL_INVALID or GROUPCALL_FORBIDDEN)
         // instead of answering groupCallDiscarded. FORBIDDEN is read as "ended" only once the chat
@@ -152,7 +159,7 @@ async function startCall(
       if (snapshot.state === "active") return { status: "skipped", reason: "already-started" };
       if (snapshot.state === "discarded") return { status: "skipped", reason: "already-ended" };
     }
-    const updates = await invoke(new Api.phone.StartScheduledGroupCall({ call: inputCall(call) }));
+    const updates = await onCall((input) => invoke(new Api.phone.StartScheduledGroupCall({ call: input })));
     return done(readCallSnapshot(updates, call.id));
   } catch (error) {
     const { errorName } = readTelegramFailure(error);
@@ -164,10 +171,10 @@ async function startCall(
   }
 }
 
-async function endCall(invoke: InvokeTelegram, call: CallRef): Promise<Finished> {
+async function endCall(onCall: ActOnCall, callId: string, invoke: InvokeTelegram): Promise<Finished> {
   try {
-    const updates = await invoke(new Api.phone.DiscardGroupCall({ call: inputCall(call) }));
-    return done(readCallSnapshot(updates, call.id));
+    const updates = await onCall((input) => invoke(new Api.phone.DiscardGroupCall({ call: input })));
+    return done(readCallSnapshot(updates, callId));
   } catch (error) {
     if (ENDED_ERRORS.has(readTelegramFailure(error).errorName)) {
       return { status: "skipped", reason: "already-ended" };
@@ -183,10 +190,6 @@ function done(call: ReturnType<typeof readCallSnapshot>): Finished {
 function requireCall(request: CallActionRequest): CallRef {
   if (!request.call) throw invalid(`${request.action} needs the call`);
   return request.call;
-}
-
-function inputCall(call: CallRef): Api.InputGroupCall {
-  return new Api.InputGroupCall({ id: returnBigInt(call.id), accessHash: returnBigInt(call.accessHash) });
 }
 
 /** A request that fits the schema but not its action: a bug on the bot's side, not worth a retry. */

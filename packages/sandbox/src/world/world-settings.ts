@@ -126,6 +126,17 @@ export const worldSettingsSchema = z
      */
     endedCallLookup: z.enum(["discarded", "invalid", "forbidden"]),
     /**
+     * Whose a group call's access_hash is. core.telegram.org documents inputGroupCall (id,
+     * access_hash) without saying; a chat's and a user's access hash are per account (Telethon
+     * glossary). The call's own is the most plausible reading: messageActionGroupCall and
+     * messageActionGroupCallScheduled carry `call:InputGroupCall` inside a chat's service message,
+     * which a channel holds once for every member (ct:constructor/messageActionGroupCall).
+     * - "per-call" (default): one access hash per call, the same for every account;
+     * - "per-account": each account sees its own (in groupCall, updateGroupCall, the full chat's
+     *   `call` and service messages) and another account's gets 400 GROUPCALL_INVALID.
+     */
+    callAccessHashes: z.enum(["per-call", "per-account"]),
+    /**
      * How many users one phone.inviteToGroupCall may name. Telegram documents no server limit;
      * TDLib's td_api.tl (inviteVideoChatParticipants) says "At most 10 users can be invited
      * simultaneously" and tdesktop sends slices of 10 (calls_group_call.cpp, kMaxInvitePerSlice).
@@ -186,6 +197,7 @@ export const DEFAULT_WORLD_SETTINGS: Readonly<WorldSettings> = Object.freeze({
   startOfLiveCall: "already-started",
   callOnGroupUpgrade: "moves",
   endedCallLookup: "discarded",
+  callAccessHashes: "per-call",
   callInviteBatchLimit: 10,
   callInviteOfNonMember: "refused",
   participantCountUpdates: "pushed",
@@ -199,6 +211,7 @@ export const SCHEDULED_CALL_EXPIRY_VALUES = worldSettingsSchema.shape.scheduledC
 export const START_OF_LIVE_CALL_VALUES = worldSettingsSchema.shape.startOfLiveCall.options;
 export const CALL_ON_GROUP_UPGRADE_VALUES = worldSettingsSchema.shape.callOnGroupUpgrade.options;
 export const ENDED_CALL_LOOKUP_VALUES = worldSettingsSchema.shape.endedCallLookup.options;
+export const CALL_ACCESS_HASHES_VALUES = worldSettingsSchema.shape.callAccessHashes.options;
 export const CALL_INVITE_OF_NON_MEMBER_VALUES = worldSettingsSchema.shape.callInviteOfNonMember.options;
 export const PARTICIPANT_COUNT_UPDATES_VALUES = worldSettingsSchema.shape.participantCountUpdates.options;
 

@@ -336,6 +336,12 @@ export class World extends EventEmitter<WorldEvents> {
    * "access hash"), and a hash another account was given is refused (CHANNEL_INVALID).
    * Basic groups have none in MTProto; "0" keeps the field a valid long.
    */
+  /** The access hash of a group call as `accountId` is given it (settings.callAccessHashes). */
+  callAccessHash(call: WorldGroupCall, accountId: number): string {
+    if (this.settings.callAccessHashes === "per-call") return call.accessHash;
+    return seededLong(this.seed, "call-access-hash", call.id, "seen-by", accountId);
+  }
+
   accessHash(kind: "user" | "chat", id: number, accountId: number): string {
     if (kind === "chat" && this.chats.get(id)?.type === "group") return "0";
     return seededLong(this.seed, kind, id, "seen-by", accountId);

@@ -90,7 +90,7 @@ export function requireUser(ctx: RequestContext, userId: number): WorldUser {
 export function callFromInput(ctx: RequestContext, input: unknown): WorldGroupCall {
   if (!(input instanceof Api.InputGroupCall)) throw new TelegramRpcError(400, "GROUPCALL_INVALID");
   const call = ctx.world.getGroupCall(input.id.toString());
-  if (!call || call.accessHash !== input.accessHash.toString())
+  if (!call || ctx.world.callAccessHash(call, ctx.accountId) !== input.accessHash.toString())
     throw new TelegramRpcError(400, "GROUPCALL_INVALID");
   return call;
 }

@@ -231,12 +231,16 @@ export function peerOfChat(chat: WorldChat): Api.TypePeer {
 
 // ---- group calls ----
 
-export function inputGroupCallOf(call: WorldGroupCall): Api.InputGroupCall {
-  return new Api.InputGroupCall({ id: long(call.id), accessHash: long(call.accessHash) });
+/** The call as `viewerId` may name it (its access hash as that account is given it). */
+export function inputGroupCallOf(world: World, call: WorldGroupCall, viewerId: number): Api.InputGroupCall {
+  return new Api.InputGroupCall({
+    id: long(call.id),
+    accessHash: long(world.callAccessHash(call, viewerId)),
+  });
 }
 
-function writeInputGroupCall(w: TlWriter, call: WorldGroupCall): void {
-  w.uint(C.inputGroupCall).long(call.id).long(call.accessHash);
+function writeInputGroupCall(w: TlWriter, call: WorldGroupCall, accessHash: string): void {
+  w.uint(C.inputGroupCall).long(call.id).long(accessHash);
 }
 
 /** Telegram's per-call limit on participants with video; clients only display it. */
@@ -245,12 +249,18 @@ const UNMUTED_VIDEO_LIMIT = 30;
 /** Who looks at a call: groupCall flags such as can_change_join_muted depend on it. */
 export interface CallViewer {
   id: number;
+  /** The call's access hash as this account is given it (World.callAccessHash). */
+  accessHash: string;
   /** Owner or manage_call admin of the call's chat. */
   manages: boolean;
 }
 
 export function callViewer(world: World, call: WorldGroupCall, viewerId: number): CallViewer {
-  return { id: viewerId, manages: canManageCalls(world.memberRole(call.chatId, viewerId)) };
+  return {
+    id: viewerId,
+    accessHash: world.callAccessHash(call, viewerId),
+    manages: canManageCalls(world.memberRole(call.chatId, viewerId)),
+  };
 }
 
 /** groupCall#cdf8d3e3, or groupCallDiscarded#7780bcb4 once the call has ended. */
@@ -258,7 +268,7 @@ export function writeGroupCall(w: TlWriter, call: WorldGroupCall, viewer: CallVi
   if (call.state === "discarded") {
     w.uint(C.groupCallDiscarded)
       .long(call.id)
-      .long(call.accessHash)
+      .long(viewer.accessHash)
       .int(call.duration ?? 0);
     return;
   }
@@ -280,7 +290,7 @@ export function writeGroupCall(w: TlWriter, call: WorldGroupCall, viewer: CallVi
       ]),
     )
     .long(call.id)
-    .long(call.accessHash)
+    .long(viewer.accessHash)
     .int(call.participants.size);
   if (call.title !== undefined) w.string(call.title);
   if (recording !== undefined) w.int(recording.startDate);
@@ -304,25 +314,26 @@ function writeServiceAction(
   w: TlWriter,
   service: NonNullable<WorldMessage["service"]>,
   call: WorldGroupCall,
+  accessHash: string,
 ): void {
   switch (service.kind) {
     case "video_chat_scheduled":
       w.uint(C.actionGroupCallScheduled);
-      writeInputGroupCall(w, call);
+      writeInputGroupCall(w, call, accessHash);
       w.int(service.startDate);
       return;
     case "video_chat_started":
       w.uint(C.actionGroupCall).uint(0);
-      writeInputGroupCall(w, call);
+      writeInputGroupCall(w, call, accessHash);
       return;
     case "video_chat_ended":
       w.uint(C.actionGroupCall).uint(1);
-      writeInputGroupCall(w, call);
+      writeInputGroupCall(w, call, accessHash);
       w.int(service.duration);
       return;
     case "video_chat_participants_invited":
       w.uint(C.actionInviteToGroupCall);
-      writeInputGroupCall(w, call);
+      writeInputGroupCall(w, call, accessHash);
       w.vector(service.userIds.length);
       for (const userId of service.userIds) w.long(userId);
       return;
@@ -374,7 +385,7 @@ export function messageToTl(
       else if (sender?.kind === "user") w.uint(C.peerUser).long(sender.id);
       writePeerOfChat(w, chat);
       w.int(message.date);
-      writeServiceAction(w, service, call);
+      writeServiceAction(w, service, call, world.callAccessHash(call, viewerId));
     });
   }
   // Plain text messages are rare on MTProto here (pushed only); gramjs's class is fine for them.

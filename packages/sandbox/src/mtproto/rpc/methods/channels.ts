@@ -47,7 +47,7 @@ function fullChannel(ctx: RequestContext, chat: WorldChat): Api.messages.ChatFul
         migratedFromMaxId: world.messages(-chat.migratedFrom).at(-1)?.id ?? 0,
       }),
       pts: Math.max(1, lastId),
-      ...(call && { call: inputGroupCallOf(call) }),
+      ...(call && { call: inputGroupCallOf(ctx.world, call, ctx.accountId) }),
     }),
     chats: [chat, ...(linked ? [linked] : [])].map((c) => embed<Api.TypeChat>(chatToTl(world, c, accountId))),
     users: [],

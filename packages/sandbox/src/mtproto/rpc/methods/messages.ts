@@ -96,7 +96,7 @@ function fullBasicGroup(ctx: RequestContext, chat: WorldChat): Api.messages.Chat
       about: "",
       participants: new Api.ChatParticipants({ chatId: long(chat.id), participants, version: 1 }),
       notifySettings: new Api.PeerNotifySettings({}),
-      ...(call && { call: inputGroupCallOf(call) }),
+      ...(call && { call: inputGroupCallOf(ctx.world, call, ctx.accountId) }),
     }),
     chats: [embed(chatToTl(world, chat, accountId))],
     users: participants.flatMap((participant) => {
