@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { REDIS_URL } from "@callbot/test-support";
+import { REDIS_URL, StallableProxy } from "@callbot/test-support";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { lookForJob } from "../src/newcall/look-for-job.ts";
-import { mayHaveBeenApplied, withdrawLateJob } from "../src/newcall/queue-call-request.ts";
+import { mayHaveBeenApplied, queueCallRequest, withdrawLateJob } from "../src/newcall/queue-call-request.ts";
 
 const prefix = `test-${randomUUID()}`;
 const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
@@ -73,5 +73,48 @@ describe("an add that ended unclearly (its answer lost with the connection, a fa
       true,
     );
     expect(mayHaveBeenApplied(new Error("Connection is closed."))).toBe(true);
+  });
+});
+
+describe("Redis stops answering while a /newcall's job is being added", () => {
+  it("the outcome is 'not known' (never 'not queued') until Redis answers; then the job is found", async () => {
+    const { hostname, port } = new URL(REDIS_URL);
+    const proxy = await StallableProxy.start({ host: hostname, port: Number(port || 6379) });
+    // The bot's producer connection (no offline queue), through the proxy.
+    const connection = new Redis(proxy.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    connection.on("error", () => undefined);
+    const name = `stalled-${randomUUID()}`;
+    const queue = new Queue(name, { connection, prefix });
+    queue.on("error", () => undefined);
+    const direct = new Queue(name, { connection: redis, prefix });
+    try {
+      await queue.waitUntilReady();
+      proxy.stall();
+      const outcome = await queueCallRequest(
+        queue,
+        {
+          v: 1,
+          kind: "create-call",
+          requestId: "newcall_-1001500000001_9",
+          requester: { userId: 1001, chatId: -1001500000001, messageId: 9 },
+          ack: { chatId: -1001500000001, messageId: 10 },
+          target: { chatId: -1001500000001, title: "Demo Community" },
+          rtmp: false,
+          timeZone: "UTC",
+          requestedAt: Date.now(),
+        },
+        { timeoutMs: 300, logger, confirm: { withinMs: 800, laterWithinMs: 20_000 } },
+      );
+      if (outcome.queued || outcome.unknown === undefined) throw new Error("expected 'not known'");
+      proxy.resume();
+      expect(await outcome.unknown.later).toBe("queued");
+      expect(await direct.getJob("newcall_-1001500000001_9")).toBeDefined();
+    } finally {
+      await direct.obliterate({ force: true });
+      await direct.close();
+      await queue.close().catch(() => undefined);
+      connection.disconnect();
+      await proxy.close();
+    }
   });
 });

@@ -7,4 +7,5 @@ export { PrivateRedis, type PrivateRedisOptions } from "./private-redis.ts";
 export { PseudoTerminal } from "./pseudo-terminal.ts";
 export { type Exit, logMessageOf, ServiceProcess, type ServiceProcessOptions } from "./service-process.ts";
 export { REDIS_URL } from "./shared-redis.ts";
+export { StallableProxy } from "./stallable-proxy.ts";
 export { waitFor } from "./wait-for.ts";

@@ -1,11 +1,10 @@
 import { createRedisConnection, QUEUE_NAMES, randomIdFromKey } from "@callbot/shared";
-import { REDIS_URL, waitFor } from "@callbot/test-support";
+import { REDIS_URL, StallableProxy, waitFor } from "@callbot/test-support";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { WHO } from "./support/faults-world.ts";
 import { OutputCapture, secretsOf } from "./support/output-capture.ts";
 import { type Pipeline, startPipeline } from "./support/pipeline.ts";
 import { startStalledChecker } from "./support/stalled-jobs.ts";
-import { StallableProxy } from "./support/tcp-proxy.ts";
 
 /** Checklist line 8: the worker's link to Redis stalls for longer than the job lock. */
 const capture = new OutputCapture();

@@ -1,7 +1,7 @@
 import { connect, createServer, type Server, type Socket } from "node:net";
 
 /**
- * A TCP proxy between a client (the worker) and Redis that the test can stall: while stalled,
+ * A TCP proxy between a client (the worker, the bot's queue) and Redis that a test can stall: while stalled,
  * no byte moves either way and no connection is closed, which is what a congested or
  * half-dead network looks like to both ends (unlike a reset, which ioredis notices at once).
  */
