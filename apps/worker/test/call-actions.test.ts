@@ -1,5 +1,5 @@
 import { demoWorldPath, readWorldFixture, START_OF_LIVE_CALL_VALUES, World } from "@callbot/sandbox";
-import { CALL_JOB_NAMES } from "@callbot/shared";
+import { CALL_JOB_NAMES, callActionVersion } from "@callbot/shared";
 import { DEMO, DEMO_CHATS, waitFor } from "@callbot/test-support";
 import { describe, expect, it } from "vitest";
 import {
@@ -32,6 +32,26 @@ describe("call actions through the queue", () => {
     expect(h.sandbox.world.getGroupCall(call.id)?.state).toBe("active");
     expect(h.mtprotoCount("phone.startScheduledGroupCall")).toBe(1);
     expect(await actionResults(h, request.requestId)).toHaveLength(1);
+  });
+
+  it("a call named by another account's reference (access hashes per account): the chat's own is read, and the action done, not reported as ended", async () => {
+    h.sandbox.world.configure({ callAccessHashes: "per-account" });
+    const call = callMadeByHand(h, DEMO_CHATS.community, { scheduleInSeconds: 3600, title: "Theirs" });
+    // The reference as another account was given it (the one that made the call, say).
+    const theirs = { id: call.id, accessHash: h.sandbox.world.callAccessHash(call, DEMO.olga) };
+    const run = async (action: "start" | "mute-new-participants" | "end") => {
+      const request = actionRequest(DEMO_CHATS.community, action, {
+        v: callActionVersion(action),
+        call: theirs,
+      });
+      await addAction(h, request);
+      return (await finalActionResult(h, request.requestId)).outcome;
+    };
+    expect(await run("start")).toMatchObject({ status: "done", call: { id: call.id, state: "active" } });
+    expect(await run("mute-new-participants")).toMatchObject({ status: "done" });
+    expect(h.sandbox.world.getGroupCall(call.id)?.joinMuted).toBe(true);
+    expect(await run("end")).toMatchObject({ status: "done", call: { id: call.id, state: "discarded" } });
+    expect(h.sandbox.world.getGroupCall(call.id)?.state).toBe("discarded");
   });
 
   it("ends a live call; ending it again is skipped as already ended, not a failure", async () => {

@@ -1,7 +1,7 @@
 import type { CallRef, CallSnapshot } from "@callbot/shared";
 import { Api } from "telegram";
-import { returnBigInt } from "telegram/Helpers.js";
 import type { InvokeTelegram } from "../telegram/invoke-with-timeout.ts";
+import { type ActOnCall, inputCallOf } from "./act-on-chat-call.ts";
 import { readCallSnapshot } from "./read-call-snapshot.ts";
 import { readTelegramFailure } from "./read-telegram-failure.ts";
 
@@ -26,16 +26,17 @@ export type InCallControlOutcome =
   /** What was asked is already true (Telegram answered GROUPCALL_NOT_MODIFIED). */
   | { status: "skipped"; reason: "already-recording" | "not-recording" | "already-set" };
 
-/** Runs one control; refusals other than "already so" are thrown for the usual error handling. */
+/**
+ * Runs one control; refusals other than "already so" are thrown for the usual error handling.
+ * `onCall` names the call (actOnChatCall: the chat's own reference if Telegram refuses the
+ * request's); without it, the request's reference alone.
+ */
 export async function runInCallControl(
   invoke: InvokeTelegram,
   call: CallRef,
   control: InCallControl,
+  onCall: ActOnCall = (request) => request(inputCallOf(call)),
 ): Promise<InCallControlOutcome> {
-  const input = new Api.InputGroupCall({
-    id: returnBigInt(call.id),
-    accessHash: returnBigInt(call.accessHash),
-  });
   const changed = (updates: Api.TypeUpdates): InCallControlOutcome => {
     const snapshot = readCallSnapshot(updates, call.id);
     return { status: "done", ...(snapshot ? { call: snapshot } : {}) };
@@ -44,37 +45,45 @@ export async function runInCallControl(
     case "record-start":
       return unlessAlready("already-recording", async () =>
         changed(
-          await invoke(
-            new Api.phone.ToggleGroupCallRecord({
-              call: input,
-              start: true,
-              ...(control.title ? { title: control.title } : {}),
-              // video and video_portrait share flags.2: the orientation goes only with video,
-              // and must go with it (gramjs would write a request Telegram cannot read).
-              ...(control.video ? { video: true, videoPortrait: control.portrait } : {}),
-            }),
+          await onCall((input) =>
+            invoke(
+              new Api.phone.ToggleGroupCallRecord({
+                call: input,
+                start: true,
+                ...(control.title ? { title: control.title } : {}),
+                // video and video_portrait share flags.2: the orientation goes only with video,
+                // and must go with it (gramjs would write a request Telegram cannot read).
+                ...(control.video ? { video: true, videoPortrait: control.portrait } : {}),
+              }),
+            ),
           ),
         ),
       );
     case "record-stop":
       return unlessAlready("not-recording", async () =>
-        changed(await invoke(new Api.phone.ToggleGroupCallRecord({ call: input, start: false }))),
+        changed(
+          await onCall((input) => invoke(new Api.phone.ToggleGroupCallRecord({ call: input, start: false }))),
+        ),
       );
     case "mute-new-participants":
       return unlessAlready("already-set", async () =>
         changed(
-          await invoke(new Api.phone.ToggleGroupCallSettings({ call: input, joinMuted: control.muted })),
+          await onCall((input) =>
+            invoke(new Api.phone.ToggleGroupCallSettings({ call: input, joinMuted: control.muted })),
+          ),
         ),
       );
     case "speaker-link": {
-      const exported = await invoke(
-        new Api.phone.ExportGroupCallInvite({ call: input, canSelfUnmute: true }),
+      const exported = await onCall((input) =>
+        invoke(new Api.phone.ExportGroupCallInvite({ call: input, canSelfUnmute: true })),
       );
       return { status: "done", speakerLink: exported.link };
     }
     case "reset-links":
       return changed(
-        await invoke(new Api.phone.ToggleGroupCallSettings({ call: input, resetInviteHash: true })),
+        await onCall((input) =>
+          invoke(new Api.phone.ToggleGroupCallSettings({ call: input, resetInviteHash: true })),
+        ),
       );
   }
 }

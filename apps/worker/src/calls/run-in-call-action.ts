@@ -1,6 +1,7 @@
 import type { CallActionOutcome, CallActionRequest, CallRef } from "@callbot/shared";
 import type { ResolvedTarget } from "../peers/resolve-target-peer.ts";
 import type { InvokeTelegram } from "../telegram/invoke-with-timeout.ts";
+import { actOnChatCall } from "./act-on-chat-call.ts";
 import { CallJobError } from "./call-job-error.ts";
 import { type InCallControl, runInCallControl } from "./in-call-controls.ts";
 import { inviteToCall } from "./invite-to-call.ts";
@@ -56,7 +57,12 @@ export async function runInCallAction(
       }),
     };
   }
-  const outcome = await runInCallControl(deps.invoke, call, controlOf(request));
+  const outcome = await runInCallControl(
+    deps.invoke,
+    call,
+    controlOf(request),
+    actOnChatCall(deps.invoke, target, call),
+  );
   if (outcome.status === "skipped") return outcome;
   if (request.action === "record-stop" && request.forwardTo) {
     await deps.planForward(request, Math.floor(deps.now() / 1000));
