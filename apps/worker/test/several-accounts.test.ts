@@ -1,4 +1,4 @@
-import { multiAssistantWorld } from "@callbot/sandbox";
+import { multiAssistantWorld, SOLO_ROOM } from "@callbot/sandbox";
 import {
   type AssistantRights,
   accountCallsQueueName,
@@ -6,13 +6,15 @@ import {
   CALL_JOB_DEFAULTS,
   CALL_JOB_NAMES,
   type CreateCallRequest,
+  type EmptyWatchRequest,
+  emptyWatchJobId,
   readAssistantRegistry,
   readAssistantRights,
   recordAssistantRights,
   type TargetChat,
   writeAssistantEntry,
 } from "@callbot/shared";
-import { DEMO, DEMO_CHATS, waitFor } from "@callbot/test-support";
+import { DEMO, DEMO_CHATS, finishedJob, waitFor } from "@callbot/test-support";
 import { type JobsOptions, Queue } from "bullmq";
 import { describe, expect, it } from "vitest";
 import { harnessPerTest, type WorkerHarness } from "./support/worker-harness.ts";
@@ -25,12 +27,19 @@ const SESSIONS = {
 type Account = keyof typeof SESSIONS;
 
 /** One worker per account, as `pnpm start:worker` with each account's session would run. */
-async function startAccounts(h: WorkerHarness, accounts: Account[]): Promise<void> {
+async function startAccounts(
+  h: WorkerHarness,
+  accounts: Account[],
+  options: { emptyWatchMinuteMs?: number } = {},
+): Promise<void> {
   await Promise.all(
     accounts.map(
       (id) =>
-        h.startWorker({ config: h.config(h.sandbox.info.sessions[SESSIONS[id]]), statusHeartbeatMs: 300 })
-          .ready,
+        h.startWorker({
+          config: h.config(h.sandbox.info.sessions[SESSIONS[id]]),
+          statusHeartbeatMs: 300,
+          ...options,
+        }).ready,
     ),
   );
 }
@@ -234,5 +243,72 @@ describe("several assistant accounts, one worker each", () => {
     expect((await h.finalResult(refused.requestId)).outcome.status).toBe("failed");
     const learnt = await readAssistantRights(h.connection, h.prefix, DEMO.noRightsClub, Date.now());
     expect([...learnt.values()]).toEqual(["none"]);
+  });
+});
+
+/** Solo Room made private (no username): only its members, 2002 among the assistants, see its calls. */
+function privateSoloRoomWorld() {
+  const world = multiAssistantWorld();
+  return {
+    ...world,
+    chats: world.chats.map((chat) => {
+      if (chat.id !== SOLO_ROOM.id) return chat;
+      const { username: _public, ...rest } = chat;
+      return rest;
+    }),
+  };
+}
+
+describe("the end-when-empty watch with several accounts", () => {
+  const h = harnessPerTest({ sandbox: { world: privateSoloRoomWorld() }, worker: false });
+  const MINUTE_MS = 300;
+  const soloRoom: TargetChat = { chatId: DEMO.soloRoom, title: SOLO_ROOM.title };
+
+  it("is done by the account that made the call, every tick, and ends the call once", async () => {
+    await startAccounts(h, [2001, 2002], { emptyWatchMinuteMs: MINUTE_MS });
+    await knowRights(h, soloRoom, { 2001: "none", 2002: "admin" });
+    const create = h.request({ target: soloRoom });
+    await h.addJob(create);
+    const created = (await h.finalResult(create.requestId)).outcome;
+    if (created.status !== "created") throw new Error(`not created: ${created.status}`);
+    expect(creatorIn(h, soloRoom)).toBe(DEMO.assistantTwo);
+    const call = h.sandbox.calls(soloRoom.chatId)[0];
+    if (!call) throw new Error("no call");
+    h.sandbox.callParticipants(soloRoom.chatId, { guests: 1 });
+
+    // As the bot queues it (follow-empty-watch.ts): into the shared queue, which both workers drain.
+    const jobId = emptyWatchJobId(call.id);
+    const watch: EmptyWatchRequest = {
+      v: 1,
+      kind: "empty-watch",
+      requestId: jobId,
+      target: soloRoom,
+      call: { id: call.id, accessHash: call.accessHash },
+      emptyMinutes: 1,
+      requestedAt: Date.now(),
+    };
+    await h.calls.add(CALL_JOB_NAMES.emptyWatch, watch, { ...CALL_JOB_DEFAULTS, jobId });
+    const watching = accountQueue(h, 2002);
+    try {
+      const progressOf = async () =>
+        ((await watching.getJob(jobId))?.progress ?? {}) as { ticks?: number; failedTicks?: number };
+      // Several ticks with someone in the call: 2001, not in the chat, would see GROUPCALL_FORBIDDEN
+      // ("the call is over") on any tick it took, and drop the watch.
+      await waitFor(async () => ((await progressOf()).ticks ?? 0) >= 4 || undefined, "watch ticks");
+      expect(h.sandbox.world.getGroupCall(call.id)?.state).toBe("active");
+      h.sandbox.callParticipants(soloRoom.chatId, { leave: "all" });
+      await waitFor(
+        () => h.sandbox.world.getGroupCall(call.id)?.state === "discarded" || undefined,
+        "the empty call ended",
+      );
+      const done = await finishedJob(watching, jobId);
+      expect(done.returnvalue).toEqual({ status: "ended-empty" });
+      expect((await progressOf()).failedTicks).toBe(0);
+      expect(h.mtprotoCount("phone.discardGroupCall")).toBe(1);
+      // The shared queue handed it on, and ran no tick itself.
+      expect((await h.finishedJob(jobId)).returnvalue).toEqual({ forwardedTo: DEMO.assistantTwo });
+    } finally {
+      await watching.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { addCallsJob, CALL_JOB_NAMES, type CallsQueue, emptyWatchJobId } from "@callbot/shared";
 import type { Logger } from "pino";
+import { accountCallQueues } from "../calls/account-call-queues.ts";
 import type { CallEntry } from "../calls-registry/call-entry.ts";
 import type { ChatCallSettingsStore } from "../chat-settings/chat-call-settings.ts";
 import type { Clock } from "../clock.ts";
@@ -23,11 +24,14 @@ export function followEmptyWatch(deps: {
     const jobId = emptyWatchJobId(entry.call.id);
     if (entry.state === "ended" || entry.state === "failed") {
       // Ended by hand: a waiting watch is cancelled. (One running right now finds the call over;
-      // a finished one stays, with its outcome, for the dashboard.)
-      const job = await deps.callsQueue.getJob(jobId);
-      if (job && WAITING_STATES.has(await job.getState())) {
-        await job.remove();
-        deps.logger.info({ callId: entry.call.id }, "end-when-empty watch cancelled");
+      // a finished one stays, with its outcome, for the dashboard.) With several assistant
+      // accounts the watch waits in the queue of the account that watches the call.
+      for (const queue of [deps.callsQueue, ...(await accountCallQueues(deps.callsQueue))]) {
+        const job = await queue.getJob(jobId);
+        if (job && WAITING_STATES.has(await job.getState())) {
+          await job.remove();
+          deps.logger.info({ callId: entry.call.id }, "end-when-empty watch cancelled");
+        }
       }
       return;
     }
