@@ -11,7 +11,7 @@ export { type NewCallCommand, parseNewCallCommand } from "./newcall/parse-new-ca
 export { type BotKeys, botKeys } from "./redis/bot-keys.ts";
 export { type ReminderSubscriptions, reminderSubscriptions } from "./reminders/reminder-subscriptions.ts";
 export { BOT_RIGHT_NAMES } from "./setup/bot-right-names.ts";
-export { isReady, type SetupReport } from "./setup/check-chat-setup.ts";
+export { type AssistantFacts, isReady, mayCreateCalls, type SetupReport } from "./setup/check-chat-setup.ts";
 export { checkKnownChats, type KnownChatCheck, type KnownChatsCheck } from "./setup/check-known-chats.ts";
 export { type RunningBot, type StartBotOptions, startBot } from "./start-bot.ts";
 export { botApiFor } from "./telegram/bot-api-for.ts";

@@ -6,7 +6,7 @@ describe("/help and /start", () => {
   it("go out in messages Telegram accepts (4096 characters each), at most two, with the longest names they can carry", () => {
     const facts = {
       botUsername: "a".repeat(32),
-      assistant: `@${"b".repeat(32)}`,
+      assistants: [1, 2, 3, 4, 5].map((n) => `@${String(n).repeat(32)}`),
       timeZone: "America/Argentina/ComodRivadavia",
     };
     for (const text of [renderHelp(facts), renderStart(facts)]) {

@@ -4,7 +4,8 @@ import {
   readAssistantRegistry,
   routeToAssistant,
 } from "@callbot/shared";
-import { type AssistantForChatDeps, learnAssistantRights, nameOf } from "./assistant-for-chat.ts";
+import { type AssistantForChatDeps, learnAssistantRights } from "./assistant-for-chat.ts";
+import { assistantEntryName } from "./known-assistants.ts";
 
 /** Whether an online account may act on the chat's call, and if not, what the requester reads. */
 export type ActionAssistantCheck = { ok: true } | { ok: false; text: string; alert: string };
@@ -40,8 +41,8 @@ function refusal(
   online: readonly AssistantEntry[],
   down: readonly AssistantEntry[],
 ): { text: string; alert: string } {
-  const offline = down.map(nameOf).join(", ");
-  const others = online.map(nameOf).join(", ");
+  const offline = down.map(assistantEntryName).join(", ");
+  const others = online.map(assistantEntryName).join(", ");
   const right = request.ownerOnly ? "the chat's owner" : `an admin with the "Manage video chats" right`;
   return {
     text: `⚠️ I cannot do that in «${request.chatTitle}» right now: none of my assistant accounts that are online may (${others}), and ${offline} ${down.length === 1 ? "is" : "are"} offline (its Telegram session ended, or its worker stopped). Nothing was done. Try again once it is back online, or make ${others} ${right} there.`,

@@ -12,6 +12,7 @@ import type { ChatMember } from "grammy/types";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { isUserNotFound } from "../telegram/bot-api-errors.ts";
+import { assistantEntryName } from "./known-assistants.ts";
 
 export interface AssistantForChatDeps {
   api: Pick<Api, "getChatMember">;
@@ -122,20 +123,15 @@ export function createAssistantChecker(
   };
 }
 
-export function nameOf(entry: AssistantEntry): string {
-  return entry.username
-    ? `@${entry.username}`
-    : `${entry.firstName || "an assistant"} (id ${entry.accountId})`;
-}
-
 /** The refusal: which accounts could be made an admin, and how to check with /setup. */
 export function noEligibleAssistantText(
   request: AssistantRequest,
   online: readonly AssistantEntry[],
 ): string {
-  const names = online.map(nameOf).join(", ");
+  const names = online.map(assistantEntryName).join(", ");
+  const setup = `send /setup in the chat (or /setup ${request.chatUsername ? `@${request.chatUsername}` : request.chatId} to me)`;
   if (request.rtmp) {
-    return `None of my assistant accounts owns «${request.chatTitle}», and Telegram lets only a chat's owner start a livestream. Leave out "rtmp" to create a video chat, or make the chat's owner one of the assistant accounts (${names}). Nothing was queued.`;
+    return `None of my assistant accounts owns «${request.chatTitle}», and Telegram lets only a chat's owner start a livestream. Leave out "rtmp" to create a video chat (${setup} to see which account may), or make the chat's owner one of the assistant accounts (${names}). Nothing was queued.`;
   }
-  return `None of my assistant accounts may create video chats in «${request.chatTitle}». Make one of them an admin there with the "Manage video chats" right: ${names}. Then send /setup in the chat (or /setup ${request.chatUsername ? `@${request.chatUsername}` : request.chatId} to me) to check. Nothing was queued.`;
+  return `None of my assistant accounts may create video chats in «${request.chatTitle}». Make one of them an admin there with the "Manage video chats" right: ${names}. Then ${setup} to check. Nothing was queued.`;
 }

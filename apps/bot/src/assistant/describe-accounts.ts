@@ -1,6 +1,7 @@
 import { accountCallsQueueName, formatWait, readAssistantRegistry } from "@callbot/shared";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import { assistantEntryName } from "./known-assistants.ts";
 
 /**
  * /status's lines about each assistant account, when there are several: its state, a flood wait
@@ -16,9 +17,7 @@ export async function describeAccounts(redis: Redis, prefix: string, now: number
     try {
       const counts = await queue.getJobCounts("waiting", "prioritized", "active");
       const held = (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.active ?? 0);
-      const name = entry.username
-        ? `@${entry.username}`
-        : `${entry.firstName ?? "account"} (${entry.accountId})`;
+      const name = assistantEntryName(entry);
       const state =
         entry.state === "online" ? "online" : entry.state === "session-dead" ? "session ended" : "stopped";
       const flood =

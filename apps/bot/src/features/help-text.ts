@@ -2,8 +2,8 @@ import { MAX_CALL_TITLE_LENGTH } from "@callbot/shared";
 
 export interface HelpFacts {
   botUsername: string;
-  /** "@callbot_assistant" or "the assistant account". */
-  assistant: string;
+  /** The assistant accounts' names ("@callbot_assistant"); empty while no worker has published one. */
+  assistants: readonly string[];
   timeZone: string;
 }
 
@@ -43,7 +43,7 @@ export function renderHelp(facts: HelpFacts): string {
     "",
     "Set-up, once per chat:",
     `1. Add me (@${facts.botUsername}) to the group or channel as an admin with "Invite users", "Add new admins" and "Manage video chats".`,
-    `2. Send /setup in the group (for a channel: /setup @yourchannel here). I check that ${facts.assistant} is in the chat, not banned, and an admin with "Manage video chats", and fix what I can with one tap: add it, unban it, give it the right. That account starts the calls: Telegram does not let bots do it.`,
+    setupStep(facts.assistants),
     '3. You must be the chat\'s owner, or an admin with "Manage video chats". Livestreams need the owner.',
     "",
     "In a group:",
@@ -97,6 +97,16 @@ export function renderHelp(facts: HelpFacts): string {
     "/announce on|off: I pin an announcement of each scheduled call, with a 🔔 button for private reminders (/announce remind 15: 15 min before; default 10).",
     "/endwhenempty 5|off: I end live calls empty for 5 minutes.",
   ].join("\n");
+}
+
+/** Set-up's step 2, naming the assistant account, or each of several (one admin among them is enough). */
+function setupStep(assistants: readonly string[]): string {
+  const intro = "2. Send /setup in the group (for a channel: /setup @yourchannel here).";
+  if (assistants.length < 2) {
+    const name = assistants[0] ?? "the assistant account";
+    return `${intro} I check that ${name} is in the chat, not banned, and an admin with "Manage video chats", and fix what I can with one tap: add it, unban it, give it the right. That account starts the calls: Telegram does not let bots do it.`;
+  }
+  return `${intro} My assistant accounts are ${assistants.join(", ")}: one of them must be in the chat as an admin with "Manage video chats" (more of them, and calls go on when one is down). I show which are, and fix what I can with one tap. They start the calls: Telegram does not let bots do it.`;
 }
 
 /** /start: a short welcome, then the same help. */

@@ -1,6 +1,6 @@
 import { Composer, type Context } from "grammy";
 import type { Redis } from "ioredis";
-import { assistantName, readUserbotIdentity } from "../assistant/read-userbot-identity.ts";
+import { knownAssistants } from "../assistant/known-assistants.ts";
 import { replyToCommand } from "../telegram/reply-to-command.ts";
 import { splitLongText } from "../telegram/split-long-text.ts";
 import { renderHelp, renderStart } from "./help-text.ts";
@@ -11,14 +11,13 @@ export interface StartHelpDeps {
   timeZoneFor: (userId: number) => string;
 }
 
-/** /start and /help: one sendMessage each (two since the help outgrew one message); the assistant's name comes from Redis, not Telegram. */
+/** /start and /help: one sendMessage each (two since the help outgrew one message); the assistants' names come from Redis, not Telegram. */
 export function createStartHelpFeature(deps: StartHelpDeps): Composer<Context> {
   const feature = new Composer<Context>();
   feature.command(["start", "help"], async (ctx) => {
-    const identity = await readUserbotIdentity(deps.redis, deps.prefix);
     const facts = {
       botUsername: ctx.me.username,
-      assistant: assistantName(identity),
+      assistants: (await knownAssistants(deps.redis, deps.prefix)).map((a) => a.name),
       timeZone: deps.timeZoneFor(ctx.from?.id ?? 0),
     };
     const isStart = ctx.msg.text?.startsWith("/start") ?? false;

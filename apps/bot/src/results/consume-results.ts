@@ -170,6 +170,7 @@ async function reportJoin(result: JoinChatResult, deps: ResultsConsumerDeps): Pr
     keys: botKeys(deps.prefix),
     prefix: deps.prefix,
     logger: deps.logger,
+    clock: deps.clock,
   });
 }
 

@@ -1,5 +1,8 @@
+import type { AssistantRights } from "@callbot/shared";
 import type { Api } from "grammy";
 import type { ChatMember } from "grammy/types";
+import { rightsOfMember } from "../assistant/assistant-for-chat.ts";
+import type { KnownAssistant } from "../assistant/known-assistants.ts";
 import { isUserNotFound } from "../telegram/bot-api-errors.ts";
 
 /**
@@ -22,40 +25,58 @@ export interface AssistantFacts {
 export interface SetupReport {
   chat: { id: number; title: string; type: "group" | "supergroup" | "channel"; username?: string };
   bot: { isAdmin: boolean; missing: BotRight[] };
-  /** Undefined while no worker has ever said which account it is. */
-  assistant: AssistantFacts | undefined;
+  /**
+   * Every assistant account checked (knownAssistants): the one account, or with several online
+   * each of them. Empty while no worker has ever said which account it is.
+   */
+  assistants: AssistantFacts[];
 }
 
-/** Every check passed: calls can be created in this chat. */
-export function isReady(report: SetupReport): boolean {
-  const a = report.assistant;
-  return (
-    a !== undefined &&
-    (a.status === "owner" || (a.status === "admin" && a.canManageVideoChats)) &&
-    !a.anonymous
-  );
+/** Whether this account may create calls in the chat: its owner, or an admin with "Manage video chats". */
+export function mayCreateCalls(assistant: AssistantFacts): boolean {
+  return assistant.status === "owner" || (assistant.status === "admin" && assistant.canManageVideoChats);
 }
+
+/** Every check passed: some assistant account can create calls in this chat, as itself. */
+export function isReady(report: SetupReport): boolean {
+  return report.assistants.some((a) => mayCreateCalls(a) && !a.anonymous);
+}
+
+/** What one getChatMember answer about an assistant is learnt as, for routing (assistant-rights.ts). */
+export type LearntRights = (facts: Array<{ accountId: number; rights: AssistantRights }>) => Promise<void>;
 
 /**
- * Looks at a chat the way set-up needs: the bot's own rights and the assistant's membership,
- * rights and anonymity. Two getChatMember requests, never cached: /setup is rare and must show
- * the chat as it is now (a right given a second ago counts).
+ * Looks at a chat the way set-up needs: the bot's own rights and each assistant's membership,
+ * rights and anonymity. One getChatMember request per account, never cached: /setup is rare and
+ * must show the chat as it is now (a right given a second ago counts). What it finds is handed to
+ * `learnt`, the rights knowledge routing reads: an account just made an admin takes the next
+ * /newcall, one that lost the right takes none, without waiting for that knowledge to expire.
  */
 export async function checkChatSetup(
   api: Api,
   chat: SetupReport["chat"],
-  ids: { botId: number; assistant: { userId: number; name: string } | undefined },
+  ids: { botId: number; assistants: readonly KnownAssistant[]; learnt?: LearntRights },
 ): Promise<SetupReport> {
   const me = await api.getChatMember(chat.id, ids.botId);
   const bot = botFacts(me, chat.type);
-  if (!ids.assistant) return { chat, bot, assistant: undefined };
-  let member: ChatMember | undefined;
-  try {
-    member = await api.getChatMember(chat.id, ids.assistant.userId);
-  } catch (error) {
-    if (!isUserNotFound(error)) throw error;
-  }
-  return { chat, bot, assistant: { ...ids.assistant, ...assistantFacts(member) } };
+  const members = await Promise.all(
+    ids.assistants.map(async (assistant) => {
+      try {
+        return await api.getChatMember(chat.id, assistant.userId);
+      } catch (error) {
+        if (!isUserNotFound(error)) throw error;
+        return undefined;
+      }
+    }),
+  );
+  await ids.learnt?.(
+    ids.assistants.map((assistant, i) => {
+      const member = members[i];
+      return { accountId: assistant.userId, rights: member ? rightsOfMember(member) : "none" };
+    }),
+  );
+  const assistants = ids.assistants.map((assistant, i) => ({ ...assistant, ...assistantFacts(members[i]) }));
+  return { chat, bot, assistants };
 }
 
 function botFacts(me: ChatMember, chatType: SetupReport["chat"]["type"]): SetupReport["bot"] {

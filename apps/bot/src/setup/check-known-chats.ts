@@ -1,7 +1,7 @@
 import type { TargetChat } from "@callbot/shared";
 import { type Api, GrammyError } from "grammy";
 import type { Redis } from "ioredis";
-import { assistantName, readUserbotIdentity } from "../assistant/read-userbot-identity.ts";
+import { knownAssistants } from "../assistant/known-assistants.ts";
 import { knownChats, MAX_KNOWN_CHATS } from "../newcall/known-chats-store.ts";
 import { botKeys } from "../redis/bot-keys.ts";
 import { checkChatSetup, type SetupReport } from "./check-chat-setup.ts";
@@ -13,16 +13,16 @@ export type KnownChatCheck =
   | { chat: TargetChat; report?: undefined; problem: string };
 
 export interface KnownChatsCheck {
-  /** "@callbot_assistant"; undefined while no worker has ever published the assistant account. */
-  assistant: string | undefined;
+  /** "@callbot_assistant" (with several accounts: each); empty while no worker has ever published one. */
+  assistants: string[];
   chats: KnownChatCheck[];
 }
 
 /**
- * /setup's checks (the bot's rights, the assistant's membership, rights and anonymity) for every
+ * /setup's checks (the bot's rights, each assistant's membership, rights and anonymity) for every
  * chat the bot has served a request for, newest first, through the Bot API only: the assistant's
  * session is never used, so this is safe while a worker runs. Chats are looked at one after
- * the other (three Bot API requests each), to stay far below Telegram's limits.
+ * the other (two Bot API requests each, and one per assistant), to stay far below Telegram's limits.
  */
 export async function checkKnownChats(deps: {
   api: Api;
@@ -31,8 +31,7 @@ export async function checkKnownChats(deps: {
   limit?: number;
 }): Promise<KnownChatsCheck> {
   const me = await deps.api.getMe();
-  const identity = await readUserbotIdentity(deps.redis, deps.prefix);
-  const assistant = identity ? { userId: identity.userId, name: assistantName(identity) } : undefined;
+  const assistants = await knownAssistants(deps.redis, deps.prefix);
   const chats = await knownChats(deps.redis, botKeys(deps.prefix)).recent(deps.limit ?? MAX_KNOWN_CHATS);
   const checks: KnownChatCheck[] = [];
   for (const chat of chats) {
@@ -44,12 +43,12 @@ export async function checkKnownChats(deps: {
         checks.push({ chat, problem: "it is a private chat, not a group or channel" });
         continue;
       }
-      const report = await checkChatSetup(deps.api, setupChatOf(found), { botId: me.id, assistant });
+      const report = await checkChatSetup(deps.api, setupChatOf(found), { botId: me.id, assistants });
       checks.push({ chat, report });
     } catch (error) {
       if (!(error instanceof GrammyError)) throw error;
       checks.push({ chat, problem: `Telegram says: ${error.description}` });
     }
   }
-  return { assistant: assistant?.name, chats: checks };
+  return { assistants: assistants.map((a) => a.name), chats: checks };
 }

@@ -1,5 +1,6 @@
 import { type Context, GrammyError } from "grammy";
-import { assistantName, readUserbotIdentity } from "../assistant/read-userbot-identity.ts";
+import { type KnownAssistant, knownAssistants } from "../assistant/known-assistants.ts";
+import { accountCallQueue } from "../calls/account-call-queues.ts";
 import { isMessageNotModified } from "../telegram/bot-api-errors.ts";
 import type { SetupReport } from "./check-chat-setup.ts";
 import { askAssistantToJoin } from "./join-chat.ts";
@@ -36,18 +37,21 @@ export async function handleSetupPress(ctx: Context, deps: SetupDeps): Promise<v
     return;
   }
 
-  const identity = await readUserbotIdentity(deps.redis, deps.prefix);
   let headline: string | undefined;
   if (parsed.press !== "check") {
-    if (!identity) {
-      await ctx.answerCallbackQuery({
-        text: "I do not know the assistant account yet: start its worker, then tap Check again.",
-        show_alert: true,
-      });
+    const assistant = await assistantOfPress(deps, parsed.accountId);
+    if (typeof assistant === "string") {
+      await ctx.answerCallbackQuery({ text: assistant, show_alert: true });
       return;
     }
-    const assistant = { userId: identity.userId, name: assistantName(identity) };
-    headline = await runFix(ctx, parsed.press, chat, assistant, { ...deps, messageRef: message });
+    // One of several accounts joins through its own queue: only its worker takes that job.
+    const accountQueue =
+      parsed.accountId === undefined ? undefined : accountCallQueue(deps.callsQueue, parsed.accountId);
+    headline = await runFix(ctx, parsed.press, chat, assistant, {
+      ...deps,
+      messageRef: message,
+      accountQueue,
+    });
   }
   await ctx.answerCallbackQuery(headline ? { text: headline.slice(0, 200) } : {});
   const shown = await lookAtChat(ctx.api, chat, ctx.me, deps, headline);
@@ -66,7 +70,7 @@ async function runFix(
   press: "add" | "promote" | "unban",
   chat: SetupReport["chat"],
   assistant: { userId: number; name: string },
-  deps: SetupDeps & { messageRef: { chat: { id: number }; message_id: number } },
+  deps: Parameters<typeof askAssistantToJoin>[4],
 ): Promise<string> {
   try {
     switch (press) {
@@ -100,6 +104,26 @@ export function describeFixRefusal(description: string, assistant: string): stri
   if (/USER_PRIVACY_RESTRICTED|USER_CHANNELS_TOO_MUCH|CHANNELS_TOO_MUCH/i.test(description))
     return `${assistant} cannot be added here (its privacy settings or too many chats). Add it by hand from the chat's member list.`;
   return "try again in a minute, or make the change by hand in the chat's settings.";
+}
+
+/**
+ * The account a fix is for: the one named on the button (one of several), or, on a button that
+ * names none, the one account there is. When there is no such account now, what to do instead.
+ */
+async function assistantOfPress(
+  deps: SetupDeps,
+  accountId: number | undefined,
+): Promise<KnownAssistant | string> {
+  const assistants = await knownAssistants(deps.redis, deps.prefix);
+  if (assistants.length === 0)
+    return "I do not know the assistant account yet: start its worker, then tap Check again.";
+  const found =
+    accountId === undefined
+      ? assistants.length === 1
+        ? assistants[0]
+        : undefined
+      : assistants.find((assistant) => assistant.userId === accountId);
+  return found ?? "That assistant account is not online now: tap Check again to see the accounts that are.";
 }
 
 /** The chat a press is about: the message's own chat, or (a checklist in a private chat) getChat. */

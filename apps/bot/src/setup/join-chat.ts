@@ -1,4 +1,5 @@
 import { addCallsJob, CALL_JOB_NAMES, type JoinChatRequest, joinInviteKey } from "@callbot/shared";
+import type { Queue } from "bullmq";
 import type { Api } from "grammy";
 import type { SetupReport } from "./check-chat-setup.ts";
 import type { SetupDeps } from "./setup-deps.ts";
@@ -17,7 +18,11 @@ export async function askAssistantToJoin(
   chat: SetupReport["chat"],
   assistant: { name: string },
   requesterId: number,
-  deps: SetupDeps & { messageRef: { chat: { id: number }; message_id: number } },
+  deps: SetupDeps & {
+    messageRef: { chat: { id: number }; message_id: number };
+    /** With several assistant accounts, the queue of the one to join (only its worker takes it). */
+    accountQueue?: Queue | undefined;
+  },
 ): Promise<string> {
   // One join per chat at a time; each press gets its own request id, because results are
   // published under an id derived from it and a reused one would be ignored as a duplicate.
@@ -54,8 +59,9 @@ export async function askAssistantToJoin(
     chatType: chat.type,
     via,
     requestedAt: now,
+    ...(deps.accountQueue !== undefined && { assistantName: assistant.name }),
   };
-  await addCallsJob(deps.callsQueue, CALL_JOB_NAMES.joinChat, request);
+  await addCallsJob(deps.accountQueue ?? deps.callsQueue, CALL_JOB_NAMES.joinChat, request);
   return `⏳ ${assistant.name} is joining «${chat.title}»; this list updates when it has.`;
 }
 

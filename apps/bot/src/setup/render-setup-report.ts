@@ -1,6 +1,13 @@
 import { InlineKeyboard } from "grammy";
 import { BOT_RIGHT_NAMES } from "./bot-right-names.ts";
-import { type BotRight, isReady, missingFor, type SetupReport } from "./check-chat-setup.ts";
+import {
+  type AssistantFacts,
+  type BotRight,
+  isReady,
+  mayCreateCalls,
+  missingFor,
+  type SetupReport,
+} from "./check-chat-setup.ts";
 import { setupPressData } from "./setup-press-data.ts";
 
 /**
@@ -19,15 +26,26 @@ export function addBotDeepLink(
 
 const mark = (ok: boolean) => (ok ? "✅" : "❌");
 
+type Fix = "add" | "promote" | "unban";
+
+/** What would let this account create calls here, if anything the bot can do. */
+function fixFor(assistant: AssistantFacts): Fix | undefined {
+  if (assistant.status === "banned") return "unban";
+  if (assistant.status === "absent") return "add";
+  return mayCreateCalls(assistant) ? undefined : "promote";
+}
+
 /**
  * The set-up checklist of one chat with the buttons that fix what the bot can fix itself.
- * `headline`: what the last press did, shown on top.
+ * `headline`: what the last press did, shown on top. With one assistant account, each of its
+ * checks is a line; with several, one line per account, and the accounts to make an admin
+ * named when none may create calls here.
  */
 export function renderSetupReport(
   report: SetupReport,
   options: { botUsername: string; headline?: string },
 ): { text: string; keyboard: InlineKeyboard } {
-  const { chat, bot, assistant } = report;
+  const { chat, bot, assistants } = report;
   const lines: string[] = [];
   if (options.headline) lines.push(options.headline, "");
   lines.push(`Set-up of «${chat.title}»:`);
@@ -40,41 +58,51 @@ export function renderSetupReport(
 
   const keyboard = new InlineKeyboard();
   const botNeeds = new Set<BotRight>();
-  if (!assistant) {
+  /** The button of an account's fix when the bot holds what it needs, else the rights it lacks. */
+  const offerFix = (assistant: AssistantFacts, label: (fix: Fix) => string, accountId?: number) => {
+    const fix = fixFor(assistant);
+    // A public chat can be joined without an invite link, so adding needs no right of the bot there.
+    const lacking = fix === undefined || (fix === "add" && chat.username) ? [] : missingFor(report, fix);
+    if (fix && lacking.length === 0) keyboard.text(label(fix), setupPressData(fix, chat.id, accountId)).row();
+    for (const right of lacking) botNeeds.add(right);
+  };
+  const [only] = assistants;
+  if (!only) {
     lines.push(
       "❔ I do not know the assistant account yet: its worker has not started. Start it (pnpm start:worker), then tap Check again.",
     );
-  } else {
-    const name = assistant.name;
-    const present = assistant.status !== "absent" && assistant.status !== "banned";
-    const hasRight =
-      assistant.status === "owner" || (assistant.status === "admin" && assistant.canManageVideoChats);
-    lines.push(`${mark(assistant.status !== "banned")} ${name} is not banned`);
+  } else if (assistants.length === 1) {
+    const name = only.name;
+    const present = only.status !== "absent" && only.status !== "banned";
+    lines.push(`${mark(only.status !== "banned")} ${name} is not banned`);
     lines.push(`${mark(present)} ${name} is in the chat`);
-    lines.push(`${mark(hasRight)} ${name} is an admin with "Manage video chats"`);
-    lines.push(`${mark(!assistant.anonymous)} ${name} is not anonymous`);
-
-    const fix =
-      assistant.status === "banned" ? "unban" : !present ? "add" : !hasRight ? "promote" : undefined;
-    // A public chat can be joined without an invite link, so adding needs no right of the bot there.
-    const lacking = fix === undefined || (fix === "add" && chat.username) ? [] : missingFor(report, fix);
-    if (fix && lacking.length === 0) {
-      const label = {
-        unban: "🔓 Unban the assistant",
-        add: "➕ Add the assistant",
-        promote: "⭐ Give it the right",
-      }[fix];
-      keyboard.text(label, setupPressData(fix, chat.id)).row();
-    }
-    for (const right of lacking) botNeeds.add(right);
-    if (assistant.anonymous) {
+    lines.push(`${mark(mayCreateCalls(only))} ${name} is an admin with "Manage video chats"`);
+    lines.push(`${mark(!only.anonymous)} ${name} is not anonymous`);
+    offerFix(only, (fix) => SINGLE_FIX_LABELS[fix]);
+    if (only.anonymous) lines.push("", anonymousAdvice(name));
+  } else {
+    lines.push(
+      "",
+      'My assistant accounts (any one that is an admin with "Manage video chats" creates calls here):',
+    );
+    for (const assistant of assistants) lines.push(assistantLine(assistant));
+    // Once one account may, the others need nothing: no buttons for them.
+    if (!assistants.some(mayCreateCalls)) {
+      const named = assistants.map((a) => {
+        const fix = fixFor(a);
+        return fix === "add" || fix === "unban" ? `${a.name} (${FIRST_STEP[fix]})` : a.name;
+      });
       lines.push(
         "",
-        `Turn off "Remain anonymous" for ${name} (chat info → Administrators → ${name}): Telegram does not let an anonymous admin start calls as itself.`,
+        `None of them may create video chats here. Make one of them an admin with "Manage video chats": ${named.join(", or ")}. Tap its button below, or do it under chat info → Administrators.`,
       );
+      for (const assistant of assistants)
+        offerFix(assistant, (fix) => FIX_LABELS[fix](assistant.name), assistant.userId);
     }
+    for (const assistant of assistants)
+      if (assistant.anonymous) lines.push("", anonymousAdvice(assistant.name));
   }
-  // Whatever the assistant's state, the rights set-up relies on are asked for when missing.
+  // Whatever the assistants' state, the rights set-up relies on are asked for when missing.
   for (const right of bot.missing) if (right !== "restrict_members") botNeeds.add(right);
   if (botNeeds.size > 0) {
     const rights = [...botNeeds];
@@ -87,4 +115,39 @@ export function renderSetupReport(
   if (isReady(report)) lines.push("", "All set: /newcall works here.");
   keyboard.text("🔄 Check again", setupPressData("check", chat.id));
   return { text: lines.join("\n"), keyboard };
+}
+
+const SINGLE_FIX_LABELS: Record<Fix, string> = {
+  unban: "🔓 Unban the assistant",
+  add: "➕ Add the assistant",
+  promote: "⭐ Give it the right",
+};
+const FIX_LABELS: Record<Fix, (name: string) => string> = {
+  unban: (name) => `🔓 Unban ${name}`,
+  add: (name) => `➕ Add ${name}`,
+  promote: (name) => `⭐ Make ${name} an admin`,
+};
+/** What must happen before an account can be made an admin. */
+const FIRST_STEP: Record<"add" | "unban", string> = {
+  unban: "unban it first",
+  add: "add it to the chat first",
+};
+
+/** One account's line among several: what it is in the chat. */
+function assistantLine(assistant: AssistantFacts): string {
+  const ok = mayCreateCalls(assistant) && !assistant.anonymous;
+  const what = {
+    owner: "owns the chat",
+    admin: assistant.canManageVideoChats
+      ? 'an admin with "Manage video chats"'
+      : 'an admin without "Manage video chats"',
+    member: 'a member, not an admin with "Manage video chats"',
+    absent: "not in the chat",
+    banned: "banned from the chat",
+  }[assistant.status];
+  return `${mark(ok)} ${assistant.name}: ${what}${assistant.anonymous ? ", but anonymous" : ""}`;
+}
+
+function anonymousAdvice(name: string): string {
+  return `Turn off "Remain anonymous" for ${name} (chat info → Administrators → ${name}): Telegram does not let an anonymous admin start calls as itself.`;
 }

@@ -15,11 +15,10 @@ export async function reportJoinResult(
   result: JoinChatResult,
   me: { id: number; username: string },
   api: Api,
-  deps: Pick<SetupDeps, "redis" | "keys" | "prefix" | "logger">,
+  deps: Pick<SetupDeps, "redis" | "keys" | "prefix" | "logger" | "clock">,
 ): Promise<void> {
   const { request, outcome } = result;
-  const identity = await readUserbotIdentity(deps.redis, deps.prefix);
-  const name = assistantName(identity);
+  const name = request.assistantName ?? assistantName(await readUserbotIdentity(deps.redis, deps.prefix));
   const chat = {
     id: request.target.chatId,
     title: request.target.title,

@@ -1,4 +1,12 @@
-import { BOT_RIGHT_NAMES, botApiFor, checkKnownChats, isReady, type KnownChatCheck } from "@callbot/bot";
+import {
+  type AssistantFacts,
+  BOT_RIGHT_NAMES,
+  botApiFor,
+  checkKnownChats,
+  isReady,
+  type KnownChatCheck,
+  mayCreateCalls,
+} from "@callbot/bot";
 import type { BotConfig } from "@callbot/shared";
 import { Redis } from "ioredis";
 import { pino } from "pino";
@@ -7,7 +15,8 @@ import type { CheckResult } from "./check-result.ts";
 /**
  * The chats the bot knows (those it served a request for), each checked as /setup checks it:
  * one line per chat, ❌ when calls cannot be created there (the assistant is missing, banned,
- * without "Manage video chats", or anonymous; the bot was removed), ⚠️ when only the bot lacks
+ * without "Manage video chats", or anonymous; with several accounts: every one of them; the bot
+ * was removed), ⚠️ when only the bot lacks
  * rights that /setup's one-tap fixes need. Bot API only: the assistant's session is not used.
  */
 export async function checkChats(config: BotConfig): Promise<CheckResult[]> {
@@ -15,7 +24,7 @@ export async function checkChats(config: BotConfig): Promise<CheckResult[]> {
   redis.on("error", () => {});
   try {
     const api = botApiFor(config, pino({ level: "silent" }));
-    const { assistant, chats } = await checkKnownChats({ api, redis, prefix: config.queuePrefix });
+    const { assistants, chats } = await checkKnownChats({ api, redis, prefix: config.queuePrefix });
     if (chats.length === 0) {
       return [
         {
@@ -25,8 +34,8 @@ export async function checkChats(config: BotConfig): Promise<CheckResult[]> {
         },
       ];
     }
-    const results = chats.map((check) => describeChat(check, assistant));
-    if (assistant === undefined) {
+    const results = chats.map(describeChat);
+    if (assistants.length === 0) {
       results.unshift({
         status: "warn",
         name: "chats",
@@ -48,7 +57,7 @@ export async function checkChats(config: BotConfig): Promise<CheckResult[]> {
   }
 }
 
-function describeChat(check: KnownChatCheck, assistant: string | undefined): CheckResult {
+function describeChat(check: KnownChatCheck): CheckResult {
   const name = `chat «${check.report?.chat.title ?? check.chat.title}» (${check.chat.chatId})`;
   if (check.report === undefined) {
     return {
@@ -57,33 +66,43 @@ function describeChat(check: KnownChatCheck, assistant: string | undefined): Che
       detail: `${check.problem}: add the bot back as an admin, or ignore this line if the chat is no longer used`,
     };
   }
-  const { bot, assistant: facts } = check.report;
-  const fixes: string[] = [];
-  if (facts !== undefined) {
-    const who = assistant ?? facts.name;
-    if (facts.status === "banned") fixes.push(`${who} is banned: unban it (/setup → "Unban the assistant")`);
-    else if (facts.status === "absent")
-      fixes.push(`${who} is not in the chat: add it (/setup → "Add the assistant")`);
-    else if (facts.status === "member" || !facts.canManageVideoChats)
-      fixes.push(`${who} is not an admin with "Manage video chats": grant it (/setup → "Give it the right")`);
-    if (facts.anonymous) fixes.push(`${who} is an anonymous admin: turn "Remain anonymous" off for it`);
-  }
+  const { bot, assistants } = check.report;
+  const known = assistants.length > 0;
+  const ready = isReady(check.report);
+  const fixes = ready ? [] : assistants.flatMap(fixesOf);
+  // With several accounts, any one of them set up is enough.
+  if (assistants.length > 1 && fixes.length > 0)
+    fixes.unshift("no assistant account may create calls; any one of");
   const botLacks = bot.isAdmin
     ? bot.missing.map((right) => BOT_RIGHT_NAMES[right])
     : ["admin rights (Invite users, Add new admins, Manage video chats)"];
   const botLine =
     botLacks.length > 0 ? `the bot lacks ${botLacks.join(", ")} (/setup's fixes need them)` : "";
-  if (facts !== undefined && !isReady(check.report)) {
+  if (known && !ready) {
     return { status: "fail", name, detail: [...fixes, botLine].filter(Boolean).join("; ") };
   }
   if (botLine !== "") {
-    return { status: "warn", name, detail: `${facts ? "calls can be created; " : ""}${botLine}` };
+    return { status: "warn", name, detail: `${known ? "calls can be created; " : ""}${botLine}` };
   }
+  const admins = assistants.filter((a) => mayCreateCalls(a) && !a.anonymous).map((a) => a.name);
   return {
     status: "ok",
     name,
-    detail: facts
-      ? `ready: the bot is an admin with its rights, ${assistant ?? facts.name} an admin with "Manage video chats"`
+    detail: known
+      ? `ready: the bot is an admin with its rights, ${admins.join(", ")} an admin with "Manage video chats"`
       : "the bot is an admin with its rights",
   };
+}
+
+/** What to do for one assistant account that cannot create calls in the chat. */
+function fixesOf(facts: AssistantFacts): string[] {
+  const who = facts.name;
+  const fixes: string[] = [];
+  if (facts.status === "banned") fixes.push(`${who} is banned: unban it (/setup → "Unban the assistant")`);
+  else if (facts.status === "absent")
+    fixes.push(`${who} is not in the chat: add it (/setup → "Add the assistant")`);
+  else if (!mayCreateCalls(facts))
+    fixes.push(`${who} is not an admin with "Manage video chats": grant it (/setup → "Give it the right")`);
+  if (facts.anonymous) fixes.push(`${who} is an anonymous admin: turn "Remain anonymous" off for it`);
+  return fixes;
 }

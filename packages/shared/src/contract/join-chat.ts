@@ -23,6 +23,11 @@ export const JoinChatRequestSchema = z.object({
   chatType: z.enum(["group", "supergroup", "channel"]),
   via: z.enum(["public", "invite"]),
   requestedAt: z.number().int().positive(),
+  /**
+   * With several assistant accounts: how the checklist names the one asked to join (the job is in
+   * that account's own queue). Absent with one account: the checklist names the published one.
+   */
+  assistantName: z.string().min(1).max(200).optional(),
 });
 export type JoinChatRequest = z.infer<typeof JoinChatRequestSchema>;
 
