@@ -138,3 +138,73 @@ describe("Bot API webhooks with grammY", () => {
     },
   );
 });
+
+describe("failed webhook deliveries, as telegram-bot-api's WebhookActor retries them", () => {
+  /** A webhook that answers each POST with `answer(update)`: a status, and headers. */
+  async function serveAnswers(
+    answer: (update: { update_id: number; message?: { chat: { id: number }; text?: string } }) => {
+      status: number;
+      headers?: Record<string, string>;
+    },
+  ): Promise<string> {
+    server = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk) => {
+        body += chunk;
+      });
+      request.on("end", () => {
+        const { status, headers } = answer(JSON.parse(body));
+        response.writeHead(status, headers).end("{}");
+      });
+    });
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    return `http://127.0.0.1:${(server!.address() as AddressInfo).port}/hook`;
+  }
+
+  it("a failing update holds back only its own chat: other chats keep being delivered meanwhile", async () => {
+    let olgaAccepted = false;
+    const delivered: string[] = [];
+    const url = await serveAnswers((update) => {
+      const text = update.message?.text ?? "";
+      if (update.message?.chat.id === DEMO.olga && !olgaAccepted) return { status: 500 };
+      delivered.push(text);
+      return { status: 200 };
+    });
+    const bot = new Bot(sandbox.info.botToken, { client: { apiRoot: sandbox.info.botApiRoot } });
+    await bot.api.setWebhook(url);
+    await sandbox.sendText({ from: DEMO.olga, chatId: DEMO.olga, text: "olga 1" });
+    await sandbox.sendText({ from: DEMO.olga, chatId: DEMO.olga, text: "olga 2" });
+    await waitFor(
+      async () => Boolean((await bot.api.getWebhookInfo()).last_error_message),
+      "Olga's first update refused",
+    );
+    await sandbox.sendText({ from: DEMO.adam, chatId: DEMO.adam, text: "adam 1" });
+    await sandbox.sendText({ from: DEMO.adam, chatId: DEMO.adam, text: "adam 2" });
+    await waitFor(() => delivered.length === 2, "the other chat's updates, while Olga's first fails", 5000);
+    expect(delivered).toEqual(["adam 1", "adam 2"]);
+
+    olgaAccepted = true;
+    await waitFor(() => delivered.length === 4, "Olga's updates once accepted", 5000);
+    expect(delivered.slice(2)).toEqual(["olga 1", "olga 2"]);
+  });
+
+  it("retries a failed update at once, then waits longer after each failure; a Retry-After sets the wait", async () => {
+    const attempts: number[] = [];
+    const url = await serveAnswers(() => {
+      attempts.push(Date.now());
+      if (attempts.length === 4) return { status: 429, headers: { "Retry-After": "1" } };
+      return { status: attempts.length <= 4 ? 503 : 200 };
+    });
+    const bot = new Bot(sandbox.info.botToken, { client: { apiRoot: sandbox.info.botApiRoot } });
+    await bot.api.setWebhook(url);
+    await sandbox.sendText({ from: DEMO.olga, chatId: DEMO.olga, text: "retried" });
+    await waitFor(() => attempts.length === 5, "the fifth attempt, accepted", 10_000);
+    const gaps = attempts.slice(1).map((at, i) => at - attempts[i]!);
+    // The sandbox's policy here: 20 ms doubling to 100 ms (beforeEach). Only lower bounds: a busy
+    // machine makes every gap longer, never shorter.
+    expect(gaps[1]).toBeGreaterThanOrEqual(20);
+    expect(gaps[2]).toBeGreaterThanOrEqual(40);
+    expect(gaps[3]).toBeGreaterThanOrEqual(1000);
+    expect((await bot.api.getWebhookInfo()).pending_update_count).toBe(0);
+  });
+});

@@ -7,19 +7,33 @@ export interface WebhookSettings {
   maxConnections: number;
 }
 
+/**
+ * How a failed delivery is tried again, as telegram-bot-api's WebhookActor does it
+ * (`on_update_error`): only the failed update's delivery queue waits, every other queue goes on;
+ * the first failure is retried at once, then after 2 s, doubling up to WEBHOOK_MAX_RESEND_TIMEOUT
+ * (60 s; Telegram adds up to as much again at random, the sandbox does not). A Retry-After header
+ * on the answer sets the wait instead (at most an hour).
+ */
 export interface WebhookRetryPolicy {
-  /** First wait after a failed delivery; doubles up to maxDelayMs. */
+  /** Wait before the second retry of an update; doubles with each further failure. @defaultValue 2000 */
   initialDelayMs: number;
+  /** Longest wait between two tries of an update. @defaultValue 60000 */
   maxDelayMs: number;
-  /** How long one POST may take before it counts as failed. */
+  /**
+   * How long one POST may go unanswered before it counts as failed (the connection's idle timeout
+   * in telegram-bot-api: `HttpOutboundConnection(…, 60, …)`). @defaultValue 60000
+   */
   requestTimeoutMs: number;
 }
 
 export const DEFAULT_WEBHOOK_RETRY: WebhookRetryPolicy = {
-  initialDelayMs: 100,
-  maxDelayMs: 2000,
-  requestTimeoutMs: 15_000,
+  initialDelayMs: 2000,
+  maxDelayMs: 60_000,
+  requestTimeoutMs: 60_000,
 };
+
+/** Telegram's cap on a Retry-After the webhook asks for (MAX_RETRY_AFTER). */
+const MAX_RETRY_AFTER_MS = 3_600_000;
 
 /**
  * Which of the Bot API server's delivery queues an update is in. telegram-bot-api's WebhookActor
@@ -42,9 +56,10 @@ export function deliveryQueueOf(update: BotApiUpdate): string {
  * once (Telegram: "the maximum allowed number of simultaneous HTTPS connections to the webhook
  * for update delivery"), oldest first, one at a time per delivery queue (deliveryQueueOf): one
  * chat's messages arrive in order, but a button press and a message, or two chats' updates, are
- * handled side by side. An update is confirmed when its POST gets a 2xx. A failed one (non-2xx or
- * network error) stops new deliveries: after a growing wait it is tried again alone, and the
- * webhook opens up again once it is accepted.
+ * handled side by side. A connection carries one POST at a time, so each open POST holds one of
+ * the `maxConnections` until the bot answers. An update is confirmed when its POST gets a 2xx. A
+ * failed one (non-2xx, network error, no answer in time) holds back only its own delivery queue
+ * until it is tried again (WebhookRetryPolicy); other queues keep being delivered.
  */
 export class WebhookDelivery {
   private readonly stopController = new AbortController();
@@ -52,8 +67,8 @@ export class WebhookDelivery {
   private readonly inFlight = new Map<number, Promise<void>>();
   /** Delivery queues (deliveryQueueOf) with an update on its way: their next waits for its answer. */
   private readonly busyQueues = new Set<string>();
-  private failing = false;
-  private delay: number;
+  /** Delivery queues whose first update failed: not before this time (ms), and its failures so far. */
+  private readonly retries = new Map<string, { at: number; failures: number; delayMs: number }>();
   private wakeLoop: (() => void) | undefined;
   private loop: Promise<void>;
 
@@ -62,7 +77,6 @@ export class WebhookDelivery {
     private readonly queue: UpdateQueue,
     private readonly retry: WebhookRetryPolicy,
   ) {
-    this.delay = retry.initialDelayMs;
     this.loop = this.run();
   }
 
@@ -80,58 +94,77 @@ export class WebhookDelivery {
   private async run(): Promise<void> {
     const signal = this.stopController.signal;
     while (!signal.aborted) {
-      // While a delivery fails, one at a time (the failed one first); otherwise up to maxConnections.
-      const open = this.failing ? 1 : Math.max(1, this.settings.maxConnections);
+      const open = Math.max(1, this.settings.maxConnections);
       const next = this.inFlight.size < open ? this.nextSendable() : undefined;
       if (next) {
-        this.busyQueues.add(deliveryQueueOf(next));
+        const deliveryQueue = deliveryQueueOf(next);
+        this.busyQueues.add(deliveryQueue);
         this.inFlight.set(
           next.update_id,
-          this.deliver(next, signal).finally(() => {
+          this.deliver(next, deliveryQueue, signal).finally(() => {
             this.inFlight.delete(next.update_id);
-            this.busyQueues.delete(deliveryQueueOf(next));
+            this.busyQueues.delete(deliveryQueue);
             this.wakeLoop?.();
           }),
         );
         continue;
       }
-      // Nothing to send, or every connection busy: wait for a new update or a finished POST.
+      // Nothing to send, every connection busy, or the next retry not due yet: wait for a new
+      // update, a finished POST or the earliest retry.
       const wake = new AbortController();
       this.wakeLoop = () => wake.abort();
-      await this.queue.waitForPush(60_000, AbortSignal.any([signal, wake.signal]));
+      await this.queue.waitForPush(this.msUntilNextRetry(), AbortSignal.any([signal, wake.signal]));
       this.wakeLoop = undefined;
     }
   }
 
-  /** The oldest pending update whose queue has nothing on its way. */
+  /** The oldest pending update whose queue has nothing on its way and no retry still to wait for. */
   private nextSendable(): BotApiUpdate | undefined {
     const passed = new Set<string>();
+    const now = Date.now();
     for (const update of this.queue.peek(Number.MAX_SAFE_INTEGER)) {
       const queue = deliveryQueueOf(update);
-      if (!this.busyQueues.has(queue) && !passed.has(queue)) return update;
+      if (passed.has(queue)) continue;
       passed.add(queue);
+      if (!this.busyQueues.has(queue) && (this.retries.get(queue)?.at ?? 0) <= now) return update;
     }
     return undefined;
   }
 
-  private async deliver(update: BotApiUpdate, signal: AbortSignal): Promise<void> {
+  private msUntilNextRetry(): number {
+    let soonest = 60_000;
+    for (const { at } of this.retries.values()) soonest = Math.min(soonest, Math.max(1, at - Date.now()));
+    return soonest;
+  }
+
+  private async deliver(update: BotApiUpdate, deliveryQueue: string, signal: AbortSignal): Promise<void> {
     const failure = await this.post(update, signal);
     if (signal.aborted) return;
     if (failure === undefined) {
       this.queue.remove(update.update_id);
-      this.failing = false;
-      this.delay = this.retry.initialDelayMs;
+      this.retries.delete(deliveryQueue);
       return;
     }
-    this.failing = true;
-    this.lastError = { date: Math.floor(Date.now() / 1000), message: failure };
-    // The update stays pending and is the oldest: the next delivery after the wait retries it.
-    await abortableSleep(this.delay, signal);
-    this.delay = Math.min(this.delay * 2, this.retry.maxDelayMs);
+    this.lastError = { date: Math.floor(Date.now() / 1000), message: failure.message };
+    // The update stays pending and first in its queue: the queue waits, then tries it again.
+    const previous = this.retries.get(deliveryQueue);
+    const failures = (previous?.failures ?? 0) + 1;
+    const delayMs =
+      failures === 1
+        ? 0
+        : Math.min(
+            previous?.delayMs ? previous.delayMs * 2 : this.retry.initialDelayMs,
+            this.retry.maxDelayMs,
+          );
+    const waitMs = failure.retryAfterMs ?? delayMs;
+    this.retries.set(deliveryQueue, { at: Date.now() + waitMs, failures, delayMs });
   }
 
   /** undefined when the webhook accepted the update, otherwise what went wrong (Telegram's wording). */
-  private async post(update: unknown, stop: AbortSignal): Promise<string | undefined> {
+  private async post(
+    update: unknown,
+    stop: AbortSignal,
+  ): Promise<{ message: string; retryAfterMs?: number } | undefined> {
     const timeout = AbortSignal.timeout(this.retry.requestTimeoutMs);
     try {
       const response = await fetch(this.settings.url, {
@@ -145,22 +178,17 @@ export class WebhookDelivery {
       });
       await response.arrayBuffer().catch(() => undefined);
       if (response.ok) return undefined;
-      return `Wrong response from the webhook: ${response.status} ${response.statusText}`;
+      const retryAfter = Number(response.headers.get("retry-after") ?? Number.NaN);
+      return {
+        message: `Wrong response from the webhook: ${response.status} ${response.statusText}`,
+        ...(Number.isFinite(retryAfter) &&
+          retryAfter > 0 && { retryAfterMs: Math.min(retryAfter * 1000, MAX_RETRY_AFTER_MS) }),
+      };
     } catch (error) {
-      if (timeout.aborted) return "Read timeout expired";
-      return `Connection failed: ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}`;
+      if (timeout.aborted) return { message: "Read timeout expired" };
+      return {
+        message: `Connection failed: ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}`,
+      };
     }
   }
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-  });
 }
