@@ -56,6 +56,8 @@ describe("webhook mode (WEBHOOK_URL + WEBHOOK_SECRET)", () => {
   it("registers the webhook with its secret, and Telegram's deliveries are answered", async () => {
     const info = await running.bot.api.getWebhookInfo();
     expect(info.url).toBe(url);
+    // Telegram's default (40) would cap every replica behind the URL together at 40 updates at once.
+    expect(info.max_connections).toBe(100);
     const sent = await sandbox.sendText({ from: DEMO.olga, chatId: DEMO.olga, text: "/help" });
     const reply = await sandbox.waitForBotMessage(DEMO.olga, (m) => m.replyToMessageId === sent.id);
     expect(reply.text).toContain("/newcall");

@@ -388,6 +388,16 @@ describe("webhook mode", () => {
     expect(config.webhook?.listen).toEqual({ host: "127.0.0.1", port: 8080 });
   });
 
+  it("reads WEBHOOK_MAX_CONNECTIONS (1-100) and refuses anything else, saying what it is for", () => {
+    const webhookEnv = { ...base, WEBHOOK_URL: "https://bot.example.com/telegram", WEBHOOK_SECRET: secret };
+    expect(loadBotConfig(webhookEnv).webhook?.maxConnections).toBeUndefined();
+    expect(loadBotConfig({ ...webhookEnv, WEBHOOK_MAX_CONNECTIONS: "60" }).webhook?.maxConnections).toBe(60);
+    for (const wrong of ["0", "101", "forty"])
+      expect(() => loadBotConfig({ ...webhookEnv, WEBHOOK_MAX_CONNECTIONS: wrong })).toThrow(
+        /WEBHOOK_MAX_CONNECTIONS.*not a whole number from 1 to 100.*bot replicas/s,
+      );
+  });
+
   it("refuses a webhook without a secret, and a weak secret, saying what to set", () => {
     expect(() => loadBotConfig({ ...base, WEBHOOK_URL: "https://bot.example.com/telegram" })).toThrow(
       /WEBHOOK_SECRET is missing/,

@@ -41,6 +41,17 @@ export interface WebhookServerLimits {
   maxConnections: number;
 }
 
+/**
+ * setWebhook's max_connections when WEBHOOK_MAX_CONNECTIONS is unset: the most Telegram allows
+ * (its own default is 40). Telegram sends one update per connection and waits for the answer, and
+ * the answer comes when the update has been handled (so a crash mid-update means a redelivery,
+ * not a lost request): the bot's webhook throughput is at most max_connections ÷ the time an
+ * update takes, and every replica behind the URL shares these connections. The updates mostly
+ * wait on Redis and the Bot API, not the CPU, so more at once is more throughput; the server
+ * below accepts 100 connections.
+ */
+export const DEFAULT_WEBHOOK_MAX_CONNECTIONS = 100;
+
 export const DEFAULT_WEBHOOK_SERVER_LIMITS: WebhookServerLimits = {
   maxBodyBytes: 1_048_576,
   requestTimeoutMs: 10_000,
@@ -65,8 +76,9 @@ export async function startWebhookServer(options: StartWebhookServerOptions): Pr
   const path = new URL(webhook.url).pathname;
   const handleUpdate = webhookCallback(bot, boundedHttpAdapter(limits.maxBodyBytes), {
     secretToken: webhook.secret,
-    // Telegram waits about 10 s before it retries a delivery; answer before that and let the
-    // handler finish on its own (the replay claim stops a retried /newcall from queueing twice).
+    // An update still running after 8 s is answered and finishes on its own, so one slow update
+    // does not hold its connection (Telegram drops a connection unanswered for 60 s and delivers
+    // the update again; the replay claim would stop a retried /newcall from queueing twice).
     onTimeout: "return",
     timeoutMilliseconds: 8_000,
   });
@@ -105,9 +117,13 @@ export async function startWebhookServer(options: StartWebhookServerOptions): Pr
   const port = typeof address === "object" && address !== null ? address.port : webhook.listen.port;
   await bot.api.setWebhook(webhook.url, {
     secret_token: webhook.secret,
+    max_connections: webhook.maxConnections ?? DEFAULT_WEBHOOK_MAX_CONNECTIONS,
     allowed_updates: [...options.allowedUpdates],
   });
-  logger.info({ url: webhook.url, port }, "webhook set");
+  logger.info(
+    { url: webhook.url, port, maxConnections: webhook.maxConnections ?? DEFAULT_WEBHOOK_MAX_CONNECTIONS },
+    "webhook set",
+  );
 
   return {
     port,

@@ -18,6 +18,7 @@ import {
   RedisUrlSchema,
   TimeZoneSchema,
   WebhookListenSchema,
+  WebhookMaxConnectionsSchema,
   WebhookSecretSchema,
   WebhookUrlSchema,
 } from "./env-schemas.ts";
@@ -32,6 +33,11 @@ export interface BotWebhookConfig {
   /** Sent back by Telegram in X-Telegram-Bot-Api-Secret-Token; requests without it get 401. */
   secret: string;
   listen: HostAndPort;
+  /**
+   * WEBHOOK_MAX_CONNECTIONS: setWebhook's max_connections, the POSTs Telegram keeps open at once
+   * across every replica behind `url`. Undefined: DEFAULT_WEBHOOK_MAX_CONNECTIONS (100).
+   */
+  maxConnections?: number;
 }
 
 /** What the bot process needs. */
@@ -65,6 +71,7 @@ export const BOT_ENV_SHAPE = {
   WEBHOOK_URL: WebhookUrlSchema,
   WEBHOOK_SECRET: WebhookSecretSchema,
   WEBHOOK_LISTEN: WebhookListenSchema,
+  WEBHOOK_MAX_CONNECTIONS: WebhookMaxConnectionsSchema,
   REDIS_URL: RedisUrlSchema,
   QUEUE_PREFIX: QueuePrefixSchema,
   DEFAULT_TIME_ZONE: TimeZoneSchema,
@@ -107,7 +114,14 @@ export function parseBotConfig(
   const values = parsed.values;
   const webhook =
     values.WEBHOOK_URL !== undefined && values.WEBHOOK_SECRET !== undefined
-      ? { url: values.WEBHOOK_URL, secret: values.WEBHOOK_SECRET, listen: values.WEBHOOK_LISTEN }
+      ? {
+          url: values.WEBHOOK_URL,
+          secret: values.WEBHOOK_SECRET,
+          listen: values.WEBHOOK_LISTEN,
+          ...(values.WEBHOOK_MAX_CONNECTIONS !== undefined && {
+            maxConnections: values.WEBHOOK_MAX_CONNECTIONS,
+          }),
+        }
       : undefined;
   const config: BotConfig = attachSafeSerialisation(
     {

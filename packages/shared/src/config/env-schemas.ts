@@ -195,6 +195,23 @@ export const WebhookSecretSchema = z
       .optional(),
   );
 
+/**
+ * WEBHOOK_MAX_CONNECTIONS: setWebhook's max_connections, how many POSTs Telegram keeps open at
+ * once (1-100; Telegram's default is 40). Unset: 100 (webhook/start-webhook-server.ts).
+ */
+export const WebhookMaxConnectionsSchema = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined || value.trim() === "") return undefined;
+    const count = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+    if (!Number.isSafeInteger(count) || count < 1 || count > 100) {
+      ctx.addIssue({ code: "custom", message: `"${value}" is not a whole number from 1 to 100` });
+      return undefined;
+    }
+    return count;
+  });
+
 /** WEBHOOK_LISTEN: the local address the webhook server binds, behind your HTTPS proxy. */
 export const WebhookListenSchema = z
   .string()

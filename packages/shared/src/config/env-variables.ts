@@ -16,6 +16,8 @@ export const ENV_VARIABLE_MEANINGS = {
     "the secret Telegram sends with every webhook request (16 to 256 characters A-Z, a-z, 0-9, _ or -; e.g. openssl rand -hex 32); required with WEBHOOK_URL",
   WEBHOOK_LISTEN:
     "host:port the webhook server listens on behind your HTTPS proxy (default 127.0.0.1:8080: the proxy runs on the same host; 0.0.0.0:8080 to reach it from another host or container)",
+  WEBHOOK_MAX_CONNECTIONS:
+    "optional number of webhook requests Telegram keeps open at once (setWebhook's max_connections), 1 to 100, default 100; with several bot replicas they share it, so it bounds the bot's throughput whatever the number of replicas",
   REDIS_URL:
     "where Redis runs, like redis://127.0.0.1:6379 (the default) or redis://:password@host:6379/0; a Redis Cluster as redis+cluster://[:password@]host:port,host:port (any of its nodes; rediss+cluster:// for TLS)",
   TG_API_ID: "the api_id of your Telegram application from https://my.telegram.org, a number like 1234567",
