@@ -53,6 +53,28 @@ export class UpdateQueue {
     this.allowedUpdates = types.length > 0 ? new Set(types) : undefined;
   }
 
+  /**
+   * The oldest deliverable update that `accept` takes, without copying the pending list (the
+   * webhook delivery asks once per POST, with thousands pending in a burst).
+   */
+  first(accept: (update: BotApiUpdate) => boolean): BotApiUpdate | undefined {
+    for (let i = 0; i < this.pending.length; i++) {
+      const update = this.pending[i]!;
+      if (!this.isAllowed(update)) {
+        this.pending.splice(i--, 1);
+        continue;
+      }
+      if (accept(update)) return update;
+    }
+    return undefined;
+  }
+
+  /** Calls `listener` on every push until the returned function is called. */
+  onPush(listener: () => void): () => void {
+    this.wakers.add(listener);
+    return () => this.wakers.delete(listener);
+  }
+
   /** The first `limit` deliverable updates (not removed until confirmed). */
   peek(limit: number): BotApiUpdate[] {
     this.pending = this.pending.filter((u) => this.isAllowed(u));

@@ -43,6 +43,18 @@ const MAX_RETRY_AFTER_MS = 3_600_000;
  * private chat's typed answer and a button press in it may arrive at the same time.
  */
 export function deliveryQueueOf(update: BotApiUpdate): string {
+  let queue = queueOfUpdate.get(update);
+  if (queue === undefined) {
+    queue = computeDeliveryQueue(update);
+    queueOfUpdate.set(update, queue);
+  }
+  return queue;
+}
+
+/** Asked for every pending update on every POST: computed once per update. */
+const queueOfUpdate = new WeakMap<BotApiUpdate, string>();
+
+function computeDeliveryQueue(update: BotApiUpdate): string {
   const body = Object.values(update).find((value) => typeof value === "object" && value !== null) as
     | { chat?: { id?: number }; from?: { id?: number } }
     | undefined;
@@ -69,7 +81,9 @@ export class WebhookDelivery {
   private readonly busyQueues = new Set<string>();
   /** Delivery queues whose first update failed: not before this time (ms), and its failures so far. */
   private readonly retries = new Map<string, { at: number; failures: number; delayMs: number }>();
+  /** Resolves the loop's wait: a push, a finished POST or stop(). */
   private wakeLoop: (() => void) | undefined;
+  private readonly stopListening: () => void;
   private loop: Promise<void>;
 
   constructor(
@@ -77,6 +91,7 @@ export class WebhookDelivery {
     private readonly queue: UpdateQueue,
     private readonly retry: WebhookRetryPolicy,
   ) {
+    this.stopListening = queue.onPush(() => this.wakeLoop?.());
     this.loop = this.run();
   }
 
@@ -86,6 +101,7 @@ export class WebhookDelivery {
 
   async stop(): Promise<void> {
     this.stopController.abort();
+    this.stopListening();
     this.wakeLoop?.();
     await this.loop;
     await Promise.all(this.inFlight.values());
@@ -110,10 +126,14 @@ export class WebhookDelivery {
         continue;
       }
       // Nothing to send, every connection busy, or the next retry not due yet: wait for a new
-      // update, a finished POST or the earliest retry.
-      const wake = new AbortController();
-      this.wakeLoop = () => wake.abort();
-      await this.queue.waitForPush(this.msUntilNextRetry(), AbortSignal.any([signal, wake.signal]));
+      // update, a finished POST or the earliest retry (a plain callback: this runs once per POST).
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.msUntilNextRetry());
+        this.wakeLoop = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
       this.wakeLoop = undefined;
     }
   }
@@ -122,13 +142,12 @@ export class WebhookDelivery {
   private nextSendable(): BotApiUpdate | undefined {
     const passed = new Set<string>();
     const now = Date.now();
-    for (const update of this.queue.peek(Number.MAX_SAFE_INTEGER)) {
+    return this.queue.first((update) => {
       const queue = deliveryQueueOf(update);
-      if (passed.has(queue)) continue;
+      if (passed.has(queue)) return false;
       passed.add(queue);
-      if (!this.busyQueues.has(queue) && (this.retries.get(queue)?.at ?? 0) <= now) return update;
-    }
-    return undefined;
+      return !this.busyQueues.has(queue) && (this.retries.get(queue)?.at ?? 0) <= now;
+    });
   }
 
   private msUntilNextRetry(): number {
