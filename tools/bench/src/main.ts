@@ -9,7 +9,12 @@ import { runBench } from "./run-bench.ts";
 import { renderScaleOut } from "./scale/render-scale-out.ts";
 import { renderBotReplicas, runBotReplicas } from "./scale/run-bot-replicas.ts";
 import { runScaleOut } from "./scale/run-scale-out.ts";
-import { parseScaleOutArgs, SCALE_USAGE } from "./scale/scale-options.ts";
+import {
+  parseScaleBotsArgs,
+  parseScaleOutArgs,
+  SCALE_BOTS_USAGE,
+  SCALE_USAGE,
+} from "./scale/scale-options.ts";
 
 const DEFAULT_OUT_DIR = fileURLToPath(new URL("../results/", import.meta.url));
 
@@ -34,36 +39,15 @@ if (remindersArgs.includes("--reminders")) {
   process.exit(0);
 }
 
-// `--scale-bots [--chats N]`: 1 and 2 bot replicas in webhook mode behind a load balancer.
-const scaleBotsArgs = process.argv.slice(2).filter((arg) => arg !== "--");
-if (scaleBotsArgs.includes("--scale-bots")) {
-  const chatsAt = scaleBotsArgs.indexOf("--chats");
-  const chats = chatsAt === -1 ? 5000 : Number(scaleBotsArgs[chatsAt + 1]);
-  if (!Number.isInteger(chats) || chats < 1) {
-    process.stderr.write("--chats must be a positive whole number\n");
-    process.exit(2);
-  }
-  const result = await runBotReplicas(
-    {
-      redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-      chats,
-      logLevel: process.env.LOG_LEVEL ?? "info",
-    },
-    (line) => process.stderr.write(`[bench] ${line}\n`),
-  );
-  await mkdir(DEFAULT_OUT_DIR, { recursive: true });
-  const table = renderBotReplicas(result);
-  await writeFile(join(DEFAULT_OUT_DIR, "scale-bots.json"), `${JSON.stringify(result, null, 2)}\n`);
-  await writeFile(join(DEFAULT_OUT_DIR, "scale-bots.md"), table);
-  process.stdout.write(table);
-  process.exit(0);
-}
-
+let scaleBots: ReturnType<typeof parseScaleBotsArgs>;
 let scaleOut: ReturnType<typeof parseScaleOutArgs>;
 try {
-  scaleOut = parseScaleOutArgs(process.argv.slice(2), process.env);
+  scaleBots = parseScaleBotsArgs(process.argv.slice(2), process.env);
+  scaleOut = scaleBots ? undefined : parseScaleOutArgs(process.argv.slice(2), process.env);
 } catch (error) {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${SCALE_USAGE}\n`);
+  process.stderr.write(
+    `${error instanceof Error ? error.message : String(error)}\n\n${SCALE_BOTS_USAGE}\n\n${SCALE_USAGE}\n`,
+  );
   process.exit(2);
 }
 /** Runs a measurement, prints its table and exits: 0 when it ran, 1 (with the reason) when not. */
@@ -81,6 +65,18 @@ async function runAndExit(measure: () => Promise<string>): Promise<never> {
 }
 
 const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+if (scaleBots) {
+  const { options, outDir = DEFAULT_OUT_DIR } = scaleBots;
+  await runAndExit(async () => {
+    const result = await runBotReplicas(options, progress);
+    await mkdir(outDir, { recursive: true });
+    const table = renderBotReplicas(result);
+    await writeFile(join(outDir, "scale-bots.json"), `${JSON.stringify(result, null, 2)}\n`);
+    await writeFile(join(outDir, "scale-bots.md"), table);
+    return table;
+  });
+}
 
 if (scaleOut) {
   const { options, outDir = DEFAULT_OUT_DIR } = scaleOut;

@@ -33,6 +33,7 @@ export class NewCallTracker {
   private readonly byAck = new Map<string, TrackedRequest>();
   private readonly settledListeners = new Set<() => void>();
   private unsettled = 0;
+  private acked = 0;
 
   constructor(
     private readonly world: World,
@@ -72,6 +73,24 @@ export class NewCallTracker {
     });
   }
 
+  /** Resolves once `count` requests have been answered (queued or refused), or when `timeoutMs` passes. */
+  waitUntilAcked(count: number, timeoutMs: number): Promise<void> {
+    if (this.acked >= count) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.acked < count) return;
+        done();
+      };
+      const done = () => {
+        clearTimeout(timer);
+        this.settledListeners.delete(check);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.settledListeners.add(check);
+    });
+  }
+
   /** Resolves as soon as fewer than `limit` requests are in flight. */
   waitForRoom(limit: number): Promise<void> {
     if (this.unsettled < limit) return Promise.resolve();
@@ -97,8 +116,11 @@ export class NewCallTracker {
     request.ackAt = performance.now();
     request.ackMessageId = message.id;
     request.ackText = message.text ?? "";
-    if (request.ackText.startsWith(QUEUED)) this.byAck.set(key(message.chatId, message.id), request);
-    else this.settle(); // a refusal is the final answer: nothing was queued
+    this.acked += 1;
+    if (request.ackText.startsWith(QUEUED)) {
+      this.byAck.set(key(message.chatId, message.id), request);
+      this.notify();
+    } else this.settle(); // a refusal is the final answer: nothing was queued
   };
 
   private readonly onEdit = (message: WorldMessage) => {
@@ -113,6 +135,11 @@ export class NewCallTracker {
 
   private settle(): void {
     this.unsettled -= 1;
+    this.notify();
+  }
+
+  /** Every waiter checks its own condition. */
+  private notify(): void {
     for (const listener of [...this.settledListeners]) listener();
   }
 }
