@@ -66,15 +66,19 @@ async function runAndExit(measure: () => Promise<string>): Promise<never> {
 
 const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
+/** Writes `<name>.json` (the result) and `<name>.md` (its table) into `outDir`; returns the table. */
+async function writeReport(outDir: string, name: string, result: unknown, table: string): Promise<string> {
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  await writeFile(join(outDir, `${name}.md`), table);
+  return table;
+}
+
 if (scaleBots) {
   const { options, outDir = DEFAULT_OUT_DIR } = scaleBots;
   await runAndExit(async () => {
     const result = await runBotReplicas(options, progress);
-    await mkdir(outDir, { recursive: true });
-    const table = renderBotReplicas(result);
-    await writeFile(join(outDir, "scale-bots.json"), `${JSON.stringify(result, null, 2)}\n`);
-    await writeFile(join(outDir, "scale-bots.md"), table);
-    return table;
+    return writeReport(outDir, "scale-bots", result, renderBotReplicas(result));
   });
 }
 
@@ -82,11 +86,7 @@ if (scaleOut) {
   const { options, outDir = DEFAULT_OUT_DIR } = scaleOut;
   await runAndExit(async () => {
     const result = await runScaleOut(options, progress);
-    await mkdir(outDir, { recursive: true });
-    const table = renderScaleOut(result);
-    await writeFile(join(outDir, "scale-out.json"), `${JSON.stringify(result, null, 2)}\n`);
-    await writeFile(join(outDir, "scale-out.md"), table);
-    return table;
+    return writeReport(outDir, "scale-out", result, renderScaleOut(result));
   });
 }
 
