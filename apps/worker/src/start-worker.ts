@@ -11,6 +11,7 @@ import {
   type ResultsQueue,
   readAssistantRegistry,
   readOperators,
+  rememberAssistantRegistry,
   settleWithin,
   type UserbotIdentity,
   WORKER_STATUS_HEARTBEAT_MS,
@@ -99,6 +100,8 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
   /** This account's own queue's consumer: the jobs routed to it. */
   let ownConsumer: CallsQueueConsumer | undefined;
   const accountQueues = new AccountQueues(connection, prefix);
+  /** The intake router's read of the account registry; forgotten when this account floods or dies. */
+  const registry = rememberAssistantRegistry({ redis: connection, prefix, now });
   let stopSweep: (() => void) | undefined;
   let callsQueue: CallsQueue | undefined;
   let resultsQueue: ResultsQueue | undefined;
@@ -199,7 +202,10 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
       pauseWorker: async () => {
         await Promise.all([consumer?.worker.pause(true), ownConsumer?.worker.pause(true)]);
       },
-      markSessionDead: (errorName) => status.sessionDead(errorName),
+      markSessionDead: async (errorName) => {
+        await status.sessionDead(errorName);
+        registry.forget();
+      },
       logger,
       now,
       runId,
@@ -238,6 +244,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
         // met the flood goes back there, and comes to this queue when taken again (routeIntakeJob).
         await (identity ? accountQueues.of(identity.userId) : calls).rateLimit(ms);
         await status.refresh(); // the flood wait shows in the published state at once
+        registry.forget(); // and in this worker's routing
       },
       sessionDeath,
       handOn: (job) => handOnRunningAction(job, identity?.userId ?? 0, failOverDeps),
@@ -286,6 +293,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
         prefix,
         accountId,
         queues: accountQueues,
+        registry,
         runHere,
         floodWaitUntil,
         logger,
@@ -296,7 +304,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
     await Promise.all([consumer.worker.waitUntilReady(), ownConsumer.worker.waitUntilReady()]);
     await status.online(identity);
     stopSweep = startDeadAccountSweep(
-      { ...failOverDeps, accountId },
+      { ...failOverDeps, accountId, registry },
       options.statusHeartbeatMs ?? WORKER_STATUS_HEARTBEAT_MS,
     );
     logger.info({ concurrency: settings.concurrency, prefix }, "taking call jobs");

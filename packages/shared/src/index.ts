@@ -3,6 +3,7 @@
 export * from "./assistants/assistant-registry.ts";
 export * from "./assistants/assistant-rights.ts";
 export * from "./assistants/choose-assistant.ts";
+export * from "./assistants/registry-memory.ts";
 export * from "./assistants/route-to-assistant.ts";
 export * from "./config/bot-config.ts";
 export * from "./config/config-error.ts";

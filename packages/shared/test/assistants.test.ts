@@ -11,6 +11,7 @@ import {
   readAssistantRegistry,
   readAssistantRights,
   recordAssistantRights,
+  rememberAssistantRegistry,
   rememberChatAssistant,
   routeToAssistant,
   WORKER_STATUS_TTL_MS,
@@ -97,6 +98,18 @@ describe("the assistant registry and rights in Redis", () => {
     if (keys.length > 0) await redis.del(...keys);
     await redis.quit();
   });
+  /** The registry's Redis, counting its reads (each begins with one SMEMBERS). */
+  const countingReads = () => {
+    let reads = 0;
+    const counted: Pick<Redis, "smembers" | "mget"> = {
+      smembers: ((key: string) => {
+        reads += 1;
+        return redis.smembers(key);
+      }) as Redis["smembers"],
+      mget: redis.mget.bind(redis),
+    };
+    return { counted, reads: () => reads };
+  };
   const entry = (accountId: number, more: Partial<AssistantEntry> = {}): AssistantEntry => ({
     v: 1,
     accountId,
@@ -167,5 +180,66 @@ describe("the assistant registry and rights in Redis", () => {
     expect(await routeToAssistant(deps, { chatId: -1002, rtmp: true })).toMatchObject({ accountId: 2001 });
     await rememberChatAssistant(redis, routePrefix, -1002, 2001);
     expect(await routeToAssistant(deps, { chatId: -1002, rtmp: false })).toMatchObject({ accountId: 2001 });
+  });
+
+  it("a remembered registry is read from Redis once per memory, again once forgotten or old", async () => {
+    const memoryPrefix = `${prefix}-memory`;
+    let clock = NOW;
+    const { counted, reads } = countingReads();
+    const memory = rememberAssistantRegistry({
+      redis: counted,
+      prefix: memoryPrefix,
+      now: () => clock,
+      memoryMs: 5_000,
+    });
+    const ids = async () => (await memory.read()).entries.map((e) => e.accountId);
+    await writeAssistantEntry(redis, memoryPrefix, entry(2001));
+    // Concurrent reads with nothing remembered share one read.
+    expect(await Promise.all([ids(), ids()])).toEqual([[2001], [2001]]);
+    await writeAssistantEntry(redis, memoryPrefix, entry(2002));
+    clock += 4_999;
+    expect(await ids()).toEqual([2001]);
+    expect(reads()).toBe(1);
+    clock += 1;
+    expect(await ids()).toEqual([2001, 2002]);
+    await redis.del(assistantEntryKey(memoryPrefix, 2002));
+    expect(await ids()).toEqual([2001, 2002]);
+    memory.forget();
+    expect(await ids()).toEqual([2001]);
+    await writeAssistantEntry(redis, memoryPrefix, entry(2003));
+    expect((await memory.readNow()).entries.map((e) => e.accountId)).toEqual([2001, 2003]);
+    expect(await ids()).toEqual([2001, 2003]);
+    expect(reads()).toBe(4);
+  });
+
+  it("for routing, a remembered read serves only while it shows one account online", async () => {
+    const choicePrefix = `${prefix}-choice`;
+    const { counted, reads } = countingReads();
+    const memory = rememberAssistantRegistry({ redis: counted, prefix: choicePrefix, now: () => NOW });
+    const online = async () => (await memory.readForChoice()).entries.map((e) => e.accountId);
+    await writeAssistantEntry(redis, choicePrefix, entry(2001));
+    expect([await online(), await online(), await online()]).toEqual([[2001], [2001], [2001]]);
+    expect(reads()).toBe(1);
+    await writeAssistantEntry(redis, choicePrefix, entry(2002));
+    memory.forget();
+    expect(await online()).toEqual([2001, 2002]);
+    // A choice among two: every read sees the present, so an account that stopped is not chosen.
+    await writeAssistantEntry(redis, choicePrefix, entry(2002, { state: "stopped" }));
+    expect((await memory.readForChoice()).entries.map((e) => [e.accountId, e.state])).toEqual([
+      [2001, "online"],
+      [2002, "stopped"],
+    ]);
+    expect(reads()).toBe(4);
+  });
+
+  it("routing reads the registry where it is told to", async () => {
+    const view = { entries: [entry(2001), entry(2002)], lapsed: [] };
+    const elsewhere = `${prefix}-nowhere`;
+    await recordAssistantRights(redis, elsewhere, -1003, [{ accountId: 2002, rights: "admin" }], NOW);
+    const route = await routeToAssistant(
+      { redis, prefix: elsewhere, now: NOW, loadOf: async () => 0, registry: async () => view },
+      { chatId: -1003, rtmp: false },
+    );
+    expect(route).toMatchObject({ kind: "account", accountId: 2002 });
   });
 });

@@ -1,10 +1,11 @@
 import {
   type AssistantEntry,
+  type AssistantRegistryView,
   type AssistantRights,
   onlineAssistants,
-  readAssistantRegistry,
   readAssistantRights,
   recordAssistantRights,
+  rememberAssistantRegistry,
   routeToAssistant,
 } from "@callbot/shared";
 import type { Api } from "grammy";
@@ -83,44 +84,41 @@ export async function learnAssistantRights(
  * Before a request is queued, with several assistant accounts online: is one of them allowed to
  * make this call in the chat? If none is, nothing is queued and the requester is told which
  * accounts to make an admin there, and /setup to check it. With one account (or none online),
- * the answer is always yes: the worker's own checks report as they always did.
+ * the answer is always yes: the worker's own checks report as they always did. `registry` is the
+ * read routing uses too, so the check costs no second read of it.
  */
 export async function checkAssistantForChat(
   deps: AssistantForChatDeps,
   request: AssistantRequest,
-  online: readonly AssistantEntry[],
+  registry: AssistantRegistryView,
 ): Promise<AssistantCheck> {
+  const online = onlineAssistants(registry);
   if (online.length < 2) return { ok: true };
   await learnAssistantRights(deps, request.chatId, online);
   const route = await routeToAssistant(
-    { redis: deps.redis, prefix: deps.prefix, now: deps.now(), loadOf: async () => 0 },
+    {
+      redis: deps.redis,
+      prefix: deps.prefix,
+      now: deps.now(),
+      loadOf: async () => 0,
+      registry: async () => registry,
+    },
     { chatId: request.chatId, rtmp: request.rtmp },
   );
   if (route.kind !== "none-eligible") return { ok: true };
   return { ok: false, text: noEligibleAssistantText(request, online) };
 }
 
-/** How long the bot trusts its read of which accounts are online: a /newcall costs no Redis read for it then. */
-const REGISTRY_MEMORY_MS = 5_000;
-
 /**
- * checkAssistantForChat with the registry read at most every few seconds: a deployment with one
- * account pays nothing per request in the steady state (the round-trip budget of a /newcall).
+ * checkAssistantForChat with the registry read at most every REGISTRY_MEMORY_MS while it shows
+ * one account online: such a deployment pays nothing per request in the steady state (the
+ * round-trip budget of a /newcall); with several, each check reads it as routing always did.
  */
 export function createAssistantChecker(
   deps: AssistantForChatDeps,
 ): (request: AssistantRequest) => Promise<AssistantCheck> {
-  let remembered: { at: number; online: AssistantEntry[] } | undefined;
-  return async (request) => {
-    const now = deps.now();
-    if (!remembered || now - remembered.at >= REGISTRY_MEMORY_MS) {
-      remembered = {
-        at: now,
-        online: onlineAssistants(await readAssistantRegistry(deps.redis, deps.prefix)),
-      };
-    }
-    return checkAssistantForChat(deps, request, remembered.online);
-  };
+  const registry = rememberAssistantRegistry(deps);
+  return async (request) => checkAssistantForChat(deps, request, await registry.readForChoice());
 }
 
 /** The refusal: which accounts could be made an admin, and how to check with /setup. */

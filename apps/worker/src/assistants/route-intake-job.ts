@@ -1,4 +1,4 @@
-import { readCallsJob, rememberChatAssistant, routeToAssistant } from "@callbot/shared";
+import { type RegistryMemory, readCallsJob, rememberChatAssistant, routeToAssistant } from "@callbot/shared";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { DEFAULT_PLANNED_HOP_MS, plannedJobGate } from "../calls/recurring-wait.ts";
@@ -13,6 +13,11 @@ export interface IntakeRouterDeps {
   /** This worker's account. */
   accountId: number;
   queues: AccountQueues;
+  /**
+   * The account registry as this worker remembers it: with one account online, routing a job
+   * costs no read of it (readForChoice). The worker forgets it when its own account floods or dies.
+   */
+  registry: RegistryMemory;
   /** Runs a job here (route-calls-job.ts). */
   runHere: CallsJobProcessor;
   /** Unix ms until which Telegram told this account to wait, or 0. */
@@ -61,7 +66,13 @@ export function routeIntakeJob(deps: IntakeRouterDeps): CallsJobProcessor {
     const routing = routingOfJob(job);
     if (!routing) return deps.runHere(job, token);
     const route = await routeToAssistant(
-      { redis: deps.redis, prefix: deps.prefix, now: deps.now(), loadOf: (entry) => deps.queues.load(entry) },
+      {
+        redis: deps.redis,
+        prefix: deps.prefix,
+        now: deps.now(),
+        loadOf: (entry) => deps.queues.load(entry),
+        registry: () => deps.registry.readForChoice(),
+      },
       { chatId: routing.chatId, rtmp: routing.ownerOnly },
     );
     const target = route.kind === "account" ? route.accountId : deps.accountId;

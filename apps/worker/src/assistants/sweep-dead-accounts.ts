@@ -1,7 +1,14 @@
-import { readAssistantRegistry } from "@callbot/shared";
+import type { RegistryMemory } from "@callbot/shared";
 import type { Job } from "bullmq";
 import { WAITING_STATES } from "../session/session-death.ts";
 import { type FailOverDeps, failOverJob } from "./fail-over-job.ts";
+
+export interface SweepDeps extends FailOverDeps {
+  /** This worker's account. */
+  accountId: number;
+  /** The worker's memory of the registry, which each pass renews. */
+  registry: RegistryMemory;
+}
 
 /** How long one worker holds the right to empty a dead account's queue. */
 const CLAIM_MS = 30_000;
@@ -20,10 +27,12 @@ export function failoverClaimKey(prefix: string, accountId: number): string {
  * (failOverJob); the rest stay, for that account's return or its own session-death report. One
  * worker at a time empties a given account (a claim with a lifetime), and every online worker
  * runs the pass at its heartbeat, so the work moves within a heartbeat of the lapse.
+ * The pass reads the registry from Redis and leaves that read in `registry`, so that the intake
+ * router stops choosing an account this pass found dead (its memory is never older than a pass).
  * Returns how many jobs moved.
  */
-export async function sweepDeadAccounts(deps: FailOverDeps & { accountId: number }): Promise<number> {
-  const view = await readAssistantRegistry(deps.redis, deps.prefix);
+export async function sweepDeadAccounts(deps: SweepDeps): Promise<number> {
+  const view = await deps.registry.readNow();
   const dead = [
     ...view.lapsed,
     ...view.entries.filter((entry) => entry.state === "session-dead").map((entry) => entry.accountId),
@@ -49,10 +58,7 @@ export async function sweepDeadAccounts(deps: FailOverDeps & { accountId: number
 }
 
 /** Runs sweepDeadAccounts every `everyMs` (never two passes at once); returns the stop. */
-export function startDeadAccountSweep(
-  deps: FailOverDeps & { accountId: number },
-  everyMs: number,
-): () => void {
+export function startDeadAccountSweep(deps: SweepDeps, everyMs: number): () => void {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;

@@ -1,5 +1,10 @@
 import type { Redis } from "ioredis";
-import { type AssistantEntry, onlineAssistants, readAssistantRegistry } from "./assistant-registry.ts";
+import {
+  type AssistantEntry,
+  type AssistantRegistryView,
+  onlineAssistants,
+  readAssistantRegistry,
+} from "./assistant-registry.ts";
 import { readAssistantRights } from "./assistant-rights.ts";
 import { type AssistantCandidate, chooseAssistant } from "./choose-assistant.ts";
 
@@ -21,6 +26,8 @@ export interface RouteDeps {
    * passes 1, since one survivor may take a dead account's work. @defaultValue 2
    */
   choiceFrom?: number;
+  /** Where the registry is read: a process's RegistryMemory. @defaultValue a read from Redis */
+  registry?: () => Promise<AssistantRegistryView>;
 }
 
 export type Route =
@@ -43,9 +50,8 @@ export async function routeToAssistant(
     exclude?: number;
   },
 ): Promise<Route> {
-  const online = onlineAssistants(await readAssistantRegistry(deps.redis, deps.prefix)).filter(
-    (entry) => entry.accountId !== request.exclude,
-  );
+  const view = await (deps.registry?.() ?? readAssistantRegistry(deps.redis, deps.prefix));
+  const online = onlineAssistants(view).filter((entry) => entry.accountId !== request.exclude);
   if (online.length < (deps.choiceFrom ?? 2)) return { kind: "single" };
   const [rights, stickyRaw] = await Promise.all([
     readAssistantRights(deps.redis, deps.prefix, request.chatId, deps.now),
