@@ -62,7 +62,7 @@ export interface CreateBotOptions {
   callsRegistry?: CallsRegistry;
   /** The /newcall request ledger; startBot shares it with the start-up recovery. Default: a new one. */
   ledger?: RequestLedger;
-  /** The per-chat lock's timings (serialise/chat-lock.ts); tests shorten them. */
+  /** The per-chat lock's scope and timings (serialise/chat-lock.ts); tests shorten them. @defaultValue across replicas */
   chatLock?: Partial<Omit<ChatLockOptions, "handledTtlSeconds">>;
   /** The bot's calendar (planned calls, set ends); shared with the results consumer. Default: a new one. */
   calendar?: CalendarDeps;
@@ -141,7 +141,8 @@ export function createBotWithServices(options: CreateBotOptions): {
       .reply("Sorry, something went wrong on my side. Nothing was queued; please try again in a minute.")
       .catch(() => undefined);
   });
-  // First: one update of a chat at a time across every replica, and a redelivered update not at all.
+  // First: one update of a chat at a time (across every replica unless this process long-polls),
+  // and a redelivered update not at all.
   const chatLock = new ChatLock({
     redis,
     prefix,

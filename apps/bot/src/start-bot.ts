@@ -190,6 +190,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       limits,
       ...(options.observeUpdate !== undefined && { observeUpdate: options.observeUpdate }),
       ...(options.botApiRetry !== undefined && { botApiRetry: options.botApiRetry }),
+      // Long polling here: this process is the bot token's one consumer, so no lock in Redis.
+      chatLock: { scope: config.webhook || options.polling === false ? "replicas" : "process" },
     });
     // Outermost (installed after createBot's retries): a retried call counts once, as it ended.
     bot.api.config.use(countBotApiRequests(metrics));

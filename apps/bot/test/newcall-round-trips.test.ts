@@ -19,7 +19,7 @@ describe("Redis round trips of one /newcall", () => {
     await h.close();
   });
 
-  it("a steady-state group /newcall costs at most eight round trips: chat lock, throttle, rights cache, three ledger steps, the job and the lock's release", async () => {
+  it("a steady-state group /newcall in long polling costs at most six round trips: throttle, rights cache, three ledger steps and the job (no chat lock in Redis)", async () => {
     const knownChats = `${h.prefix}:bot:known-chats`;
     const redis = h.running.redis;
     const inspector = new Redis(REDIS_URL);
@@ -57,7 +57,8 @@ describe("Redis round trips of one /newcall", () => {
       }, "the monitor to see the sentinel");
       const trips = roundTrips(seen);
       console.info(`round trips of one /newcall: ${trips.length}\n${trips.join("\n")}`);
-      expect(trips.length).toBeLessThanOrEqual(8);
+      expect(trips.length).toBeLessThanOrEqual(6);
+      expect(trips.filter((trip) => trip.includes(":bot:chat-lock:"))).toEqual([]);
     } finally {
       await inspector.quit();
     }

@@ -8,11 +8,23 @@ import type { Logger } from "pino";
 import { evalScript } from "../redis/eval-script.ts";
 import { isRedisUnavailable } from "../redis/is-redis-unavailable.ts";
 
-/** The lock an update holds while it is handled: its key and the holder's token (the fence). */
-export interface ChatFence {
-  lockKey: string;
-  token: string;
-}
+/**
+ * What an update holds while it is handled: its chat's lock in Redis (its key and the holder's
+ * token, the fence), or, when this process is the only one handling updates, its turn in this
+ * process's per-chat queue.
+ */
+export type ChatFence = { kind: "redis"; lockKey: string; token: string } | { kind: "process" };
+
+/**
+ * Who may handle a chat's updates at the same time:
+ * - "replicas": any bot process on the same Redis (webhook mode behind a load balancer, Telegram
+ *   retrying a delivery to another replica, or a caller feeding updates itself);
+ * - "process": this process alone. In long polling Telegram gives updates to one getUpdates
+ *   consumer per bot token and confirms each batch with the next request, so grammY's in-process
+ *   queue is the whole of the ordering: no Redis lock, no handled-update ids (2 round trips per
+ *   update saved). A /newcall delivered again is still caught by its request ledger.
+ */
+export type ChatLockScope = "replicas" | "process";
 
 export interface ChatLockOptions {
   /**
@@ -27,13 +39,19 @@ export interface ChatLockOptions {
   retryIntervalMs: number;
   /** How long a handled update's id is remembered (Telegram keeps an unconfirmed update 24 h). */
   handledTtlSeconds: number;
+  /** @defaultValue "replicas" */
+  scope: ChatLockScope;
 }
 
 export const DEFAULT_CHAT_LOCK_OPTIONS: Omit<ChatLockOptions, "handledTtlSeconds"> = {
   lockTimeoutMs: 15_000,
   acquireTimeoutMs: 30_000,
   retryIntervalMs: 25,
+  scope: "replicas",
 };
+
+/** The fence of every update when one process handles them all. */
+const PROCESS_FENCE: ChatFence = { kind: "process" };
 
 /** Update ids remembered per chat: enough for every redelivery Telegram may still send. */
 const HANDLED_PER_CHAT = 100;
@@ -58,6 +76,8 @@ return 0`;
 const RENEW = `
 if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("PEXPIRE", KEYS[1], ARGV[2]) end
 return 0`;
+
+type RedisFence = Extract<ChatFence, { kind: "redis" }>;
 
 /** The chat's lock stayed taken for the whole wait. */
 export class ChatBusyError extends Error {
@@ -89,6 +109,8 @@ export class ChatBusyError extends Error {
  * storage.ts), so a stale holder's write is refused rather than applied. An update that dies
  * between its work and the release is handled again on redelivery (at least once, not at most).
  *
+ * With scope "process" (long polling) only grammY's queue runs: see ChatLockScope.
+ *
  * Keys: `<prefix>:bot:chat-lock:<chatId>` (the holder's token) and
  * `<prefix>:bot:handled-updates:<chatId>` (the last 100 update ids, a sorted set). With a
  * hash-tagged prefix like `{callbot}` both share the slot of every other callbot key, as the
@@ -118,11 +140,19 @@ export class ChatLock {
   middleware(): Composer<Context> {
     const composer = new Composer<Context>();
     composer.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
+    if (this.options.scope === "process") {
+      composer.use((ctx, next) => (ctx.chat === undefined ? next() : this.held.run(PROCESS_FENCE, next)));
+      return composer;
+    }
     composer.use(async (ctx, next) => {
       const chatId = ctx.chat?.id;
       if (chatId === undefined) return next();
       const updateId = ctx.update.update_id;
-      const fence = { lockKey: `${this.deps.prefix}:bot:chat-lock:${chatId}`, token: randomUUID() };
+      const fence = {
+        kind: "redis" as const,
+        lockKey: `${this.deps.prefix}:bot:chat-lock:${chatId}`,
+        token: randomUUID(),
+      };
       const handledKey = `${this.deps.prefix}:bot:handled-updates:${chatId}`;
       let acquired: boolean;
       try {
@@ -167,7 +197,7 @@ export class ChatLock {
 
   /** True once the lock is ours; false when the update was handled before. */
   private async acquire(
-    fence: ChatFence,
+    fence: RedisFence,
     handledKey: string,
     updateId: number,
     chatId: number,
@@ -187,7 +217,7 @@ export class ChatLock {
     }
   }
 
-  private async renew(fence: ChatFence, chatId: number): Promise<void> {
+  private async renew(fence: RedisFence, chatId: number): Promise<void> {
     const renewed = await evalScript(
       this.deps.redis,
       RENEW,

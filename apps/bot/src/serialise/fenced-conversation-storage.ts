@@ -19,7 +19,8 @@ return 1`;
 /**
  * The guided flow's state in Redis, as @grammyjs/storage-redis stores it (JSON with a TTL), but
  * every write and delete is fenced: it happens in one script with a check that the update still
- * holds its chat's lock (ChatLock). A holder that lost the lock (frozen past the lock's lifetime,
+ * holds its chat's lock (ChatLock). When one process handles every update (ChatLock's scope
+ * "process", long polling) its per-chat queue is the fence and writes are plain SET and DEL. A holder that lost the lock (frozen past the lock's lifetime,
  * a Redis failover) gets ChatLockLostError instead of overwriting the state of the update that
  * took the lock over. A write with no lock held is a programming error and throws too.
  *
@@ -34,6 +35,10 @@ export function fencedConversationStorage<T>(deps: {
   const write = async (key: string, json: string) => {
     const fence = deps.currentFence();
     if (!fence) throw new Error("conversation state written outside its chat's lock");
+    if (fence.kind === "process") {
+      await (json === "" ? deps.redis.del(key) : deps.redis.set(key, json, "EX", deps.ttlSeconds));
+      return;
+    }
     const written = await deps.redis.eval(
       FENCED_WRITE,
       2,
