@@ -24,7 +24,7 @@ import {
 } from "./env-schemas.ts";
 import type { Env } from "./env-variables.ts";
 import { missingProblem, parseEnvVariables } from "./parse-env-variables.ts";
-import { queuePrefixFor } from "./queue-prefix-for.ts";
+import { queuePrefixFromEnv } from "./queue-prefix-for.ts";
 import { attachSafeSerialisation, REDACTED } from "./safe-serialisation.ts";
 
 /** Webhook mode: Telegram POSTs updates to `url`; the bot's server listens on `listen`. */
@@ -101,16 +101,8 @@ export function parseBotConfig(
       })
     : { dashboard: undefined, problems: [] };
   problems.push(...dashboard.problems);
-  const prefix = parsed.ok
-    ? queuePrefixFor({
-        given: env.QUEUE_PREFIX,
-        parsed: parsed.values.QUEUE_PREFIX,
-        redisUrl: parsed.values.REDIS_URL,
-      })
-    : undefined;
-  if (prefix?.problem !== undefined) problems.push(prefix.problem);
-  if (prefix?.prefix === undefined || !parsed.ok || problems.length > 0)
-    return { config: undefined, problems };
+  const prefix = queuePrefixFromEnv(env, parsed, problems);
+  if (prefix === undefined || !parsed.ok || problems.length > 0) return { config: undefined, problems };
   const values = parsed.values;
   const webhook =
     values.WEBHOOK_URL !== undefined && values.WEBHOOK_SECRET !== undefined
@@ -134,7 +126,7 @@ export function parseBotConfig(
       }),
       webhook,
       redisUrl: values.REDIS_URL,
-      queuePrefix: prefix.prefix,
+      queuePrefix: prefix,
       defaultTimeZone: values.DEFAULT_TIME_ZONE,
       logLevel: values.LOG_LEVEL,
       allowRedisEviction: values.ALLOW_REDIS_EVICTION,

@@ -1,5 +1,6 @@
 import { hashTagOf, parseRedisAddress } from "../redis/redis-address.ts";
 import { DEFAULT_CLUSTER_QUEUE_PREFIX } from "./env-schemas.ts";
+import type { Env } from "./env-variables.ts";
 
 /**
  * The key prefix for this Redis. On a Redis Cluster every key of a BullMQ queue must hash to one
@@ -21,4 +22,24 @@ export function queuePrefixFor(options: {
   return {
     problem: `QUEUE_PREFIX: with a Redis Cluster (redis+cluster://) it needs a hash tag in braces, like {${options.parsed}}, so that each queue's keys share one slot`,
   };
+}
+
+/**
+ * queuePrefixFor as the bot's and the worker's configs both use it: from the environment and
+ * its parsed variables. Returns the prefix, or undefined when the variables did not parse or the
+ * prefix does not fit this Redis (its problem then added to `problems`).
+ */
+export function queuePrefixFromEnv(
+  env: Env,
+  parsed: { ok: true; values: { QUEUE_PREFIX: string; REDIS_URL: string } } | { ok: false },
+  problems: string[],
+): string | undefined {
+  if (!parsed.ok) return undefined;
+  const found = queuePrefixFor({
+    given: env.QUEUE_PREFIX,
+    parsed: parsed.values.QUEUE_PREFIX,
+    redisUrl: parsed.values.REDIS_URL,
+  });
+  if (found.problem !== undefined) problems.push(found.problem);
+  return found.prefix;
 }

@@ -21,7 +21,7 @@ import {
 } from "./env-schemas.ts";
 import type { Env } from "./env-variables.ts";
 import { invalidProblem, missingProblem, parseEnvVariables } from "./parse-env-variables.ts";
-import { queuePrefixFor } from "./queue-prefix-for.ts";
+import { queuePrefixFromEnv } from "./queue-prefix-for.ts";
 import { attachSafeSerialisation, REDACTED } from "./safe-serialisation.ts";
 
 /** What the userbot worker needs. */
@@ -100,15 +100,8 @@ export function parseWorkerConfig(
   const session = readSession(env, deps.readTextFile ?? ((path) => readFileSync(path, "utf8")));
   if ("problem" in session) problems.push(session.problem);
 
-  const prefix = parsed.ok
-    ? queuePrefixFor({
-        given: env.QUEUE_PREFIX,
-        parsed: parsed.values.QUEUE_PREFIX,
-        redisUrl: parsed.values.REDIS_URL,
-      })
-    : undefined;
-  if (prefix?.problem !== undefined) problems.push(prefix.problem);
-  if (prefix?.prefix === undefined || !parsed.ok || "problem" in session || problems.length > 0)
+  const prefix = queuePrefixFromEnv(env, parsed, problems);
+  if (prefix === undefined || !parsed.ok || "problem" in session || problems.length > 0)
     return { config: undefined, problems };
   const values = parsed.values;
   const config: WorkerConfig = attachSafeSerialisation(
@@ -122,7 +115,7 @@ export function parseWorkerConfig(
       ...(values.TG_DC_PUBLIC_KEY !== undefined && { tgDcPublicKey: values.TG_DC_PUBLIC_KEY }),
       ...(values.TG_CONNECT_TIMEOUT_MS !== undefined && { tgConnectTimeoutMs: values.TG_CONNECT_TIMEOUT_MS }),
       redisUrl: values.REDIS_URL,
-      queuePrefix: prefix.prefix,
+      queuePrefix: prefix,
       logLevel: values.LOG_LEVEL,
       allowRedisEviction: values.ALLOW_REDIS_EVICTION,
       metricsListen: values.METRICS_LISTEN,
