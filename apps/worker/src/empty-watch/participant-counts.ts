@@ -1,5 +1,6 @@
 import { Api, type TelegramClient } from "telegram";
 import { Raw } from "telegram/events/Raw.js";
+import { skipUnusedPushedUpdates } from "../telegram/skip-unused-updates.ts";
 
 /** What the assistant last heard of a call's participants. */
 export interface ParticipantCount {
@@ -76,10 +77,13 @@ export class ParticipantCounts {
  * which Telegram pushes to the chat's members when people join or leave (where it does; the
  * sandbox's participantCountUpdates setting). Without it the watch falls back to
  * phone.getGroupCall once a minute per watched call. Only updates of watched calls are kept.
+ * Every other pushed update is dropped before gramjs decodes it (skipUnusedPushedUpdates).
  *
  * @returns a function that removes the handler.
  */
 export function followParticipantCounts(client: TelegramClient, counts: ParticipantCounts): () => void {
+  // The only pushed updates the worker uses: gramjs need not decode the others.
+  skipUnusedPushedUpdates();
   const event = new Raw({ types: [Api.UpdateGroupCall] });
   const handler = (update: Api.TypeUpdate) => {
     if (!(update instanceof Api.UpdateGroupCall)) return;
