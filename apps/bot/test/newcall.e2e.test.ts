@@ -256,4 +256,23 @@ describe("per-user rate limit on /newcall", () => {
     expect(texts.filter((t) => t.includes("too often"))).toHaveLength(1);
     expect(await h.callJobs()).toEqual([]);
   });
+
+  it("planning a call beyond Telegram's 8 days counts against the same limit: the third plan is refused", async () => {
+    const answers: WorldMessage[] = [];
+    for (const when of ["in 3 weeks", "in 4 weeks", "in 5 weeks"]) {
+      const sent = await h.sandbox.sendText({
+        from: DEMO.olga,
+        chatId: DEMO.community,
+        text: `/newcall Summit ${when}`,
+      });
+      answers.push(await h.sandbox.waitForBotMessage(DEMO.community, (m) => m.replyToMessageId === sent.id));
+    }
+    expect(answers[0]?.text).toMatch(/^🗓 Planned: video chat “Summit”/);
+    expect(answers[1]?.text).toMatch(/^🗓 Planned: video chat “Summit”/);
+    expect(answers[2]?.text).toBe("You are sending /newcall too often. Please wait a minute, then try again.");
+    // Nothing was planned for the refused request: /calls (not a /newcall, so not limited) lists two.
+    const sent = await h.sandbox.sendText({ from: DEMO.olga, chatId: DEMO.community, text: "/calls" });
+    const list = await h.sandbox.waitForBotMessage(DEMO.community, (m) => m.replyToMessageId === sent.id);
+    expect(list.text?.match(/planned: appears in Telegram/g)).toHaveLength(2);
+  });
 });

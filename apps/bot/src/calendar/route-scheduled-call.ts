@@ -21,7 +21,7 @@ export interface RouteDeps extends CalendarDeps {
 
 export type { ShowAnswer };
 
-export type Routed = "now" | "planned" | "conflict" | "refused" | "replayed";
+export type Routed = "now" | "planned" | "conflict" | "refused" | "replayed" | "rate-limited";
 
 /** Waiting planned calls one chat may have. */
 export const MAX_PLANS_PER_CHAT = 30;
@@ -33,12 +33,18 @@ export const MAX_PLANS_PER_CHAT = 30;
  * A replayed update must neither plan twice nor ask twice: the first delivery claims the request
  * id (`<prefix>:bot:claim:<id>`); a later one with the claim taken stops here, unless the request
  * ledger knows the request (then it went the "now" way, and the ledger handles its replay).
+ *
+ * `admit` counts a request the calendar answers (a plan, a conflict, a refusal) against the
+ * requester's /newcall limit, which the "now" way counts in the request ledger: planning is no
+ * way around it. False (over the limit, already told) answers nothing more. The guided flow
+ * passes none: its /newcall was counted when it opened.
  */
 export async function routeScheduledCall(
   draft: CallRequestDraft & { scheduleDate: number; endAt?: number },
   show: ShowAnswer,
   deps: RouteDeps,
   botUsername: string,
+  admit?: () => Promise<boolean>,
 ): Promise<Routed> {
   const claimed = await deps.redis.set(
     deps.keys.claim(draft.requestId),
@@ -61,6 +67,7 @@ export async function routeScheduledCall(
   // The chat's call in Telegram is in the way: the one-call-per-chat path answers as for any
   // request (it names that call, and offers Replace it / Keep it to those allowed to end it).
   if (placement.kind === "now" || blockedByTelegramCall(placement)) return "now";
+  if (admit !== undefined && !(await admit())) return "rate-limited";
   // A chat cannot collect plans without bound (and /calls must stay readable).
   const waiting = (await deps.calendar.forChat(draft.target.chatId)).filter((p) => p.state === "planned");
   if (waiting.length >= MAX_PLANS_PER_CHAT) {

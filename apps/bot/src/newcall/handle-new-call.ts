@@ -161,6 +161,7 @@ export async function handleNewCall(ctx: Context, deps: NewCallHandlerDeps): Pro
       },
       deps,
       botUsername,
+      () => admitted(ctx, deps.ledger),
     );
     if (routed !== "now") return;
   }
