@@ -26,7 +26,8 @@ describe("the bot's calendar through the whole pipeline", () => {
     p = await startPipeline({
       now,
       worker: { plannedHopMs: 200, recurringRecheckMs: 300 },
-      botLimits: { plannedHopMs: 200 },
+      // Olga asks for more calls within a minute than the per-user /newcall limit lets through.
+      botLimits: { plannedHopMs: 200, newCallsPerWindow: 100 },
     });
     inspector = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
     calls = new Queue(QUEUE_NAMES.calls, { connection: inspector, prefix: p.prefix });
@@ -208,5 +209,54 @@ describe("the bot's calendar through the whole pipeline", () => {
       "the auto-end to be cancelled",
     );
     expect(await inspector.get(`${p.prefix}:bot:calendar:end:${call.id}`)).toBeNull();
+  });
+
+  it("a call ended by hand before its set end spares the chat's next call at that time", async () => {
+    const endOf = async (callId: string) => Number(await inspector.get(`${p.prefix}:bot:calendar:end:${callId}`));
+    // The chat's 10-second cooldown between requests is not what this is about (and set ends of
+    // minutes would make the test as slow).
+    const skipCooldown = () => inspector.del(`${p.prefix}:bot:cooldown:${DEMO.oldGroup}`);
+    await skipCooldown();
+    const { reply } = await p.ask(DEMO.olga, DEMO.oldGroup, "/newcall Early for 8s");
+    await p.outcome(reply, /live now/);
+    const early = p.sandbox.calls(DEMO.oldGroup).find((c) => c.title === "Early");
+    if (!early) throw new Error("no call “Early”");
+    await waitFor(() => calls.getJob(autoendJobId(early.id)), "the auto-end job of “Early”");
+    const earlyEnd = await endOf(early.id);
+
+    // Ended by hand with /calls End, then a new call in the same chat before Early's set end.
+    const { reply: list } = await p.ask(DEMO.olga, DEMO.oldGroup, "/calls");
+    await p.sandbox.pressButton({
+      from: DEMO.olga,
+      chatId: DEMO.oldGroup,
+      messageId: list.id,
+      data: button(list, "End"),
+    });
+    await p.sandbox.waitForEdit(list.chatId, list.id, (m) => /has ended/.test(m.text ?? ""));
+    const endedByHand = Math.max(...p.sandbox.botMessages(DEMO.oldGroup).map((m) => m.id));
+    await skipCooldown();
+    const { reply: next } = await p.ask(DEMO.olga, DEMO.oldGroup, "/newcall Later for 12s");
+    await p.outcome(next, /live now/);
+    const later = p.sandbox.calls(DEMO.oldGroup).find((c) => c.title === "Later");
+    if (!later?.startedAt) throw new Error("no live call “Later”");
+    expect(later.startedAt).toBeLessThan(earlyEnd);
+    const laterEnd = await endOf(later.id);
+
+    // Later runs through Early's set end and ends at its own.
+    await p.sandbox.waitForBotMessage(
+      DEMO.oldGroup,
+      (m) => m.text === "⏹ “Later” in «Old Group» has ended at its set end.",
+      { timeoutMs: 30_000 },
+    );
+    const ended = p.sandbox.calls(DEMO.oldGroup).find((c) => c.id === later.id);
+    expect(ended?.state).toBe("discarded");
+    expect(later.startedAt + (ended?.duration ?? 0)).toBeGreaterThanOrEqual(laterEnd);
+    // Nothing more is said of Early's set end (no notice, no end) once it was ended by hand.
+    const texts = p.sandbox
+      .botMessages(DEMO.oldGroup)
+      .filter((m) => m.id > endedByHand)
+      .map((m) => m.text ?? "");
+    expect(texts.filter((t) => t.includes("“Early”"))).toEqual([]);
+    expect(texts.filter((t) => t.includes("“Later”") && t.includes("has ended"))).toHaveLength(1);
   });
 });
