@@ -269,7 +269,9 @@ describe("per-user rate limit on /newcall", () => {
     }
     expect(answers[0]?.text).toMatch(/^🗓 Planned: video chat “Summit”/);
     expect(answers[1]?.text).toMatch(/^🗓 Planned: video chat “Summit”/);
-    expect(answers[2]?.text).toBe("You are sending /newcall too often. Please wait a minute, then try again.");
+    expect(answers[2]?.text).toBe(
+      "You are sending /newcall too often. Please wait a minute, then try again.",
+    );
     // Nothing was planned for the refused request: /calls (not a /newcall, so not limited) lists two.
     const sent = await h.sandbox.sendText({ from: DEMO.olga, chatId: DEMO.community, text: "/calls" });
     const list = await h.sandbox.waitForBotMessage(DEMO.community, (m) => m.replyToMessageId === sent.id);

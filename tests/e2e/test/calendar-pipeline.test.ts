@@ -212,7 +212,8 @@ describe("the bot's calendar through the whole pipeline", () => {
   });
 
   it("a call ended by hand before its set end spares the chat's next call at that time", async () => {
-    const endOf = async (callId: string) => Number(await inspector.get(`${p.prefix}:bot:calendar:end:${callId}`));
+    const endOf = async (callId: string) =>
+      Number(await inspector.get(`${p.prefix}:bot:calendar:end:${callId}`));
     // The chat's 10-second cooldown between requests is not what this is about (and set ends of
     // minutes would make the test as slow).
     const skipCooldown = () => inspector.del(`${p.prefix}:bot:cooldown:${DEMO.oldGroup}`);
