@@ -35,6 +35,8 @@ import {
 } from "./telegram/bot-api-retries.ts";
 import { rateLimitWait, tellRateLimited } from "./telegram/tell-rate-limited.ts";
 import { throttleUpdates } from "./throttle/throttle-updates.ts";
+import { CallPrompts } from "./prompts/call-prompts.ts";
+import { createCallPromptsFeature } from "./features/call-prompts.ts";
 import { createUserTimeZones, type UserTimeZones } from "./timezone/user-time-zones.ts";
 
 export interface CreateBotOptions {
@@ -203,6 +205,30 @@ export function createBotWithServices(options: CreateBotOptions): {
     },
     chatLock,
   );
+  // The questions of /calls buttons (Rename, Move, Invite) and the answers to them.
+  const prompts = new CallPrompts({ redis, prefix, clock, timeoutMs: limits.guidedFlowTimeoutMs });
+  // /calls and its buttons, the in-call controls as commands, and the answers to the buttons'
+  // questions share their dependencies.
+  const callsDeps = {
+    api: bot.api,
+    redis,
+    keys: services.keys,
+    registry: callsRegistry,
+    callsQueue: options.callsQueue,
+    ownerIds: config.ownerIds,
+    authorise: services.authorise,
+    recordingDestinations: services.recordingDestinations,
+    chatCacheSeconds: limits.chatCacheSeconds,
+    timeZoneFor,
+    clock,
+    logger,
+    calendar: services.calendar,
+    autoEnds: services.autoEnds,
+    prompts,
+  };
+  const calendarDeps = { ...services, callsRegistry, clock, redis, prefix, logger, timeZoneFor, prompts };
+  // Before the guided flow, which would take an answer's /cancel in the private chat.
+  features.use(createCallPromptsFeature({ ...callsDeps, ...calendarDeps }));
   // Every update of a private chat passes the guided flow first: an open flow takes its answers.
   features.use(guided.composer);
   features.use(
@@ -243,36 +269,9 @@ export function createBotWithServices(options: CreateBotOptions): {
   features.use(
     createTimeZoneFeature({ timeZones, defaultTimeZone: config.defaultTimeZone, now: () => clock.now() }),
   );
-  // /calls and its buttons, and the in-call controls as commands, share their dependencies.
-  const callsDeps = {
-    api: bot.api,
-    redis,
-    keys: services.keys,
-    registry: callsRegistry,
-    callsQueue: options.callsQueue,
-    ownerIds: config.ownerIds,
-    authorise: services.authorise,
-    recordingDestinations: services.recordingDestinations,
-    chatCacheSeconds: limits.chatCacheSeconds,
-    timeZoneFor,
-    clock,
-    logger,
-    calendar: services.calendar,
-    autoEnds: services.autoEnds,
-  };
   features.use(createCallsFeature(callsDeps));
   features.use(createInCallControlsFeature(callsDeps));
-  features.use(
-    createCalendarFeature({
-      ...services,
-      callsRegistry,
-      clock,
-      redis,
-      prefix,
-      logger,
-      timeZoneFor,
-    }),
-  );
+  features.use(createCalendarFeature(calendarDeps));
   features.use(
     createSetupFeature({
       redis,

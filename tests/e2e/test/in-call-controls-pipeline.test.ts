@@ -185,9 +185,32 @@ describe("in-call controls: record, forward the recording, mute new participants
     expect(await p.outcome(answer, /👥/)).toContain(": ✅ invited");
     expect(communityCall().invited.has(DEMO.nina)).toBe(true);
     expect(p.sandbox.counters().mtproto["contacts.resolveUsername"]).toBeUndefined();
+  });
 
+  it("👥 Invite asks whom to invite: only the presser's answer counts, a bad one is asked again, the answer invites", async () => {
     const list = await listWithButton("👥 Invite");
-    expect((await press(DEMO.olga, list, "👥 Invite")).text).toContain("/invite @username");
+    await press(DEMO.olga, list, "👥 Invite");
+    const question = await p.sandbox.waitForBotMessage(
+      DEMO.community,
+      (m) => m.replyToMessageId === list.id && /whom should I invite/.test(m.text ?? ""),
+    );
+    expect(question.text).toMatch(/^Olga, whom should I invite to “Weekly” in «Demo Community»\?/);
+    expect(question.replyMarkup).toMatchObject({ force_reply: true, selective: true });
+
+    const answer = async (from: number, to: WorldMessage, text: string) => {
+      const sent = await p.sandbox.sendText({ from, chatId: DEMO.community, text, replyToMessageId: to.id });
+      return p.sandbox.waitForBotMessage(DEMO.community, (m) => m.replyToMessageId === sent.id);
+    };
+    // Adam may manage calls too, but he did not tap: his answer invites nobody.
+    const stranger = await answer(DEMO.adam, question, "@adam_admin");
+    expect(stranger.text).toContain("only their answer counts");
+    // An answer that names nobody is explained, and the question asked again.
+    const again = await answer(DEMO.olga, question, "adam please");
+    expect(again.text).toMatch(/"adam" is not a username[\s\S]*Olga, whom should I invite/);
+    const inviting = await answer(DEMO.olga, again, "@adam_admin");
+    expect(inviting.text).toBe("⏳ Inviting @adam_admin to “Weekly” in «Demo Community»…");
+    expect(await p.outcome(inviting, /👥/)).toContain("@adam_admin: ✅ invited");
+    expect(communityCall().invited.has(DEMO.adam)).toBe(true);
   });
 
   it("ending a call while it records forwards its recording as a stop does, also when Telegram takes a while", async () => {

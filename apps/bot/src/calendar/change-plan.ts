@@ -33,7 +33,7 @@ export interface Changer {
  * The plan `id` if `changer` may change it (the rights of creating a call in its chat), else
  * says why and returns undefined. A plan no longer waiting is named as such.
  */
-async function planToChange(
+export async function planToChange(
   id: string,
   changer: Changer,
   deps: ChangePlanDeps,
@@ -77,52 +77,61 @@ export async function cancelPlan(id: string, changer: Changer, deps: ChangePlanD
   );
 }
 
+/**
+ * Renames a plan. False when the title itself is unusable (said through `changer`, with `usage`
+ * or the length refusal), so a question can be asked again; true once the title was taken up,
+ * whatever came of it.
+ */
 export async function renamePlan(
   id: string,
   title: string,
   changer: Changer,
   deps: ChangePlanDeps,
-): Promise<void> {
+  usage = `Give the new title after the id: /renameplan ${id} Weekly sync`,
+): Promise<boolean> {
   const cleaned = cleanTitle(title);
   if (!cleaned.ok || cleaned.title === undefined) {
     await changer.show(
-      cleaned.ok
-        ? `Give the new title after the id: /renameplan ${id} Weekly sync`
-        : describeParseError(cleaned.error, { timeZone: changer.timeZone }),
+      cleaned.ok ? usage : describeParseError(cleaned.error, { timeZone: changer.timeZone }),
     );
-    return;
+    return false;
   }
   const plan = await planToChange(id, changer, deps);
-  if (!plan) return;
+  if (!plan) return true;
   const renamed = await deps.calendar.rename(plan.id, cleaned.title);
   await changer.show(
     renamed
       ? `✏️ The planned call ${plan.id} in «${plan.target.title}» is now called “${cleaned.title}”.`
       : `I could not rename ${plan.id}: ${BUSY}`,
   );
+  return true;
 }
 
-/** `/moveplan p3 next friday 19:00 [for 1h | until 20:00]`: a set end not given keeps the call's length. */
+/**
+ * `/moveplan p3 next friday 19:00 [for 1h | until 20:00]`: a set end not given keeps the call's
+ * length. False when the time itself is unusable (said through `changer`), as for renamePlan.
+ */
 export async function movePlan(
   id: string,
   words: string[],
   changer: Changer,
   deps: ChangePlanDeps,
-): Promise<void> {
+  usage = `Give the new time after the id, for example: /moveplan ${id} next friday 19:00`,
+): Promise<boolean> {
   const endLength = findEndPhraseLength(words);
   const timeWords = endLength > 0 ? words.slice(0, -endLength) : words;
   if (timeWords.length === 0) {
-    await changer.show(`Give the new time after the id, for example: /moveplan ${id} next friday 19:00`);
-    return;
+    await changer.show(usage);
+    return false;
   }
   const now = deps.clock.now();
   const when = parseWhen(timeWords, { now, timeZone: changer.timeZone });
   if (!when.ok) {
     await changer.show(describeParseError(when.error, { timeZone: changer.timeZone }));
-    return;
+    return false;
   }
   const plan = await planToChange(id, changer, deps);
-  if (!plan) return;
+  if (!plan) return true;
   let endAt: number | undefined;
   if (endLength > 0) {
     const end = readEnd(words.slice(-endLength), {
@@ -132,7 +141,7 @@ export async function movePlan(
     });
     if (!end.ok) {
       await changer.show(describeParseError(end.error, { timeZone: changer.timeZone }));
-      return;
+      return false;
     }
     endAt = end.endAt;
   } else if (plan.endAt !== undefined) {
@@ -144,6 +153,7 @@ export async function movePlan(
     changer,
     deps,
   );
+  return true;
 }
 
 /** Moves a plan if the new time overlaps nothing; otherwise names what it overlaps, with a choice. */

@@ -1,4 +1,4 @@
-/** What a planned call's /calls button asks for: cancel it, or how to rename or move it. */
+/** What a planned call's /calls button asks for: cancel it, or (asking for the new title or time) rename or move it. */
 export type PlanPress = "cancel" | "rename" | "move";
 
 const TO_WIRE: Record<PlanPress, string> = { cancel: "x", rename: "r", move: "m" };

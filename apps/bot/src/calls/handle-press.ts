@@ -7,11 +7,12 @@ import type { Clock } from "../clock.ts";
 import type { RecordingDestinations } from "../recordings/recording-destinations.ts";
 import { readPress } from "../telegram/read-press.ts";
 import { type CallsViewDeps, readView, renderView } from "./calls-view.ts";
+import type { CallPrompts } from "../prompts/call-prompts.ts";
 import { cancelQueuedRequest } from "./cancel-queued-request.ts";
+import { callIn } from "./in-call-commands.ts";
 import {
   IN_CALL_PENDING_TEXT,
   IN_CALL_PRESS_ACTIONS,
-  INVITE_HOW,
   inCallRequestFields,
   isInCallPress,
   queuesAction,
@@ -27,6 +28,8 @@ export interface PressDeps extends CallsViewDeps {
   clock: Clock;
   logger: Logger;
   timeZoneFor: (userId: number) => string;
+  /** 👥 Invite asks whom to invite (features/call-prompts.ts takes the answer). */
+  prompts: CallPrompts;
 }
 
 /** Seconds in which a second press of the same button on the same entry is dropped outright. */
@@ -94,7 +97,7 @@ export async function handlePress(ctx: Context, deps: PressDeps): Promise<void> 
     return;
   }
 
-  // The record choice and the invite hint only change what the presser sees: nothing is queued.
+  // The record choice and the invite question only change what the presser sees: nothing is queued.
   if (press.code === "record" || press.code === "back") {
     if (press.code === "record")
       await ctx.editMessageReplyMarkup({ reply_markup: recordMenu(entry) }).catch(() => undefined);
@@ -103,7 +106,17 @@ export async function handlePress(ctx: Context, deps: PressDeps): Promise<void> 
     return;
   }
   if (press.code === "invite-users") {
-    await alert(INVITE_HOW);
+    await ctx.answerCallbackQuery();
+    await deps.prompts.ask(
+      ctx.api,
+      { chatId: message.chat.id, replyTo: message.message_id },
+      query.from,
+      {
+        kind: "invite",
+        subject: entry.id,
+        question: `whom should I invite to ${callIn(entry, entry.chatTitle)}? Reply to this message with their @usernames (up to 50), or reply to someone's message with /invite. /cancel leaves it as it is.`,
+      },
+    );
     return;
   }
 

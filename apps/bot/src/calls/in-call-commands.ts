@@ -1,4 +1,4 @@
-import type { CallAction, CallActionRequest } from "@callbot/shared";
+import type { CallAction, CallActionRequest, Invitee } from "@callbot/shared";
 import type { Context } from "grammy";
 import type { CallEntry } from "../calls-registry/call-entry.ts";
 import type { RecordingDestinations } from "../recordings/recording-destinations.ts";
@@ -78,8 +78,7 @@ export async function handleInCallCommand(
   if (!live.ok) return void (await replyToCommand(ctx, live.reply));
   const { entry } = live;
   const words = resolved.rest.toLowerCase().split(/\s+/).filter(Boolean);
-  const call = entry.title === undefined ? "the call" : `“${entry.title}”`;
-  const where = `${call} in «${resolved.chat.title}»`;
+  const where = callIn(entry, resolved.chat.title);
 
   let action: CallAction;
   let pending: string;
@@ -127,7 +126,7 @@ export async function handleInCallCommand(
       if (!parsed.ok) return void (await replyToCommand(ctx, parsed.reply ?? INVITE_HOW));
       extra.invitees = parsed.invitees;
       action = "invite-users";
-      pending = `⏳ Inviting ${parsed.invitees.length === 1 ? parsed.invitees[0]?.label : `${parsed.invitees.length} people`} to ${where}…`;
+      pending = invitingText(parsed.invitees, where);
       break;
     }
   }
@@ -142,6 +141,16 @@ export async function handleInCallCommand(
     ...(extra.invitees && { invitees: extra.invitees }),
     ack: { chatId: ack.chat.id, messageId: ack.message_id },
   });
+}
+
+/** “Weekly” in «Team» (or "the call in «Team»"), as the answers name a call. */
+export function callIn(entry: Pick<CallEntry, "title">, chatTitle: string): string {
+  return `${entry.title === undefined ? "the call" : `“${entry.title}”`} in «${chatTitle}»`;
+}
+
+/** The answer while invitations are on their way; the worker's report replaces it. */
+export function invitingText(invitees: readonly Invitee[], where: string): string {
+  return `⏳ Inviting ${invitees.length === 1 ? invitees[0]?.label : `${invitees.length} people`} to ${where}…`;
 }
 
 /** The chat's live call as the registry knows it, or why there is nothing to act on. */

@@ -15,7 +15,7 @@ export type InCallPressCode =
   | "unmute-new"
   | "speaker-link"
   | "reset-links"
-  /** Explains /invite: whom to invite is typed, not pressed. */
+  /** Asks whom to invite: the answer is typed (features/call-prompts.ts). */
   | "invite-users"
   /** Leaves the record choice: the list again. */
   | "back";
@@ -68,7 +68,7 @@ export const IN_CALL_PENDING_TEXT: Record<InCallActionPress, string> = {
   "reset-links": "Resetting the links…",
 };
 
-/** How to invite, for the 👥 Invite button and a bare /invite. */
+/** How to invite, for a bare /invite. */
 export const INVITE_HOW = [
   "Invite people to the call by name: send /invite @username @another in the chat (up to 50),",
   "or reply to someone's message with /invite. In a private chat with me: /invite @yourgroup @username.",

@@ -6,10 +6,13 @@ import {
   type Changer,
   cancelPlan,
   movePlan,
+  planToChange,
   renamePlan,
 } from "../calendar/change-plan.ts";
 import { handleConflictPress } from "../calendar/handle-conflict-press.ts";
 import { decodePlanPress } from "../calendar/plan-buttons.ts";
+import { describeCall } from "../messages/describe-call.ts";
+import type { CallPrompts } from "../prompts/call-prompts.ts";
 import { describeRefusal } from "../messages/describe-refusal.ts";
 import { parseDurationSeconds } from "../newcall/parse-when.ts";
 import { replyToCommand } from "../telegram/reply-to-command.ts";
@@ -17,6 +20,8 @@ import { replyToCommand } from "../telegram/reply-to-command.ts";
 export interface CalendarFeatureDeps extends ChangePlanDeps {
   logger: Logger;
   timeZoneFor: (userId: number) => string;
+  /** ✏️ Rename and ➡️ Move ask for the new title or time (features/call-prompts.ts takes the answer). */
+  prompts: CallPrompts;
 }
 
 /**
@@ -67,13 +72,15 @@ export function createCalendarFeature(deps: CalendarFeatureDeps): Composer<Conte
   );
   feature.command(
     "renameplan",
-    withPlan("/renameplan p3 New title", (id, rest, changer) =>
-      renamePlan(id, rest.join(" "), changer, deps),
-    ),
+    withPlan("/renameplan p3 New title", async (id, rest, changer) => {
+      await renamePlan(id, rest.join(" "), changer, deps);
+    }),
   );
   feature.command(
     "moveplan",
-    withPlan("/moveplan p3 next friday 19:00", (id, rest, changer) => movePlan(id, rest, changer, deps)),
+    withPlan("/moveplan p3 next friday 19:00", async (id, rest, changer) => {
+      await movePlan(id, rest, changer, deps);
+    }),
   );
   feature.command("calendar", (ctx) => handleCalendarSettings(ctx, deps));
 
@@ -98,12 +105,35 @@ export function createCalendarFeature(deps: CalendarFeatureDeps): Composer<Conte
   feature.callbackQuery(/^pl:/, async (ctx) => {
     const press = decodePlanPress(ctx.callbackQuery.data);
     if (!press) return void (await ctx.answerCallbackQuery());
+    const timeZone = deps.timeZoneFor(ctx.from.id);
     if (press.press !== "cancel") {
-      const example =
-        press.press === "rename"
-          ? `/renameplan ${press.planId} New title`
-          : `/moveplan ${press.planId} next friday 19:00`;
-      await ctx.answerCallbackQuery({ text: `Send ${example}`, show_alert: true });
+      // Rights and the plan's state are checked now, so nobody is asked a question in vain.
+      const plan = await planToChange(
+        press.planId,
+        {
+          userId: ctx.from.id,
+          timeZone,
+          botUsername: ctx.me.username,
+          show: async (text) => void (await ctx.answerCallbackQuery({ text, show_alert: true })),
+        },
+        deps,
+      );
+      if (!plan) return;
+      await ctx.answerCallbackQuery();
+      const what = `the planned ${describeCall({ title: plan.title, rtmp: plan.rtmp })} (${plan.id}) in «${plan.target.title}»`;
+      await deps.prompts.ask(
+        ctx.api,
+        { chatId: ctx.chat?.id ?? ctx.from.id, ...(ctx.msg && { replyTo: ctx.msg.message_id }) },
+        ctx.from,
+        {
+          kind: press.press === "rename" ? "rename-plan" : "move-plan",
+          subject: plan.id,
+          question:
+            press.press === "rename"
+              ? `send the new title of ${what} as a reply to this message (up to 64 characters). /cancel leaves it as it is.`
+              : `when should ${what} take place? Reply to this message with a time as for /newcall: 18:00, tomorrow 18:30, next friday 19:00, on 15 jan 18:00, in 3 weeks (read in ${timeZone}); add "for 1h" or "until 20:00" to set its end. /cancel leaves it as it is.`,
+        },
+      );
       return;
     }
     await ctx.answerCallbackQuery();
@@ -111,7 +141,7 @@ export function createCalendarFeature(deps: CalendarFeatureDeps): Composer<Conte
       press.planId,
       {
         userId: ctx.from.id,
-        timeZone: deps.timeZoneFor(ctx.from.id),
+        timeZone,
         botUsername: ctx.me.username,
         show: async (text) => {
           await ctx.reply(text);

@@ -6,6 +6,7 @@ import { handlePress } from "../calls/handle-press.ts";
 import { handleRename, handleRotateKey } from "../calls/rename-and-rotate.ts";
 import { followVideoChatEvent, type VideoChatEvent } from "../calls-registry/follow-call-events.ts";
 import type { Clock } from "../clock.ts";
+import type { CallPrompts } from "../prompts/call-prompts.ts";
 import { describeRefusal } from "../messages/describe-refusal.ts";
 import type { RecordingDestinations } from "../recordings/recording-destinations.ts";
 import { wakeWaitingOccurrences } from "../recurring/wake-waiting-occurrences.ts";
@@ -20,6 +21,8 @@ export interface CallsFeatureDeps extends CallsViewDeps {
   logger: Logger;
   timeZoneFor: (userId: number) => string;
   chatCacheSeconds: number;
+  /** 👥 Invite asks whom to invite (features/call-prompts.ts takes the answer). */
+  prompts: CallPrompts;
   /** Set ends: a call ended in Telegram by hand cancels its own. */
   autoEnds?: Pick<AutoEnds, "cancel">;
 }

@@ -25,8 +25,8 @@ export const SLOW_DOWN_TOAST = "Too many presses. Please wait a minute, then try
  * requests and Redis work. A flood writes one counter per user, with a TTL of one window.
  *
  * Over the limit, a press is answered with a toast (never a message in the chat), and a message
- * gets one "slow down" per window; the rest are dropped unanswered. Group chatter and service
- * messages are not counted. When Redis is unreachable the throttle lets updates through: the
+ * gets one "slow down" per window; the rest are dropped unanswered. Group chatter (other than
+ * replies to the bot) and service messages are not counted. When Redis is unreachable the throttle lets updates through: the
  * features then answer that nothing could be done, which a dropped update would not.
  */
 export function throttleUpdates(options: ThrottleUpdatesOptions) {
@@ -59,6 +59,8 @@ function throttledUserOf(ctx: Context): number | undefined {
   const message = ctx.message;
   if (!message?.from) return undefined;
   if (message.chat.type === "private") return message.from.id;
+  // A reply to the bot (an answer to a /calls button's question) is meant for it, as a command is.
+  if (message.reply_to_message?.from?.id === ctx.me.id) return message.from.id;
   const entities = message.entities ?? message.caption_entities ?? [];
   const isCommand = entities.some((entity) => entity.type === "bot_command" && entity.offset === 0);
   return isCommand ? message.from.id : undefined;

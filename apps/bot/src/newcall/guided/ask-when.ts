@@ -37,7 +37,7 @@ export async function askWhen(flow: GuidedFlow): Promise<number | undefined> {
 }
 
 /** "18:00" or "6pm" alone means "at 18:00"; everything else goes to the /newcall time parser. */
-function typedTimeWords(text: string): string[] {
+export function typedTimeWords(text: string): string[] {
   const words = text
     .trim()
     .split(/\s+/)
