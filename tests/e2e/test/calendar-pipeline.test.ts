@@ -155,6 +155,67 @@ describe("the bot's calendar through the whole pipeline", () => {
     await withdrawn(`planned_p3_${after.scheduleDate}`);
   });
 
+  it("✏️ Rename and ➡️ Move in /calls ask for the new title and time, read and apply them; /cancel and a time-out change nothing", async () => {
+    const { reply: list } = await p.ask(DEMO.olga, DEMO.privateTeam, "/calls");
+    /** Presses a button of the list and returns the question the bot asks. */
+    const tap = async (label: string) => {
+      await p.sandbox.pressButton({
+        from: DEMO.olga,
+        chatId: DEMO.privateTeam,
+        messageId: list.id,
+        data: button(list, label),
+      });
+      return p.sandbox.waitForBotMessage(
+        DEMO.privateTeam,
+        (m) => m.replyToMessageId === list.id && /^Olga, /.test(m.text ?? "") && !asked.has(m.id),
+      );
+    };
+    const asked = new Set<number>();
+    /** Answers a question as Olga; returns the bot's reply to the answer. */
+    const answer = async (question: WorldMessage, text: string) => {
+      asked.add(question.id);
+      const sent = await p.sandbox.sendText({
+        from: DEMO.olga,
+        chatId: DEMO.privateTeam,
+        text,
+        replyToMessageId: question.id,
+      });
+      return p.sandbox.waitForBotMessage(DEMO.privateTeam, (m) => m.replyToMessageId === sent.id);
+    };
+
+    const rename = await tap("p2. ✏️ Rename");
+    expect(rename.text).toMatch(/^Olga, send the new title of the planned video chat “Board” \(p2\)/);
+    expect(rename.replyMarkup).toMatchObject({ force_reply: true });
+    const tooLong = await answer(rename, "x".repeat(70));
+    expect(tooLong.text).toMatch(/^The title is 70 characters long[\s\S]*Olga, send the new title/);
+    const renamed = await answer(tooLong, "Board meeting");
+    expect(renamed.text).toBe("✏️ The planned call p2 in «Private Team» is now called “Board meeting”.");
+    expect((await plan("p2")).title).toBe("Board meeting");
+
+    const before = await plan("p2");
+    const move = await tap("p2. ➡️ Move");
+    expect(move.text).toMatch(/^Olga, when should the planned video chat “Board meeting” \(p2\)[\s\S]*Europe\/Berlin/);
+    const unreadable = await answer(move, "someday soon");
+    expect(unreadable.text).toMatch(/Olga, when should/);
+    const moved = await answer(unreadable, "in 6 weeks");
+    expect(moved.text).toMatch(/^➡️ Moved\. 🗓 Planned: video chat “Board meeting” in «Private Team», .*Europe\/Berlin/);
+    const after = await plan("p2");
+    expect(after.scheduleDate).toBeGreaterThan(before.scheduleDate + 20 * 86_400);
+
+    // /cancel leaves the call as it was, and the question is closed.
+    const cancelled = await tap("p2. ➡️ Move");
+    const sent = await p.sandbox.sendText({ from: DEMO.olga, chatId: DEMO.privateTeam, text: "/cancel" });
+    const told = await p.sandbox.waitForBotMessage(DEMO.privateTeam, (m) => m.replyToMessageId === sent.id);
+    expect(told.text).toBe("Cancelled: nothing was changed.");
+    asked.add(cancelled.id);
+    // A question left unanswered past its time-out (5 minutes) changes nothing either.
+    const late = await tap("p2. ✏️ Rename");
+    setClock(now() + 6 * 60_000);
+    expect((await answer(late, "Too late")).text).toMatch(/timed out, so nothing was changed/);
+    expect((await plan("p2")).title).toBe("Board meeting");
+    expect((await plan("p2")).scheduleDate).toBe(after.scheduleDate);
+  });
+
   it("a planned call that cannot be created when due (rights lost) is reported to its maker once", async () => {
     const { reply } = await p.ask(DEMO.adam, DEMO.community, "/newcall Adam's talk in 5 weeks");
     expect(reply.text).toMatch(/^🗓 Planned/);

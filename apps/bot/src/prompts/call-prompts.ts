@@ -56,6 +56,8 @@ export class CallPrompts {
     about: Pick<CallPrompt, "kind" | "subject" | "question">,
     before?: string,
   ): Promise<void> {
+    // From the moment it is asked: a reader who answers at once must never find it expired.
+    const expiresAt = this.deps.clock.now() + this.deps.timeoutMs;
     const name = user.first_name || "you";
     const lead = before === undefined ? "" : `${before}\n\n`;
     const sent = await api.sendMessage(where.chatId, `${lead}${name}, ${about.question}`, {
@@ -72,7 +74,7 @@ export class CallPrompts {
       userId: user.id,
       chatId: where.chatId,
       messageId: sent.message_id,
-      expiresAt: this.deps.clock.now() + this.deps.timeoutMs,
+      expiresAt,
     };
     const earlier = await this.deps.redis.get(this.byUser(where.chatId, user.id));
     const write = this.deps.redis.multi();
