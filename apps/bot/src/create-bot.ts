@@ -12,6 +12,7 @@ import { type Clock, systemClock } from "./clock.ts";
 import { createAutostartDefaultFeature } from "./features/autostart-default.ts";
 import { createCalendarFeature } from "./features/calendar.ts";
 import { createCallAnnouncementsFeature } from "./features/call-announcements.ts";
+import { createCallPromptsFeature } from "./features/call-prompts.ts";
 import { createCallsFeature } from "./features/calls.ts";
 import { createChatMigrationFeature } from "./features/chat-migration.ts";
 import { createGuidedNewCallFeature } from "./features/guided-newcall.ts";
@@ -25,6 +26,7 @@ import { createStopRecurringFeature } from "./features/stop-recurring.ts";
 import { createTimeZoneFeature, preloadTimeZone } from "./features/timezone.ts";
 import { createUnhandledFeature } from "./features/unhandled.ts";
 import type { InFlightUpdates } from "./in-flight-updates.ts";
+import { CallPrompts } from "./prompts/call-prompts.ts";
 import type { RequestLedger } from "./requests/request-ledger.ts";
 import { ChatLock, type ChatLockOptions } from "./serialise/chat-lock.ts";
 import { answerLatePressesAsMessages } from "./telegram/answer-late-presses.ts";
@@ -35,8 +37,6 @@ import {
 } from "./telegram/bot-api-retries.ts";
 import { rateLimitWait, tellRateLimited } from "./telegram/tell-rate-limited.ts";
 import { throttleUpdates } from "./throttle/throttle-updates.ts";
-import { CallPrompts } from "./prompts/call-prompts.ts";
-import { createCallPromptsFeature } from "./features/call-prompts.ts";
 import { createUserTimeZones, type UserTimeZones } from "./timezone/user-time-zones.ts";
 
 export interface CreateBotOptions {
@@ -72,7 +72,8 @@ export interface CreateBotOptions {
 
 /**
  * The bot with every feature mounted here, in order, behind one error boundary: the chat lock, chat migration,
- * late presses, the throttle, time zones, 🔔 Remind me, start/help, the guided /newcall, /newcall,
+ * late presses, the throttle, time zones, 🔔 Remind me, start/help, the answers to /calls buttons'
+ * questions, the guided /newcall, /newcall,
  * /autostart, /announce and /endwhenempty, /stoprecurring, /timezone, /calls (with /rename, /rotatekey and the buttons), /setup, /status,
  * and "unhandled" last. Shared services (bot-services.ts) are built once and passed in. Everything it talks to is passed in; nothing is started here (no polling,
  * no network) so tests can drive it with handleUpdate or a runner.

@@ -194,11 +194,15 @@ describe("the bot's calendar through the whole pipeline", () => {
 
     const before = await plan("p2");
     const move = await tap("p2. ➡️ Move");
-    expect(move.text).toMatch(/^Olga, when should the planned video chat “Board meeting” \(p2\)[\s\S]*Europe\/Berlin/);
+    expect(move.text).toMatch(
+      /^Olga, when should the planned video chat “Board meeting” \(p2\)[\s\S]*Europe\/Berlin/,
+    );
     const unreadable = await answer(move, "someday soon");
     expect(unreadable.text).toMatch(/Olga, when should/);
     const moved = await answer(unreadable, "in 6 weeks");
-    expect(moved.text).toMatch(/^➡️ Moved\. 🗓 Planned: video chat “Board meeting” in «Private Team», .*Europe\/Berlin/);
+    expect(moved.text).toMatch(
+      /^➡️ Moved\. 🗓 Planned: video chat “Board meeting” in «Private Team», .*Europe\/Berlin/,
+    );
     const after = await plan("p2");
     expect(after.scheduleDate).toBeGreaterThan(before.scheduleDate + 20 * 86_400);
 

@@ -4,10 +4,10 @@ import type { Logger } from "pino";
 import { ASSISTANT_OFFLINE_ALERT } from "../assistant/assistant-offline.ts";
 import type { CallEntry } from "../calls-registry/call-entry.ts";
 import type { Clock } from "../clock.ts";
+import type { CallPrompts } from "../prompts/call-prompts.ts";
 import type { RecordingDestinations } from "../recordings/recording-destinations.ts";
 import { readPress } from "../telegram/read-press.ts";
 import { type CallsViewDeps, readView, renderView } from "./calls-view.ts";
-import type { CallPrompts } from "../prompts/call-prompts.ts";
 import { cancelQueuedRequest } from "./cancel-queued-request.ts";
 import { callIn } from "./in-call-commands.ts";
 import {
@@ -107,16 +107,11 @@ export async function handlePress(ctx: Context, deps: PressDeps): Promise<void> 
   }
   if (press.code === "invite-users") {
     await ctx.answerCallbackQuery();
-    await deps.prompts.ask(
-      ctx.api,
-      { chatId: message.chat.id, replyTo: message.message_id },
-      query.from,
-      {
-        kind: "invite",
-        subject: entry.id,
-        question: `whom should I invite to ${callIn(entry, entry.chatTitle)}? Reply to this message with their @usernames (up to 50), or reply to someone's message with /invite. /cancel leaves it as it is.`,
-      },
-    );
+    await deps.prompts.ask(ctx.api, { chatId: message.chat.id, replyTo: message.message_id }, query.from, {
+      kind: "invite",
+      subject: entry.id,
+      question: `whom should I invite to ${callIn(entry, entry.chatTitle)}? Reply to this message with their @usernames (up to 50), or reply to someone's message with /invite. /cancel leaves it as it is.`,
+    });
     return;
   }
 

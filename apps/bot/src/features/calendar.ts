@@ -12,9 +12,9 @@ import {
 import { handleConflictPress } from "../calendar/handle-conflict-press.ts";
 import { decodePlanPress } from "../calendar/plan-buttons.ts";
 import { describeCall } from "../messages/describe-call.ts";
-import type { CallPrompts } from "../prompts/call-prompts.ts";
 import { describeRefusal } from "../messages/describe-refusal.ts";
 import { parseDurationSeconds } from "../newcall/parse-when.ts";
+import type { CallPrompts } from "../prompts/call-prompts.ts";
 import { replyToCommand } from "../telegram/reply-to-command.ts";
 
 export interface CalendarFeatureDeps extends ChangePlanDeps {

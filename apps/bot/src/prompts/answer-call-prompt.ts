@@ -1,5 +1,4 @@
-import type { Context } from "grammy";
-import type { InlineKeyboard } from "grammy";
+import type { Context, InlineKeyboard } from "grammy";
 import { type ChangePlanDeps, type Changer, movePlan, renamePlan } from "../calendar/change-plan.ts";
 import type { InCallCommandDeps } from "../calls/in-call-commands.ts";
 import { inviteFromAnswer } from "../calls/invite-from-answer.ts";

@@ -32,9 +32,7 @@ const LATE_ANSWER_SECONDS = 24 * 3600;
  * (its message id, until the time-out).
  */
 export class CallPrompts {
-  constructor(
-    private readonly deps: { redis: Redis; prefix: string; clock: Clock; timeoutMs: number },
-  ) {}
+  constructor(private readonly deps: { redis: Redis; prefix: string; clock: Clock; timeoutMs: number }) {}
 
   private byMessage(chatId: number, messageId: number): string {
     return `${this.deps.prefix}:bot:prompt:${chatId}:${messageId}`;
