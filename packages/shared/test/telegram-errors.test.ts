@@ -70,7 +70,7 @@ const TABLE: [name: string, category: ErrorCategory, mustSay: (string | RegExp)[
     "session",
     ["@callbot_assistant cannot act right now", "log the assistant in again"],
   ],
-  ["AUTH_KEY_UNREGISTERED", "session", ["login stopped working", "Nothing was created"]],
+  ["AUTH_KEY_UNREGISTERED", "session", ["login stopped working", "Nothing was done"]],
   ["SESSION_REVOKED", "session", ["login stopped working"]],
   ["SESSION_EXPIRED", "session", ["login stopped working"]],
   [

@@ -39,7 +39,7 @@ export interface TelegramErrorEntry {
 
 const TELL_OPERATOR = "Please tell the bot's operator.";
 const SESSION_DEAD = ({ assistant }: MessageWords) =>
-  `${capitalise(assistant)} cannot act right now: its Telegram login stopped working. Nothing was created. The bot's operator has to log the assistant in again; try again after that.`;
+  `${capitalise(assistant)} cannot act right now: its Telegram login stopped working. Nothing was done. The bot's operator has to log the assistant in again; try again after that.`;
 
 /**
  * Every error a user of callbot can meet (see shared/brief/telegram-group-calls.md, "Errors a
