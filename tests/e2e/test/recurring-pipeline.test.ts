@@ -11,6 +11,12 @@ const berlinClock = new Intl.DateTimeFormat("en-GB", {
   minute: "2-digit",
   hourCycle: "h23",
 });
+/**
+ * The rule's daily time, 3 hours ahead on Berlin's clock. A fixed 18:00 made the test depend on
+ * the hour it ran: in the hour before it, a rule's first occurrence is discarded at once (found
+ * 2026-12-03, cause not yet known; see issue 15's note), which is not what this test checks.
+ */
+const DAILY = berlinClock.format(Date.now() + 3 * 3_600_000);
 
 /** The rule id a scheduler's template carries (the RecurringRule is the job's data). */
 function ruleIdOf(data: unknown): string {
@@ -45,12 +51,15 @@ describe("a recurring call through the whole pipeline", () => {
     inspector = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
     calls = new Queue(QUEUE_NAMES.calls, { connection: inspector, prefix: p.prefix });
 
-    const { reply } = await p.ask(DEMO.olga, DEMO.community, "/newcall Daily sync every day 18:00");
+    const { reply } = await p.ask(DEMO.olga, DEMO.community, `/newcall Daily sync every day ${DAILY}`);
     expect(reply.text).toContain(
-      "🔁 Recurring video chat “Daily sync” in «Demo Community», every day at 18:00 (Europe/Berlin).",
+      `🔁 Recurring video chat “Daily sync” in «Demo Community», every day at ${DAILY} (Europe/Berlin).`,
     );
     const [scheduler] = await calls.getJobSchedulers();
-    expect(scheduler).toMatchObject({ pattern: "0 18 * * 0,1,2,3,4,5,6", tz: "Europe/Berlin" });
+    expect(scheduler).toMatchObject({
+      pattern: `${Number(DAILY.slice(3))} ${Number(DAILY.slice(0, 2))} * * 0,1,2,3,4,5,6`,
+      tz: "Europe/Berlin",
+    });
 
     // The next 18:00 is always less than a day away: the bot queued it at once, the worker created it.
     await p.waitForCalls(DEMO.community, 1);
@@ -64,7 +73,7 @@ describe("a recurring call through the whole pipeline", () => {
     );
     expect(told.text).toContain("Europe/Berlin");
     const firstDate = first.scheduleDate!;
-    expect(berlinClock.format(firstDate * 1000)).toBe("18:00");
+    expect(berlinClock.format(firstDate * 1000)).toBe(DAILY);
 
     // A day passes for the worker: at today's 18:00 the rule fires for tomorrow's 18:00 (its
     // 24 h lead) while today's call is still there. Telegram allows one call per chat and a
@@ -126,7 +135,7 @@ describe("a recurring occurrence waiting for the chat's call", () => {
       rtmp: false,
     });
     const checked = () => p.sandbox.counters().mtproto["channels.getFullChannel"] ?? 0;
-    await p.ask(DEMO.olga, DEMO.community, "/newcall Daily sync every day 18:00");
+    await p.ask(DEMO.olga, DEMO.community, `/newcall Daily sync every day ${DAILY}`);
     // The next 18:00 is less than a day away, so its occurrence is queued at once, and waits.
     await waitFor(async () => checked() >= 1, "a check of the chat's call", 10_000);
     expect(meeting.state).toBe("active");
@@ -137,6 +146,6 @@ describe("a recurring occurrence waiting for the chat's call", () => {
     await p.waitForCalls(DEMO.community, 2, 10_000);
     const occurrence = p.sandbox.calls(DEMO.community)[1]!;
     expect(occurrence).toMatchObject({ title: "Daily sync", state: "scheduled" });
-    expect(berlinClock.format(occurrence.scheduleDate! * 1000)).toBe("18:00");
+    expect(berlinClock.format(occurrence.scheduleDate! * 1000)).toBe(DAILY);
   });
 });

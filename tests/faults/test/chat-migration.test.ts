@@ -1,6 +1,7 @@
 import { autostartJobId } from "@callbot/shared";
 import { waitFor } from "@callbot/test-support";
 import { describe, expect, it } from "vitest";
+import { dailyTimeAhead } from "./support/daily-time-ahead.ts";
 import { WHO } from "./support/faults-world.ts";
 import type { Pipeline } from "./support/pipeline.ts";
 import { pipelinePerTest } from "./support/pipeline-per-test.ts";
@@ -94,10 +95,14 @@ describe("37: a basic group upgraded to a supergroup", () => {
   it("a recurring rule creates its next occurrence in the supergroup, where its report goes", async () => {
     let workerNow = Date.now();
     p = await start({ worker: { now: () => workerNow } });
-    const { reply } = await p.ask(WHO.olga, WHO.oldGroup, "/newcall Daily sync every day 18:00");
+    const { reply } = await p.ask(
+      WHO.olga,
+      WHO.oldGroup,
+      `/newcall Daily sync every day ${dailyTimeAhead()}`,
+    );
     expect(reply.text).toContain("🔁 Recurring video chat “Daily sync”");
     const [scheduler] = await p.queues.calls.getJobSchedulers();
-    // The next 18:00 is less than a day away: the first occurrence is created in the old group.
+    // The next occurrence is less than a day away: the first occurrence is created in the old group.
     const first = await waitFor(() => p.sandbox.calls(WHO.oldGroup)[0], "the first occurrence");
     const firstDate = first.scheduleDate!; // a discarded call has no date any more
 
@@ -110,7 +115,7 @@ describe("37: a basic group upgraded to a supergroup", () => {
     expect(moved.key).toBe(scheduler!.key);
     expect(await callsListIn(newId)).toContain("Daily sync");
 
-    // The first call ends, a day passes, and the rule fires at once rather than at 18:00.
+    // The first call ends, a day passes, and the rule fires at once rather than at its time.
     p.sandbox.world.discardGroupCall(WHO.olga, first.id);
     workerNow = firstDate * 1000 + 60_000;
     await p.queues.calls.upsertJobScheduler(

@@ -1,6 +1,7 @@
 import { describeTelegramError, writeOperators } from "@callbot/shared";
 import { waitFor } from "@callbot/test-support";
 import { describe, expect, it } from "vitest";
+import { dailyTimeAhead } from "./support/daily-time-ahead.ts";
 import { faultsWorld, roomId, WHO } from "./support/faults-world.ts";
 import type { Pipeline } from "./support/pipeline.ts";
 import { pipelinePerTest } from "./support/pipeline-per-test.ts";
@@ -124,9 +125,13 @@ describe("17: rights revoked between queueing and running", () => {
 
   it("an operator's recurring rule creates its occurrences; once the operator is no longer in OWNER_IDS, the next one is refused", async () => {
     p = await start({ worker: false });
-    const { reply } = await p.ask(WHO.oscar, WHO.oscar, "/newcall @demo_community Ops sync every day 18:00");
+    const { reply } = await p.ask(
+      WHO.oscar,
+      WHO.oscar,
+      `/newcall @demo_community Ops sync every day ${dailyTimeAhead()}`,
+    );
     expect(reply.text).toContain("Recurring video chat “Ops sync”");
-    // The next 18:00 is less than a day away: the bot queued that occurrence at once.
+    // The next occurrence is less than a day away: the bot queued that occurrence at once.
     let workerNow = Date.now();
     await p.startWorker({ now: () => workerNow });
     const [call] = await waitFor(() => {
