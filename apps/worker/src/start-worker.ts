@@ -23,6 +23,7 @@ import { failOverJob, handOnRunningAction } from "./assistants/fail-over-job.ts"
 import { learnOwnRights } from "./assistants/learn-own-rights.ts";
 import { routeIntakeJob } from "./assistants/route-intake-job.ts";
 import { startDeadAccountSweep } from "./assistants/sweep-dead-accounts.ts";
+import { redisChatCreateTurns } from "./calls/chat-create-turns.ts";
 import { type CallsQueueConsumer, consumeCallsQueue } from "./calls/consume-calls-queue.ts";
 import { redisRecordingClaims } from "./calls/recording-claims.ts";
 import { routeCallsJob } from "./calls/route-calls-job.ts";
@@ -268,6 +269,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
       ...(options.plannedHopMs !== undefined && { plannedHopMs: options.plannedHopMs }),
       redis: connection,
       prefix,
+      chatTurns: redisChatCreateTurns({ redis: connection, prefix }),
     });
     const consumerOptions = {
       connection,

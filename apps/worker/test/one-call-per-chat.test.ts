@@ -127,6 +127,27 @@ describe("one call per chat: the worker checks before creating", () => {
     expect(h.mtprotoCount("phone.discardGroupCall")).toBe(0);
     expect(h.mtprotoCount("phone.createGroupCall")).toBe(0);
   });
+
+  it("requests for one free chat at the same moment make one call: the others are told it exists, none ends it", async () => {
+    // Two admins (or a rule's two due occurrences) at once: each job's check finds the chat free,
+    // and without a per-chat turn both would create, the second ending the first for everyone.
+    const requests = [1, 2, 3].map((n) =>
+      h.request({
+        target: DEMO_CHATS.community,
+        title: `Meeting ${n}`,
+        scheduleDate: nowSeconds() + 3600 * n,
+      }),
+    );
+    await Promise.all(requests.map((request) => h.addJob(request)));
+    const outcomes = await Promise.all(requests.map(async (r) => (await h.finalResult(r.requestId)).outcome));
+
+    const created = outcomes.filter((outcome) => outcome.status === "created");
+    expect(created).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome.status === "exists")).toHaveLength(2);
+    const calls = h.sandbox.world.callsOf(COMMUNITY);
+    expect(calls.map((call) => call.state)).toEqual(["scheduled"]);
+    expect(h.mtprotoCount("phone.createGroupCall")).toBe(1);
+  });
 });
 
 /*

@@ -102,6 +102,30 @@ describe("recurring rules", () => {
     expect(h.mtprotoCount("phone.createGroupCall")).toBe(2);
   });
 
+  it("a daily rule made within the hour before its time: today's call is created and kept, tomorrow's waits for it", async () => {
+    // Found in CI at 16:xx UTC with "every day 18:00": both occurrences were due (the 24 h lead
+    // and its hour of slack), both jobs found the chat free, and the second create ended the first.
+    await h.startWorker().ready;
+    const now = Date.now();
+    const soon = localTime(now + 30 * 60_000, "Europe/Berlin");
+    const rule = dailyRuleSoon(now, { ...soon, leadHours: 24, autostart: false });
+    const today = nextOccurrence(rule, now);
+    const tomorrow = nextOccurrence(rule, today * 1000);
+    h.sandbox.resetCounters();
+
+    expect(await fire(rule, "tick_1")).toEqual([today, tomorrow]);
+    const created = await h.finalResult(recurringRequestId(rule.ruleId, today));
+    expect(created.outcome).toMatchObject({ status: "created", call: { scheduleDate: today } });
+    // Tomorrow's job sleeps until today's time: it neither takes the chat first nor re-checks meanwhile.
+    const later = await h.calls.getJob(recurringRequestId(rule.ruleId, tomorrow));
+    expect(await later?.getState()).toBe("delayed");
+    expect(later!.timestamp + later!.delay).toBeGreaterThanOrEqual(today * 1000 - 1000);
+    const calls = h.sandbox.calls(DEMO_CHATS.privateTeam.chatId);
+    expect(calls.map((c) => [c.state, c.scheduleDate])).toEqual([["scheduled", today]]);
+    expect(h.mtprotoCount("phone.createGroupCall")).toBe(1);
+    expect(h.mtprotoCount("phone.discardGroupCall")).toBe(0);
+  });
+
   it("a real job scheduler firing repeatedly creates the occurrence once", async () => {
     await h.startWorker().ready;
     const rule = dailyRuleSoon(Date.now(), { autostart: false });

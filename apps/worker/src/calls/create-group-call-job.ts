@@ -7,6 +7,7 @@ import { runOnTargetPeer } from "../peers/run-on-target-peer.ts";
 import { createCallReporter, createWasSent } from "../results/outcome-reporter.ts";
 import { type ResultsPublisher, resultJobIds } from "../results/results-publisher.ts";
 import type { InvokeTelegram } from "../telegram/invoke-with-timeout.ts";
+import type { ChatCreateTurns } from "./chat-create-turns.ts";
 import { checkRequesterStillAllowed } from "./check-requester-rights.ts";
 import { checkScheduleStillValid } from "./check-schedule-still-valid.ts";
 import { type CreateAttempts, createGroupCall } from "./create-group-call.ts";
@@ -29,6 +30,8 @@ export interface CreateGroupCallJobDeps extends CallErrorDeps {
   recheckRightsAfterMs?: number;
   /** Whether a user is an operator (OWNER_IDS, as the bot publishes them): allowed everywhere, not re-checked. */
   isOperator: (userId: number) => Promise<boolean>;
+  /** One create at a time per chat, across every worker: a second create would end the first call. */
+  chatTurns: ChatCreateTurns;
   /** Where the delayed auto-start of a scheduled call is added. */
   callsQueue: CallsQueue;
   /** A recurring occurrence (or planned call) whose chat has another call checks again after this long. */
@@ -99,10 +102,8 @@ export function createGroupCallJob(
           // to re-check: the bot allows them everywhere, for as long as they are in OWNER_IDS.
           await checkRequesterStillAllowed(deps.invoke, target, request.requester.userId, request.rtmp);
         }
-        return createGroupCall(
-          { invoke: deps.invoke, attempts: attemptsOf(job), logger: log },
-          request,
-          target,
+        return deps.chatTurns.run(request.target.chatId, request.requestId, () =>
+          createGroupCall({ invoke: deps.invoke, attempts: attemptsOf(job), logger: log }, request, target),
         );
       });
       if (outcome.status === "exists") {

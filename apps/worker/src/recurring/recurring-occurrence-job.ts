@@ -51,14 +51,28 @@ export function recurringOccurrenceJob(
       throw new UnrecoverableError(`recurring rule ${rule.ruleId}: ${reason}`);
     }
 
-    for (const occurrence of due) {
+    for (const [index, occurrence] of due.entries()) {
       const request = occurrenceRequest(rule, occurrence, now);
       await addCallsJob(deps.callsQueue, CALL_JOB_NAMES.createCall, request, {
         removeOnComplete: { age: OCCURRENCE_JOB_RETENTION_SECONDS },
         removeOnFail: { age: OCCURRENCE_JOB_RETENTION_SECONDS },
+        ...laterOccurrenceDelay(due[index - 1], now),
       });
     }
     deps.logger.info({ ruleId: rule.ruleId, occurrences: due }, "recurring rule fired");
     return { occurrences: due };
   };
+}
+
+/**
+ * Several occurrences can be due at one firing (a daily rule made within the hour before its
+ * time: today's, and tomorrow's within the lead and its hour of slack). The chat holds one call,
+ * so a later occurrence can only be created once the earlier one's call is over; run at once, it
+ * could take the chat's turn first and leave the earlier, sooner occurrence waiting behind it. So
+ * a later occurrence's job waits until the earlier occurrence's time: nothing is lost (the earlier
+ * call is still there then, unless ended early), and it spares the re-checks meanwhile.
+ */
+function laterOccurrenceDelay(earlier: number | undefined, nowMs: number): { delay?: number } {
+  if (earlier === undefined) return {};
+  return { delay: Math.max(0, earlier * 1000 - nowMs) };
 }
