@@ -26,8 +26,8 @@ describe("the bot's calendar through the whole pipeline", () => {
     p = await startPipeline({
       now,
       worker: { plannedHopMs: 200, recurringRecheckMs: 300 },
-      // Olga asks for more calls within a minute than the per-user /newcall limit lets through.
-      botLimits: { plannedHopMs: 200, newCallsPerWindow: 100 },
+      // Olga sends more commands (and asks for more calls) within a minute than the per-user limits let through.
+      botLimits: { plannedHopMs: 200, newCallsPerWindow: 100, updatesPerWindow: 100 },
     });
     inspector = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
     calls = new Queue(QUEUE_NAMES.calls, { connection: inspector, prefix: p.prefix });
@@ -220,10 +220,74 @@ describe("the bot's calendar through the whole pipeline", () => {
     expect((await plan("p2")).scheduleDate).toBe(after.scheduleDate);
   });
 
+  it("➡️ Move by another admin: a member is refused at the button, only the tapper's answer counts, the time is read and shown in the tapper's zone, and an overlap is named", async () => {
+    // Adam manages Private Team's calls too, and lives in New York; Max is a plain member.
+    p.sandbox.setRole(DEMO.privateTeam, DEMO.adam, { status: "admin", rights: { manageCall: true } });
+    p.sandbox.setRole(DEMO.privateTeam, DEMO.max, { status: "member" });
+    await p.ask(DEMO.adam, DEMO.adam, "/timezone America/New_York");
+    const { reply: retro } = await p.ask(DEMO.olga, DEMO.privateTeam, "/newcall Retro in 10 weeks");
+    const retroId = /\/cancelplan (p\w+)/.exec(retro.text ?? "")?.[1];
+    expect(retroId).toBeDefined();
+    const before = await plan("p2");
+
+    const { reply: list } = await p.ask(DEMO.olga, DEMO.privateTeam, "/calls");
+    const press = (from: number) =>
+      p.sandbox.pressButton({
+        from,
+        chatId: DEMO.privateTeam,
+        messageId: list.id,
+        data: button(list, "p2. ➡️ Move"),
+      });
+    const refused = await (await press(DEMO.max)).answer;
+    expect(refused.text).toContain("Only the owner of Private Team or its admins");
+    expect(p.sandbox.botMessages(DEMO.privateTeam).some((m) => /^Max, /.test(m.text ?? ""))).toBe(false);
+
+    await press(DEMO.adam);
+    const question = await p.sandbox.waitForBotMessage(
+      DEMO.privateTeam,
+      (m) => m.replyToMessageId === list.id && /^Adam, when should/.test(m.text ?? ""),
+    );
+    expect(question.text).toContain("America/New_York");
+    const answer = async (from: number, to: WorldMessage, text: string) => {
+      const sent = await p.sandbox.sendText({
+        from,
+        chatId: DEMO.privateTeam,
+        text,
+        replyToMessageId: to.id,
+      });
+      return p.sandbox.waitForBotMessage(DEMO.privateTeam, (m) => m.replyToMessageId === sent.id);
+    };
+    // Olga may change the plan too, but Adam tapped: her reply moves nothing.
+    const stranger = await answer(DEMO.olga, question, "in 7 weeks");
+    expect(stranger.text).toContain("only their answer counts");
+    expect((await plan("p2")).scheduleDate).toBe(before.scheduleDate);
+
+    // Onto Retro's time: the overlap is named with a choice, and nothing moves.
+    const overlap = await answer(DEMO.adam, question, "in 10 weeks");
+    expect(overlap.text).toContain("this one would overlap:");
+    expect(overlap.text).toContain(`video chat “Retro”, planned (${retroId})`);
+    expect(overlap.text).toContain("America/New_York");
+    expect((await plan("p2")).scheduleDate).toBe(before.scheduleDate);
+
+    // Elsewhere: moved, and the answer gives the new time on Adam's clock, not Olga's.
+    await press(DEMO.adam);
+    const again = await p.sandbox.waitForBotMessage(
+      DEMO.privateTeam,
+      (m) => m.replyToMessageId === list.id && /^Adam, when should/.test(m.text ?? "") && m.id > question.id,
+    );
+    const moved = await answer(DEMO.adam, again, "in 7 weeks");
+    expect(moved.text).toMatch(/^➡️ Moved\. 🗓 Planned: video chat “Board meeting” in «Private Team», /);
+    expect(moved.text).toContain("America/New_York");
+    expect(moved.text).not.toContain("Europe/Berlin");
+    expect((await plan("p2")).scheduleDate).toBeGreaterThan(before.scheduleDate);
+    await p.ask(DEMO.olga, DEMO.privateTeam, `/cancelplan ${retroId}`);
+  });
+
   it("a planned call that cannot be created when due (rights lost) is reported to its maker once", async () => {
     const { reply } = await p.ask(DEMO.adam, DEMO.community, "/newcall Adam's talk in 5 weeks");
     expect(reply.text).toMatch(/^🗓 Planned/);
-    const talk = await plan("p4");
+    const talkId = /\/cancelplan (p\w+)/.exec(reply.text ?? "")![1]!;
+    const talk = await plan(talkId);
     p.sandbox.setRole(DEMO.community, DEMO.adam, { status: "member" });
 
     setClock(talk.dueAt + 1_000);
@@ -232,10 +296,10 @@ describe("the bot's calendar through the whole pipeline", () => {
     );
     expect(report.text).toContain("could not be created in Telegram when it was due");
     expect(report.text).toContain("send /newcall again");
-    await waitFor(async () => (await plan("p4")).state === "failed", "the plan to be settled as failed");
+    await waitFor(async () => (await plan(talkId)).state === "failed", "the plan to be settled as failed");
     // Once: the job is finished for good, and no second report follows.
     await waitFor(
-      async () => (await calls.getJob(`planned_p4_${talk.scheduleDate}`))?.isFailed(),
+      async () => (await calls.getJob(`planned_${talkId}_${talk.scheduleDate}`))?.isFailed(),
       "the job to fail",
     );
     const reports = p.sandbox.botMessages(DEMO.community).filter((m) => /Adam's talk/.test(m.text ?? ""));

@@ -190,7 +190,7 @@ export async function moveTo(
   const moved = await deps.calendar.move(plan.id, { ...slot, dueAt });
   await changer.show(
     moved
-      ? `➡️ Moved. ${renderPlanned(moved, { now: deps.clock.now(), botUsername: changer.botUsername })}`
+      ? `➡️ Moved. ${renderPlanned(moved, { now: deps.clock.now(), botUsername: changer.botUsername, timeZone: changer.timeZone })}`
       : `I could not move ${plan.id}: ${BUSY}`,
   );
 }

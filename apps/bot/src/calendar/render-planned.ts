@@ -35,15 +35,23 @@ export function describePlan(plan: PlannedCall, ctx: { timeZone: string; now: nu
   return lines;
 }
 
-/** The answer to a /newcall that the calendar took. */
-export function renderPlanned(plan: PlannedCall, ctx: { now: number; botUsername: string }): string {
+/**
+ * The answer to a /newcall that the calendar took, or to a move. Times are in the reader's zone
+ * (`timeZone`, who sent the command or tapped): a plan keeps its maker's zone, but whoever moves
+ * it typed the time in their own, and reads the answer in it too.
+ */
+export function renderPlanned(
+  plan: PlannedCall,
+  ctx: { now: number; botUsername: string; timeZone?: string },
+): string {
   const what = describeCall({ title: plan.title, rtmp: plan.rtmp });
+  const timeZone = ctx.timeZone ?? plan.timeZone;
   const lines = [
-    `🗓 Planned: ${what} in «${plan.target.title}», ${formatScheduleTime(plan.scheduleDate, plan.timeZone)}, ${formatDistance(plan.scheduleDate, ctx.now)}.`,
+    `🗓 Planned: ${what} in «${plan.target.title}», ${formatScheduleTime(plan.scheduleDate, timeZone)}, ${formatDistance(plan.scheduleDate, ctx.now)}.`,
   ];
   if (plan.dueAt > ctx.now) {
     lines.push(
-      `Telegram holds a call at most 8 days ahead, so I keep it and create it in Telegram on ${formatScheduleTime(Math.floor(plan.dueAt / 1000), plan.timeZone)}; I will say so here.`,
+      `Telegram holds a call at most 8 days ahead, so I keep it and create it in Telegram on ${formatScheduleTime(Math.floor(plan.dueAt / 1000), timeZone)}; I will say so here.`,
     );
   } else {
     lines.push(
@@ -52,7 +60,7 @@ export function renderPlanned(plan: PlannedCall, ctx: { now: number; botUsername
   }
   if (plan.autostart) lines.push("It will start automatically at its time.");
   if (plan.endAt !== undefined)
-    lines.push(`It will end by itself at ${formatScheduleTime(plan.endAt, plan.timeZone)}.`);
+    lines.push(`It will end by itself at ${formatScheduleTime(plan.endAt, timeZone)}.`);
   lines.push(
     `Change it: /moveplan ${plan.id} <new time>, /renameplan ${plan.id} <new title>, /cancelplan ${plan.id}, or the buttons in /calls.`,
   );
