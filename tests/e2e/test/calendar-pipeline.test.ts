@@ -283,6 +283,28 @@ describe("the bot's calendar through the whole pipeline", () => {
     await p.ask(DEMO.olga, DEMO.privateTeam, `/cancelplan ${retroId}`);
   });
 
+  it("in the private chat, a plain message answers the question; it need not be a reply", async () => {
+    const { reply: list } = await p.ask(DEMO.olga, DEMO.olga, "/calls");
+    await p.sandbox.pressButton({
+      from: DEMO.olga,
+      chatId: DEMO.olga,
+      messageId: list.id,
+      data: button(list, "p2. ✏️ Rename"),
+    });
+    const question = await p.sandbox.waitForBotMessage(DEMO.olga, (m) =>
+      /^Olga, send the new title of the planned video chat “Board meeting” \(p2\)/.test(m.text ?? ""),
+    );
+    const sent = await p.sandbox.sendText({ from: DEMO.olga, chatId: DEMO.olga, text: "Board review" });
+    const renamed = await p.sandbox.waitForBotMessage(DEMO.olga, (m) => m.id > question.id && m.id > sent.id);
+    expect(renamed.text).toBe("✏️ The planned call p2 in «Private Team» is now called “Board review”.");
+    expect((await plan("p2")).title).toBe("Board review");
+    // The question is closed: the next plain message is no answer.
+    const again = await p.sandbox.sendText({ from: DEMO.olga, chatId: DEMO.olga, text: "Board again" });
+    const help = await p.sandbox.waitForBotMessage(DEMO.olga, (m) => m.id > again.id);
+    expect(help.text).toContain("I did not understand that");
+    expect((await plan("p2")).title).toBe("Board review");
+  });
+
   it("a planned call that cannot be created when due (rights lost) is reported to its maker once", async () => {
     const { reply } = await p.ask(DEMO.adam, DEMO.community, "/newcall Adam's talk in 5 weeks");
     expect(reply.text).toMatch(/^🗓 Planned/);
