@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { REDIS_URL, StallableProxy } from "@callbot/test-support";
+import { demoCreateCallRequest, REDIS_URL, StallableProxy } from "@callbot/test-support";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { pino } from "pino";
@@ -90,21 +90,11 @@ describe("Redis stops answering while a /newcall's job is being added", () => {
     try {
       await queue.waitUntilReady();
       proxy.stall();
-      const outcome = await queueCallRequest(
-        queue,
-        {
-          v: 1,
-          kind: "create-call",
-          requestId: "newcall_-1001500000001_9",
-          requester: { userId: 1001, chatId: -1001500000001, messageId: 9 },
-          ack: { chatId: -1001500000001, messageId: 10 },
-          target: { chatId: -1001500000001, title: "Demo Community" },
-          rtmp: false,
-          timeZone: "UTC",
-          requestedAt: Date.now(),
-        },
-        { timeoutMs: 300, logger, confirm: { withinMs: 800, laterWithinMs: 20_000 } },
-      );
+      const outcome = await queueCallRequest(queue, demoCreateCallRequest(9, { timeZone: "UTC" }), {
+        timeoutMs: 300,
+        logger,
+        confirm: { withinMs: 800, laterWithinMs: 20_000 },
+      });
       if (outcome.queued || outcome.unknown === undefined) throw new Error("expected 'not known'");
       proxy.resume();
       expect(await outcome.unknown.later).toBe("queued");

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { startSandbox } from "@callbot/sandbox";
 import { CALL_JOB_DEFAULTS, type CallsJobData, createRedisConnection, QUEUE_NAMES } from "@callbot/shared";
-import { DEMO, PrivateRedis, REDIS_URL, waitFor } from "@callbot/test-support";
+import { DEMO, demoCreateCallRequest, PrivateRedis, REDIS_URL, waitFor } from "@callbot/test-support";
 import { run } from "@grammyjs/runner";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
@@ -64,21 +64,10 @@ describe("queueCallRequest", () => {
     const queue = new Queue<CallsJobData>(QUEUE_NAMES.calls, { connection, prefix: "test-unreachable" });
     queue.on("error", () => undefined);
     const started = Date.now();
-    const outcome = await queueCallRequest(
-      queue,
-      {
-        v: 1,
-        kind: "create-call",
-        requestId: "newcall_-1001500000001_1",
-        requester: { userId: 1001, chatId: -1001500000001, messageId: 1 },
-        ack: { chatId: -1001500000001, messageId: 2 },
-        target: { chatId: -1001500000001, title: "Demo Community" },
-        rtmp: false,
-        timeZone: "UTC",
-        requestedAt: Date.now(),
-      },
-      { timeoutMs: 500, logger: pino({ level: "silent" }) },
-    );
+    const outcome = await queueCallRequest(queue, demoCreateCallRequest(1, { timeZone: "UTC" }), {
+      timeoutMs: 500,
+      logger: pino({ level: "silent" }),
+    });
     expect(outcome.queued).toBe(false);
     expect(Date.now() - started).toBeLessThan(1_500);
     expect(CALL_JOB_DEFAULTS.attempts).toBeGreaterThan(1); // the defaults the job would have carried

@@ -1,5 +1,6 @@
 // @callbot/test-support: what several packages' tests need and no product code does.
 export { freePort } from "@callbot/shared";
+export { demoCreateCallRequest } from "./create-call-request.ts";
 export { deleteKeysWithPrefix } from "./delete-keys.ts";
 export { DEMO, DEMO_CHATS } from "./demo-world.ts";
 export { finishedJob } from "./finished-job.ts";

@@ -12,9 +12,8 @@ import {
   type WorkerConfig,
 } from "@callbot/shared";
 import {
-  DEMO,
-  DEMO_CHATS,
   deleteKeysWithPrefix,
+  demoCreateCallRequest,
   finishedJob,
   REDIS_URL,
   waitFor,
@@ -83,20 +82,7 @@ export class WorkerHarness {
 
   /** A valid request as the bot would queue it. */
   request(overrides: Partial<CreateCallRequest> = {}): CreateCallRequest {
-    const messageId = ++this.messageCounter;
-    const target = overrides.target ?? DEMO_CHATS.community;
-    return {
-      v: 1,
-      kind: "create-call",
-      requestId: `newcall_${target.chatId}_${messageId}`,
-      requester: { userId: DEMO.olga, chatId: target.chatId, messageId },
-      ack: { chatId: target.chatId, messageId: messageId + 1 },
-      target,
-      rtmp: false,
-      timeZone: "Europe/Berlin",
-      requestedAt: Date.now(),
-      ...overrides,
-    };
+    return demoCreateCallRequest(++this.messageCounter, overrides);
   }
 
   async addJob(request: CreateCallRequest, options: JobsOptions = {}): Promise<void> {
