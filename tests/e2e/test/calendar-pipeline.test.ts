@@ -60,6 +60,16 @@ describe("the bot's calendar through the whole pipeline", () => {
     }, `the job ${jobId} to be withdrawn`);
   }
 
+  /** `from` taps the button of `message` whose label contains `label`. */
+  function tap(from: number, message: WorldMessage, label: string) {
+    return p.sandbox.pressButton({
+      from,
+      chatId: message.chatId,
+      messageId: message.id,
+      data: button(message, label),
+    });
+  }
+
   function button(message: WorldMessage, label: string): string {
     const data = (
       message.replyMarkup as { inline_keyboard?: { text: string; callback_data?: string }[][] }
@@ -112,12 +122,7 @@ describe("the bot's calendar through the whole pipeline", () => {
     expect(clash.text).toContain("Nothing was planned or replaced.");
     const board = await plan("p2");
 
-    await p.sandbox.pressButton({
-      from: DEMO.olga,
-      chatId: DEMO.privateTeam,
-      messageId: clash.id,
-      data: button(clash, "Plan after it"),
-    });
+    await tap(DEMO.olga, clash, "Plan after it");
     const planned = await p.sandbox.waitForEdit(DEMO.privateTeam, clash.id, (m) =>
       /^🗓 Planned/.test(m.text ?? ""),
     );
@@ -142,12 +147,7 @@ describe("the bot's calendar through the whole pipeline", () => {
 
     const { reply: list } = await p.ask(DEMO.olga, DEMO.privateTeam, "/calls");
     expect(list.text).toContain("“Clash renamed”");
-    await p.sandbox.pressButton({
-      from: DEMO.olga,
-      chatId: DEMO.privateTeam,
-      messageId: list.id,
-      data: button(list, "p3. ✖️ Cancel"),
-    });
+    await tap(DEMO.olga, list, "p3. ✖️ Cancel");
     await p.sandbox.waitForBotMessage(DEMO.privateTeam, (m) =>
       /The planned video chat “Clash renamed” in «Private Team» .* is cancelled/.test(m.text ?? ""),
     );
@@ -285,12 +285,7 @@ describe("the bot's calendar through the whole pipeline", () => {
 
   it("in the private chat, a plain message answers the question; it need not be a reply", async () => {
     const { reply: list } = await p.ask(DEMO.olga, DEMO.olga, "/calls");
-    await p.sandbox.pressButton({
-      from: DEMO.olga,
-      chatId: DEMO.olga,
-      messageId: list.id,
-      data: button(list, "p2. ✏️ Rename"),
-    });
+    await tap(DEMO.olga, list, "p2. ✏️ Rename");
     const question = await p.sandbox.waitForBotMessage(DEMO.olga, (m) =>
       /^Olga, send the new title of the planned video chat “Board meeting” \(p2\)/.test(m.text ?? ""),
     );
@@ -378,12 +373,7 @@ describe("the bot's calendar through the whole pipeline", () => {
 
     // Ended by hand with /calls End, then a new call in the same chat before Early's set end.
     const { reply: list } = await p.ask(DEMO.olga, DEMO.oldGroup, "/calls");
-    await p.sandbox.pressButton({
-      from: DEMO.olga,
-      chatId: DEMO.oldGroup,
-      messageId: list.id,
-      data: button(list, "End"),
-    });
+    await tap(DEMO.olga, list, "End");
     await p.sandbox.waitForEdit(list.chatId, list.id, (m) => /has ended/.test(m.text ?? ""));
     const endedByHand = Math.max(...p.sandbox.botMessages(DEMO.oldGroup).map((m) => m.id));
     await skipCooldown();
