@@ -1,4 +1,10 @@
-import { demoWorldPath, readWorldFixture, START_OF_LIVE_CALL_VALUES, World } from "@callbot/sandbox";
+import {
+  CALL_ACCESS_HASHES_VALUES,
+  demoWorldPath,
+  readWorldFixture,
+  START_OF_LIVE_CALL_VALUES,
+  World,
+} from "@callbot/sandbox";
 import { CALL_JOB_NAMES, callActionVersion } from "@callbot/shared";
 import { DEMO, DEMO_CHATS, waitFor } from "@callbot/test-support";
 import { describe, expect, it } from "vitest";
@@ -53,6 +59,35 @@ describe("call actions through the queue", () => {
     expect(await run("end")).toMatchObject({ status: "done", call: { id: call.id, state: "discarded" } });
     expect(h.sandbox.world.getGroupCall(call.id)?.state).toBe("discarded");
   });
+
+  // Whether a call's access hash is the call's or each account's is not documented (the sandbox's
+  // callAccessHashes): invitations name the call as every other control does, and fall back to
+  // the chat's own call when Telegram refuses the reference another account was given.
+  it.each(CALL_ACCESS_HASHES_VALUES)(
+    "invites to a call named by another account's reference, as the other controls do (access hashes %s)",
+    async (callAccessHashes) => {
+      h.sandbox.world.configure({ callAccessHashes });
+      const call = callMadeByHand(h, DEMO_CHATS.community, { title: "Theirs" });
+      const theirs = { id: call.id, accessHash: h.sandbox.world.callAccessHash(call, DEMO.olga) };
+      const usernames = ["max_member", "adam_admin", "nina_helper"];
+      const request = actionRequest(DEMO_CHATS.community, "invite-users", {
+        v: callActionVersion("invite-users"),
+        call: theirs,
+        invitees: usernames.map((username) => ({ label: `@${username}`, username })),
+      });
+      h.sandbox.resetCounters();
+      await addAction(h, request);
+      expect((await finalActionResult(h, request.requestId)).outcome).toEqual({
+        status: "done",
+        invites: usernames.map((username) => ({ label: `@${username}`, outcome: "invited" })),
+      });
+      expect([...(h.sandbox.world.getGroupCall(call.id)?.invited ?? [])].sort()).toEqual(
+        [DEMO.adam, DEMO.nina, DEMO.max].sort(),
+      );
+      // With access hashes per account, one refused try by the reference, then the chat's own call.
+      expect(h.mtprotoCount("phone.inviteToGroupCall")).toBe(callAccessHashes === "per-account" ? 2 : 1);
+    },
+  );
 
   it("ends a live call; ending it again is skipped as already ended, not a failure", async () => {
     const call = callMadeByHand(h, DEMO_CHATS.community);

@@ -2,6 +2,7 @@ import { DEMO, DEMO_CHATS, waitFor } from "@callbot/test-support";
 import { Api } from "telegram";
 import { returnBigInt } from "telegram/Helpers.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type ActOnCall, inputCallOf } from "../src/calls/act-on-chat-call.ts";
 import { runInCallControl } from "../src/calls/in-call-controls.ts";
 import { inviteToCall } from "../src/calls/invite-to-call.ts";
 import { readTelegramFailure } from "../src/calls/read-telegram-failure.ts";
@@ -37,6 +38,11 @@ describe("in-call controls and invitations, run by the worker's Telegram code ag
     const call = h.sandbox.world.createGroupCall(by, chat, { randomId: 1, rtmp: false });
     return { world: call, ref: { id: call.id, accessHash: call.accessHash } };
   };
+  /** The call named by its own reference only (no fallback to the chat's call). */
+  const byRef =
+    (ref: { id: string; accessHash: string }): ActOnCall =>
+    (request) =>
+      request(inputCallOf(ref));
   const inputPeer = (chat: number) =>
     new Api.InputPeerChannel({
       channelId: returnBigInt(chat),
@@ -122,7 +128,7 @@ describe("in-call controls and invitations, run by the worker's Telegram code ag
     const call = liveCall();
     const wanted = [SAM, ...guests, 1004];
 
-    const attempts = await inviteToCall(invoke, call.ref, wanted.map(inputUser));
+    const attempts = await inviteToCall(invoke, byRef(call.ref), wanted.map(inputUser));
     expect(attempts.find((a) => a.userId === SAM)).toEqual({
       userId: SAM,
       outcome: "refused",
@@ -131,7 +137,7 @@ describe("in-call controls and invitations, run by the worker's Telegram code ag
     expect(attempts.filter((a) => a.outcome === "invited").map((a) => a.userId)).toEqual([...guests, 1004]);
     expect([...call.world.invited].sort()).toEqual([...guests, 1004].sort());
 
-    const again = await inviteToCall(invoke, call.ref, [inputUser(1004), inputUser(1002)]);
+    const again = await inviteToCall(invoke, byRef(call.ref), [inputUser(1004), inputUser(1002)]);
     expect(again).toEqual([
       { userId: 1004, outcome: "already-invited" },
       { userId: 1002, outcome: "invited" },
@@ -141,7 +147,7 @@ describe("in-call controls and invitations, run by the worker's Telegram code ag
     const newcomers = world.addGuestUsers(7);
     for (const id of newcomers) world.setRole(COMMUNITY, id, { status: "member" });
     h.sandbox.resetCounters();
-    const halved = await inviteToCall(invoke, call.ref, newcomers.map(inputUser));
+    const halved = await inviteToCall(invoke, byRef(call.ref), newcomers.map(inputUser));
     expect(halved.map((a) => a.outcome)).toEqual(Array(7).fill("invited"));
     // 7 refused, then 4 refused and 2 + 2, then 3: five requests.
     expect(h.mtprotoCount("phone.inviteToGroupCall")).toBe(5);

@@ -1,8 +1,7 @@
-import type { CallRef } from "@callbot/shared";
 import { Api } from "telegram";
-import { returnBigInt } from "telegram/Helpers.js";
 import type { InvokeTelegram } from "../telegram/invoke-with-timeout.ts";
 import { updatesIn } from "../telegram/updates-in.ts";
+import type { ActOnCall } from "./act-on-chat-call.ts";
 import { readTelegramFailure } from "./read-telegram-failure.ts";
 
 /** Users per phone.inviteToGroupCall: TDLib's documented maximum and tdesktop's slice (kMaxInvitePerSlice). */
@@ -31,31 +30,33 @@ export type InvitableUser = Api.InputUser | Api.InputUserFromMessage;
  * long (USERS_TOO_MUCH) is halved. Users Telegram leaves out of its service message without an
  * error are "left-out". Other refusals (rights, the call ended, floods) are thrown: a retry of
  * the job finds the users invited so far as "already-invited".
+ *
+ * The call is named through `onCall` (actOnChatCall), as every other in-call control names it:
+ * a reference Telegram refuses (another account's access hash) is replaced by the chat's own
+ * call once, and every later batch uses that.
  */
 export async function inviteToCall(
   invoke: InvokeTelegram,
-  call: CallRef,
+  onCall: ActOnCall,
   users: InvitableUser[],
 ): Promise<InviteAttempt[]> {
-  const input = new Api.InputGroupCall({
-    id: returnBigInt(call.id),
-    accessHash: returnBigInt(call.accessHash),
-  });
   const attempts: InviteAttempt[] = [];
   for (let start = 0; start < users.length; start += INVITE_BATCH_SIZE) {
-    attempts.push(...(await inviteBatch(invoke, input, users.slice(start, start + INVITE_BATCH_SIZE))));
+    attempts.push(...(await inviteBatch(invoke, onCall, users.slice(start, start + INVITE_BATCH_SIZE))));
   }
   return attempts;
 }
 
 async function inviteBatch(
   invoke: InvokeTelegram,
-  call: Api.InputGroupCall,
+  call: ActOnCall,
   batch: InvitableUser[],
 ): Promise<InviteAttempt[]> {
   const idOf = (user: InvitableUser) => user.userId.toJSNumber();
   try {
-    const invited = invitedIn(await invoke(new Api.phone.InviteToGroupCall({ call, users: batch })));
+    const invited = invitedIn(
+      await call((input) => invoke(new Api.phone.InviteToGroupCall({ call: input, users: batch }))),
+    );
     return batch.map((user) => ({
       userId: idOf(user),
       outcome: invited.has(idOf(user)) ? "invited" : "left-out",

@@ -34,7 +34,7 @@ export async function runInCallAction(
     const resolved = await resolveInvitees(deps.invoke, request.invitees, target);
     const attempts = await inviteToCall(
       deps.invoke,
-      call,
+      actOnChatCall(deps.invoke, target, call),
       resolved.flatMap((invitee) => (invitee.user ? [invitee.user] : [])),
     );
     const byUser = new Map(attempts.map((attempt) => [attempt.userId, attempt]));
