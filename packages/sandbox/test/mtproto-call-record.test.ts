@@ -1,5 +1,6 @@
 import { Api } from "telegram";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { RECORDING_SAVED_TO_VALUES } from "../src/index.ts";
 import { liveCall, watchedAssistantWithCall } from "./support/gramjs-calls.ts";
 import { groupCallIn, inputCallOf, inputPeerOf, rpcErrorOf } from "./support/gramjs-peers.ts";
 import { DEMO, type GramjsTestbed, startGramjsTestbed } from "./support/gramjs-session.ts";
@@ -89,18 +90,27 @@ describe("phone.toggleGroupCallRecord with the real gramjs client", () => {
     expect(video).toMatchObject({ w: 1280, h: 720 });
   });
 
-  it("the file goes to the account that started the recording, also when another admin stops it (ASSUMPTION)", async () => {
-    const assistant = await bed.connect();
-    const olga = await bed.connect("olga_owner");
-    const olgaUpdates = new UpdateRecorder(olga);
-    await olga.getMe();
-    const call = await liveCall(olga, bed.world, DEMO.community, DEMO.ownerId);
-    await olga.invoke(new Api.phone.ToggleGroupCallRecord({ call, start: true }));
-    await assistant.invoke(new Api.phone.ToggleGroupCallRecord({ call, start: false }));
-    await olgaUpdates.waitFor(isSavedMessage);
-    expect(bed.world.saved.of(DEMO.ownerId)).toHaveLength(1);
-    expect(bed.world.saved.of(DEMO.userbotId)).toHaveLength(0);
-  });
+  // Undocumented: the stopper's Saved Messages (what the official apps tell the stopper), or the
+  // starter's (world setting recordingSavedTo).
+  it.each(RECORDING_SAVED_TO_VALUES)(
+    "a recording one admin started and another stopped goes to the %s's Saved Messages",
+    async (recordingSavedTo) => {
+      bed.world.configure({ recordingSavedTo });
+      const assistant = await bed.connect();
+      const assistantUpdates = new UpdateRecorder(assistant);
+      const olga = await bed.connect("olga_owner");
+      const olgaUpdates = new UpdateRecorder(olga);
+      await Promise.all([olga.getMe(), assistant.getMe()]);
+      const call = await liveCall(olga, bed.world, DEMO.community, DEMO.ownerId);
+      await olga.invoke(new Api.phone.ToggleGroupCallRecord({ call, start: true }));
+      await assistant.invoke(new Api.phone.ToggleGroupCallRecord({ call, start: false }));
+      const [saver, other] =
+        recordingSavedTo === "starter" ? [DEMO.ownerId, DEMO.userbotId] : [DEMO.userbotId, DEMO.ownerId];
+      await (recordingSavedTo === "starter" ? olgaUpdates : assistantUpdates).waitFor(isSavedMessage);
+      expect(bed.world.saved.of(saver)).toHaveLength(1);
+      expect(bed.world.saved.of(other)).toHaveLength(0);
+    },
+  );
 
   it("refusals: twice GROUPCALL_NOT_MODIFIED; no manage_call CHAT_ADMIN_REQUIRED; scheduled or ended GROUPCALL_FORBIDDEN", async () => {
     const assistant = await bed.connect();

@@ -32,8 +32,8 @@ function managedCall(world: World, byUserId: number, call: WorldGroupCall): Worl
 
 /**
  * phone.toggleGroupCallRecord. Starting sets record_start_date (and record_video_active for a
- * video recording); stopping clears them and the file goes to the Saved Messages of the account
- * that started it. Starting twice or stopping when nothing records: 400 GROUPCALL_NOT_MODIFIED
+ * video recording); stopping clears them and the file goes to Saved Messages (finishRecording:
+ * the stopper's or the starter's, settings.recordingSavedTo). Starting twice or stopping when nothing records: 400 GROUPCALL_NOT_MODIFIED
  * (documented error; tdesktop's GroupCall::toggleRecording never sends such a request).
  * ASSUMPTION: a scheduled call cannot be recorded (TDLib: "Starts recording of an active group
  * call"); the server's answer is taken to be 403 GROUPCALL_FORBIDDEN.
@@ -60,7 +60,7 @@ export function toggleGroupCallRecord(
       portrait: params.video && params.portrait,
     };
   } else {
-    finishRecording(world, call, now);
+    finishRecording(world, call, byUserId, now);
   }
   call.version += 1;
   world.emit("groupCall", call);
@@ -68,12 +68,13 @@ export function toggleGroupCallRecord(
 }
 
 /**
- * Ends a running recording (stopped, or its call ended) and sends its file to the Saved Messages
- * of the account that started it. ASSUMPTION: the starter's, also when another admin stops it
+ * Ends a running recording (stopped, or its call ended, by `stoppedBy`) and sends its file to the
+ * Saved Messages of the account that stopped it, or of the one that started it: undocumented
  * (ct:method/phone.toggleGroupCallRecord says only "sent to Saved Messages (the chat with
- * ourselves)"); the file arrives settings.recordingDeliverySeconds later, never in the answer.
+ * ourselves)"), settings.recordingSavedTo; the official apps tell the stopper it was saved. The
+ * file arrives settings.recordingDeliverySeconds later, never in the answer.
  */
-export function finishRecording(world: World, call: WorldGroupCall, now: number): void {
+export function finishRecording(world: World, call: WorldGroupCall, stoppedBy: number, now: number): void {
   const recording = call.recording;
   if (!recording) return;
   delete call.recording;
@@ -81,7 +82,8 @@ export function finishRecording(world: World, call: WorldGroupCall, now: number)
   const durationSeconds = Math.max(1, nowSeconds - recording.startDate);
   const chatTitle = world.getChat(call.chatId)?.title ?? "Video chat";
   const name = recording.title ?? call.title ?? chatTitle;
-  const serial = world.saved.count(recording.byUserId) + 1;
+  const savedBy = world.settings.recordingSavedTo === "starter" ? recording.byUserId : stoppedBy;
+  const serial = world.saved.count(savedBy) + 1;
   const document: WorldDocument = {
     id: seededLong(world.seed, "recording", call.id, recording.startDate, serial),
     accessHash: seededLong(world.seed, "recording-access-hash", call.id, recording.startDate, serial),
@@ -105,7 +107,7 @@ export function finishRecording(world: World, call: WorldGroupCall, now: number)
           title: name,
         }),
   };
-  world.saved.deliverLater(recording.byUserId, document, nowSeconds, world.settings.recordingDeliverySeconds);
+  world.saved.deliverLater(savedBy, document, nowSeconds, world.settings.recordingDeliverySeconds);
 }
 
 /**

@@ -88,7 +88,7 @@ export interface WorldGroupCall {
 }
 
 export interface GroupCallRecording {
-  /** The account that started it: the file lands in its Saved Messages. */
+  /** The account that started it: the file lands in its Saved Messages under recordingSavedTo "starter". */
   byUserId: number;
   /** Unix seconds (groupCall.record_start_date). */
   startDate: number;

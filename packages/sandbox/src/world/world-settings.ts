@@ -170,6 +170,18 @@ export const worldSettingsSchema = z
      */
     recordingDeliverySeconds: z.number().nonnegative(),
     /**
+     * Whose Saved Messages get a recording that one account started and another stopped (or
+     * ended with its call). core.telegram.org/method/phone.toggleGroupCallRecord says only "sent
+     * to Saved Messages (the chat with ourselves)", and groupCall names no one who started it.
+     * The official apps tell the one who stops it, and only them, that the file was saved
+     * (tdesktop calls_group_panel.cpp: recordingStoppedByMe() ? lng_group_call_recording_saved :
+     * lng_group_call_recording_stopped; Android GroupCallActivity shows VoipGroupAudioRecordSaved
+     * after its own stop), which they could not know were it the starter's:
+     * - "stopper" (default): the account that stopped the recording, or ended its call;
+     * - "starter": the account that started it.
+     */
+    recordingSavedTo: z.enum(["stopper", "starter"]),
+    /**
      * The world's clock, ahead of (or behind) the machine's by this many ms: not a Telegram rule
      * but a test control. Everything the world dates or checks against "now" reads it (the
      * schedule_date window of createGroupCall, call start and end stamps, service messages'
@@ -202,6 +214,7 @@ export const DEFAULT_WORLD_SETTINGS: Readonly<WorldSettings> = Object.freeze({
   callInviteOfNonMember: "refused",
   participantCountUpdates: "pushed",
   recordingDeliverySeconds: 0,
+  recordingSavedTo: "stopper",
   clockOffsetMs: 0,
 });
 
@@ -212,6 +225,7 @@ export const START_OF_LIVE_CALL_VALUES = worldSettingsSchema.shape.startOfLiveCa
 export const CALL_ON_GROUP_UPGRADE_VALUES = worldSettingsSchema.shape.callOnGroupUpgrade.options;
 export const ENDED_CALL_LOOKUP_VALUES = worldSettingsSchema.shape.endedCallLookup.options;
 export const CALL_ACCESS_HASHES_VALUES = worldSettingsSchema.shape.callAccessHashes.options;
+export const RECORDING_SAVED_TO_VALUES = worldSettingsSchema.shape.recordingSavedTo.options;
 export const CALL_INVITE_OF_NON_MEMBER_VALUES = worldSettingsSchema.shape.callInviteOfNonMember.options;
 export const PARTICIPANT_COUNT_UPDATES_VALUES = worldSettingsSchema.shape.participantCountUpdates.options;
 

@@ -613,7 +613,7 @@ export class World extends EventEmitter<WorldEvents> {
     call.state = "discarded";
     call.duration = duration;
     // Ending a call ends its recording (the file is delivered) and sends everyone away.
-    finishRecording(this, call, now);
+    finishRecording(this, call, byUserId, now);
     call.participants.clear();
     delete call.scheduleDate;
     call.version += 1;
