@@ -25,7 +25,11 @@ import { routeIntakeJob } from "./assistants/route-intake-job.ts";
 import { startDeadAccountSweep } from "./assistants/sweep-dead-accounts.ts";
 import { redisChatCreateTurns } from "./calls/chat-create-turns.ts";
 import { type CallsQueueConsumer, consumeCallsQueue } from "./calls/consume-calls-queue.ts";
+import { endLookOfDeadAccount } from "./calls/end-look-of-dead-account.ts";
 import { redisRecordingClaims } from "./calls/recording-claims.ts";
+import { recordingLookers } from "./calls/recording-lookers.ts";
+import { redisRecordingLookouts } from "./calls/recording-lookouts.ts";
+import { redisRecordingStarters } from "./calls/recording-starters.ts";
 import { routeCallsJob } from "./calls/route-calls-job.ts";
 import { redisRtmpRotationClaims } from "./calls/rtmp-rotation-claims.ts";
 import { followParticipantCounts, ParticipantCounts } from "./empty-watch/participant-counts.ts";
@@ -198,7 +202,11 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
         );
         return othersOnline ? own : [...own, calls];
       },
-      moveElsewhere: (job) => failOverJob(job, identity?.userId ?? 0, failOverDeps),
+      moveElsewhere: async (job) =>
+        (await endLookOfDeadAccount(
+          job,
+          redisRecordingLookouts(connection, prefix, identity?.userId ?? 0),
+        )) || failOverJob(job, identity?.userId ?? 0, failOverDeps),
       publisher,
       pauseWorker: async () => {
         await Promise.all([consumer?.worker.pause(true), ownConsumer?.worker.pause(true)]);
@@ -231,6 +239,8 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
     );
     if (stopping) return;
 
+    const accountId = identity.userId;
+    const recordingStarters = redisRecordingStarters(connection, prefix);
     const runJob = routeCallsJob({
       invoke,
       resolveTarget: createTargetPeerResolver({
@@ -256,6 +266,8 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
       isOperator: async (userId: number) => (await readOperators(connection, prefix)).includes(userId),
       rotationClaims: redisRtmpRotationClaims(connection, prefix),
       recordingClaims: redisRecordingClaims(connection, prefix, identity.userId),
+      recordingStarters,
+      accountId: identity.userId,
       readInviteLink: (requestId) => connection.get(joinInviteKey(prefix, requestId)),
       participantCounts,
       emptyWatchMinuteMs: options.emptyWatchMinuteMs ?? 60_000,
@@ -263,8 +275,14 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
         recheckRightsAfterMs: options.recheckRightsAfterMs,
       }),
       ...(options.recurringRecheckMs !== undefined && { recurringRecheckMs: options.recurringRecheckMs }),
-      // A stopped recording lands in this account's Saved Messages: its forward runs here.
-      recordingForwards: accountQueues.of(identity.userId),
+      // A stopped recording lands in this account's Saved Messages, or in the starter's: each
+      // looks in its own (recordingLookers), and the one that finds it forwards it.
+      recordingForwards: {
+        lookersOf: (callId) =>
+          recordingLookers({ redis: connection, prefix, starters: recordingStarters }, accountId, callId),
+        queueOf: (id) => accountQueues.of(id),
+        lookouts: redisRecordingLookouts(connection, prefix, identity.userId),
+      },
       ...(options.forwardTiming !== undefined && { forwardTiming: options.forwardTiming }),
       ...(options.plannedHopMs !== undefined && { plannedHopMs: options.plannedHopMs }),
       redis: connection,
@@ -281,7 +299,6 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
       logger,
       now,
     };
-    const accountId = identity.userId;
     const runHere = learnOwnRights(runJob, { redis: connection, prefix, accountId, now });
     ownConsumer = consumeCallsQueue({
       ...consumerOptions,

@@ -1,11 +1,13 @@
-import { multiAssistantWorld, SOLO_ROOM } from "@callbot/sandbox";
+import { multiAssistantWorld, RECORDING_SAVED_TO_VALUES, SOLO_ROOM } from "@callbot/sandbox";
 import {
   type AssistantRights,
   accountCallsQueueName,
   assistantEntryKey,
   CALL_JOB_DEFAULTS,
   CALL_JOB_NAMES,
+  type CallActionRequest,
   type CreateCallRequest,
+  callActionVersion,
   type EmptyWatchRequest,
   emptyWatchJobId,
   readAssistantRegistry,
@@ -17,6 +19,8 @@ import {
 import { DEMO, DEMO_CHATS, finishedJob, waitFor } from "@callbot/test-support";
 import { type JobsOptions, Queue } from "bullmq";
 import { describe, expect, it } from "vitest";
+import type { ForwardTiming } from "../src/calls/forward-recording.ts";
+import { actionRequest, actionResults, callMadeByHand, finalActionResult } from "./support/call-actions.ts";
 import { harnessPerTest, type WorkerHarness } from "./support/worker-harness.ts";
 
 const SESSIONS = {
@@ -30,7 +34,7 @@ type Account = keyof typeof SESSIONS;
 async function startAccounts(
   h: WorkerHarness,
   accounts: Account[],
-  options: { emptyWatchMinuteMs?: number } = {},
+  options: { emptyWatchMinuteMs?: number; forwardTiming?: ForwardTiming } = {},
 ): Promise<void> {
   await Promise.all(
     accounts.map(
@@ -58,8 +62,13 @@ function accountQueue(h: WorkerHarness, accountId: Account): Queue {
   return new Queue(accountCallsQueueName(accountId), { connection: h.connection, prefix: h.prefix });
 }
 
-async function addTo(queue: Queue, request: CreateCallRequest, options: JobsOptions = {}) {
-  await queue.add(CALL_JOB_NAMES.createCall, request, {
+async function addTo(
+  queue: Queue,
+  request: CreateCallRequest | CallActionRequest,
+  options: JobsOptions = {},
+) {
+  const name = request.kind === "call-action" ? CALL_JOB_NAMES.callAction : CALL_JOB_NAMES.createCall;
+  await queue.add(name, request, {
     ...CALL_JOB_DEFAULTS,
     jobId: request.requestId,
     ...options,
@@ -235,6 +244,165 @@ describe("several assistant accounts, one worker each", () => {
       await orphaned.close();
     }
   });
+
+  // Whose Saved Messages get a recording one account started and another stopped is not
+  // documented (the sandbox's recordingSavedTo): the stopper's and the starter's both look.
+  it.each(RECORDING_SAVED_TO_VALUES)(
+    "a recording stop handed to the other account still forwards the recording once, and says where it went (recordings saved to the %s)",
+    async (recordingSavedTo) => {
+      h.sandbox.world.configure({ recordingSavedTo });
+      // Each account looks soon after the stop, then for about 0.7 s.
+      await startAccounts(h, [2001, 2002], {
+        forwardTiming: { firstLookMs: 100, attempts: 3, backoffMs: 200 },
+      });
+      await knowRights(h, DEMO_CHATS.community, { 2001: "admin", 2002: "admin" });
+      const call = callMadeByHand(h, DEMO_CHATS.community, { title: "Weekly" });
+      const ref = { id: call.id, accessHash: call.accessHash };
+      const first = accountQueue(h, 2001);
+      try {
+        const start = actionRequest(DEMO_CHATS.community, "record-start", {
+          v: callActionVersion("record-start"),
+          call: ref,
+          recording: { video: false, portrait: false },
+        });
+        await addTo(first, start);
+        expect((await finalActionResult(h, start.requestId)).outcome.status).toBe("done");
+        expect(call.recording?.byUserId).toBe(DEMO.assistant);
+
+        // The account that started it is asked to wait 2 s at its next request: the stop goes to the other.
+        h.sandbox.faults.mtproto({
+          method: "*",
+          account: DEMO.assistant,
+          action: { kind: "flood", seconds: 2 },
+          times: 1,
+        });
+        const stop = actionRequest(DEMO_CHATS.community, "record-stop", {
+          v: callActionVersion("record-stop"),
+          call: ref,
+          forwardTo: DEMO_CHATS.privateTeam,
+        });
+        // The starter's look into its Saved Messages answers slowly: the other account has ended its
+        // looks by then (having found the file, or not), so each way one account ends quietly.
+        h.sandbox.faults.mtproto({
+          method: "messages.getHistory",
+          account: DEMO.assistant,
+          action: { kind: "delay", ms: 1_500 },
+        });
+        await addTo(first, stop);
+        expect((await finalActionResult(h, stop.requestId)).outcome.status).toBe("done");
+        expect(call.recording).toBeUndefined();
+        expect((await finishedJob(first, stop.requestId)).returnvalue).toEqual({
+          status: "handed-on",
+          reason: `account ${DEMO.assistantTwo}`,
+        });
+
+        const saver = recordingSavedTo === "starter" ? DEMO.assistant : DEMO.assistantTwo;
+        const forwardId = `fwd_${stop.requestId}`;
+        const told = await finalActionResult(h, forwardId, 15_000);
+        expect(told.outcome).toEqual({
+          status: "done",
+          forwarded: { to: DEMO_CHATS.privateTeam, messageId: expect.any(Number) },
+        });
+        const copies = h.sandbox.world.messages(DEMO_CHATS.privateTeam.chatId).filter((m) => m.document);
+        expect(copies).toHaveLength(1);
+        expect(copies[0]?.forwardedFrom?.userId).toBe(saver);
+        // Both accounts' looks end, the other one's quietly, and the requester heard once.
+        const second = accountQueue(h, 2002);
+        try {
+          const looks = {
+            [DEMO.assistantTwo]: await finishedJob(second, forwardId),
+            [DEMO.assistant]: await finishedJob(first, `${forwardId}_on_${DEMO.assistant}`),
+          };
+          expect(looks[saver]?.returnvalue).toEqual({ status: "done" });
+          const other = saver === DEMO.assistant ? DEMO.assistantTwo : DEMO.assistant;
+          expect(looks[other]?.returnvalue).toEqual({
+            status: "skipped",
+            reason:
+              recordingSavedTo === "starter"
+                ? "another account still looks for the recording"
+                : "another account found the recording and forwards it",
+          });
+        } finally {
+          await second.close();
+        }
+        expect(await actionResults(h, forwardId)).toHaveLength(1);
+        expect(
+          h.sandbox.world.messages(DEMO_CHATS.privateTeam.chatId).filter((m) => m.document),
+        ).toHaveLength(1);
+      } finally {
+        await first.close();
+      }
+    },
+  );
+
+  it.each(RECORDING_SAVED_TO_VALUES)(
+    "the starting account's session dies before it looks for the recording: the requester hears once (recordings saved to the %s)",
+    async (recordingSavedTo) => {
+      h.sandbox.world.configure({ recordingSavedTo });
+      await startAccounts(h, [2001, 2002], {
+        forwardTiming: { firstLookMs: 100, attempts: 3, backoffMs: 200 },
+      });
+      await knowRights(h, DEMO_CHATS.community, { 2001: "admin", 2002: "admin" });
+      const call = callMadeByHand(h, DEMO_CHATS.community, { title: "Weekly" });
+      const ref = { id: call.id, accessHash: call.accessHash };
+      const first = accountQueue(h, 2001);
+      try {
+        const start = actionRequest(DEMO_CHATS.community, "record-start", {
+          v: callActionVersion("record-start"),
+          call: ref,
+          recording: { video: false, portrait: false },
+        });
+        await addTo(first, start);
+        expect((await finalActionResult(h, start.requestId)).outcome.status).toBe("done");
+        h.sandbox.faults.mtproto({
+          method: "*",
+          account: DEMO.assistant,
+          action: { kind: "flood", seconds: 2 },
+          times: 1,
+        });
+        // The second account's looks answer slowly: the first account's look meets its dead session first.
+        h.sandbox.faults.mtproto({
+          method: "messages.getHistory",
+          account: DEMO.assistantTwo,
+          action: { kind: "delay", ms: 600 },
+        });
+        const stop = actionRequest(DEMO_CHATS.community, "record-stop", {
+          v: callActionVersion("record-stop"),
+          call: ref,
+          forwardTo: DEMO_CHATS.privateTeam,
+        });
+        await addTo(first, stop);
+        expect((await finalActionResult(h, stop.requestId)).outcome.status).toBe("done");
+        h.sandbox.revokeSession(DEMO.assistant);
+
+        const forwardId = `fwd_${stop.requestId}`;
+        const told = await finalActionResult(h, forwardId, 15_000);
+        const copies = () =>
+          h.sandbox.world.messages(DEMO_CHATS.privateTeam.chatId).filter((m) => m.document);
+        if (recordingSavedTo === "stopper") {
+          expect(told.outcome).toEqual({
+            status: "done",
+            forwarded: { to: DEMO_CHATS.privateTeam, messageId: expect.any(Number) },
+          });
+          expect(copies().map((m) => m.forwardedFrom?.userId)).toEqual([DEMO.assistantTwo]);
+        } else {
+          // The file is in the dead account's Saved Messages: nobody can forward it, and the requester is told.
+          expect(told.outcome).toMatchObject({ status: "failed" });
+          expect(copies()).toEqual([]);
+        }
+        const second = accountQueue(h, 2002);
+        try {
+          await finishedJob(second, forwardId);
+          await finishedJob(first, `${forwardId}_on_${DEMO.assistant}`);
+        } finally {
+          await second.close();
+        }
+        expect(await actionResults(h, forwardId)).toHaveLength(1);
+      } finally {
+        await first.close();
+      }
+    },
+  );
 
   it("what Telegram refuses an account in a chat is learnt for routing", async () => {
     await startAccounts(h, [2001, 2002]);

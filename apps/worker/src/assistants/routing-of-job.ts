@@ -27,8 +27,9 @@ export function routingOfJob(job: { name: string; data: unknown }): JobRouting |
   if (parsed?.name === "create-call")
     return { chatId: parsed.data.target.chatId, ownerOnly: parsed.data.rtmp };
   if (parsed?.name === "empty-watch") return { chatId: parsed.data.target.chatId, ownerOnly: false };
-  // A recording's forward must run on the account that recorded it (the file is in its Saved
-  // Messages); it is added to that account's own queue, never routed by its destination chat.
+  // A recording's forward must run on an account whose Saved Messages may hold the file (the
+  // stopper's, or the starter's: recordingLookers); it is added to that account's own queue,
+  // never routed by its destination chat.
   if (parsed?.name === "call-action" && parsed.data.action === "forward-recording") return undefined;
   if (parsed?.name === "call-action") {
     return { chatId: parsed.data.target.chatId, ownerOnly: OWNER_ACTIONS.has(parsed.data.action) };

@@ -1,4 +1,4 @@
-import { type CallActionRequest, type CallsQueue, isAutomaticAction, type TargetChat } from "@callbot/shared";
+import { type CallActionRequest, isAutomaticAction, type TargetChat } from "@callbot/shared";
 import { type Job, Worker } from "bullmq";
 import type { Logger } from "pino";
 import type { ResolvedTarget } from "../peers/resolve-target-peer.ts";
@@ -8,10 +8,17 @@ import { type ResultsPublisher, resultJobIds } from "../results/results-publishe
 import type { InvokeTelegram } from "../telegram/invoke-with-timeout.ts";
 import { checkRequesterStillAllowed } from "./check-requester-rights.ts";
 import { DEFAULT_RECHECK_RIGHTS_AFTER_MS } from "./create-group-call-job.ts";
-import { type ForwardTiming, planRecordingForward } from "./forward-recording.ts";
+import {
+  type ForwardTiming,
+  planRecordingForward,
+  type RecordingForwardQueues,
+  RecordingLeftToAnotherAccount,
+} from "./forward-recording.ts";
 import { type HandOnDeps, handOnAction } from "./hand-on-action.ts";
 import { handleCallError } from "./handle-call-error.ts";
+import { failureCategory, readTelegramFailure } from "./read-telegram-failure.ts";
 import type { RecordingClaims } from "./recording-claims.ts";
+import type { RecordingStarters } from "./recording-starters.ts";
 import type { RtmpRotationClaims } from "./rtmp-rotation-claims.ts";
 import { runCallAction } from "./run-call-action.ts";
 
@@ -29,11 +36,16 @@ export interface CallActionJobDeps extends HandOnDeps {
   rotationClaims: RtmpRotationClaims;
   /** The account's forwarded recording files (one forward per file). */
   recordingClaims: RecordingClaims;
+  /** Who started which call's recording through callbot. */
+  recordingStarters: RecordingStarters;
+  /** This worker's account. */
+  accountId: number;
   /**
-   * Where a recording stopped with a chat to forward it to gets its forward-recording job: the
-   * queue of this worker's own account, whose Saved Messages get the file.
+   * Where a recording stopped with a chat to forward it to gets its forward-recording jobs: the
+   * queues of the accounts whose Saved Messages may get the file (this account's, and the
+   * starter's when another account started it).
    */
-  recordingForwards: CallsQueue;
+  recordingForwards: RecordingForwardQueues;
   /** When the forward-recording job looks for the file (tests shorten it). */
   forwardTiming?: ForwardTiming;
 }
@@ -89,7 +101,10 @@ export function callActionJob(
         }
         return runCallAction(deps.invoke, request, target, deps.rotationClaims, {
           now: deps.now,
+          recordingStarted: (callId) => deps.recordingStarters.started(callId, deps.accountId),
           recordingClaims: deps.recordingClaims,
+          recordingLookouts: deps.recordingForwards.lookouts,
+          lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) && !deps.isShuttingDown?.(),
           planForward: (stop, stoppedAt) =>
             planRecordingForward(deps.recordingForwards, stop, stoppedAt, deps.now(), deps.forwardTiming),
         });
@@ -106,6 +121,12 @@ export function callActionJob(
         ? { status: "skipped", reason: outcome.reason }
         : { status: "done" };
     } catch (error) {
+      const quiet = await endsQuietly(error, request, deps);
+      if (quiet) {
+        // Nothing to tell: the account that forwards the recording, or the last to give up, does.
+        log.info({ reason: quiet }, "this account's look for the recording ends");
+        return { status: "skipped", reason: quiet };
+      }
       const to = await handOnAction(error, job, deps);
       if (to !== undefined) return { status: "handed-on", reason: `account ${to}` };
       return handleCallError(error, job, report, deps);
@@ -121,4 +142,24 @@ export function callActionJob(
 function mustRecheckRights(request: CallActionRequest, nowMs: number, recheckAfterMs: number): boolean {
   if (isAutomaticAction(request)) return false;
   return nowMs - request.requestedAt > recheckAfterMs;
+}
+
+/**
+ * Why a look for a recording ends without a word, if it does: another account found the file,
+ * or still looks (RecordingLeftToAnotherAccount); or this account's session died while another
+ * looks on (the death is declared here, as handleCallError would). Otherwise undefined: the
+ * error takes its usual way, and a single account's look reports as it always did.
+ */
+async function endsQuietly(
+  error: unknown,
+  request: CallActionRequest,
+  deps: CallActionJobDeps,
+): Promise<string | undefined> {
+  if (error instanceof RecordingLeftToAnotherAccount) return error.message;
+  if (request.action !== "forward-recording") return undefined;
+  const facts = readTelegramFailure(error);
+  if (failureCategory(facts) !== "session") return undefined;
+  if (!(await deps.recordingForwards.lookouts.othersCarryOn(request.requestId))) return undefined;
+  deps.sessionDeath.declare(facts.errorName);
+  return "this account's session died; another account looks for the recording";
 }

@@ -10,6 +10,8 @@ import type { Redis } from "ioredis";
 export interface RecordingClaims {
   /** True when the file is this forward's: newly claimed, or claimed by it before. */
   claim(messageId: number, forwardRequestId: string): Promise<boolean>;
+  /** Gives back a file this forward claimed and will not forward (another account forwards the stop's recording). */
+  release(messageId: number, forwardRequestId: string): Promise<void>;
 }
 
 /** Longer than a forward keeps looking (about 21 minutes) and than Saved Messages are searched back. */
@@ -22,6 +24,10 @@ export function redisRecordingClaims(redis: Redis, prefix: string, accountId: nu
       const key = `${prefix}:recording-forwarded:${accountId}:${messageId}`;
       const taken = await redis.set(key, forwardRequestId, "PX", CLAIM_LIFETIME_MS, "NX");
       return taken === "OK" || (await redis.get(key)) === forwardRequestId;
+    },
+    async release(messageId, forwardRequestId) {
+      const key = `${prefix}:recording-forwarded:${accountId}:${messageId}`;
+      if ((await redis.get(key)) === forwardRequestId) await redis.del(key);
     },
   };
 }

@@ -82,7 +82,7 @@ export async function runCallAction(
       return runInCallAction(request, requireCall(request), target, { ...inCall, invoke });
     case "forward-recording":
       // The target is where the recording goes.
-      return runForwardRecording(invoke, request, target, inCall.recordingClaims);
+      return runForwardRecording(invoke, request, target, inCall);
   }
 }
 

@@ -6,6 +6,7 @@ import { CallJobError } from "./call-job-error.ts";
 import { type InCallControl, runInCallControl } from "./in-call-controls.ts";
 import { inviteToCall } from "./invite-to-call.ts";
 import type { RecordingClaims } from "./recording-claims.ts";
+import type { RecordingLookouts } from "./recording-lookouts.ts";
 import { resolveInvitees } from "./resolve-invitees.ts";
 
 type Finished = Exclude<CallActionOutcome, { status: "failed" } | { status: "delayed" }>;
@@ -17,8 +18,14 @@ export interface InCallActionDeps {
    * waits for Telegram to deliver the file (forwardRecordingLater).
    */
   planForward: (stop: CallActionRequest, stoppedAt: number) => Promise<void>;
+  /** Remembers that this account started a call's recording: its Saved Messages may get the file (RecordingStarters). */
+  recordingStarted: (callId: string) => Promise<void>;
   /** Which recording files a forward already took, so that none is forwarded for two stops. */
   recordingClaims: RecordingClaims;
+  /** Which account forwards a stop's recording when several look for it. */
+  recordingLookouts: RecordingLookouts;
+  /** This is the job's last attempt (a forward that finds nothing then ends its look). */
+  lastAttempt: boolean;
   now: () => number;
 }
 
@@ -64,6 +71,7 @@ export async function runInCallAction(
     actOnChatCall(deps.invoke, target, call),
   );
   if (outcome.status === "skipped") return outcome;
+  if (request.action === "record-start") await deps.recordingStarted(call.id);
   if (request.action === "record-stop" && request.forwardTo) {
     await deps.planForward(request, Math.floor(deps.now() / 1000));
   }
