@@ -34,7 +34,7 @@ type Account = keyof typeof SESSIONS;
 async function startAccounts(
   h: WorkerHarness,
   accounts: Account[],
-  options: { emptyWatchMinuteMs?: number; forwardTiming?: ForwardTiming } = {},
+  options: { emptyWatchMinuteMs?: number; forwardTiming?: ForwardTiming; invokeTimeoutMs?: number } = {},
 ): Promise<void> {
   await Promise.all(
     accounts.map(
@@ -82,13 +82,17 @@ describe("several assistant accounts, one worker each", () => {
   const h = harnessPerTest({ sandbox: { world: multiAssistantWorld() }, worker: false });
 
   it("routes by rights, then to the account with the least work; a chat with one admin goes to it", async () => {
-    await startAccounts(h, [2001, 2002, 2003]);
+    // The creates are held until all three requests are routed (below); an invoke must not give up meanwhile.
+    await startAccounts(h, [2001, 2002, 2003], { invokeTimeoutMs: 60_000 });
     for (const chat of [DEMO_CHATS.community, DEMO_CHATS.channel, DEMO_CHATS.privateTeam]) {
       await knowRights(h, chat, { 2001: "admin", 2002: "admin", 2003: "admin" });
     }
     await knowRights(h, DEMO_CHATS.soloRoom, { 2001: "none", 2002: "admin", 2003: "none" });
-    // Each create takes a while, so an account that took one still has it when the next is routed.
-    h.sandbox.faults.mtproto({ method: "phone.createGroupCall", action: { kind: "delay", ms: 400 } });
+    // An account that took a create still has it when the next request is routed: Telegram holds
+    // every create until all three are routed. (A fixed delay here raced the routing: on a loaded
+    // machine the first create could finish before the third request was routed, and that request
+    // then rightly went to the account that had no work left.)
+    h.sandbox.faults.mtproto({ method: "phone.createGroupCall", action: { kind: "hold", gate: "creates" } });
     const requests = [DEMO_CHATS.community, DEMO_CHATS.channel, DEMO_CHATS.privateTeam].map((target) =>
       h.request({ target }),
     );
@@ -100,6 +104,7 @@ describe("several assistant accounts, one worker each", () => {
         "routed",
       );
     }
+    h.sandbox.faults.release("creates");
     for (const request of requests)
       expect((await h.finalResult(request.requestId)).outcome.status).toBe("created");
     expect(requests.map((r) => creatorIn(h, r.target)).sort()).toEqual([2001, 2002, 2003]);

@@ -1,5 +1,6 @@
 import { Api } from "telegram";
 import { FloodWaitError } from "telegram/errors/index.js";
+import { waitFor } from "@callbot/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { groupCallIn, inputPeerOf, rpcErrorOf } from "./support/gramjs-peers.ts";
 import { DEMO, type GramjsTestbed, startGramjsTestbed } from "./support/gramjs-session.ts";
@@ -73,6 +74,23 @@ describe("MTProto faults, as the real gramjs client experiences them", () => {
     const me = await client.getMe();
     expect(me.id.toString()).toBe(String(DEMO.userbotId));
     expect(bed.counters.snapshot().mtproto["phone.createGroupCall"]).toBe(1);
+  });
+
+  it("hold: the request is carried out and answered only when the test releases its gate", async () => {
+    const client = await bed.connect();
+    bed.faults.mtproto({ method: "phone.createGroupCall", action: { kind: "hold", gate: "create" } });
+    let answered = false;
+    const created = client.invoke(createCall()).then((updates) => {
+      answered = true;
+      return updates;
+    });
+    await waitFor(() => bed.counters.snapshot().mtproto["phone.createGroupCall"] === 1, "the create to arrive");
+    // Other requests on the connection go on meanwhile.
+    await client.invoke(new Api.updates.GetState());
+    expect(answered).toBe(false);
+    expect(bed.world.currentCall(DEMO.community)).toBeUndefined();
+    bed.faults.release("create");
+    expect(groupCallIn(await created).id.toString()).toBe(bed.world.currentCall(DEMO.community)?.id);
   });
 
   it("drop: the connection is closed; gramjs reconnects and resends, and random_id keeps it to one call", async () => {

@@ -144,6 +144,14 @@ const ROUTES: Array<[method: string, path: RegExp, route: Route]> = [
   ],
   [
     "POST",
+    /^\/faults\/release\/([\w-]+)$/,
+    (control, _b, m) => {
+      control.faults.release(String(m[1]));
+      return { released: true };
+    },
+  ],
+  [
+    "POST",
     /^\/faults\/bot-api$/,
     (control, body) => {
       control.faults.botApi(body as BotApiFaultRule);

@@ -4,6 +4,11 @@ export type MtprotoFaultAction =
   | { kind: "flood"; seconds: number }
   | { kind: "delay"; ms: number }
   | { kind: "hang" }
+  /**
+   * Held until the test calls release(gate), then carried out as usual: work that stays in
+   * progress for exactly as long as a test needs, whatever the machine's load.
+   */
+  | { kind: "hold"; gate: string }
   | { kind: "drop" }
   /**
    * The request is carried out, then the client gets this error instead of the answer: what a
@@ -49,6 +54,7 @@ interface Armed<R> {
 export class FaultInjector {
   private mtprotoRules: Armed<MtprotoFaultRule>[] = [];
   private botApiRules: Armed<BotApiFaultRule>[] = [];
+  private readonly gates = new Map<string, { opened: Promise<void>; open: () => void }>();
 
   mtproto(rule: MtprotoFaultRule): void {
     this.mtprotoRules.push({ rule, remaining: rule.times ?? Number.POSITIVE_INFINITY });
@@ -61,6 +67,31 @@ export class FaultInjector {
   clear(): void {
     this.mtprotoRules = [];
     this.botApiRules = [];
+    // Nothing stays held by a fault that no longer exists.
+    for (const gate of [...this.gates.keys()]) this.release(gate);
+  }
+
+  /** Resolves when the gate of a "hold" fault is released (at once if it was released before). */
+  held(gate: string): Promise<void> {
+    return this.gateOf(gate).opened;
+  }
+
+  /** Lets every request held at this gate (and every later one) go on. */
+  release(gate: string): void {
+    this.gateOf(gate).open();
+  }
+
+  private gateOf(name: string): { opened: Promise<void>; open: () => void } {
+    let gate = this.gates.get(name);
+    if (!gate) {
+      let open!: () => void;
+      const opened = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      gate = { opened, open };
+      this.gates.set(name, gate);
+    }
+    return gate;
   }
 
   /** The fault for this MTProto request, if one is armed; using it counts one of its times. */

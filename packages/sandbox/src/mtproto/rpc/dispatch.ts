@@ -102,6 +102,10 @@ export async function dispatchRequest(
         await sleep(fault.ms);
         if (connection.closed) return;
         break;
+      case "hold":
+        await deps.faults.held(fault.gate);
+        if (connection.closed) return;
+        break;
     }
   }
 
