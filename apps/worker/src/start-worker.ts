@@ -5,6 +5,7 @@ import {
   type CallsQueue,
   checkRedisAtStartUp,
   createRedisConnection,
+  type EmptyWatchRequest,
   joinInviteKey,
   type MetricsServer,
   QUEUE_NAMES,
@@ -33,6 +34,7 @@ import { redisRecordingStarters } from "./calls/recording-starters.ts";
 import { routeCallsJob } from "./calls/route-calls-job.ts";
 import { redisRtmpRotationClaims } from "./calls/rtmp-rotation-claims.ts";
 import { followParticipantCounts, ParticipantCounts } from "./empty-watch/participant-counts.ts";
+import { publishWatchStopped } from "./empty-watch/publish-watch-stopped.ts";
 import { identifyAssistant } from "./identity/identify-assistant.ts";
 import { type AccountLock, acquireAccountLock } from "./lock/account-lock.ts";
 import { accountLockKey } from "./lock/account-lock-key.ts";
@@ -192,6 +194,12 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
     const publisher = createResultsPublisher(resultsQueue);
     const calls = callsQueue;
     const failOverDeps = { redis: connection, prefix, queues: accountQueues, logger, now };
+    const tellWatchStopped = (request: EmptyWatchRequest) =>
+      publishWatchStopped(request, {
+        publisher,
+        account: { id: identity?.userId ?? 0, username: identity?.username },
+        now,
+      });
     sessionDeath = new SessionDeath({
       // The shared intake too when no other account is online to take it: a single account's
       // waiting requesters are told, as always.
@@ -207,6 +215,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
           job,
           redisRecordingLookouts(connection, prefix, identity?.userId ?? 0),
         )) || failOverJob(job, identity?.userId ?? 0, failOverDeps),
+      tellWatchStopped,
       publisher,
       pauseWorker: async () => {
         await Promise.all([consumer?.worker.pause(true), ownConsumer?.worker.pause(true)]);
@@ -271,6 +280,7 @@ export function startCallWorker(options: StartCallWorkerOptions): CallWorker {
       readInviteLink: (requestId) => connection.get(joinInviteKey(prefix, requestId)),
       participantCounts,
       emptyWatchMinuteMs: options.emptyWatchMinuteMs ?? 60_000,
+      tellWatchStopped,
       ...(options.recheckRightsAfterMs !== undefined && {
         recheckRightsAfterMs: options.recheckRightsAfterMs,
       }),

@@ -1,6 +1,6 @@
+import { waitFor } from "@callbot/test-support";
 import { Api } from "telegram";
 import { FloodWaitError } from "telegram/errors/index.js";
-import { waitFor } from "@callbot/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { groupCallIn, inputPeerOf, rpcErrorOf } from "./support/gramjs-peers.ts";
 import { DEMO, type GramjsTestbed, startGramjsTestbed } from "./support/gramjs-session.ts";
@@ -84,7 +84,10 @@ describe("MTProto faults, as the real gramjs client experiences them", () => {
       answered = true;
       return updates;
     });
-    await waitFor(() => bed.counters.snapshot().mtproto["phone.createGroupCall"] === 1, "the create to arrive");
+    await waitFor(
+      () => bed.counters.snapshot().mtproto["phone.createGroupCall"] === 1,
+      "the create to arrive",
+    );
     // Other requests on the connection go on meanwhile.
     await client.invoke(new Api.updates.GetState());
     expect(answered).toBe(false);

@@ -21,6 +21,7 @@ import type { CalendarDeps } from "../calendar/place-call.ts";
 import { followCreateCallResult } from "../calls-registry/follow-call-events.ts";
 import { chatMigrationFollower, type FollowChatMigration } from "../chats/follow-chat-migration.ts";
 import type { Clock } from "../clock.ts";
+import { tellWatchStopped } from "../empty-watch/tell-watch-stopped.ts";
 import { botKeys } from "../redis/bot-keys.ts";
 import { REPLACE_QUESTION } from "../replace/handle-replace-press.ts";
 import { replaceKeyboard, saveReplaceOffer } from "../replace/replace-offers.ts";
@@ -121,6 +122,11 @@ async function deliverResult(
         });
         deps.logger.info({ callId: message.callId, sent }, "set end notice");
       });
+      return;
+    }
+    if (message.kind === "empty-watch-stopped") {
+      await once("chat", () => tellWatchStopped(message, deps.api));
+      deps.logger.warn({ callId: message.callId }, "told a chat its call's end-when-empty watch stopped");
       return;
     }
     if (message.kind === "job-refused") {

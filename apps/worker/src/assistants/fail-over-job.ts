@@ -59,13 +59,16 @@ export async function failOverJob(job: Job, fromAccountId: number, deps: FailOve
  * request by its claim), so the other account may run it at once. The running job is not removed
  * (it is locked): it completes here as handed on, and its copy in the other account's queue, under
  * the same job id, publishes the one result. A recording's forward stays (routingOfJob).
+ * An end-when-empty watch whose session died goes the same way (emptyWatchJob): its copy watches
+ * the call from the other account, counting the empty minutes from its own first look.
  */
 export async function handOnRunningAction(
   job: Job,
   fromAccountId: number,
   deps: FailOverDeps,
 ): Promise<number | undefined> {
-  const routing = job.name === CALL_JOB_NAMES.callAction ? routingOfJob(job) : undefined;
+  const watch = job.name === CALL_JOB_NAMES.emptyWatch;
+  const routing = job.name === CALL_JOB_NAMES.callAction || watch ? routingOfJob(job) : undefined;
   if (!routing) return undefined;
   const now = deps.now();
   const route = await routeToAssistant(
@@ -78,7 +81,9 @@ export async function handOnRunningAction(
     },
     { chatId: routing.chatId, rtmp: routing.ownerOnly, exclude: fromAccountId },
   );
-  if (route.kind !== "account" || (route.entry.floodWaitUntil ?? 0) > now) return undefined;
+  if (route.kind !== "account") return undefined;
+  // A watch can wait out the other account's flood; a user's action should not.
+  if (!watch && (route.entry.floodWaitUntil ?? 0) > now) return undefined;
   await copyJobTo(job, deps.queues.of(route.accountId), now);
   await rememberChatAssistant(deps.redis, deps.prefix, routing.chatId, route.accountId);
   deps.logger.info(

@@ -1,4 +1,4 @@
-import { jobTooNew, parseCallsJob } from "@callbot/shared";
+import { type EmptyWatchRequest, jobTooNew, parseCallsJob } from "@callbot/shared";
 import type { Job } from "bullmq";
 import { emptyWatchJob } from "../empty-watch/empty-watch-job.ts";
 import type { ParticipantCounts } from "../empty-watch/participant-counts.ts";
@@ -16,6 +16,8 @@ export type CallsJobDeps = CreateGroupCallJobDeps &
     participantCounts: ParticipantCounts;
     /** The end-when-empty watch's minute. */
     emptyWatchMinuteMs: number;
+    /** Tells the chat its call will no longer end by itself (publishWatchStopped). */
+    tellWatchStopped: (request: EmptyWatchRequest) => Promise<void>;
   };
 
 /** Runs one calls-queue job: BullMQ's processor, with the job's lock token. */
@@ -37,6 +39,9 @@ export function routeCallsJob(deps: CallsJobDeps): CallsJobProcessor {
     logger: deps.logger,
     now: deps.now,
     minuteMs: deps.emptyWatchMinuteMs,
+    sessionDeath: deps.sessionDeath,
+    ...(deps.handOn !== undefined && { handOn: deps.handOn }),
+    tellStopped: deps.tellWatchStopped,
   });
   return async (job, token) => {
     const tooNew = jobTooNew(job.name, job.data);

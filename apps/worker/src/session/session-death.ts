@@ -1,4 +1,10 @@
-import { CALL_JOB_NAMES, type CallsQueue, isAutomaticAction, readCallsJob } from "@callbot/shared";
+import {
+  CALL_JOB_NAMES,
+  type CallsQueue,
+  type EmptyWatchRequest,
+  isAutomaticAction,
+  readCallsJob,
+} from "@callbot/shared";
 import type { Job } from "bullmq";
 import type { Logger } from "pino";
 import { reporterForJob } from "../results/outcome-reporter.ts";
@@ -15,6 +21,8 @@ export interface SessionDeathDeps {
    * did. Absent: every waiting requester is told, as with one account.
    */
   moveElsewhere?: (job: Job) => Promise<boolean>;
+  /** Tells a chat that its call's end-when-empty watch stopped (publishWatchStopped). */
+  tellWatchStopped?: (request: EmptyWatchRequest) => Promise<void>;
   publisher: ResultsPublisher;
   /** Publishes the dead session in the worker's state, so the bot answers new requests at once. */
   markSessionDead: (errorName: string) => Promise<void>;
@@ -34,7 +42,9 @@ export const WAITING_STATES = ["waiting", "delayed", "prioritized"] as const;
  * further request would fail the same way, and hammering Telegram with a revoked key helps no
  * one. The worker stops taking jobs, the operator is alerted once (the bot forwards the alert
  * to OWNER_IDS), each waiting request that another online account may run moves to it
- * (failover, once per request), and everyone else still waiting is told instead of left in silence. Work planned for
+ * (failover, once per request), and everyone else still waiting is told instead of left in silence.
+ * An end-when-empty watch is moved the same way; where no account can take it, it stops and its
+ * chat is told that the call will no longer end by itself. Other work planned for
  * later (a delayed auto-start, a recurring rule's next tick) stays in the queue: nobody waits on
  * it now, and it runs once the operator has logged the account in again. The process
  * stays up and idle, so a supervisor does not restart it into the same failure in a loop.
@@ -80,9 +90,13 @@ export class SessionDeath {
       resultJobIds.sessionDead(runId),
     );
     const jobs: Job[] = [];
+    const watches: Job[] = [];
     for (const queue of await this.deps.queuesToEmpty()) {
-      jobs.push(...(await queue.getJobs([...WAITING_STATES])).filter(hasWaitingRequester));
+      const waiting = await queue.getJobs([...WAITING_STATES]);
+      jobs.push(...waiting.filter(hasWaitingRequester));
+      watches.push(...waiting.filter((job) => job.name === CALL_JOB_NAMES.emptyWatch));
     }
+    await this.handOnWatches(watches);
     let moved = 0;
     for (const job of jobs) {
       const handedOn = await this.deps.moveElsewhere?.(job).catch((error: unknown) => {
@@ -108,6 +122,23 @@ export class SessionDeath {
       { failedWaitingJobs: jobs.length - moved, movedToOtherAccounts: moved },
       "moved what another account could run, and told every other waiting requester that the session is dead",
     );
+  }
+
+  /**
+   * The end-when-empty watches of this account: each goes to another account that may manage
+   * its chat's calls, or stops, and its chat is told (people there expect the call to end).
+   */
+  private async handOnWatches(watches: Job[]): Promise<void> {
+    for (const job of watches) {
+      const moved = await this.deps.moveElsewhere?.(job).catch(() => false);
+      if (moved) continue;
+      const removed = await job.remove().then(
+        () => true,
+        () => false,
+      );
+      const { job: parsed } = readCallsJob(job);
+      if (removed && parsed?.name === "empty-watch") await this.deps.tellWatchStopped?.(parsed.data);
+    }
   }
 }
 

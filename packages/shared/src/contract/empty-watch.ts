@@ -31,3 +31,31 @@ export type EmptyWatchRequest = z.infer<typeof EmptyWatchRequestSchema>;
 export function emptyWatchJobId(callId: string): string {
   return `endwhenempty_${callId}`;
 }
+
+/**
+ * Version 1 of the worker's word that a call's end-when-empty watch stopped before the call
+ * ended: the account watching it lost its Telegram session, and no other assistant account online
+ * may manage calls in the chat to take the watch over. The bot tells the chat, since people
+ * there expect the call to end by itself. Published once per call.
+ */
+export const EmptyWatchStoppedSchema = z.object({
+  v: z.literal(1),
+  kind: z.literal("empty-watch-stopped"),
+  target: TargetChatSchema,
+  callId: z.string().regex(/^-?\d+$/),
+  reason: z.literal("session-dead"),
+  /** The account that watched the call, named in the message. */
+  account: z.object({
+    id: z.number().int().positive(),
+    /** Public username without "@". */
+    username: z.string().min(1).optional(),
+  }),
+  /** Unix milliseconds. */
+  at: z.number().int().positive(),
+});
+export type EmptyWatchStopped = z.infer<typeof EmptyWatchStoppedSchema>;
+
+/** The results job id of a call's EmptyWatchStopped: one per call. */
+export function emptyWatchStoppedJobId(callId: string): string {
+  return `endwhenempty-stopped_${callId}`;
+}

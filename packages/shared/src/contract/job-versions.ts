@@ -83,6 +83,7 @@ export const RESULT_KIND_VERSIONS: Readonly<Record<string, number>> = {
   "join-chat": 1,
   "worker-alert": 1,
   "job-refused": 1,
+  "empty-watch-stopped": 1,
 };
 
 /**

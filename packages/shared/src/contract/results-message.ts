@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AutoEndNoticeSchema } from "./auto-end-notice.ts";
 import { CallActionResultSchema } from "./call-action.ts";
 import { CreateCallResultSchema } from "./call-result.ts";
+import { EmptyWatchStoppedSchema } from "./empty-watch.ts";
 import { JobRefusedSchema } from "./job-versions.ts";
 import { JoinChatResultSchema } from "./join-chat.ts";
 import { WorkerAlertSchema } from "./worker-alert.ts";
@@ -14,5 +15,6 @@ export const ResultsMessageSchema = z.discriminatedUnion("kind", [
   WorkerAlertSchema,
   JobRefusedSchema,
   AutoEndNoticeSchema,
+  EmptyWatchStoppedSchema,
 ]);
 export type ResultsMessage = z.infer<typeof ResultsMessageSchema>;
