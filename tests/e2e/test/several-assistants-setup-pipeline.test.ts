@@ -14,8 +14,8 @@ const TWO = "@callbot_assistant_two";
 /**
  * /setup and /help with two assistant accounts (one worker each) behind one bot: every live
  * account is named with what it is in the chat, the ones to make an admin are named when none
- * may create calls, their buttons fix each account, and what /setup finds is what routing uses
- * at once.
+ * may create calls (and, once one may, the others offered as optional, for failover), their
+ * buttons fix each account, and what /setup finds is what routing uses at once.
  */
 describe("/setup and /help with several assistant accounts", () => {
   let p: Pipeline;
@@ -44,6 +44,8 @@ describe("/setup and /help with several assistant accounts", () => {
       data: found.callback_data,
     });
   }
+  const labelsOf = (message: WorldMessage) =>
+    ((message.replyMarkup as Keyboard | undefined)?.inline_keyboard ?? []).flat().map((b) => b.text);
   const edited = (message: WorldMessage, matches: RegExp) =>
     p.sandbox.waitForEdit(message.chatId, message.id, (m) => matches.test(m.text ?? ""), {
       timeoutMs: 15_000,
@@ -80,11 +82,30 @@ describe("/setup and /help with several assistant accounts", () => {
     const ready = await edited(checklist, /All set/);
     expect(ready.text).toContain(`✅ ${TWO}: an admin with "Manage video chats"`);
     expect(ready.text).toContain(`❌ ${ONE}: an admin without "Manage video chats"`);
+    // Calls work now; the other account is still offered, as optional, for failover.
+    expect(ready.text).toContain(
+      `Optional, for failover: make ${ONE} an admin with "Manage video chats" too, so that calls here go on when ${TWO} cannot create them`,
+    );
+    expect(ready.text).toContain("/newcall works without it.");
+    expect(labelsOf(ready)).toContain(`⭐ Make ${ONE} an admin (for failover)`);
+    expect(labelsOf(ready)).not.toContain(`⭐ Make ${TWO} an admin (for failover)`);
 
     // At once: routing reads what /setup just saw, not the refusal's "neither may" of a minute ago.
     const { reply } = await p.ask(DEMO.olga, DEMO.noRightsClub, "/newcall Club night");
     await p.outcome(reply, /live now/);
     expect(creatorIn(DEMO.noRightsClub)).toBe(DEMO.assistantTwo);
+  });
+
+  it("once one account may create calls, the failover button makes the other an admin too", async () => {
+    const { reply: checklist } = await p.ask(DEMO.olga, DEMO.noRightsClub, "/setup");
+    expect(checklist.text).toContain("All set");
+    await press(checklist, `Make ${ONE} an admin (for failover)`);
+    const both = await edited(checklist, new RegExp(`${ONE} is now an admin`));
+    expect(both.text).toContain(`✅ ${ONE}: an admin with "Manage video chats"`);
+    expect(both.text).toContain(`✅ ${TWO}: an admin with "Manage video chats"`);
+    expect(both.text).not.toContain("for failover");
+    expect(labelsOf(both)).toEqual(["🔄 Check again"]);
+    expect(p.sandbox.world.memberRole(1500000005, DEMO.assistant)?.status).toBe("admin");
   });
 
   it("an account /setup finds without the right gets no more requests there", async () => {

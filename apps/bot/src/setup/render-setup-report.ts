@@ -39,7 +39,7 @@ function fixFor(assistant: AssistantFacts): Fix | undefined {
  * The set-up checklist of one chat with the buttons that fix what the bot can fix itself.
  * `headline`: what the last press did, shown on top. With one assistant account, each of its
  * checks is a line; with several, one line per account, and the accounts to make an admin
- * named when none may create calls here.
+ * named: as what /newcall needs when none may create calls here, else as optional, for failover.
  */
 export function renderSetupReport(
   report: SetupReport,
@@ -86,8 +86,20 @@ export function renderSetupReport(
       'My assistant accounts (any one that is an admin with "Manage video chats" creates calls here):',
     );
     for (const assistant of assistants) lines.push(assistantLine(assistant));
-    // Once one account may, the others need nothing: no buttons for them.
-    if (!assistants.some(mayCreateCalls)) {
+    const eligible = assistants.filter(mayCreateCalls);
+    if (eligible.length > 0) {
+      // Calls work already; an account made an admin too takes over this chat's calls when the
+      // eligible one's session dies or it waits out a flood. Offered, and said to be optional.
+      const spare = assistants.filter((a) => fixFor(a) !== undefined);
+      if (spare.length > 0) {
+        lines.push(
+          "",
+          `Optional, for failover: make ${spare.map((a) => a.name).join(", ")} an admin with "Manage video chats" too, so that calls here go on when ${eligible.map((a) => a.name).join(", ")} cannot create them (its session ended, or Telegram makes it wait). /newcall works without it. Tap a button below, or do it under chat info → Administrators.`,
+        );
+        for (const assistant of spare)
+          offerFix(assistant, (fix) => `${FIX_LABELS[fix](assistant.name)} (for failover)`, assistant.userId);
+      }
+    } else {
       const named = assistants.map((a) => {
         const fix = fixFor(a);
         return fix === "add" || fix === "unban" ? `${a.name} (${FIRST_STEP[fix]})` : a.name;
