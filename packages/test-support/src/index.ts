@@ -6,6 +6,7 @@ export { DEMO, DEMO_CHATS } from "./demo-world.ts";
 export { finishedJob } from "./finished-job.ts";
 export { PrivateRedis, type PrivateRedisOptions } from "./private-redis.ts";
 export { PseudoTerminal } from "./pseudo-terminal.ts";
+export { ReplyLosingProxy } from "./reply-losing-proxy.ts";
 export { type Exit, logMessageOf, ServiceProcess, type ServiceProcessOptions } from "./service-process.ts";
 export { REDIS_URL } from "./shared-redis.ts";
 export { StallableProxy } from "./stallable-proxy.ts";

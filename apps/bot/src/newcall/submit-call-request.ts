@@ -4,6 +4,7 @@ import {
   CreateCallRequestSchema,
   type MessageRef,
   type TargetChat,
+  withDeadline,
 } from "@callbot/shared";
 import type { Logger } from "pino";
 import { type BotLimits, DEFAULT_BOT_LIMITS } from "../bot-limits.ts";
@@ -148,22 +149,25 @@ export async function submitCallRequest(
   const warn = (message: string) => (error: unknown) => {
     deps.logger.warn({ err: error, requestId: draft.requestId }, message);
   };
-  // Sent together: the ack in the written-ahead record (a recovered request then edits the
-  // "queued" answer instead of sending a new message), and the job itself.
   const limits = { ...DEFAULT_BOT_LIMITS, ...deps.limits };
-  const [, outcome] = await Promise.all([
-    deps.ledger.acknowledge(request).catch(warn("could not record the answer in the write-ahead record")),
-    queueCallRequest(deps.callsQueue, request, {
-      timeoutMs: limits.queueTimeoutMs,
-      logger: deps.logger,
-      // Told "nothing was queued", but a worker took the late job: say what really happens.
-      onLateJobKept: () => ack.edit(shown, LATE_JOB_KEPT_TEXT).catch(() => undefined),
-      confirm: { withinMs: limits.queueConfirmMs, laterWithinMs: limits.queueConfirmLaterMs },
-      ...(limits.replicaAcks > 0 && {
-        replicaAck: { replicas: limits.replicaAcks, timeoutMs: limits.replicaAckTimeoutMs },
-      }),
+  // The answer's message goes into the written-ahead record before the job is sent, so that a
+  // request the next start recovers (this process stopped while Redis was away) edits this answer
+  // instead of sending a second message. Sent together, a connection lost mid-write could take
+  // both, the record then naming no message. Bounded: a command in flight when the connection
+  // drops waits in ioredis until Redis is back (it is sent again then), and the answer must not.
+  await withDeadline(deps.ledger.acknowledge(request), limits.queueTimeoutMs, "the request ledger").catch(
+    warn("could not record the answer in the write-ahead record"),
+  );
+  const outcome = await queueCallRequest(deps.callsQueue, request, {
+    timeoutMs: limits.queueTimeoutMs,
+    logger: deps.logger,
+    // Told "nothing was queued", but a worker took the late job: say what really happens.
+    onLateJobKept: () => ack.edit(shown, LATE_JOB_KEPT_TEXT).catch(() => undefined),
+    confirm: { withinMs: limits.queueConfirmMs, laterWithinMs: limits.queueConfirmLaterMs },
+    ...(limits.replicaAcks > 0 && {
+      replicaAck: { replicas: limits.replicaAcks, timeoutMs: limits.replicaAckTimeoutMs },
     }),
-  ]);
+  });
   const tellNotQueued = async () => {
     await deps.ledger.finishNotQueued(request).catch(warn("could not clear the pending record"));
     await ack.edit(

@@ -4,9 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@callbot/shared";
-import { PrivateRedis, waitFor } from "@callbot/test-support";
+import { PrivateRedis, ReplyLosingProxy, waitFor } from "@callbot/test-support";
 import { Redis } from "ioredis";
-import { ReplyLosingProxy } from "./reply-losing-proxy.ts";
 
 export const MASTER_NAME = "callbot-master";
 

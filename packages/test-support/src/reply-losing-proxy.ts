@@ -4,14 +4,16 @@ import { connect, createServer, type Server, type Socket } from "node:net";
 const CARRY = 4_096;
 
 /**
- * A TCP proxy in front of a Redis master that can lose replies on purpose, as when the master dies
- * between applying a write and answering it. Once a client sends bytes holding every marker, those
- * bytes go through to Redis (which applies the command and passes it to its replicas), but nothing
- * Redis sends on that connection reaches the client any more. Other connections are untouched.
+ * A TCP proxy in front of a Redis server that can lose a command or its reply on purpose, as when
+ * the server dies between applying a write and answering it, or before the write reaches it. Once
+ * a client sends bytes holding every marker, either those bytes go through to Redis (which applies
+ * the command and passes it to its replicas) but nothing Redis sends on that connection reaches
+ * the client any more, or neither those bytes nor any later ones on that connection reach Redis.
+ * Other connections are untouched.
  */
 export class ReplyLosingProxy {
   private readonly sockets = new Set<Socket>();
-  private trap: { markers: string[]; sprung: () => void } | undefined;
+  private trap: { markers: string[]; sprung: () => void; lose: "reply" | "command" } | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -34,7 +36,18 @@ export class ReplyLosingProxy {
    */
   loseRepliesAfter(markers: string[]): Promise<void> {
     return new Promise((sprung) => {
-      this.trap = { markers, sprung };
+      this.trap = { markers, sprung, lose: "reply" };
+    });
+  }
+
+  /**
+   * From the first client write holding every marker on, nothing that connection sends reaches
+   * Redis (nor does Redis answer it): the command is lost on the way. Resolves once such a write
+   * was held back.
+   */
+  loseCommandsFrom(markers: string[]): Promise<void> {
+    return new Promise((sprung) => {
+      this.trap = { markers, sprung, lose: "command" };
     });
   }
 
@@ -48,18 +61,29 @@ export class ReplyLosingProxy {
     const upstream = connect(targetPort, "127.0.0.1");
     let seen = "";
     let repliesLost = false;
+    let commandsLost = false;
     client.on("data", (chunk: Buffer) => {
-      upstream.write(chunk);
+      if (commandsLost) return;
       const trap = this.trap;
-      if (trap === undefined || repliesLost) return;
-      seen = (seen + chunk.toString("latin1")).slice(-CARRY - chunk.length);
-      if (!trap.markers.every((marker) => seen.includes(marker))) return;
-      repliesLost = true;
-      this.trap = undefined;
-      trap.sprung();
+      if (trap !== undefined && !repliesLost) {
+        seen = (seen + chunk.toString("latin1")).slice(-CARRY - chunk.length);
+        if (trap.markers.every((marker) => seen.includes(marker))) {
+          this.trap = undefined;
+          if (trap.lose === "command") commandsLost = true;
+          else repliesLost = true;
+        }
+        if (commandsLost) {
+          trap.sprung();
+          return;
+        }
+        upstream.write(chunk);
+        if (repliesLost) trap.sprung();
+        return;
+      }
+      upstream.write(chunk);
     });
     upstream.on("data", (chunk: Buffer) => {
-      if (!repliesLost) client.write(chunk);
+      if (!repliesLost && !commandsLost) client.write(chunk);
     });
     const close = () => {
       this.sockets.delete(client);
