@@ -2,8 +2,9 @@ import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { botKeys, knownChats } from "@callbot/bot";
-import { type Sandbox, startSandbox } from "@callbot/sandbox";
-import { freePort, PrivateRedis } from "@callbot/test-support";
+import { multiAssistantWorld, type Sandbox, SOLO_ROOM, startSandbox } from "@callbot/sandbox";
+import { onlineAssistants, readAssistantRegistry } from "@callbot/shared";
+import { freePort, PrivateRedis, waitFor } from "@callbot/test-support";
 import { type CallWorker, startCallWorker } from "@callbot/worker";
 import { Redis } from "ioredis";
 import { pino } from "pino";
@@ -155,5 +156,92 @@ describe("pnpm run doctor", () => {
 
     expect(output).toMatch(new RegExp(`❌ Redis: cannot reach Redis at redis://127.0.0.1:${port}`));
     expect(code).toBe(1);
+  }, 60_000);
+});
+
+describe("pnpm run doctor with two assistant accounts (one worker each)", () => {
+  let sandbox: Sandbox;
+  let redis: PrivateRedis;
+  const workers: CallWorker[] = [];
+  const prefix = `doctor-multi-${randomUUID()}`;
+  const ONE = "@callbot_assistant";
+  const TWO = "@callbot_assistant_two";
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ world: multiAssistantWorld(), rateLimits: false });
+    redis = await PrivateRedis.start();
+    for (const account of ["callbot_assistant", "callbot_assistant_two"]) {
+      const worker = startCallWorker({
+        config: {
+          tgApiId: sandbox.info.apiId,
+          tgApiHash: sandbox.info.apiHash,
+          tgSession: sandbox.info.sessions[account] ?? "",
+          tgDc: sandbox.info.mtproto,
+          redisUrl: redis.url,
+        },
+        logger: pino({ level: "silent" }),
+        prefix,
+      });
+      workers.push(worker);
+      await worker.ready;
+    }
+    const planter = new Redis(redis.url);
+    try {
+      await waitFor(
+        async () => onlineAssistants(await readAssistantRegistry(planter, prefix)).length === 2,
+        "both accounts registered",
+      );
+      // As the bot records them when it serves a request there: a chat only the second account
+      // serves, and one neither may serve (No Rights Club: the first an admin without the right).
+      const known = knownChats(planter, botKeys(prefix));
+      await known.remember(
+        { chatId: SOLO_ROOM.botApiId, title: SOLO_ROOM.title, username: SOLO_ROOM.username },
+        1,
+      );
+      await known.remember(
+        { chatId: -1001500000005, title: "No Rights Club", username: "no_rights_club" },
+        2,
+      );
+    } finally {
+      await planter.quit();
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.allSettled(workers.map((worker) => worker.stop()));
+    await Promise.allSettled([sandbox?.close(), redis?.stop()]);
+  });
+
+  it("names every account, each chat's fixes by that account's own /setup button, and the others as optional, for failover", async () => {
+    const session = sandbox.info.sessions.callbot_assistant ?? "";
+    const { code, output } = await runDoctor({
+      BOT_TOKEN: sandbox.info.botToken,
+      BOT_API_ROOT: sandbox.info.botApiRoot,
+      OWNER_IDS: "1001",
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: prefix,
+      TG_API_ID: String(sandbox.info.apiId),
+      TG_API_HASH: sandbox.info.apiHash,
+      TG_SESSION: session,
+      TG_DC: `${sandbox.info.mtproto.host}:${sandbox.info.mtproto.port}`,
+      TG_DC_PUBLIC_KEY: sandbox.info.publicKey,
+    });
+
+    // The session line no longer names whichever worker wrote the one status record last.
+    expect(output).toMatch(
+      /✅ assistant session: a worker holds the account lock of TG_SESSION's account; each account's state is on the "assistant accounts" line/,
+    );
+    expect(output).toContain(`✅ assistant accounts: all 2 online: ${ONE}: online, ${TWO}: online`);
+    expect(output).toContain(
+      `❌ chat «No Rights Club» (-1001500000005): no assistant account may create calls; fix any one of them; ${ONE} is not an admin with "Manage video chats": make it one (/setup → "Make ${ONE} an admin"); ${TWO} is not in the chat: add it (/setup → "Add ${TWO}")`,
+    );
+    expect(output).toContain(
+      `chat «Solo Room» (${SOLO_ROOM.botApiId}): calls can be created; the bot lacks Ban users (/setup's fixes need them); ${ONE} is not in the chat (optional, for failover: /setup → "Add ${ONE} (for failover)")`,
+    );
+    // No one-account wording: there is no "the assistant" to add or to give the right.
+    expect(output).not.toMatch(/Add the assistant|Unban the assistant|Give it the right/);
+    expect(code).toBe(1);
+    expect(output).not.toContain(sandbox.info.botToken);
+    expect(output).not.toContain(session);
   }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { readWorkerStatus, type WorkerConfig } from "@callbot/shared";
+import { readAssistantRegistry, readWorkerStatus, type WorkerConfig } from "@callbot/shared";
 import { accountLockKey, seenKeyOf } from "@callbot/worker";
 import { Redis } from "ioredis";
 import type { CheckResult } from "./check-result.ts";
@@ -25,6 +25,16 @@ export async function checkAssistant(config: WorkerConfig): Promise<CheckResult>
     const status = await readWorkerStatus(redis, config.queuePrefix);
     const held = lock + seen > 0;
     const notUsed = "the doctor did not log in with the session, so as not to disturb the worker";
+    const registry = await readAssistantRegistry(redis, config.queuePrefix);
+    // With several accounts the one status record is whichever worker wrote last, not
+    // necessarily this session's account: each account's state is on the line of every account.
+    if (held && registry.entries.length + registry.lapsed.length >= 2) {
+      return {
+        status: "ok",
+        name,
+        detail: `a worker holds the account lock of TG_SESSION's account; each account's state is on the "assistant accounts" line; ${notUsed}`,
+      };
+    }
     if (status?.state === "session-dead") {
       return {
         status: "fail",

@@ -1,5 +1,6 @@
 import { type Env, parseRedisAddress } from "@callbot/shared";
 import { checkAssistant } from "./check-assistant.ts";
+import { checkAssistantAccounts } from "./check-assistant-accounts.ts";
 import { checkBotApi } from "./check-bot-api.ts";
 import { checkChats } from "./check-chats.ts";
 import { checkConfig } from "./check-config.ts";
@@ -16,7 +17,8 @@ const CLUSTER_NOT_CHECKED: CheckResult = {
 
 /**
  * Every check of a deployment, in the order an operator fixes things: configuration first (the
- * rest needs it), then Redis, the bot token and webhook, the assistant, and the chats the bot knows. `report` gets each
+ * rest needs it), then Redis, the bot token and webhook, the assistant (and, with several, every
+ * account), and the chats the bot knows. `report` gets each
  * line as soon as it is known.
  */
 export async function runDoctor(env: Env, report: (result: CheckResult) => void): Promise<CheckResult[]> {
@@ -41,6 +43,9 @@ export async function runDoctor(env: Env, report: (result: CheckResult) => void)
   add(botApiResults);
   const redisReachable = redisResults.length > 0 && redisResults[0]?.status === "ok";
   if (workerConfig !== undefined && redisReachable) add([await checkAssistant(workerConfig)]);
+  const prefix = botConfig?.queuePrefix ?? workerConfig?.queuePrefix;
+  if (redisUrl !== undefined && prefix !== undefined && redisReachable)
+    add(await checkAssistantAccounts(redisUrl, prefix));
   // Last: the chats need Redis (the bot's list of them) and a token Telegram accepts.
   const tokenAccepted = botApiResults[0]?.status === "ok";
   if (botConfig !== undefined && redisReachable && tokenAccepted) add(await checkChats(botConfig));
