@@ -170,4 +170,39 @@ describe("41: a /newcall whose job add ends unclearly while Redis is away", () =
     processes.push(await startBotProcess(env.bot, capture), await startWorkerProcess(env.worker, capture));
     await reportedOnce(sent, answer);
   });
+
+  it("Redis goes away after the request was written ahead, before the add: never 'Nothing was queued' while the record could still be queued; Redis back, the same answer says it, and no call appears", async () => {
+    const { bot, env } = await deploy();
+    // The "Queued" answer takes 3 s to send; meanwhile Redis dies, after the ledger wrote the
+    // request ahead (the first thing /newcall writes) and before the add.
+    sandbox.faults.botApi({ method: "sendMessage", action: { kind: "slow", ms: 3_000 }, times: 1 });
+    const sent = await sandbox.sendText({ from: WHO.olga, chatId: UNCLEAR, text: "/newcall Unclear" });
+    const record = `${queues!.prefix}:bot:request:${jobIdOf(sent)}`;
+    await waitFor(
+      async () => ((await queues!.connection.exists(record)) === 1 ? true : undefined),
+      "the record",
+    );
+    await redis!.kill();
+    const answer = await sandbox.waitForBotMessage(UNCLEAR, (m) => m.replyToMessageId === sent.id);
+    // The add failed, but the record is still there: the next start would queue it.
+    await sandbox.waitForEdit(UNCLEAR, answer.id, (m) => CANNOT_TELL.test(m.text ?? ""), {
+      timeoutMs: 30_000,
+    });
+
+    await redis!.restart();
+    const said = await settled(answer, NOTHING_QUEUED);
+    expect(said.filter((text) => NOTHING_QUEUED.test(text))).toHaveLength(1);
+    // What was said holds after a restart: the next start's recovery queues nothing for it, and a
+    // worker takes what is queued (the warm-up's call) and nothing more.
+    await bot.kill();
+    processes.push(await startBotProcess(env.bot, capture), await startWorkerProcess(env.worker, capture));
+    await waitFor(() => (sandbox.calls(roomId(1)).length === 1 ? true : undefined), "the warm-up's call");
+    await waitFor(async () => {
+      const counts = await queues!.calls.getJobCounts("waiting", "active", "delayed", "prioritized");
+      return Object.values(counts).every((n) => n === 0) ? true : undefined;
+    }, "the calls queue drained");
+    expect(sandbox.calls(UNCLEAR)).toEqual([]);
+    expect(await queues!.calls.getJob(jobIdOf(sent))).toBeUndefined();
+    expect(answersTo(sent)).toHaveLength(1);
+  });
 });

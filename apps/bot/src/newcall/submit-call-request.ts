@@ -14,6 +14,7 @@ import { describeRefusal } from "../messages/describe-refusal.ts";
 import type { RequestLedger } from "../requests/request-ledger.ts";
 import { queueCallRequest } from "./queue-call-request.ts";
 import { renderQueued } from "./render-queued.ts";
+import { retryUntilRedisAnswers } from "./retry-until-redis-answers.ts";
 
 export interface CallRequestDraft {
   requestId: string;
@@ -168,12 +169,39 @@ export async function submitCallRequest(
       replicaAck: { replicas: limits.replicaAcks, timeoutMs: limits.replicaAckTimeoutMs },
     }),
   });
-  const tellNotQueued = async () => {
-    await deps.ledger.finishNotQueued(request).catch(warn("could not clear the pending record"));
-    await ack.edit(
-      shown,
-      describeRefusal("could-not-queue", { chat: draft.target.title, botUsername: deps.botUsername }),
+  const notQueuedText = describeRefusal("could-not-queue", {
+    chat: draft.target.title,
+    botUsername: deps.botUsername,
+  });
+  /**
+   * "Nothing was queued" is true only once the request written ahead is cleared: while it stays,
+   * the next start's recovery would queue it, a call the user was told would not happen. So when
+   * Redis is away, the answer says the outcome is not known yet, and is edited to "nothing was
+   * queued" once Redis takes the clearing (or, if this process stops first, by the recovery's
+   * result). True when "nothing was queued" was said.
+   */
+  const tellNotQueued = async (): Promise<boolean> => {
+    const cleared = await deps.ledger.finishNotQueued(request).then(
+      () => true,
+      (error: unknown) => {
+        warn("could not clear the pending record; the outcome is not known until Redis answers")(error);
+        return false;
+      },
     );
+    if (cleared) {
+      await ack.edit(shown, notQueuedText);
+      return true;
+    }
+    await ack.edit(shown, QUEUE_UNKNOWN_TEXT).catch(warn("could not say that the outcome is not known"));
+    void retryUntilRedisAnswers(() => deps.ledger.finishNotQueued(request), {
+      everyMs: 2_000,
+      withinMs: limits.queueConfirmLaterMs,
+    })
+      .then(async (done) => {
+        if (done) await ack.edit(shown, notQueuedText);
+      })
+      .catch(warn("could not settle a request Redis did not take"));
+    return false;
   };
   if (!outcome.queued && outcome.unknown) {
     deps.logger.error(
@@ -198,8 +226,7 @@ export async function submitCallRequest(
   }
   if (!outcome.queued) {
     deps.logger.error({ err: outcome.error, requestId: draft.requestId }, "could not queue a call request");
-    await tellNotQueued();
-    return "could-not-queue";
+    return (await tellNotQueued()) ? "could-not-queue" : "queue-unknown";
   }
   // Harmless when it fails: the next start finds the job and clears the record; a redelivery finds it too.
   const sessionDead = await deps.ledger.finishQueued(request, draft.now).catch((error: unknown) => {
