@@ -8,6 +8,7 @@ export { type CreateBotOptions, createBot } from "./create-bot.ts";
 export { BOT_COMMANDS, renderHelp } from "./features/help-text.ts";
 export { type KnownChats, knownChats } from "./newcall/known-chats-store.ts";
 export { type NewCallCommand, parseNewCallCommand } from "./newcall/parse-new-call-command.ts";
+export { BOT_NODE_FLAGS } from "./node-flags.ts";
 export { type BotKeys, botKeys } from "./redis/bot-keys.ts";
 export { type ReminderSubscriptions, reminderSubscriptions } from "./reminders/reminder-subscriptions.ts";
 export { BOT_RIGHT_NAMES } from "./setup/bot-right-names.ts";

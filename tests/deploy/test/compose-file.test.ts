@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { BOT_NODE_FLAGS } from "@callbot/bot";
 import { ENV_VARIABLE_MEANINGS, SHUTDOWN_DEADLINE_MS, WORKER_EXIT_DEADLINE_MS } from "@callbot/shared";
 import { describe, expect, it } from "vitest";
 import {
@@ -136,11 +137,16 @@ describe("compose file and image (deploy/docker)", () => {
     expect(["root", "0"]).not.toContain(user);
     const entrypoint = runtime.find((step) => step.instruction === "ENTRYPOINT")?.args ?? "";
     expect(JSON.parse(entrypoint)).toEqual(["node", "--enable-source-maps"]);
-    // The commands compose runs are the bundles the build stage deployed.
+    // The commands compose runs are the bundles the build stage deployed; the bot's with its
+    // memory flags (a small young generation), as the bench measured them. The image's default
+    // command is the bot's.
     for (const [name, service] of callbotServices) {
       const app = name === "bot" ? "bot" : "worker";
-      expect(service.command, name).toEqual([`${app}/dist/main.mjs`]);
+      const flags = app === "bot" ? BOT_NODE_FLAGS : [];
+      expect(service.command, name).toEqual([...flags, `${app}/dist/main.mjs`]);
       expect(runtime.map((step) => step.args)).toContain(`--from=build /out/${app} /app/${app}`);
     }
+    const defaultCommand = runtime.find((step) => step.instruction === "CMD")?.args ?? "[]";
+    expect(JSON.parse(defaultCommand)).toEqual([...BOT_NODE_FLAGS, "bot/dist/main.mjs"]);
   });
 });

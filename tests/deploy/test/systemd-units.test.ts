@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { BOT_NODE_FLAGS } from "@callbot/bot";
 import { SHUTDOWN_DEADLINE_MS, WORKER_EXIT_DEADLINE_MS } from "@callbot/shared";
 import { describe, expect, it } from "vitest";
 import { readUnitFile, timeSpanSeconds, unitValue } from "./support/unit-file.ts";
@@ -60,6 +61,18 @@ describe("systemd units (deploy/systemd)", () => {
     },
   );
 
+  it("`pnpm start:bot` runs the bot's bundle with the same node flags as its unit", () => {
+    const manifest = JSON.parse(readFileSync(join(REPO, "apps/bot/package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
+    const botUnitCommand = unitValue(readUnitFile(BOT_UNIT), "Service", "ExecStart")?.replace(
+      "/usr/bin/node",
+      "node",
+    );
+    expect(botUnitCommand).toBeDefined();
+    expect(manifest.scripts.start).toContain(` && ${botUnitCommand?.replace("apps/bot/", "")}`);
+  });
+
   it("the INI check refuses a malformed unit, so it would catch what systemd-analyze catches first", () => {
     const dir = mkdtempSync(join(tmpdir(), "callbot-units-"));
     try {
@@ -73,7 +86,14 @@ describe("systemd units (deploy/systemd)", () => {
   });
 
   it.each([
-    ["callbot-bot.service", BOT_UNIT, SHUTDOWN_DEADLINE_MS, "apps/bot/dist/main.mjs", "/etc/callbot/bot.env"],
+    [
+      "callbot-bot.service",
+      BOT_UNIT,
+      SHUTDOWN_DEADLINE_MS,
+      // The bot's memory flags (a small young generation), as the bench measured them.
+      [...BOT_NODE_FLAGS, "apps/bot/dist/main.mjs"].join(" "),
+      "/etc/callbot/bot.env",
+    ],
     [
       "callbot-worker@.service",
       WORKER_UNIT,
@@ -83,10 +103,10 @@ describe("systemd units (deploy/systemd)", () => {
     ],
   ])(
     "%s: the bundle, its env file, restart on failure, a stop timeout above the process's own, hardening",
-    (_name, path, deadlineMs, bundle, envFile) => {
+    (_name, path, deadlineMs, command, envFile) => {
       const unit = readUnitFile(path);
       const service = (key: string) => unitValue(unit, "Service", key);
-      expect(service("ExecStart")).toBe(`/usr/bin/node --enable-source-maps ${bundle}`);
+      expect(service("ExecStart")).toBe(`/usr/bin/node --enable-source-maps ${command}`);
       // The bundle is where tools/build/bundle-app.mjs writes it (`pnpm build`).
       expect(readFileSync(join(REPO, "tools/build/bundle-app.mjs"), "utf8")).toContain('"dist/main.mjs"');
       expect(service("WorkingDirectory")).toBe("/opt/callbot");

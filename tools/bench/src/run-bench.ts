@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { BOT_NODE_FLAGS } from "@callbot/bot";
 import { type Sandbox, startSandbox } from "@callbot/sandbox";
 import { type BareBotApiBaseline, measureBareBotApi } from "./baseline/bare-bot-api.ts";
 import {
@@ -29,6 +30,8 @@ export interface BenchResult {
   options: Omit<BenchOptions, "redisUrl">;
   world: { owners: number; privateChats: number; publicChats: number };
   coldStartMs: { worker: number; bot: number };
+  /** The node flags each process ran with: the deployed ones (BOT_NODE_FLAGS), then --node-flags and --profile's. */
+  nodeFlags: { worker: string[]; bot: string[] };
   /** Log messages before ready, ms after spawn. */
   startupLog: { worker: Array<{ ms: number; msg: string }>; bot: Array<{ ms: number; msg: string }> };
   rssAtReadyBytes: { bot: number | undefined; worker: number | undefined };
@@ -149,6 +152,7 @@ export async function runBench(
         publicChats: world.publicSeats.length,
       },
       coldStartMs: { worker: Math.round(worker.coldStartMs), bot: Math.round(bot.coldStartMs) },
+      nodeFlags: { worker: workerNodeFlags(options), bot: botNodeFlags(options) },
       startupLog: { worker: worker.startupLog, bot: bot.startupLog },
       rssAtReadyBytes: { bot: bot.rssAtReadyBytes, worker: worker.rssAtReadyBytes },
       peakRssBytes,
@@ -322,7 +326,7 @@ async function startWorker(
     }),
     // "taking create-call jobs", later "taking call jobs": the worker's last start-up line.
     readyMessage: /^taking .*jobs$/,
-    nodeFlags: nodeFlags(options, "worker"),
+    nodeFlags: workerNodeFlags(options),
   });
 }
 
@@ -346,8 +350,21 @@ async function startBotProcess(
       LOG_LEVEL: options.logLevel,
     },
     readyMessage: /^bot started$/,
-    nodeFlags: nodeFlags(options, "bot"),
+    nodeFlags: botNodeFlags(options),
   });
+}
+
+/**
+ * The bot runs with the flags it is deployed with; --node-flags come after them, so that a run can
+ * try other values (V8 takes a flag's last value), e.g. --node-flags="--max-semi-space-size=16"
+ * for Node's default young generation.
+ */
+function botNodeFlags(options: BenchOptions): string[] {
+  return [...BOT_NODE_FLAGS, ...nodeFlags(options, "bot")];
+}
+
+function workerNodeFlags(options: BenchOptions): string[] {
+  return nodeFlags(options, "worker");
 }
 
 function nodeFlags(options: BenchOptions, name: string): string[] {

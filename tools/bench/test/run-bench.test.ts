@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { BOT_NODE_FLAGS } from "@callbot/bot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BenchResult, DEFAULT_BENCH_OPTIONS, runBench } from "../src/index.ts";
 import { writeResults } from "../src/report/write-results.ts";
@@ -117,5 +118,15 @@ describe("runBench on every phase, in small", () => {
     expect(await readFile(join(outDir, "latest.md"), "utf8")).toBe(table);
     expect(table).toMatch(/\| maximum rate, private chats \| [\d.]+ → [\d.]+ \| 12 \| 12 \| 0 \|/);
     expect(table).toContain("| slope |");
+  });
+
+  it("runs the bot with the node flags it is deployed with, and says so in the report", async () => {
+    expect(BOT_NODE_FLAGS.length).toBeGreaterThan(0);
+    expect(result.nodeFlags.bot).toEqual([...BOT_NODE_FLAGS]);
+    expect(result.nodeFlags.worker).toEqual([]);
+    const table = await writeResults(result, outDir);
+    expect(table).toContain(
+      `Node flags: bot ${BOT_NODE_FLAGS.map((flag) => `\`${flag}\``).join(" ")}, worker none.`,
+    );
   });
 });

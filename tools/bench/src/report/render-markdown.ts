@@ -98,7 +98,8 @@ export function renderMarkdown(result: BenchResult): string {
       `RSS just after ready bot ${mb(result.rssAtReadyBytes.bot)}, worker ${mb(result.rssAtReadyBytes.worker)}; ` +
       `at the end bot ${mb(result.rssAtEndBytes.bot)}, worker ${mb(result.rssAtEndBytes.worker)}; ` +
       `peak RSS (VmHWM) bot ${mb(result.peakRssBytes.bot)}, worker ${mb(result.peakRssBytes.worker)}. ` +
-      `Worker start-up: ${result.startupLog.worker.map((l) => `${l.msg} at ${l.ms} ms`).join(", ")}.`,
+      `Worker start-up: ${result.startupLog.worker.map((l) => `${l.msg} at ${l.ms} ms`).join(", ")}. ` +
+      `Node flags: bot ${flagList(result.nodeFlags.bot)}, worker ${flagList(result.nodeFlags.worker)}.`,
   );
   lines.push(...soakSection(result), ...profileSection(result));
   lines.push("", "| target | measured | against this run's baseline | met |", "| --- | --- | --- | --- |");
@@ -156,4 +157,8 @@ function pair(summary: LatencySummary | undefined): string {
 
 function triple(summary: LatencySummary | undefined): string {
   return summary ? `${summary.p50} / ${summary.p95} / ${summary.p99}` : "-";
+}
+
+function flagList(flags: readonly string[]): string {
+  return flags.length === 0 ? "none" : flags.map((flag) => `\`${flag}\``).join(" ");
 }

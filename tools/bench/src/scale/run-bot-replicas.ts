@@ -1,5 +1,6 @@
 import { cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
+import { BOT_NODE_FLAGS } from "@callbot/bot";
 import { type Sandbox, startSandbox } from "@callbot/sandbox";
 import { freePort } from "@callbot/shared";
 import { NewCallTracker } from "../drive/newcall-tracker.ts";
@@ -250,6 +251,8 @@ async function startBot(
       ...modeEnv,
     },
     readyMessage: /^bot started$/,
+    // As deployed (apps/bot/src/node-flags.ts).
+    nodeFlags: [...BOT_NODE_FLAGS],
   });
 }
 
