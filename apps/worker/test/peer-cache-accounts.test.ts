@@ -1,6 +1,6 @@
 import { demoWorldPath, readWorldFixture } from "@callbot/sandbox";
 import { CALL_JOB_DEFAULTS, CALL_JOB_NAMES, type JoinChatRequest } from "@callbot/shared";
-import { DEMO, DEMO_CHATS } from "@callbot/test-support";
+import { DEMO, DEMO_CHATS, finishedJob } from "@callbot/test-support";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { PeerCache } from "../src/peers/peer-cache.ts";
 import { nativeId } from "./support/call-actions.ts";
@@ -46,7 +46,7 @@ describe("access hashes are per account (Telegram's are account-bound)", () => {
     // The new account looked the chat up for itself and was never refused a foreign hash.
     expect(h.mtprotoCount("messages.getDialogs")).toBe(1);
     expect(h.mtprotoCount("phone.createGroupCall")).toBe(1);
-    expect((await h.calls.getJob(after.requestId))?.attemptsMade).toBe(1);
+    expect((await finishedJob(h.calls, after.requestId)).attemptsMade).toBe(1);
   });
 
   it("a cached hash Telegram refuses (CHANNEL_INVALID) is dropped and looked up again, once: the call is made", async () => {
@@ -68,7 +68,7 @@ describe("access hashes are per account (Telegram's are account-bound)", () => {
     expect(h.mtprotoCount("channels.getFullChannel")).toBe(2);
     expect(h.mtprotoCount("phone.createGroupCall")).toBe(1);
     expect(h.mtprotoCount("messages.getDialogs")).toBe(1);
-    expect((await h.calls.getJob(request.requestId))?.attemptsMade).toBe(1);
+    expect((await finishedJob(h.calls, request.requestId)).attemptsMade).toBe(1);
     expect((await cache.byChannelId(PRIVATE_TEAM))?.accessHash).toBe(
       h.sandbox.world.accessHash("chat", PRIVATE_TEAM, DEMO.assistant),
     );
