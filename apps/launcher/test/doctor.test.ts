@@ -32,6 +32,29 @@ function runDoctor(env: Record<string, string>): Promise<{ code: number | null; 
   });
 }
 
+/** A deployment's environment on the sandbox's demo world, its first assistant's session, Redis at `redisUrl`. */
+function doctorEnv(
+  on: { sandbox: Sandbox; redisUrl: string; prefix: string },
+  overrides: Record<string, string> = {},
+): Record<string, string> {
+  const { sandbox } = on;
+  const session = sandbox.info.sessions.callbot_assistant;
+  if (!session) throw new Error("the demo world has no assistant session");
+  return {
+    BOT_TOKEN: sandbox.info.botToken,
+    BOT_API_ROOT: sandbox.info.botApiRoot,
+    OWNER_IDS: "1001",
+    REDIS_URL: on.redisUrl,
+    QUEUE_PREFIX: on.prefix,
+    TG_API_ID: String(sandbox.info.apiId),
+    TG_API_HASH: sandbox.info.apiHash,
+    TG_SESSION: session,
+    TG_DC: `${sandbox.info.mtproto.host}:${sandbox.info.mtproto.port}`,
+    TG_DC_PUBLIC_KEY: sandbox.info.publicKey,
+    ...overrides,
+  };
+}
+
 describe("pnpm run doctor", () => {
   let sandbox: Sandbox;
   let redis: PrivateRedis;
@@ -39,23 +62,8 @@ describe("pnpm run doctor", () => {
   let worker: CallWorker | undefined;
   const prefix = `doctor-${randomUUID()}`;
 
-  function deploymentEnv(overrides: Record<string, string> = {}): Record<string, string> {
-    const session = sandbox.info.sessions.callbot_assistant;
-    if (!session) throw new Error("the demo world has no assistant session");
-    return {
-      BOT_TOKEN: sandbox.info.botToken,
-      BOT_API_ROOT: sandbox.info.botApiRoot,
-      OWNER_IDS: "1001",
-      REDIS_URL: redis.url,
-      QUEUE_PREFIX: prefix,
-      TG_API_ID: String(sandbox.info.apiId),
-      TG_API_HASH: sandbox.info.apiHash,
-      TG_SESSION: session,
-      TG_DC: `${sandbox.info.mtproto.host}:${sandbox.info.mtproto.port}`,
-      TG_DC_PUBLIC_KEY: sandbox.info.publicKey,
-      ...overrides,
-    };
-  }
+  const deploymentEnv = (overrides: Record<string, string> = {}) =>
+    doctorEnv({ sandbox, redisUrl: redis.url, prefix }, overrides);
 
   beforeAll(async () => {
     sandbox = await startSandbox({ rateLimits: false });
@@ -213,19 +221,8 @@ describe("pnpm run doctor with two assistant accounts (one worker each)", () => 
   });
 
   it("names every account, each chat's fixes by that account's own /setup button, and the others as optional, for failover", async () => {
-    const session = sandbox.info.sessions.callbot_assistant ?? "";
-    const { code, output } = await runDoctor({
-      BOT_TOKEN: sandbox.info.botToken,
-      BOT_API_ROOT: sandbox.info.botApiRoot,
-      OWNER_IDS: "1001",
-      REDIS_URL: redis.url,
-      QUEUE_PREFIX: prefix,
-      TG_API_ID: String(sandbox.info.apiId),
-      TG_API_HASH: sandbox.info.apiHash,
-      TG_SESSION: session,
-      TG_DC: `${sandbox.info.mtproto.host}:${sandbox.info.mtproto.port}`,
-      TG_DC_PUBLIC_KEY: sandbox.info.publicKey,
-    });
+    const env = doctorEnv({ sandbox, redisUrl: redis.url, prefix });
+    const { code, output } = await runDoctor(env);
 
     // The session line no longer names whichever worker wrote the one status record last.
     expect(output).toMatch(
@@ -242,6 +239,6 @@ describe("pnpm run doctor with two assistant accounts (one worker each)", () => 
     expect(output).not.toMatch(/Add the assistant|Unban the assistant|Give it the right/);
     expect(code).toBe(1);
     expect(output).not.toContain(sandbox.info.botToken);
-    expect(output).not.toContain(session);
+    expect(output).not.toContain(env.TG_SESSION);
   }, 60_000);
 });

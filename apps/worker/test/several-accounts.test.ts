@@ -250,28 +250,46 @@ describe("several assistant accounts, one worker each", () => {
     }
   });
 
+  /**
+   * Two accounts (each looks for a recording soon after its stop, then for about 0.7 s), both
+   * admins of Demo Community, whose call account 2001 starts recording. The caller closes `first`.
+   */
+  async function recordingStartedByFirstAccount(
+    recordingSavedTo: (typeof RECORDING_SAVED_TO_VALUES)[number],
+  ) {
+    h.sandbox.world.configure({ recordingSavedTo });
+    await startAccounts(h, [2001, 2002], {
+      forwardTiming: { firstLookMs: 100, attempts: 3, backoffMs: 200 },
+    });
+    await knowRights(h, DEMO_CHATS.community, { 2001: "admin", 2002: "admin" });
+    const call = callMadeByHand(h, DEMO_CHATS.community, { title: "Weekly" });
+    const ref = { id: call.id, accessHash: call.accessHash };
+    const first = accountQueue(h, 2001);
+    const start = actionRequest(DEMO_CHATS.community, "record-start", {
+      v: callActionVersion("record-start"),
+      call: ref,
+      recording: { video: false, portrait: false },
+    });
+    await addTo(first, start);
+    expect((await finalActionResult(h, start.requestId)).outcome.status).toBe("done");
+    return { call, ref, first };
+  }
+
+  function recordStopForwardingToPrivateTeam(ref: { id: string; accessHash: string }) {
+    return actionRequest(DEMO_CHATS.community, "record-stop", {
+      v: callActionVersion("record-stop"),
+      call: ref,
+      forwardTo: DEMO_CHATS.privateTeam,
+    });
+  }
+
   // Whose Saved Messages get a recording one account started and another stopped is not
   // documented (the sandbox's recordingSavedTo): the stopper's and the starter's both look.
   it.each(RECORDING_SAVED_TO_VALUES)(
     "a recording stop handed to the other account still forwards the recording once, and says where it went (recordings saved to the %s)",
     async (recordingSavedTo) => {
-      h.sandbox.world.configure({ recordingSavedTo });
-      // Each account looks soon after the stop, then for about 0.7 s.
-      await startAccounts(h, [2001, 2002], {
-        forwardTiming: { firstLookMs: 100, attempts: 3, backoffMs: 200 },
-      });
-      await knowRights(h, DEMO_CHATS.community, { 2001: "admin", 2002: "admin" });
-      const call = callMadeByHand(h, DEMO_CHATS.community, { title: "Weekly" });
-      const ref = { id: call.id, accessHash: call.accessHash };
-      const first = accountQueue(h, 2001);
+      const { call, ref, first } = await recordingStartedByFirstAccount(recordingSavedTo);
       try {
-        const start = actionRequest(DEMO_CHATS.community, "record-start", {
-          v: callActionVersion("record-start"),
-          call: ref,
-          recording: { video: false, portrait: false },
-        });
-        await addTo(first, start);
-        expect((await finalActionResult(h, start.requestId)).outcome.status).toBe("done");
         expect(call.recording?.byUserId).toBe(DEMO.assistant);
 
         // The account that started it is asked to wait 2 s at its next request: the stop goes to the other.
@@ -281,11 +299,7 @@ describe("several assistant accounts, one worker each", () => {
           action: { kind: "flood", seconds: 2 },
           times: 1,
         });
-        const stop = actionRequest(DEMO_CHATS.community, "record-stop", {
-          v: callActionVersion("record-stop"),
-          call: ref,
-          forwardTo: DEMO_CHATS.privateTeam,
-        });
+        const stop = recordStopForwardingToPrivateTeam(ref);
         // The starter's look into its Saved Messages answers slowly: the other account has ended its
         // looks by then (having found the file, or not), so each way one account ends quietly.
         h.sandbox.faults.mtproto({
@@ -343,22 +357,8 @@ describe("several assistant accounts, one worker each", () => {
   it.each(RECORDING_SAVED_TO_VALUES)(
     "the starting account's session dies before it looks for the recording: the requester hears once (recordings saved to the %s)",
     async (recordingSavedTo) => {
-      h.sandbox.world.configure({ recordingSavedTo });
-      await startAccounts(h, [2001, 2002], {
-        forwardTiming: { firstLookMs: 100, attempts: 3, backoffMs: 200 },
-      });
-      await knowRights(h, DEMO_CHATS.community, { 2001: "admin", 2002: "admin" });
-      const call = callMadeByHand(h, DEMO_CHATS.community, { title: "Weekly" });
-      const ref = { id: call.id, accessHash: call.accessHash };
-      const first = accountQueue(h, 2001);
+      const { ref, first } = await recordingStartedByFirstAccount(recordingSavedTo);
       try {
-        const start = actionRequest(DEMO_CHATS.community, "record-start", {
-          v: callActionVersion("record-start"),
-          call: ref,
-          recording: { video: false, portrait: false },
-        });
-        await addTo(first, start);
-        expect((await finalActionResult(h, start.requestId)).outcome.status).toBe("done");
         h.sandbox.faults.mtproto({
           method: "*",
           account: DEMO.assistant,
@@ -371,11 +371,7 @@ describe("several assistant accounts, one worker each", () => {
           account: DEMO.assistantTwo,
           action: { kind: "delay", ms: 600 },
         });
-        const stop = actionRequest(DEMO_CHATS.community, "record-stop", {
-          v: callActionVersion("record-stop"),
-          call: ref,
-          forwardTo: DEMO_CHATS.privateTeam,
-        });
+        const stop = recordStopForwardingToPrivateTeam(ref);
         await addTo(first, stop);
         expect((await finalActionResult(h, stop.requestId)).outcome.status).toBe("done");
         h.sandbox.revokeSession(DEMO.assistant);

@@ -4,6 +4,7 @@ import { DEMO, REDIS_URL, waitFor } from "@callbot/test-support";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pressLabelled } from "./support/buttons.ts";
 import { type Pipeline, startPipeline } from "./support/pipeline.ts";
 
 /**
@@ -60,26 +61,6 @@ describe("the bot's calendar through the whole pipeline", () => {
     }, `the job ${jobId} to be withdrawn`);
   }
 
-  /** `from` taps the button of `message` whose label contains `label`. */
-  function tap(from: number, message: WorldMessage, label: string) {
-    return p.sandbox.pressButton({
-      from,
-      chatId: message.chatId,
-      messageId: message.id,
-      data: button(message, label),
-    });
-  }
-
-  function button(message: WorldMessage, label: string): string {
-    const data = (
-      message.replyMarkup as { inline_keyboard?: { text: string; callback_data?: string }[][] }
-    )?.inline_keyboard
-      ?.flat()
-      .find((b) => b.text.includes(label))?.callback_data;
-    if (!data) throw new Error(`no ${label} button on: ${message.text}`);
-    return data;
-  }
-
   it("a call planned 3 weeks ahead is kept, appears in Telegram at its lead, and starts by auto-start", async () => {
     const { reply } = await p.ask(DEMO.olga, DEMO.community, "/newcall Summit in 3 weeks autostart");
     expect(reply.text).toMatch(/^🗓 Planned: video chat “Summit” in «Demo Community»/);
@@ -122,7 +103,7 @@ describe("the bot's calendar through the whole pipeline", () => {
     expect(clash.text).toContain("Nothing was planned or replaced.");
     const board = await plan("p2");
 
-    await tap(DEMO.olga, clash, "Plan after it");
+    await pressLabelled(p.sandbox, DEMO.olga, clash, "Plan after it");
     const planned = await p.sandbox.waitForEdit(DEMO.privateTeam, clash.id, (m) =>
       /^🗓 Planned/.test(m.text ?? ""),
     );
@@ -147,7 +128,7 @@ describe("the bot's calendar through the whole pipeline", () => {
 
     const { reply: list } = await p.ask(DEMO.olga, DEMO.privateTeam, "/calls");
     expect(list.text).toContain("“Clash renamed”");
-    await tap(DEMO.olga, list, "p3. ✖️ Cancel");
+    await pressLabelled(p.sandbox, DEMO.olga, list, "p3. ✖️ Cancel");
     await p.sandbox.waitForBotMessage(DEMO.privateTeam, (m) =>
       /The planned video chat “Clash renamed” in «Private Team» .* is cancelled/.test(m.text ?? ""),
     );
@@ -159,12 +140,7 @@ describe("the bot's calendar through the whole pipeline", () => {
     const { reply: list } = await p.ask(DEMO.olga, DEMO.privateTeam, "/calls");
     /** Presses a button of the list and returns the question the bot asks. */
     const tap = async (label: string) => {
-      await p.sandbox.pressButton({
-        from: DEMO.olga,
-        chatId: DEMO.privateTeam,
-        messageId: list.id,
-        data: button(list, label),
-      });
+      await pressLabelled(p.sandbox, DEMO.olga, list, label);
       return p.sandbox.waitForBotMessage(
         DEMO.privateTeam,
         (m) => m.replyToMessageId === list.id && /^Olga, /.test(m.text ?? "") && !asked.has(m.id),
@@ -231,14 +207,8 @@ describe("the bot's calendar through the whole pipeline", () => {
     const before = await plan("p2");
 
     const { reply: list } = await p.ask(DEMO.olga, DEMO.privateTeam, "/calls");
-    const press = (from: number) =>
-      p.sandbox.pressButton({
-        from,
-        chatId: DEMO.privateTeam,
-        messageId: list.id,
-        data: button(list, "p2. ➡️ Move"),
-      });
-    const refused = await (await press(DEMO.max)).answer;
+    const press = (from: number) => pressLabelled(p.sandbox, from, list, "p2. ➡️ Move");
+    const refused = await press(DEMO.max);
     expect(refused.text).toContain("Only the owner of Private Team or its admins");
     expect(p.sandbox.botMessages(DEMO.privateTeam).some((m) => /^Max, /.test(m.text ?? ""))).toBe(false);
 
@@ -285,7 +255,7 @@ describe("the bot's calendar through the whole pipeline", () => {
 
   it("in the private chat, a plain message answers the question; it need not be a reply", async () => {
     const { reply: list } = await p.ask(DEMO.olga, DEMO.olga, "/calls");
-    await tap(DEMO.olga, list, "p2. ✏️ Rename");
+    await pressLabelled(p.sandbox, DEMO.olga, list, "p2. ✏️ Rename");
     const question = await p.sandbox.waitForBotMessage(DEMO.olga, (m) =>
       /^Olga, send the new title of the planned video chat “Board meeting” \(p2\)/.test(m.text ?? ""),
     );
@@ -373,7 +343,7 @@ describe("the bot's calendar through the whole pipeline", () => {
 
     // Ended by hand with /calls End, then a new call in the same chat before Early's set end.
     const { reply: list } = await p.ask(DEMO.olga, DEMO.oldGroup, "/calls");
-    await tap(DEMO.olga, list, "End");
+    await pressLabelled(p.sandbox, DEMO.olga, list, "End");
     await p.sandbox.waitForEdit(list.chatId, list.id, (m) => /has ended/.test(m.text ?? ""));
     const endedByHand = Math.max(...p.sandbox.botMessages(DEMO.oldGroup).map((m) => m.id));
     await skipCooldown();

@@ -5,7 +5,7 @@ import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { captureRedis } from "../../faults/test/support/capture-redis.ts";
 import { OutputCapture } from "../../faults/test/support/output-capture.ts";
-import { buttonOf, pressLabelled } from "./support/buttons.ts";
+import { listWithButton, pressLabelled } from "./support/buttons.ts";
 import { type Pipeline, startPipeline } from "./support/pipeline.ts";
 
 const CALL_METHODS = [
@@ -35,19 +35,9 @@ describe("call actions across assistant accounts", () => {
 
   const callIn = (chatId: number) => p.sandbox.calls(chatId).find((c) => c.state !== "discarded");
 
-  /** Sends /calls until its list offers `label` (the registry follows results and service messages). */
-  async function listWithButton(chatId: number, label: string): Promise<WorldMessage> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const { reply } = await p.ask(DEMO.olga, chatId, "/calls");
-      if (buttonOf(reply, label)) return reply;
-      if (Date.now() > deadline) throw new Error(`/calls never offered ${label}; last: ${reply.text}`);
-    }
-  }
-
   /** Presses `label` on a fresh /calls list and waits for the list's headline to match. */
   async function pressAndRead(chatId: number, label: string, outcome: RegExp): Promise<string> {
-    const list = await listWithButton(chatId, label);
+    const list = await listWithButton(p, DEMO.olga, chatId, label);
     await pressLabelled(p.sandbox, DEMO.olga, list, label);
     const edited = await p.sandbox.waitForEdit(list.chatId, list.id, (m) => outcome.test(m.text ?? ""), {
       timeoutMs: 15_000,
@@ -138,7 +128,7 @@ describe("call actions across assistant accounts", () => {
     await p.worker.stop(); // its registration says so: stopped
     p.sandbox.resetCounters();
 
-    const list = await listWithButton(DEMO.studio, "Start now");
+    const list = await listWithButton(p, DEMO.olga, DEMO.studio, "Start now");
     const answer = await pressLabelled(p.sandbox, DEMO.olga, list, "Start now");
     expect(answer.showAlert).toBe(true);
     expect(answer.text).toBe(
@@ -174,7 +164,7 @@ describe("call actions across assistant accounts", () => {
 
     // The owner replaces the key in another Telegram app: what the bot hands out next is the new one.
     const replacedElsewhere = p.sandbox.world.getGroupCallStreamRtmpUrl(DEMO.assistant, studio, true).key;
-    const list = await listWithButton(DEMO.olga, "RTMP key");
+    const list = await listWithButton(p, DEMO.olga, DEMO.olga, "RTMP key");
     await pressLabelled(p.sandbox, DEMO.olga, list, "RTMP key");
     const shown = await keyMessage(first.id);
     expect(keyIn(shown)).toBe(replacedElsewhere);

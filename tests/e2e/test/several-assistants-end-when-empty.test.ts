@@ -1,10 +1,10 @@
-import { multiAssistantWorld, type WorldGroupCall, type WorldMessage } from "@callbot/sandbox";
+import { multiAssistantWorld, type WorldGroupCall } from "@callbot/sandbox";
 import { accountCallsQueueName, emptyWatchJobId } from "@callbot/shared";
 import { DEMO, REDIS_URL, waitFor } from "@callbot/test-support";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
-import { buttonOf, pressLabelled } from "./support/buttons.ts";
+import { listWithButton, pressLabelled } from "./support/buttons.ts";
 import { type Pipeline, startPipeline } from "./support/pipeline.ts";
 
 /** A "minute" of the end-when-empty watch where it must end calls (the workers' emptyWatchMinuteMs). */
@@ -138,7 +138,7 @@ describe("end when empty, with two assistant accounts", () => {
     await start(LONG_MINUTE_MS);
     await endWhenEmpty(DEMO.community);
     const { call, maker } = await watchedCall(DEMO.community, "Standup");
-    const list = await listWithButton(DEMO.community, "End");
+    const list = await listWithButton(p, DEMO.olga, DEMO.community, "End");
     await pressLabelled(p.sandbox, DEMO.olga, list, "End");
     await p.sandbox.waitForEdit(list.chatId, list.id, (m) => /has ended/.test(m.text ?? ""));
     await cancelledAndNextCallLeftAlone(call, maker);
@@ -203,14 +203,4 @@ describe("end when empty, with two assistant accounts", () => {
 
   const botMessages = (chatId: number) =>
     p.sandbox.world.messages(chatId).filter((m) => m.fromUserId === DEMO.bot);
-
-  /** Sends /calls until its list offers `label`. */
-  async function listWithButton(chatId: number, label: string): Promise<WorldMessage> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const { reply } = await p.ask(DEMO.olga, chatId, "/calls");
-      if (buttonOf(reply, label)) return reply;
-      if (Date.now() > deadline) throw new Error(`/calls never offered ${label}; last: ${reply.text}`);
-    }
-  }
 });

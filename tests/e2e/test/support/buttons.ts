@@ -1,4 +1,6 @@
 import type { Sandbox, WorldMessage } from "@callbot/sandbox";
+import { waitFor } from "@callbot/test-support";
+import type { Pipeline } from "./pipeline.ts";
 
 type Keyboard = { inline_keyboard?: Array<Array<{ text: string; callback_data?: string }>> };
 
@@ -18,4 +20,21 @@ export async function pressLabelled(sandbox: Sandbox, from: number, message: Wor
   if (!data) throw new Error(`no ${label} button on: ${message.text}`);
   const pressed = await sandbox.pressButton({ from, chatId: message.chatId, messageId: message.id, data });
   return pressed.answer;
+}
+
+/**
+ * Sends /calls as `from` in `chatId` until its list offers `label` (the calls registry follows
+ * the worker's results and Telegram's service messages, so a fresh call may take a moment).
+ */
+export function listWithButton(
+  p: Pipeline,
+  from: number,
+  chatId: number,
+  label: string,
+): Promise<WorldMessage> {
+  return waitFor(async () => {
+    const { reply } = await p.ask(from, chatId, "/calls");
+    if (!buttonOf(reply, label)) throw new Error(`/calls offers no ${label}: ${reply.text}`);
+    return reply;
+  }, `/calls offering ${label}`);
 }
