@@ -39,6 +39,7 @@ export function createGuidedNewCallFeature(
   enter(ctx: Context): Promise<void>;
 } {
   const composer = new Composer<Context>();
+  const conversationKeyPrefix = `${deps.prefix}:bot:conversation:`;
   const privateChats = composer.filter((ctx) => ctx.chat?.type === "private");
   // A conversation replays its state per chat: two updates of one chat must never run at once.
   // createBot mounts the chat lock (one update of a chat at a time across replicas) before this.
@@ -49,12 +50,13 @@ export function createGuidedNewCallFeature(
           type: "key",
           // Bump when the flow's steps change, so a flow stored by an older version is dropped.
           version: 2,
-          prefix: `${deps.prefix}:bot:conversation:`,
+          prefix: conversationKeyPrefix,
           adapter: fencedConversationStorage<VersionedState<ConversationData>>({
             redis: deps.redis,
             // The state outlives the watchdog only by a margin; nothing stays if the process dies.
             ttlSeconds: Math.ceil(deps.timeoutMs / 1000) + 120,
-            currentFence: () => chatLock.currentFence(),
+            // The conversations plugin's key is the prefix and the chat id (its default storage key).
+            fenceOf: (key) => chatLock.currentFence(key.slice(conversationKeyPrefix.length)),
           }),
         },
       }),

@@ -30,10 +30,11 @@ return 1`;
 export function fencedConversationStorage<T>(deps: {
   redis: Redis;
   ttlSeconds: number;
-  currentFence: () => ChatFence | undefined;
+  /** The fence of the update now handling the chat whose state is stored under this key. */
+  fenceOf: (key: string) => ChatFence | undefined;
 }): StorageAdapter<T> {
   const write = async (key: string, json: string) => {
-    const fence = deps.currentFence();
+    const fence = deps.fenceOf(key);
     if (!fence) throw new Error("conversation state written outside its chat's lock");
     if (fence.kind === "process") {
       await (json === "" ? deps.redis.del(key) : deps.redis.set(key, json, "EX", deps.ttlSeconds));
