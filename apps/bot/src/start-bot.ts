@@ -121,15 +121,32 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const limits = { ...DEFAULT_BOT_LIMITS, ...replicatedRedisLimits(config.redisUrl), ...options.limits };
 
   await assertRedisReachable(config.redisUrl);
-  const redis = createRedisConnection(config.redisUrl, { role: "producer", connectionName: "callbot-bot" });
+  // The bot's own commands (ledger, registry, caches) and BullMQ's queues get a connection each:
+  // BullMQ defines its Lua scripts as commands on the connection it is given, and ioredis copies
+  // every defined command into each MULTI and pipeline made on that connection, so the bot's own
+  // MULTIs and batched writes would each copy about a hundred of them.
+  const redis = createRedisConnection(config.redisUrl, {
+    role: "producer",
+    connectionName: "callbot-bot",
+    autoPipelining: true,
+  });
+  const queueConnection = createRedisConnection(config.redisUrl, {
+    role: "producer",
+    connectionName: "callbot-bot-queues",
+  });
   const workerConnection = createRedisConnection(config.redisUrl, {
     role: "worker",
     connectionName: "callbot-bot-results",
   });
   redis.on("error", (error) => logger.warn({ err: error }, "Redis connection error (bot)"));
+  queueConnection.on("error", (error) => logger.warn({ err: error }, "Redis connection error (queues)"));
   workerConnection.on("error", (error) => logger.warn({ err: error }, "Redis connection error (results)"));
   const closeRedis = () =>
-    Promise.all([quitRedis(redis, stepTimeoutMs), quitRedis(workerConnection, stepTimeoutMs)]);
+    Promise.all([
+      quitRedis(redis, stepTimeoutMs),
+      quitRedis(queueConnection, stepTimeoutMs),
+      quitRedis(workerConnection, stepTimeoutMs),
+    ]);
 
   const metrics = createBotMetrics();
   let botApiAnswered = false;
@@ -150,7 +167,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     }
     await checkRedisAtStartUp(redis, { allowEviction: config.allowRedisEviction, logger });
     callsQueue = new Queue(QUEUE_NAMES.calls, {
-      connection: redis,
+      connection: queueConnection,
       prefix,
       ...(options.callJobBackoffMs !== undefined && {
         defaultJobOptions: { backoff: { type: "exponential", delay: options.callJobBackoffMs } },
@@ -158,7 +175,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     });
     callsQueue.on("error", (error) => logger.warn({ err: error }, "calls queue error"));
     if (metricsServer || config.dashboard) {
-      resultsQueue = new Queue(QUEUE_NAMES.results, { connection: redis, prefix });
+      resultsQueue = new Queue(QUEUE_NAMES.results, { connection: queueConnection, prefix });
       resultsQueue.on("error", (error) => logger.warn({ err: error }, "results queue error"));
     }
     if (metricsServer && resultsQueue)

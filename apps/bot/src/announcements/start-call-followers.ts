@@ -2,6 +2,7 @@ import type { CallsQueue } from "@callbot/shared";
 import type { Api } from "grammy";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import { queueConnectionOf } from "../calls/queue-connection.ts";
 import type { CallsRegistry } from "../calls-registry/calls-registry.ts";
 import { chatCallSettingsStore } from "../chat-settings/chat-call-settings.ts";
 import type { Clock } from "../clock.ts";
@@ -49,6 +50,7 @@ export function startCallFollowers(deps: CallFollowersDeps): {
   const reminders = createReminders({
     api: deps.sendApi,
     redis: deps.redis,
+    queueConnection: queueConnectionOf(deps.callsQueue) ?? deps.redis,
     connection: deps.connection,
     prefix: deps.prefix,
     registry: deps.registry,

@@ -14,6 +14,7 @@ import {
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import { queueConnectionOf } from "../calls/queue-connection.ts";
 import type { Clock } from "../clock.ts";
 import type { CalendarSettingsStore } from "./calendar-settings.ts";
 
@@ -48,9 +49,12 @@ export function autoEnds(deps: {
   const endKey = (callId: string) => `${deps.prefix}:bot:calendar:end:${callId}`;
   const noticeJobId = (callId: string) => `autoend-notice_${callId}`;
   let results: ResultsQueue | undefined;
-  // The bot's producer connection, shared: this Queue opens no connection of its own.
+  // The calls queue's connection, shared: this Queue opens no connection of its own.
   const resultsQueue = () => {
-    results ??= new Queue(QUEUE_NAMES.results, { connection: deps.redis, prefix: deps.prefix });
+    results ??= new Queue(QUEUE_NAMES.results, {
+      connection: queueConnectionOf(deps.callsQueue) ?? deps.redis,
+      prefix: deps.prefix,
+    });
     return results;
   };
 

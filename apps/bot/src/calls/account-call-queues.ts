@@ -1,23 +1,16 @@
 import { accountCallsQueueName, readAssistantRegistry } from "@callbot/shared";
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import { queueConnectionOf } from "./queue-connection.ts";
 
 /** One Queue object per account and shared queue, made once: /calls and its buttons read them often. */
 const made = new WeakMap<Queue, Map<number, Queue>>();
-
-/** The bot's own ioredis connection, on which it made `callsQueue` (start-bot.ts), or undefined. */
-function connectionOf(callsQueue: Queue): Redis | undefined {
-  const connection = callsQueue.opts.connection;
-  if (typeof connection !== "object" || connection === null || !("smembers" in connection)) return undefined;
-  return connection as Redis;
-}
 
 /**
  * The calls queue of one assistant account, beside the shared `callsQueue` (same connection and
  * prefix): where work for that account alone goes, such as /setup asking it to join a chat.
  */
 export function accountCallQueue(callsQueue: Queue, accountId: number): Queue | undefined {
-  const client = connectionOf(callsQueue);
+  const client = queueConnectionOf(callsQueue);
   if (!client) return undefined;
   let queues = made.get(callsQueue);
   if (!queues) {
@@ -41,7 +34,7 @@ export function accountCallQueue(callsQueue: Queue, accountId: number): Queue | 
  * worker handed it to an account. Empty with one account.
  */
 export async function accountCallQueues(callsQueue: Queue): Promise<Queue[]> {
-  const client = connectionOf(callsQueue);
+  const client = queueConnectionOf(callsQueue);
   if (!client) return [];
   const view = await readAssistantRegistry(client, callsQueue.opts.prefix ?? "bull");
   const ids = [...view.entries.map((entry) => entry.accountId), ...view.lapsed];

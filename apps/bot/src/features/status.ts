@@ -50,7 +50,7 @@ async function renderStatus(deps: StatusDeps): Promise<string> {
     readUserbotIdentity(deps.redis, deps.prefix),
     deps.callsQueue.getJobCounts("waiting", "prioritized", "active", "delayed", "failed"),
     deps.callsQueue.getFailed(0, LAST_ERRORS - 1),
-    describeAccounts(deps.redis, deps.prefix, now),
+    describeAccounts(deps.callsQueue, deps.redis, deps.prefix, now),
   ]);
   const name =
     status?.username !== undefined

@@ -42,8 +42,10 @@ export const DEFAULT_REMINDER_LIMITS: ReminderLimits = { minuteMs: 60_000, sends
 export interface RemindersDeps {
   /** A Bot API client without in-call 429 sleeping: a 429 pauses the whole queue instead. */
   api: Api;
-  /** Fail-fast connection (the queue, subscriptions). */
+  /** Fail-fast connection for the reminders' own keys. */
   redis: Redis;
+  /** Fail-fast connection for the reminders queue: the one BullMQ's other queues use (start-bot.ts). */
+  queueConnection: Redis;
   /** A "worker"-role connection for the BullMQ worker. */
   connection: Redis;
   prefix: string;
@@ -78,7 +80,7 @@ export interface Reminders {
  */
 export function createReminders(deps: RemindersDeps): Reminders {
   const limits = { ...DEFAULT_REMINDER_LIMITS, ...deps.limits };
-  const queue = new Queue(REMINDERS_QUEUE, { connection: deps.redis, prefix: deps.prefix });
+  const queue = new Queue(REMINDERS_QUEUE, { connection: deps.queueConnection, prefix: deps.prefix });
   queue.on("error", (error) => deps.logger.warn({ err: error }, "reminders queue error"));
   const plannedKey = (entryId: string) => `${deps.prefix}:bot:reminders:planned:${entryId}`;
   const retention = {

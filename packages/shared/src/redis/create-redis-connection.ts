@@ -7,6 +7,14 @@ export interface CreateRedisConnectionOptions {
   role: RedisRole;
   /** Shown by CLIENT LIST; helps an operator see who holds which connection. */
   connectionName?: string;
+  /**
+   * Send the commands issued in one turn of the event loop in one write (ioredis's
+   * enableAutoPipelining). A write that wakes Redis costs the sender tens of microseconds, more
+   * than the command itself, so under load this cuts the writes and Redis's reads severalfold;
+   * while one batch is in flight the next waits for its answer. For the process's own commands
+   * only: BullMQ's connections stay as BullMQ documents them.
+   */
+  autoPipelining?: boolean;
 }
 
 /**
@@ -28,15 +36,18 @@ export interface CreateRedisConnectionOptions {
 export function createRedisConnection(url: string, options: CreateRedisConnectionOptions): Redis {
   const { retryStrategy, ...roleOptions } = redisOptionsForRole(options.role);
   const named = options.connectionName === undefined ? {} : { connectionName: options.connectionName };
+  const batched = options.autoPipelining === true ? { enableAutoPipelining: true } : {};
   const address = parseRedisAddress(url);
-  if (address.kind === "server") return new Redis(url, { ...roleOptions, retryStrategy, ...named });
+  if (address.kind === "server")
+    return new Redis(url, { ...roleOptions, retryStrategy, ...named, ...batched });
   if (address.kind === "sentinel") {
-    return new Redis({ ...sentinelOptionsOf(address), ...roleOptions, retryStrategy, ...named });
+    return new Redis({ ...sentinelOptionsOf(address), ...roleOptions, retryStrategy, ...named, ...batched });
   }
   const cluster = new Cluster(address.nodes, {
     // The cluster client keeps its own offline queue and retries; the node connections follow the role.
     enableOfflineQueue: roleOptions.enableOfflineQueue ?? true,
     clusterRetryStrategy: (attempt) => retryStrategy?.(attempt) ?? null,
+    ...batched,
     ...(roleOptions.maxRetriesPerRequest !== undefined && { maxRedirections: 16 }),
     redisOptions: {
       ...roleOptions,
