@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Clock } from "../clock.ts";
+import { evalScript } from "../redis/eval-script.ts";
 import { parseStoredJson } from "../redis/parse-stored-json.ts";
 import { type CallEntry, entryTtlSeconds, isCurrent } from "./call-entry.ts";
 import { type RegistryKeys, registryKeys } from "./registry-keys.ts";
@@ -13,6 +14,29 @@ const MAX_ENTRIES_PER_CHAT = 30;
 export const MAX_CHATS = 5_000;
 
 export type NewEntry = Omit<CallEntry, "id" | "updatedAt">;
+
+/**
+ * An entry's save, in one script rather than a MULTI: a script is one command, which the bot's
+ * connection batches with the other commands of the same moment (a MULTI is written on its own),
+ * and Redis parses one command instead of ten.
+ * KEYS: entry, the chat's index, the chats index, the by-request and by-call lookups (the entry's
+ * key again when it has none: every key stays in the prefix's slot on a Redis Cluster).
+ * ARGV: the entry's JSON, its TTL, now (ms), its id, its chat id, the entries kept per chat, the
+ * chats kept, the indexes' TTL (s), "1" when it has a request, "1" when it has a call.
+ */
+const SAVE = `
+local ttl, now, indexTtl = ARGV[2], tonumber(ARGV[3]), ARGV[8]
+redis.call("SET", KEYS[1], ARGV[1], "EX", ttl)
+redis.call("ZADD", KEYS[2], now, ARGV[4])
+redis.call("ZREMRANGEBYRANK", KEYS[2], 0, -(tonumber(ARGV[6]) + 1))
+redis.call("EXPIRE", KEYS[2], indexTtl)
+redis.call("ZADD", KEYS[3], now, ARGV[5])
+redis.call("ZREMRANGEBYRANK", KEYS[3], 0, -(tonumber(ARGV[7]) + 1))
+redis.call("ZREMRANGEBYSCORE", KEYS[3], "-inf", now - tonumber(indexTtl) * 1000)
+redis.call("EXPIRE", KEYS[3], indexTtl)
+if ARGV[9] == "1" then redis.call("SET", KEYS[4], ARGV[4], "EX", ttl) end
+if ARGV[10] == "1" then redis.call("SET", KEYS[5], ARGV[4], "EX", ttl) end
+return 1`;
 
 /** Told of every entry the registry saves (announcements, reminders, the end-when-empty watch). */
 export type EntryListener = (entry: CallEntry) => Promise<void>;
@@ -94,26 +118,36 @@ export class CallsRegistry {
     return entry;
   }
 
-  /** Writes the entry with its TTL, its lookups and both indexes, in one round trip. */
+  /** Writes the entry with its TTL, its lookups and both indexes, in one round trip (SAVE). */
   async save(entry: CallEntry): Promise<CallEntry> {
     const now = this.clock.now();
     const saved = { ...entry, updatedAt: now };
     const ttl = entryTtlSeconds(saved, now);
-    const multi = this.redis
-      .multi()
-      .set(this.keys.entry(saved.id), JSON.stringify(saved), "EX", ttl)
-      .zadd(this.keys.chat(saved.chatId), now, saved.id)
-      .zremrangebyrank(this.keys.chat(saved.chatId), 0, -(MAX_ENTRIES_PER_CHAT + 1))
-      .expire(this.keys.chat(saved.chatId), INDEX_TTL_SECONDS)
-      .zadd(this.keys.chats, now, String(saved.chatId))
-      .zremrangebyrank(this.keys.chats, 0, -(MAX_CHATS + 1))
-      .zremrangebyscore(this.keys.chats, "-inf", now - INDEX_TTL_SECONDS * 1000)
-      .expire(this.keys.chats, INDEX_TTL_SECONDS);
     // The sequence key never expires: one small key, and ids are never reused, so an old /calls
     // button can never act on a newer entry.
-    if (saved.requestId !== undefined) multi.set(this.keys.byRequest(saved.requestId), saved.id, "EX", ttl);
-    if (saved.call !== undefined) multi.set(this.keys.byCall(saved.call.id), saved.id, "EX", ttl);
-    await multi.exec();
+    await evalScript(
+      this.redis,
+      SAVE,
+      [
+        this.keys.entry(saved.id),
+        this.keys.chat(saved.chatId),
+        this.keys.chats,
+        saved.requestId === undefined ? this.keys.entry(saved.id) : this.keys.byRequest(saved.requestId),
+        saved.call === undefined ? this.keys.entry(saved.id) : this.keys.byCall(saved.call.id),
+      ],
+      [
+        JSON.stringify(saved),
+        ttl,
+        now,
+        saved.id,
+        saved.chatId,
+        MAX_ENTRIES_PER_CHAT,
+        MAX_CHATS,
+        INDEX_TTL_SECONDS,
+        saved.requestId === undefined ? "0" : "1",
+        saved.call === undefined ? "0" : "1",
+      ],
+    );
     for (const listener of this.listeners) {
       await listener(saved).catch((error: unknown) =>
         this.logger?.warn({ err: error, entryId: saved.id }, "following a call's change failed"),

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import { evalScript } from "../redis/eval-script.ts";
 
 export interface ResultOrderDeps {
   redis: Redis;
@@ -43,6 +44,19 @@ redis.call("HSET", KEYS[1], "at", ARGV[1])
 redis.call("EXPIRE", KEYS[1], ARGV[2])
 return 1`;
 
+/**
+ * Takes the delivery lock (KEYS[2]) if it is free; for a final report (ARGV[4] = "1") first marks
+ * the order record (KEYS[1]) final, whatever the lock's answer, so that no notice starts after it.
+ * ARGV: the lock's token, its lifetime (ms), the record's lifetime (s). 1 when the lock is ours.
+ */
+const TAKE_DELIVERY = `
+if ARGV[4] == "1" then
+  redis.call("HSET", KEYS[1], "final", "1")
+  redis.call("EXPIRE", KEYS[1], ARGV[3])
+end
+if redis.call("SET", KEYS[2], ARGV[1], "PX", ARGV[2], "NX") then return 1 end
+return 0`;
+
 const RELEASE = `
 if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end
 return 0`;
@@ -64,18 +78,19 @@ export async function deliverInOrder(
 ): Promise<"delivered" | "superseded"> {
   const { requestId, requestedAt } = result.request;
   const orderKey = deps.keys.resultOrder(requestId, requestedAt);
-  if (result.final) {
-    await deps.redis.multi().hset(orderKey, "final", "1").expire(orderKey, ORDER_RECORD_SECONDS).exec();
-  }
-  const release = await takeDeliveryLock(deps.keys.resultDelivery(requestId, requestedAt), deps);
+  const release = await takeDeliveryLock(
+    orderKey,
+    deps.keys.resultDelivery(requestId, requestedAt),
+    result.final,
+    deps,
+  );
   try {
     if (!result.final) {
-      const current = await deps.redis.eval(
+      const current = await evalScript(
+        deps.redis,
         NOTICE_STILL_CURRENT,
-        1,
-        orderKey,
-        String(result.finishedAt),
-        String(ORDER_RECORD_SECONDS),
+        [orderKey],
+        [String(result.finishedAt), String(ORDER_RECORD_SECONDS)],
       );
       if (current !== 1) {
         deps.logger.info({ requestId }, "a wait notice arrived after a later result; not shown");
@@ -89,18 +104,33 @@ export async function deliverInOrder(
   }
 }
 
-/** Waits for the request's delivery lock (bounded by its lifetime) and returns its release. */
-async function takeDeliveryLock(key: string, deps: ResultOrderDeps): Promise<() => Promise<void>> {
+/**
+ * Waits for the request's delivery lock (bounded by its lifetime) and returns its release; a
+ * final report is marked in the order record by the same script, before the lock is tried.
+ */
+async function takeDeliveryLock(
+  orderKey: string,
+  key: string,
+  final: boolean,
+  deps: ResultOrderDeps,
+): Promise<() => Promise<void>> {
   const lockMs = deps.lockMs ?? DELIVERY_LOCK_MS;
   const token = randomUUID();
+  const take = () =>
+    evalScript(
+      deps.redis,
+      TAKE_DELIVERY,
+      [orderKey, key],
+      [token, lockMs, ORDER_RECORD_SECONDS, final ? "1" : "0"],
+    );
   let pauseMs = 50;
   // Bounded: the holder's lock lapses after lockMs at the latest, and then SET NX succeeds.
-  while ((await deps.redis.set(key, token, "PX", lockMs, "NX")) !== "OK") {
+  while ((await take()) !== 1) {
     await new Promise((resolve) => setTimeout(resolve, pauseMs));
     pauseMs = Math.min(pauseMs * 2, 1_000);
   }
   return async () => {
-    await deps.redis.eval(RELEASE, 1, key, token).catch((error: unknown) => {
+    await evalScript(deps.redis, RELEASE, [key], [token]).catch((error: unknown) => {
       // It lapses on its own; the next delivery only waits a little longer.
       deps.logger.warn({ err: error }, "could not release a result delivery lock");
     });

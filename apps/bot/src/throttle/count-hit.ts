@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { evalScript } from "../redis/eval-script.ts";
 
 /*
  * INCR and the expiry in one script, so a counter can never exist without a TTL. The expiry is
@@ -13,5 +14,5 @@ return hits`;
 
 /** Counts one hit on a fixed-window counter and returns the hits in the window so far. */
 export async function countHit(redis: Redis, key: string, windowMs: number): Promise<number> {
-  return Number(await redis.eval(COUNT_HIT, 1, key, Math.max(1, Math.round(windowMs))));
+  return Number(await evalScript(redis, COUNT_HIT, [key], [Math.max(1, Math.round(windowMs))]));
 }
