@@ -44,8 +44,13 @@ export class PrivateRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  /** Starts redis-server (again) on the same port and directory; resolves once it answers PING. */
+  /**
+   * Starts redis-server (again) on the same port and directory; resolves once it answers PING.
+   * Nothing to do while it runs: a second server could not bind the port and would exit, and the
+   * one still running would be left behind when the test stops it.
+   */
   async restart(): Promise<void> {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) return;
     this.child = spawn(
       "redis-server",
       [
