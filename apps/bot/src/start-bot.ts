@@ -8,10 +8,12 @@ import {
   observeJobDurations,
   QUEUE_NAMES,
   quitRedis,
+  REDIS_CONNECT_TIMEOUT_MS,
   ResultsMessageSchema,
   registerQueueCountGauge,
   settleWithin,
   startMetricsServer,
+  waitUntilReady,
 } from "@callbot/shared";
 import { run } from "@grammyjs/runner";
 import { Queue, type Worker } from "bullmq";
@@ -166,6 +168,9 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       });
     }
     await checkRedisAtStartUp(redis, { allowEviction: config.allowRedisEviction, logger });
+    // The queues' connection too, before the first update: it has no offline queue, so an add
+    // sent while it still connects (a Cluster client learns the slots first) would fail.
+    await waitUntilReady(queueConnection, 2 * REDIS_CONNECT_TIMEOUT_MS);
     callsQueue = new Queue(QUEUE_NAMES.calls, {
       connection: queueConnection,
       prefix,
