@@ -51,6 +51,8 @@ export interface BenchOptions {
   profileDir?: string;
   /** Extra node flags for the bot and the worker, to try runtime settings (e.g. --max-semi-space-size=2). @defaultValue none */
   nodeFlags: string[];
+  /** Seconds of no traffic, after start-up and before the first phase, to measure idle CPU (0 skips). @defaultValue 10 */
+  idleSeconds: number;
 }
 
 export const DEFAULT_BENCH_OPTIONS: BenchOptions = {
@@ -70,6 +72,7 @@ export const DEFAULT_BENCH_OPTIONS: BenchOptions = {
   settleTimeoutMs: 30_000,
   logLevel: "info",
   nodeFlags: [],
+  idleSeconds: 10,
   redisUrl: "redis://127.0.0.1:6379",
 };
 
@@ -91,6 +94,7 @@ export const USAGE = `pnpm bench [-- options]
   --out DIR           where latest.json and latest.md go (default tools/bench/results)
   --profile DIR       write CPU profiles of the bot and the worker (.cpuprofile) into DIR
   --node-flags=F      extra node flags for the bot and the worker, e.g. --node-flags="--max-semi-space-size=2"
+  --idle-s S          seconds with no traffic before the first phase, to measure idle CPU (default ${DEFAULT_BENCH_OPTIONS.idleSeconds}; 0 skips)
 Redis: REDIS_URL (default redis://127.0.0.1:6379); every key lives under a fresh prefix, deleted afterwards.`;
 
 /** Parses `pnpm bench` flags; unknown flags are an error, so a typo does not silently run the defaults. */
@@ -117,6 +121,7 @@ export function parseBenchArgs(
       out: { type: "string" },
       profile: { type: "string" },
       "node-flags": { type: "string" },
+      "idle-s": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -136,6 +141,7 @@ export function parseBenchArgs(
     maxInFlight: count(values["in-flight"], "--in-flight", d.maxInFlight, 1),
     logLevel: logLevel(values["log-level"], d.logLevel),
     redisUrl: env.REDIS_URL?.trim() || d.redisUrl,
+    idleSeconds: count(values["idle-s"], "--idle-s", d.idleSeconds),
     nodeFlags: values["node-flags"]?.split(/\s+/).filter((flag) => flag !== "") ?? d.nodeFlags,
     ...(values.profile !== undefined && { profileDir: values.profile }),
   };

@@ -15,6 +15,7 @@ import { type DriveResult, driveAtFixedRate, driveAtMaxRate } from "./drive/send
 import { stageBreakdown } from "./drive/stage-breakdown.ts";
 import type { BenchOptions, PhaseName } from "./options.ts";
 import { type CpuParticipants, cpuPerRequest, snapshotCpu } from "./processes/cpu-time.ts";
+import { type IdleCpu, measureIdleCpu } from "./processes/idle-cpu.ts";
 import { type ServiceProcess, startServiceProcess } from "./processes/service-process.ts";
 import { waitForChatCooldownsToLapse } from "./redis/bench-redis.ts";
 import { type ClaimedDatabase, claimEmptyDatabase } from "./redis/claim-empty-database.ts";
@@ -35,6 +36,8 @@ export interface BenchResult {
   /** Log messages before ready, ms after spawn. */
   startupLog: { worker: Array<{ ms: number; msg: string }>; bot: Array<{ ms: number; msg: string }> };
   rssAtReadyBytes: { bot: number | undefined; worker: number | undefined };
+  /** CPU ms per second with no traffic, before the first phase; undefined with --idle-s 0. */
+  idleCpuMsPerSecond: IdleCpu | undefined;
   peakRssBytes: { bot: number | undefined; worker: number | undefined };
   /** After the last phase: what the issue's memory target is about. */
   rssAtEndBytes: { bot: number | undefined; worker: number | undefined };
@@ -106,6 +109,11 @@ export async function runBench(
 
     tracker = new NewCallTracker(sandbox.world, sandbox.info.botId);
     const cpu = { bot: bot.pid, worker: worker.pid, redis: await localRedisPid(database) };
+    let idleCpuMsPerSecond: IdleCpu | undefined;
+    if (options.idleSeconds > 0) {
+      log(`idle: ${options.idleSeconds} s with no traffic`);
+      idleCpuMsPerSecond = await measureIdleCpu(cpu, options.idleSeconds);
+    }
     const { phases, soak } = await runPhases(
       { sandbox, tracker, world, database, cpu, processes: { bot, worker }, options, log },
       counts,
@@ -155,6 +163,7 @@ export async function runBench(
       nodeFlags: { worker: workerNodeFlags(options), bot: botNodeFlags(options) },
       startupLog: { worker: worker.startupLog, bot: bot.startupLog },
       rssAtReadyBytes: { bot: bot.rssAtReadyBytes, worker: worker.rssAtReadyBytes },
+      idleCpuMsPerSecond,
       peakRssBytes,
       rssAtEndBytes,
       phases,

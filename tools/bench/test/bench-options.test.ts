@@ -32,6 +32,13 @@ describe("pnpm bench options", () => {
     ).toEqual(["--max-semi-space-size=2", "--expose-gc"]);
   });
 
+  it("measures idle CPU for 10 s by default, for as long as --idle-s says, or not at all with 0", () => {
+    expect(parseBenchArgs([], {}).options.idleSeconds).toBe(10);
+    expect(parseBenchArgs(["--idle-s", "3"], {}).options.idleSeconds).toBe(3);
+    expect(parseBenchArgs(["--idle-s", "0"], {}).options.idleSeconds).toBe(0);
+    expect(() => parseBenchArgs(["--idle-s", "1.5"], {})).toThrow("--idle-s wants a whole number >= 0");
+  });
+
   it("defaults to a soak of at least 5,000 chats over at least 10 minutes", () => {
     const { soakMinutes, soakRate } = DEFAULT_BENCH_OPTIONS;
     expect(soakMinutes).toBeGreaterThanOrEqual(10);

@@ -30,6 +30,7 @@ describe("runBench on every phase, in small", () => {
       maxInFlight: 4,
       publicRequests: 4,
       botApiBaselineRequests: 5,
+      idleSeconds: 1,
       redisUrl: process.env.REDIS_URL ?? DEFAULT_BENCH_OPTIONS.redisUrl,
     });
     outDir = await mkdtemp(join(tmpdir(), "callbot-bench-"));
@@ -118,6 +119,16 @@ describe("runBench on every phase, in small", () => {
     expect(await readFile(join(outDir, "latest.md"), "utf8")).toBe(table);
     expect(table).toMatch(/\| maximum rate, private chats \| [\d.]+ → [\d.]+ \| 12 \| 12 \| 0 \|/);
     expect(table).toContain("| slope |");
+  });
+
+  it("measures what the bot, the worker and Redis cost with no traffic, and reports it", async () => {
+    const idle = result.idleCpuMsPerSecond!;
+    expect(idle.seconds).toBe(1);
+    for (const which of ["bot", "worker", "redis"] as const) expect(idle[which]).toBeGreaterThanOrEqual(0);
+    const table = await writeResults(result, outDir);
+    expect(table).toMatch(
+      /Idle, no traffic for 1 s before the first phase \(CPU ms per second\): bot [\d.]+, worker [\d.]+, Redis [\d.]+\./,
+    );
   });
 
   it("runs the bot with the node flags it is deployed with, and says so in the report", async () => {

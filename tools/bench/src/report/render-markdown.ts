@@ -75,6 +75,13 @@ export function renderMarkdown(result: BenchResult): string {
     );
   }
 
+  const idle = result.idleCpuMsPerSecond;
+  if (idle)
+    lines.push(
+      "",
+      `Idle, no traffic for ${idle.seconds} s before the first phase (CPU ms per second): bot ${idle.bot ?? "-"}, worker ${idle.worker ?? "-"}, Redis ${idle.redis ?? "-"}.`,
+    );
+
   const { baseline } = result;
   const fixed = phaseOfKind(result, "rate");
   const max = phaseOfKind(result, "max");
