@@ -30,9 +30,9 @@ export interface CallFollowersDeps {
 
 /**
  * What follows each call as the registry learns of it (a worker result or a service message,
- * whichever comes): its announcement, then its reminders (which need the announcement), then
- * the worker's end-when-empty watch. Each is a registry listener, so each failure is logged on
- * its own and never stops the others.
+ * whichever comes): its announcement, then its reminders (which need the announcement), and
+ * beside them the worker's end-when-empty watch. Each failure is logged on its own and never
+ * stops the others.
  */
 export function startCallFollowers(deps: CallFollowersDeps): {
   reminders: Reminders;
@@ -62,8 +62,14 @@ export function startCallFollowers(deps: CallFollowersDeps): {
     logger: deps.logger,
     limits: deps.reminderLimits,
   });
-  deps.registry.onSaved((entry) => announcer.follow(entry));
-  deps.registry.onSaved((entry) => reminders.follow(entry));
+  deps.registry.onSaved(async (entry) => {
+    await announcer
+      .follow(entry)
+      .catch((error: unknown) =>
+        deps.logger.warn({ err: error, entryId: entry.id }, "following a call's announcement failed"),
+      );
+    await reminders.follow(entry);
+  });
   deps.registry.onSaved(
     followEmptyWatch({ callsQueue: deps.callsQueue, settings, clock: deps.clock, logger: deps.logger }),
   );

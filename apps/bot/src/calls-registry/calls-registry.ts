@@ -61,8 +61,10 @@ export class CallsRegistry {
 
   /**
    * Calls `listener` after each save, in the saver's turn (awaited, so a result or service
-   * message is followed through before it counts as handled). A listener's failure is logged,
-   * never the saver's: the registry stays right whatever an announcement does.
+   * message is followed through before it counts as handled). Listeners run side by side, so
+   * their reads share a round trip; one that needs another's work first registers as one
+   * listener that does both in order. A listener's failure is logged, never the saver's: the
+   * registry stays right whatever an announcement does.
    */
   onSaved(listener: EntryListener): void {
     this.listeners.push(listener);
@@ -148,12 +150,14 @@ export class CallsRegistry {
         saved.call === undefined ? "0" : "1",
       ],
     );
-    for (const listener of this.listeners) {
-      await listener(saved).catch((error: unknown) =>
-        this.logger?.warn({ err: error, entryId: saved.id }, "following a call's change failed"),
-      );
-    }
+    await Promise.all(this.listeners.map((listener) => this.follow(listener, saved)));
     return saved;
+  }
+
+  private follow(listener: EntryListener, entry: CallEntry): Promise<void> {
+    return listener(entry).catch((error: unknown) =>
+      this.logger?.warn({ err: error, entryId: entry.id }, "following a call's change failed"),
+    );
   }
 
   /**

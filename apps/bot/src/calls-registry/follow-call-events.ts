@@ -60,7 +60,11 @@ export async function followCreateCallResult(
 ): Promise<void> {
   const { request, outcome } = result;
   if (outcome.status === "delayed") return;
-  const known = await registry.byRequest(request.requestId);
+  // A created call is merged with the chat's current entry: both reads share a round trip.
+  const [known, current] = await Promise.all([
+    registry.byRequest(request.requestId),
+    outcome.status === "created" ? registry.current(request.target.chatId) : undefined,
+  ]);
   if (outcome.status === "failed") {
     await write(registry, {
       ...(known ?? queuedEntry(request)),
@@ -83,7 +87,6 @@ export async function followCreateCallResult(
     rtmp: call.rtmp,
     ...((call.title ?? request.title) !== undefined && { title: call.title ?? request.title }),
   };
-  const current = await registry.current(request.target.chatId);
   if (current && current.id !== known?.id) {
     if (current.call === undefined || current.call.id === call.id) {
       // The service message came first and made an entry without an id: this is the same call.

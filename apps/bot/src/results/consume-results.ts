@@ -156,8 +156,9 @@ async function deliverResult(
 }
 
 async function reportCallAction(result: CallActionResult, deps: ResultsConsumerDeps): Promise<void> {
+  const identityRead = readUserbotIdentity(deps.redis, deps.prefix);
   await followActionResultInCalendar(result, deps.calendar);
-  const identity = await readUserbotIdentity(deps.redis, deps.prefix);
+  const identity = await identityRead;
   await reportActionResult(result, {
     api: deps.api,
     clock: deps.clock,
@@ -186,9 +187,11 @@ async function reportCallResult(
   followMigration: FollowChatMigration,
   once: Once,
 ): Promise<void> {
+  // The assistant's name is read beside the registry's writes: the answer needs it, not them.
+  const identityRead = readUserbotIdentity(deps.redis, deps.prefix);
   await followCreateCallResult(deps.calls.registry, result);
   await followCreateResultInCalendar(result, deps.calendar);
-  const identity = await readUserbotIdentity(deps.redis, deps.prefix);
+  const identity = await identityRead;
   const existing =
     result.outcome.status === "exists"
       ? await deps.calls.registry.byCall(result.outcome.existing.id)

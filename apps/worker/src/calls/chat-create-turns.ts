@@ -71,9 +71,11 @@ export function redisChatCreateTurns(options: RedisChatCreateTurnsOptions): Chat
       try {
         return await work();
       } finally {
-        // A release Redis did not take only delays the chat's next create until the TTL: never
-        // worth failing a create that Telegram has already carried out.
-        await options.redis.eval(RELEASE_IF_OWNER, 1, key, token).catch(() => undefined);
+        // Not awaited: the result goes out beside the release instead of after it (commands on
+        // one connection keep their order, so this worker's next take for the chat comes after
+        // it). A release Redis did not take only delays the chat's next create until the TTL:
+        // never worth failing, or holding up, a create that Telegram has already carried out.
+        void options.redis.eval(RELEASE_IF_OWNER, 1, key, token).catch(() => undefined);
       }
     },
   };
