@@ -30,8 +30,12 @@ export interface AnnouncerDeps {
 }
 
 export interface Announcer {
-  /** Posts, pins or edits the entry's announcement so that it shows the entry as it is now. */
-  follow(entry: CallEntry): Promise<void>;
+  /**
+   * Posts, pins or edits the entry's announcement so that it shows the entry as it is now.
+   * Resolves to whether the entry has an announcement after that, which its reminders need: told
+   * here, they need not read the record again.
+   */
+  follow(entry: CallEntry): Promise<boolean>;
   /** The announcement of an entry, if one was posted. */
   record(entryId: string): Promise<AnnouncementRecord | undefined>;
 }
@@ -53,16 +57,17 @@ export function createAnnouncer(deps: AnnouncerDeps): Announcer {
     return raw === null ? undefined : (JSON.parse(raw) as AnnouncementRecord);
   }
 
-  async function sync(entry: CallEntry): Promise<void> {
+  /** Resolves to whether the entry has an announcement record afterwards. */
+  async function sync(entry: CallEntry): Promise<boolean> {
     const posted = await record(entry.id);
-    if (posted === undefined && entry.state !== "scheduled") return;
+    if (posted === undefined && entry.state !== "scheduled") return false;
     const settings = await deps.settings.get(entry.chatId);
-    if (posted === undefined && !settings.announce) return;
+    if (posted === undefined && !settings.announce) return false;
     const rendered = renderAnnouncement(entry, {
       timeZone: entry.timeZone ?? deps.defaultTimeZone,
       remindMinutes: settings.remindMinutes,
     });
-    if (rendered === undefined) return;
+    if (rendered === undefined) return posted !== undefined;
     const markup = rendered.keyboard === undefined ? {} : { reply_markup: rendered.keyboard };
     if (posted === undefined) {
       const sent = await deps.api.sendMessage(entry.chatId, rendered.text, {
@@ -73,12 +78,12 @@ export function createAnnouncer(deps: AnnouncerDeps): Announcer {
       await save(record, entry.id);
       const pinned = await pin(entry, sent.message_id);
       if (!pinned) await save({ ...record, pinned }, entry.id);
-      return;
+      return true;
     }
     // The requester is known only once the worker's result arrived, which may follow the
     // service message that posted the announcement.
     if (posted.pinned === false) await tellOwnerHowToPin(entry);
-    if (posted.text === rendered.text) return;
+    if (posted.text === rendered.text) return true;
     try {
       await deps.api.editMessageText(posted.chatId, posted.messageId, rendered.text, {
         ...markup,
@@ -91,6 +96,7 @@ export function createAnnouncer(deps: AnnouncerDeps): Announcer {
       } else if (!isMessageNotModified(error)) throw error;
     }
     await save({ ...posted, text: rendered.text }, entry.id);
+    return true;
   }
 
   async function save(posted: AnnouncementRecord, entryId: string): Promise<void> {
@@ -136,7 +142,10 @@ export function createAnnouncer(deps: AnnouncerDeps): Announcer {
     follow(entry) {
       const previous = turns.get(entry.id) ?? Promise.resolve();
       const turn = previous.then(() => sync(entry));
-      const settled = turn.catch(() => undefined);
+      const settled = turn.then(
+        () => undefined,
+        () => undefined,
+      );
       turns.set(entry.id, settled);
       void settled.then(() => {
         if (turns.get(entry.id) === settled) turns.delete(entry.id);

@@ -63,12 +63,12 @@ export function startCallFollowers(deps: CallFollowersDeps): {
     limits: deps.reminderLimits,
   });
   deps.registry.onSaved(async (entry) => {
-    await announcer
-      .follow(entry)
-      .catch((error: unknown) =>
-        deps.logger.warn({ err: error, entryId: entry.id }, "following a call's announcement failed"),
-      );
-    await reminders.follow(entry);
+    // Undefined when the announcer failed: the reminders then read the record themselves.
+    const announced = await announcer.follow(entry).catch((error: unknown) => {
+      deps.logger.warn({ err: error, entryId: entry.id }, "following a call's announcement failed");
+      return undefined;
+    });
+    await reminders.follow(entry, announced);
   });
   deps.registry.onSaved(
     followEmptyWatch({ callsQueue: deps.callsQueue, settings, clock: deps.clock, logger: deps.logger }),

@@ -60,8 +60,12 @@ export interface RemindersDeps {
 }
 
 export interface Reminders {
-  /** Plans, moves or drops a call's reminder times as the call changes (a registry listener). */
-  follow(entry: CallEntry): Promise<void>;
+  /**
+   * Plans, moves or drops a call's reminder times as the call changes (a registry listener).
+   * `announced`: whether the call has an announcement, when the announcer just said so; read
+   * from its record otherwise.
+   */
+  follow(entry: CallEntry, announced?: boolean): Promise<void>;
   /** Resolves when every message of a reminder time was handled (tests, the bench). */
   queue: Queue;
   close(): Promise<void>;
@@ -96,8 +100,8 @@ export function createReminders(deps: RemindersDeps): Reminders {
     await deps.redis.del(plannedKey(entryId));
   }
 
-  async function follow(entry: CallEntry): Promise<void> {
-    if (!(await deps.announcer.record(entry.id))) return;
+  async function follow(entry: CallEntry, announced?: boolean): Promise<void> {
+    if (!(announced ?? (await deps.announcer.record(entry.id)) !== undefined)) return;
     if (entry.state === "scheduled" && entry.scheduleDate !== undefined) {
       const jobId = `before_${entry.id}_${entry.scheduleDate}`;
       if ((await deps.redis.get(plannedKey(entry.id))) === jobId) return;
