@@ -2,7 +2,14 @@ import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { startSandbox } from "@callbot/sandbox";
 import { CALL_JOB_DEFAULTS, type CallsJobData, createRedisConnection, QUEUE_NAMES } from "@callbot/shared";
-import { DEMO, demoCreateCallRequest, PrivateRedis, REDIS_URL, waitFor } from "@callbot/test-support";
+import {
+  DEMO,
+  demoCreateCallRequest,
+  PrivateRedis,
+  REDIS_URL,
+  StallableProxy,
+  waitFor,
+} from "@callbot/test-support";
 import { run } from "@grammyjs/runner";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
@@ -133,6 +140,35 @@ describe("the calls queue fails after the bot has answered", () => {
       if (keys.length > 0) await redis.del(...keys);
       await redis.quit();
       await sandbox.close();
+    }
+  });
+});
+
+describe("the queues' connection is slow to become ready at start-up", () => {
+  it("the bot takes no update before it is ready: the first /newcall is queued", async () => {
+    const { hostname, port } = new URL(REDIS_URL);
+    // Only the queues' connection waits (a Cluster client learning the slots looks like this),
+    // longer than an add may take (queueTimeoutMs, 1.5 s); the bot's own connection is ready at once.
+    const proxy = await StallableProxy.start(
+      { host: hostname, port: Number(port || 6379) },
+      { holdConnectionNamed: { name: "callbot-bot-queues", forMs: 3_000 } },
+    );
+    const h = await startHarness({ redisUrl: proxy.url });
+    try {
+      const sent = await h.sandbox.sendText({
+        from: DEMO.olga,
+        chatId: DEMO.community,
+        text: "/newcall First",
+      });
+      const jobs = await h.waitForCallJobs();
+      expect(jobs.map((job) => job.title)).toEqual(["First"]);
+      const reply = await h.sandbox.waitForBotMessage(DEMO.community, (m) => m.replyToMessageId === sent.id);
+      expect(reply.text).toContain("Queued");
+      // Not edited since to say that nothing, or maybe nothing, was queued.
+      expect(h.sandbox.world.getMessage(DEMO.community, reply.id)?.editHistory).toEqual([]);
+    } finally {
+      await h.close();
+      await proxy.close();
     }
   });
 });

@@ -5,6 +5,14 @@ import { connect, createServer, type Server, type Socket } from "node:net";
  * no byte moves either way and no connection is closed, which is what a congested or
  * half-dead network looks like to both ends (unlike a reset, which ioredis notices at once).
  */
+export interface StallableProxyOptions {
+  /**
+   * Holds Redis's replies to the connection that names itself `name` (CLIENT SETNAME, sent as it
+   * connects) for `forMs`: that one connection is slow to become ready, the others are not.
+   */
+  holdConnectionNamed?: { name: string; forMs: number };
+}
+
 export class StallableProxy {
   private readonly pairs = new Set<[Socket, Socket]>();
   private stalled = false;
@@ -14,7 +22,10 @@ export class StallableProxy {
     readonly port: number,
   ) {}
 
-  static async start(target: { host: string; port: number }): Promise<StallableProxy> {
+  static async start(
+    target: { host: string; port: number },
+    options: StallableProxyOptions = {},
+  ): Promise<StallableProxy> {
     let proxy: StallableProxy | undefined;
     const server = createServer((client) => {
       const upstream = connect(target.port, target.host);
@@ -23,6 +34,15 @@ export class StallableProxy {
       client.pipe(upstream);
       upstream.pipe(client);
       if (proxy?.stalled) for (const socket of pair) socket.pause();
+      const hold = options.holdConnectionNamed;
+      if (hold)
+        client.once("data", (chunk: Buffer) => {
+          if (!chunk.includes(hold.name)) return;
+          upstream.pause();
+          setTimeout(() => {
+            if (!proxy?.stalled) upstream.resume();
+          }, hold.forMs);
+        });
       const close = () => {
         proxy?.pairs.delete(pair);
         client.destroy();
