@@ -1,10 +1,5 @@
 import { connect, createServer, type Server, type Socket } from "node:net";
 
-/**
- * A TCP proxy between a client (the worker, the bot's queue) and Redis that a test can stall: while stalled,
- * no byte moves either way and no connection is closed, which is what a congested or
- * half-dead network looks like to both ends (unlike a reset, which ioredis notices at once).
- */
 export interface StallableProxyOptions {
   /**
    * Holds Redis's replies to the connection that names itself `name` (CLIENT SETNAME, sent as it
@@ -13,6 +8,11 @@ export interface StallableProxyOptions {
   holdConnectionNamed?: { name: string; forMs: number };
 }
 
+/**
+ * A TCP proxy between a client (the worker, the bot's queue) and Redis that a test can stall: while stalled,
+ * no byte moves either way and no connection is closed, which is what a congested or
+ * half-dead network looks like to both ends (unlike a reset, which ioredis notices at once).
+ */
 export class StallableProxy {
   private readonly pairs = new Set<[Socket, Socket]>();
   private stalled = false;

@@ -5,12 +5,13 @@
  *
  *   pnpm exec tsx tools/bench/diagnostics/round-trip-at-a-trickle.ts [requests, default 100]
  *
- * Prints the p50 and p90 of sendMessage in each of the four cases.
+ * Prints the p50 and p95 of sendMessage in each of the four cases.
  */
 import { spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { startSandbox } from "@callbot/sandbox";
+import { summariseLatencies } from "../src/stats/latency-summary.ts";
 import { buildBenchWorld } from "../src/world/bench-world.ts";
 
 const TRICKLE_MS = 500;
@@ -58,9 +59,8 @@ async function measureInChild(url: string, chatId: number, requests: number): Pr
 }
 
 function summary(ms: number[]): string {
-  const sorted = [...ms].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(2);
-  return `p50 ${at(0.5)} ms, p90 ${at(0.9)} ms`;
+  const latency = summariseLatencies(ms);
+  return latency === undefined ? "-" : `p50 ${latency.p50} ms, p95 ${latency.p95} ms`;
 }
 
 if (process.argv[2] === "--client") {

@@ -6,7 +6,7 @@ import { collectDefaultMetrics, Registry } from "prom-client";
  * epoll_wait with a 10 ms timeout and nothing else to do. At 100 ms a loop blocked for longer than
  * a tenth of a second still shows in every percentile, and an idle process sleeps.
  */
-export const EVENT_LOOP_SAMPLE_MS = 100;
+const EVENT_LOOP_SAMPLE_MS = 100;
 
 /**
  * A registry of one process (bot or worker) with Node's default metrics. Its own registry, not
