@@ -68,6 +68,12 @@ if (process.argv[2] === "--client") {
   process.stdout.write(JSON.stringify(await measure(url!, Number(chatId), Number(requests))));
 } else {
   const requests = Number(process.argv[2] ?? 100);
+  if (!Number.isInteger(requests) || requests < 1) {
+    console.error(
+      `round-trip-at-a-trickle wants a whole number of requests >= 1 (default 100), got "${process.argv[2]}"`,
+    );
+    process.exit(2);
+  }
   const world = buildBenchWorld({ privateChats: 2, publicChats: 0, chatsPerOwner: 2 });
   const sandbox = await startSandbox({ world: world.fixture, rateLimits: false });
   try {
